@@ -1,0 +1,58 @@
+#include "splattrack/tracker/pose.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace splattrack {
+
+Eigen::Matrix4d RigidPose::world_from_model() const {
+  Eigen::Matrix4d m = Eigen::Matrix4d::Identity();
+  m.topLeftCorner<3, 3>() = rotation.normalized().toRotationMatrix();
+  m.topRightCorner<3, 1>() = translation;
+  return m;
+}
+
+RigidPose RigidPose::inverse() const {
+  RigidPose inv;
+  inv.rotation = rotation.normalized().conjugate();
+  inv.translation = -(inv.rotation * translation);
+  return inv;
+}
+
+RigidPose RigidPose::operator*(const RigidPose& rhs) const {
+  RigidPose out;
+  out.rotation = (rotation * rhs.rotation).normalized();
+  out.translation = rotation.normalized() * rhs.translation + translation;
+  return out;
+}
+
+GaussianModel transformed(const GaussianModel& model, const RigidPose& pose) {
+  GaussianModel out = model;
+  const Eigen::Matrix3d r = pose.rotation.normalized().toRotationMatrix();
+  const Eigen::Quaterniond rq = pose.rotation.normalized();
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    const Eigen::Vector3d x(model.means[3 * i], model.means[3 * i + 1], model.means[3 * i + 2]);
+    const Eigen::Vector3d y = r * x + pose.translation;
+    for (int k = 0; k < 3; ++k) out.means[3 * i + k] = static_cast<float>(y[k]);
+    const float* q = &model.quats[4 * i];
+    const Eigen::Quaterniond qi(q[0], q[1], q[2], q[3]);
+    const Eigen::Quaterniond qo = rq * qi;
+    out.quats[4 * i + 0] = static_cast<float>(qo.w());
+    out.quats[4 * i + 1] = static_cast<float>(qo.x());
+    out.quats[4 * i + 2] = static_cast<float>(qo.y());
+    out.quats[4 * i + 3] = static_cast<float>(qo.z());
+  }
+  return out;
+}
+
+double rotation_error_deg(const RigidPose& a, const RigidPose& b) {
+  const double d = std::abs(a.rotation.normalized().dot(b.rotation.normalized()));
+  return 2.0 * std::acos(std::min(1.0, d)) * 180.0 / std::numbers::pi;
+}
+
+double translation_error(const RigidPose& a, const RigidPose& b) {
+  return (a.translation - b.translation).norm();
+}
+
+}  // namespace splattrack
