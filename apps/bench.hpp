@@ -1,0 +1,34 @@
+// Shared pieces of `splattrack bench`: timing and the result rows that are
+// printed as a table or as JSON (FORMATS.md).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace splattrack::apps {
+
+struct BenchConfig {
+  int threads = 2;
+  int runs = 20;
+  std::string shared_data;  // folder with models/ (../shared/data), may be missing
+};
+
+// One measured case: ordered keys, numbers or strings, e.g. bench, scene,
+// width, height, threads, fwd_ms, fwd_bwd_ms, runs.
+struct BenchRow {
+  std::vector<std::pair<std::string, std::variant<double, std::string>>> fields;
+  BenchRow& set(const std::string& key, double v) { fields.emplace_back(key, v); return *this; }
+  BenchRow& set(const std::string& key, const std::string& v) { fields.emplace_back(key, v); return *this; }
+};
+
+// Median wall time of `runs` calls of f, in milliseconds, after one warm-up call.
+double median_ms(int runs, const std::function<void()>& f);
+
+std::vector<BenchRow> bench_render(const BenchConfig& config);
+std::vector<BenchRow> bench_loss(const BenchConfig& config);
+
+}  // namespace splattrack::apps
