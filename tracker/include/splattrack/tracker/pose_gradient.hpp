@@ -1,0 +1,29 @@
+// Chain rule from per-Gaussian gradients to the object's rigid pose.
+//
+// The pose is perturbed on the left, in world coordinates:
+//   R <- exp([ω]×) R,  t <- t + δ,   so   x'_i = R x_i + t  moves by  ω × (x'_i − t) + δ
+// and every Gaussian quaternion q'_i = r ⊗ q_i becomes exp(ω) ⊗ q'_i, whose
+// derivative at ω = 0 is ½ (0, ω) ⊗ q'_i. With g = dL/dx'_i and h = dL/dq'_i
+// (h = (h_w, h_v), q'_i = (w, u)):
+//   dL/dδ = Σ_i g_i
+//   dL/dω = Σ_i (x'_i − t) × g_i + ½ (−h_w u + w h_v + u × h_v)
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/Geometry>
+
+#include "splattrack/render.hpp"
+
+namespace splattrack {
+
+struct PoseGradient {
+  Eigen::Vector3d rotation = Eigen::Vector3d::Zero();     // dL/dω (world-frame rotation vector)
+  Eigen::Vector3d translation = Eigen::Vector3d::Zero();  // dL/dδ
+};
+
+// `world` is the model already moved to its pose (the one that was rendered),
+// `translation` the pose's translation t, `grads` the renderer's gradients.
+PoseGradient pose_gradient(const GaussianModel& world, const Eigen::Vector3d& translation,
+                           const GaussianGradients& grads);
+
+}  // namespace splattrack
