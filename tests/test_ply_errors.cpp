@@ -169,7 +169,7 @@ TEST(PlyErrors, NonFiniteValuesAreRefusedWithCountAndFirstIndex) {
   m = valid_model(0, 6);
   m.quats[4 * 4 + 0] = 0.f;
   m.quats[5 * 4 + 0] = 0.f;
-  expect_input_error([&] { through_file(m, path); }, path, {"2 Gaussians", "zero rotation", "Gaussian 4"});
+  expect_input_error([&] { through_file(m, path); }, path, {"2 Gaussian(s)", "zero rotation", "Gaussian 4"});
   std::remove(path.c_str());
 }
 

@@ -66,7 +66,7 @@ void check_and_repair(GaussianModel& model, const std::string& path, LoadReport*
     if (std::isinf(logit)) infinite_opacity.add(i, "opacity");
   }
   if (bad.count > 0)
-    throw InputError(path, std::to_string(bad.count) + " non-finite values (NaN, or infinite outside opacity); first at "
+    throw InputError(path, std::to_string(bad.count) + " non-finite value(s) (NaN, or infinite outside opacity); first at "
                            "Gaussian " + std::to_string(bad.gaussian) + ", property " + bad.property);
 
   Finding zero_rotation;
@@ -77,7 +77,7 @@ void check_and_repair(GaussianModel& model, const std::string& path, LoadReport*
   }
   if (zero_rotation.count > 0)
     throw InputError(path, std::to_string(zero_rotation.count) +
-                               " Gaussians have a zero rotation quaternion, which cannot be normalised; first at "
+                               " Gaussian(s) with a zero rotation quaternion, which cannot be normalised; first at "
                                "Gaussian " + std::to_string(zero_rotation.gaussian));
 
   if (infinite_opacity.count == 0) return;

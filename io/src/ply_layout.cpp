@@ -73,7 +73,7 @@ VertexLayout vertex_layout(const Element& vertex, const std::string& path) {
   for (int d = 0; d < static_cast<int>(kRestCounts.size()); ++d)
     if (kRestCounts[d] == rest_count) layout.sh_degree = d;
   if (rest_count != kRestCounts[layout.sh_degree])
-    throw InputError(path, "has " + std::to_string(rest_count) +
+    throw InputError(path, "vertex element has " + std::to_string(rest_count) +
                                " f_rest properties; expected 0, 9, 24 or 45 (SH degree 0 to 3)");
   // f_rest_i is channel-major: i = channel·(K − 1) + (coefficient − 1).
   const int rest_per_channel = rest_count / 3;

@@ -1,6 +1,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <sstream>
 #include <algorithm>
 
 #include "file_util.hpp"
@@ -47,9 +48,11 @@ GaussianModel read_splat(const std::string& path, LoadReport* report) {
     for (int c = 0; c < 3; ++c) {
       model.means[i * 3 + c] = le_float(record + 4 * c);
       const float scale = le_float(record + 12 + 4 * c);
-      if (scale <= 0)
-        throw InputError(path, "Gaussian " + std::to_string(i) + " has scale_" + std::to_string(c) + " = " +
-                                   std::to_string(scale) + "; .splat scales must be positive");
+      if (scale <= 0) {
+        std::ostringstream problem;
+        problem << "Gaussian " << i << " has scale_" << c << " = " << scale << "; .splat scales must be positive";
+        throw InputError(path, problem.str());
+      }
       model.log_scales[i * 3 + c] = std::log(scale);
     }
     const auto* rgba = reinterpret_cast<const std::uint8_t*>(record + kColorOffset);
