@@ -1,0 +1,114 @@
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <vector>
+
+#include "camera_checks.hpp"
+#include "file_util.hpp"
+#include "splattrack/io/camera_io.hpp"
+#include "splattrack/io/error.hpp"
+
+namespace splattrack::io {
+
+namespace {
+
+using nlohmann::json;
+
+class JsonFields {
+ public:
+  JsonFields(const json& object, const std::string& path) : object_(object), path_(path) {}
+
+  const json& required(const char* key) const {
+    if (!object_.contains(key)) fail(std::string("missing \"") + key + "\"");
+    return object_.at(key);
+  }
+
+  double number(const char* key) const {
+    const json& v = required(key);
+    if (!v.is_number()) fail(std::string("\"") + key + "\" must be a number");
+    return v.get<double>();
+  }
+
+  int size(const char* key) const {
+    const json& v = required(key);
+    const double d = v.is_number() ? v.get<double>() : 0;
+    if (!(d >= 1 && d <= std::numeric_limits<int>::max() && d == std::floor(d)))
+      fail(std::string("\"") + key + "\" must be a positive integer, got " + v.dump());
+    return static_cast<int>(d);
+  }
+
+  // nullopt when the key is absent.
+  std::optional<std::vector<double>> numbers(const char* key) const {
+    if (!object_.contains(key)) return std::nullopt;
+    const json& v = object_.at(key);
+    if (!v.is_array()) fail(std::string("\"") + key + "\" must be an array of numbers");
+    std::vector<double> values;
+    for (const json& x : v) {
+      if (!x.is_number()) fail(std::string("\"") + key + "\" holds a non-number: " + x.dump());
+      values.push_back(x.get<double>());
+    }
+    return values;
+  }
+
+  [[noreturn]] void fail(const std::string& problem) const { throw InputError(path_, problem); }
+
+ private:
+  const json& object_;
+  const std::string& path_;
+};
+
+}  // namespace
+
+Camera read_camera_json(const std::string& path) {
+  const FileBytes bytes = read_file_bytes(path);
+  json j;
+  try {
+    j = json::parse(bytes.view());
+  } catch (const json::exception& e) {
+    throw InputError(path, std::string("not valid JSON: ") + e.what());
+  }
+  if (!j.is_object()) throw InputError(path, "camera file must hold a JSON object");
+  const JsonFields fields(j, path);
+  Camera camera;
+  camera.width = fields.size("width");
+  camera.height = fields.size("height");
+  camera.fx = fields.number("fx");
+  camera.fy = fields.number("fy");
+  camera.cx = fields.number("cx");
+  camera.cy = fields.number("cy");
+  if (const auto m = fields.numbers("cam_from_world")) {
+    if (m->size() != 16)
+      fields.fail("\"cam_from_world\" must hold 16 numbers (row-major 4x4), got " + std::to_string(m->size()));
+    camera.cam_from_world = Eigen::Map<const Eigen::Matrix<double, 4, 4, Eigen::RowMajor>>(m->data());
+  }
+  if (const auto d = fields.numbers("distortion")) camera.distortion = *d;
+  if (const auto problem = camera_problem(camera)) throw InputError(path, *problem);
+  return camera;
+}
+
+void write_camera_json(const std::string& path, const Camera& camera) {
+  if (const auto problem = camera_problem(camera))
+    throw std::invalid_argument("write_camera_json(" + path + "): " + *problem);
+  json j;
+  j["width"] = camera.width;
+  j["height"] = camera.height;
+  j["fx"] = camera.fx;
+  j["fy"] = camera.fy;
+  j["cx"] = camera.cx;
+  j["cy"] = camera.cy;
+  std::vector<double> rows(16);
+  Eigen::Map<Eigen::Matrix<double, 4, 4, Eigen::RowMajor>>(rows.data()) = camera.cam_from_world;
+  j["cam_from_world"] = rows;
+  if (!camera.distortion.empty()) j["distortion"] = camera.distortion;
+  std::ofstream out(path);
+  if (!out) throw InputError(path, "cannot open for writing");
+  // nlohmann writes each double in its shortest exact form: the file reads
+  // back bit for bit, like printing with 17 significant digits.
+  out << j.dump(2) << "\n";
+  out.close();
+  if (!out) throw InputError(path, "writing failed (disk full or no permission?)");
+}
+
+}  // namespace splattrack::io
