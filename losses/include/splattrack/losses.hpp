@@ -5,3 +5,4 @@
 #include "splattrack/losses/bands.hpp"
 #include "splattrack/losses/image.hpp"
 #include "splattrack/losses/moments.hpp"
+#include "splattrack/losses/spectral_loss.hpp"
