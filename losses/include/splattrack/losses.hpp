@@ -6,3 +6,4 @@
 #include "splattrack/losses/image.hpp"
 #include "splattrack/losses/moments.hpp"
 #include "splattrack/losses/spectral_loss.hpp"
+#include "splattrack/losses/annealing.hpp"
