@@ -7,3 +7,4 @@
 #include "splattrack/losses/moments.hpp"
 #include "splattrack/losses/spectral_loss.hpp"
 #include "splattrack/losses/annealing.hpp"
+#include "splattrack/losses/spatial.hpp"
