@@ -434,3 +434,25 @@ TEST(SpectralLoss, BadInputsThrowAndNoNanLossReachesTheCaller) {
   EXPECT_EQ(value, 0.0);
   for (float x : g) EXPECT_EQ(x, 0.0f);
 }
+
+// The cost model's choices at the measured extremes (cost_model.cpp): the
+// band-limited DFT for few bands and for an FFT length with a large prime
+// factor (2·257); otherwise kAuto takes the cheaper predicted path.
+TEST(SpectralMoments, CostModelChoices) {
+  const sl::MomentTransform square(256, 256), prime(257, 131), large(512, 512);
+  EXPECT_EQ(square.resolve(sl::MomentPath::kAuto, sl::BandSet::all(1)), sl::MomentPath::kDft);
+  EXPECT_EQ(square.resolve(sl::MomentPath::kAuto, sl::BandSet::all(4)), sl::MomentPath::kDft);
+  EXPECT_EQ(prime.resolve(sl::MomentPath::kAuto, sl::BandSet::all(8)), sl::MomentPath::kDft);
+  EXPECT_EQ(square.resolve(sl::MomentPath::kFft, sl::BandSet::all(1)), sl::MomentPath::kFft);
+  EXPECT_LT(prime.predicted_us(sl::MomentPath::kDft, sl::BandSet::all(8)),
+            0.2 * prime.predicted_us(sl::MomentPath::kFft, sl::BandSet::all(8)));
+  for (int k = 1; k <= 8; ++k) {
+    const sl::BandSet a = sl::BandSet::all(k);
+    const bool fft_cheaper =
+        large.predicted_us(sl::MomentPath::kFft, a) < large.predicted_us(sl::MomentPath::kDft, a);
+    EXPECT_EQ(large.resolve(sl::MomentPath::kAuto, a), fft_cheaper ? sl::MomentPath::kFft : sl::MomentPath::kDft);
+    if (k > 1)
+      EXPECT_LT(large.predicted_us(sl::MomentPath::kDft, sl::BandSet::all(k - 1)),
+                large.predicted_us(sl::MomentPath::kDft, a));
+  }
+}

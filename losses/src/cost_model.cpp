@@ -8,15 +8,22 @@ namespace splattrack::losses {
 
 namespace {
 
-// Provisional constants (single-thread medians on the 2-core dev machine);
-// refitted at the end of the work.
-inline constexpr double kDftFixedUs = 5.0;
-inline constexpr double kDftPerPixelUs = 3.0e-3;
-inline constexpr double kDftPerMacUs = 1.5e-4;
-inline constexpr double kFftFixedUs = 10.0;
-inline constexpr double kFftRowUnitUs = 1.5e-3;
-inline constexpr double kFftColumnUnitUs = 3.0e-3;
-inline constexpr double kPerEntryUs = 1.5e-2;
+// Fitted to the forward + adjoint time of one plane (best of 7–15 runs, one
+// thread, 2-core shared dev machine under load ~4, OpenCV 4.6 with its own
+// TBB threads, Eigen without AVX) over sizes 32² .. 640×480 including
+// 257×131, band sets {0}, {0..b}, {b} for b = 0..7, by least squares on
+// relative error; the timed call is MomentTransform::forward then ::adjoint
+// on a random plane, per path.
+// Worst relative error of the fit: ×1.75 (DFT), ×3.4 (FFT, noisy). Sample
+// points, µs DFT / FFT: 256² {0}: 282 / 2396, {0..3}: 246 / 1530,
+// {0..7}: 6375 / 8621; 512² {0..7}: 23743 / 26742; 257×131 {0}: 84 / 12525.
+inline constexpr double kDftFixedUs = 1.5;
+inline constexpr double kDftPerPixelUs = 2.56e-3;  // folds, unfolds, copies
+inline constexpr double kDftPerMacUs = 1.51e-4;    // table products (Eigen, SSE2)
+inline constexpr double kDftPerEntryUs = 4.7e-3;   // writing / reading moments
+inline constexpr double kFftRowUnitUs = 1.88e-3;   // per H·units(2S): real row FFTs
+inline constexpr double kFftColumnUnitUs = 4.13e-3;  // per n·units(2S): complex column FFTs
+inline constexpr double kFftPerEntryUs = 2.36e-2;  // gathers, phase factors, scatters
 
 // Work of one OpenCV transform of length L, in units of L·log2(L) for
 // lengths built from 2, 3 and 5: a larger prime factor p is handled by a
@@ -54,14 +61,14 @@ double MomentTransform::predicted_us(MomentPath path, BandSet active) const {
   if (path == MomentPath::kFft) {
     // Forward + adjoint: real row FFTs over H rows, complex ones over n columns.
     const double units = fft_units(2.0 * std::max(w, h));
-    return kFftFixedUs + kFftRowUnitUs * h * units + kFftColumnUnitUs * n * units + kPerEntryUs * entries;
+    return kFftRowUnitUs * h * units + kFftColumnUnitUs * n * units + kFftPerEntryUs * entries;
   }
   // Forward + adjoint: the two row-stage table products over the folded
   // rows, then the column-stage block products.
   double macs = 4.0 * h * std::ceil(w / 2) * n;
   for (const FrequencyBlock& b : frequency_blocks(active))
     macs += 8.0 * (b.ky1 - b.ky0 + 1) * std::ceil(h / 2) * (b.kx1 - b.kx0 + 1);
-  return kDftFixedUs + kDftPerPixelUs * w * h + kDftPerMacUs * macs + 0.3 * kPerEntryUs * entries;
+  return kDftFixedUs + kDftPerPixelUs * w * h + kDftPerMacUs * macs + kDftPerEntryUs * entries;
 }
 
 MomentPath MomentTransform::resolve(MomentPath path, BandSet active) const {
