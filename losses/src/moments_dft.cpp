@@ -18,31 +18,50 @@ using ConstStridedRows = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 void fold(const AxisFold& f, const float* in, int rows, RowMatrix& even, RowMatrix& odd) {
   even.resize(rows, f.pairs);
   odd.resize(rows, f.pairs);
+  const int first = f.length % 2;  // pairs before this one are the centre
   for (int r = 0; r < rows; ++r) {
-    const float* row = in + static_cast<std::size_t>(r) * f.length;
-    for (int i = 0; i < f.pairs; ++i) {
-      const float a = row[f.plus(i)];
-      const float b = row[f.minus(i)];
-      const bool centre = f.plus(i) == f.minus(i);
-      even(r, i) = centre ? a : a + b;
-      odd(r, i) = centre ? 0.0f : a - b;
+    const float* plus = in + static_cast<std::size_t>(r) * f.length + f.plus(0);
+    const float* minus = in + static_cast<std::size_t>(r) * f.length + f.minus(0);
+    float* e = &even(r, 0);
+    float* o = &odd(r, 0);
+    if (first == 1) {
+      e[0] = plus[0];
+      o[0] = 0.0f;
+    }
+    for (int i = first; i < f.pairs; ++i) {
+      e[i] = plus[i] + minus[-i];
+      o[i] = plus[i] - minus[-i];
     }
   }
 }
 
 // The transpose of fold(): overwrites out ([rows, f.length]).
 void unfold(const AxisFold& f, const RowMatrix& even, const RowMatrix& odd, float* out) {
+  const int first = f.length % 2;
   for (Eigen::Index r = 0; r < even.rows(); ++r) {
-    float* row = out + static_cast<std::size_t>(r) * f.length;
-    for (int i = 0; i < f.pairs; ++i) {
-      if (f.plus(i) == f.minus(i)) {
-        row[f.plus(i)] = even(r, i);
-      } else {
-        row[f.plus(i)] = even(r, i) + odd(r, i);
-        row[f.minus(i)] = even(r, i) - odd(r, i);
-      }
+    float* plus = out + static_cast<std::size_t>(r) * f.length + f.plus(0);
+    float* minus = out + static_cast<std::size_t>(r) * f.length + f.minus(0);
+    const float* e = &even(r, 0);
+    const float* o = &odd(r, 0);
+    if (first == 1) plus[0] = e[0];
+    for (int i = first; i < f.pairs; ++i) {
+      plus[i] = e[i] + o[i];
+      minus[-i] = e[i] - o[i];
     }
   }
+}
+
+// Buffers of one thread, kept between calls: at 256² they are 100–300 kB
+// each, and fresh ones cost page faults comparable to the band-0 work.
+struct Workspace {
+  RowMatrix even, odd;            // [H, pairs_x] folded image rows
+  RowMatrix rows;                 // [2n, H] row-stage output
+  RowMatrix rows_even, rows_odd;  // [2n, pairs_y] folded row-stage output
+};
+
+Workspace& workspace() {
+  static thread_local Workspace ws;
+  return ws;
 }
 
 int block_rows(const FrequencyBlock& b) { return b.ky1 - b.ky0 + 1; }
@@ -54,17 +73,16 @@ void dft_forward(const MomentTables& t, const float* plane, BandSet active, std:
   if (active.empty()) return;
   const int n = active.radius() + 1;  // columns kx = 0..R_active
   const int H = t.height;
-  RowMatrix even, odd;
+  auto& [even, odd, rows, rows_even, rows_odd] = workspace();
   fold(t.fold_x, plane, H, even, odd);
 
   // [2n, H]: row 2kx = Re R(kx, ·), row 2kx + 1 = Im R(kx, ·).
-  RowMatrix rows(2 * n, H);
+  rows.resize(2 * n, H);
   StridedRows(rows.data(), n, H, Eigen::OuterStride<>(2 * H)).noalias() =
       t.cos_x.topRows(n) * even.transpose();
   StridedRows(rows.data() + H, n, H, Eigen::OuterStride<>(2 * H)).noalias() =
       -t.sin_x.topRows(n) * odd.transpose();
 
-  RowMatrix rows_even, rows_odd;  // [2n, pairs_y]
   fold(t.fold_y, rows.data(), 2 * n, rows_even, rows_odd);
 
   const int stride = 2 * t.radius + 1;
@@ -97,9 +115,9 @@ void dft_adjoint(const MomentTables& t, const std::complex<float>* weights, Band
     return;
   }
   const int n = active.radius() + 1;
-  const int pairs_y = t.fold_y.pairs;
-  RowMatrix rows_even = RowMatrix::Zero(2 * n, pairs_y);
-  RowMatrix rows_odd = RowMatrix::Zero(2 * n, pairs_y);
+  auto& [even, odd, rows, rows_even, rows_odd] = workspace();
+  rows_even.setZero(2 * n, t.fold_y.pairs);
+  rows_odd.setZero(2 * n, t.fold_y.pairs);
 
   const int stride = 2 * t.radius + 1;
   for (const FrequencyBlock& b : frequency_blocks(active)) {
@@ -128,10 +146,11 @@ void dft_adjoint(const MomentTables& t, const std::complex<float>* weights, Band
         c.transpose() * t.sin_y.middleRows(b.ky0, block_rows(b));
   }
 
-  RowMatrix rows(2 * n, H);
+  rows.resize(2 * n, H);
   unfold(t.fold_y, rows_even, rows_odd, rows.data());
 
-  RowMatrix even(H, t.fold_x.pairs), odd(H, t.fold_x.pairs);
+  even.resize(H, t.fold_x.pairs);
+  odd.resize(H, t.fold_x.pairs);
   even.noalias() = ConstStridedRows(rows.data(), n, H, Eigen::OuterStride<>(2 * H)).transpose() *
                    t.cos_x.topRows(n);
   odd.noalias() = -ConstStridedRows(rows.data() + H, n, H, Eigen::OuterStride<>(2 * H)).transpose() *

@@ -56,6 +56,7 @@ void SpectralLoss::set_target(const ImageView& rgb, const ImageView& mask) {
   rendered_ = MomentGrid(transform_.radius(), planes);
   weights_ = MomentGrid(transform_.radius(), planes);
   valid_.assign(planes, {});
+  scratch_.assign(planes, std::vector<float>(n));
   const BandSet all = BandSet::all(options_.band_count);
   const MomentPath path = transform_.resolve(MomentPath::kAuto, all);
   parallel_for(mask.empty() ? rgb.channels : planes, options_.threads, [&](int p) {
@@ -111,7 +112,7 @@ std::vector<double> SpectralLoss::plane_weights() const {
 void SpectralLoss::rendered_moments(const std::vector<Plane>& planes, BandSet active, MomentPath path) {
   const std::size_t n = static_cast<std::size_t>(width_) * height_;
   parallel_for(static_cast<int>(planes.size()), options_.threads, [&](int p) {
-    std::vector<float> plane(n);  // [H, W]
+    std::vector<float>& plane = scratch_[p];
     for (std::size_t i = 0; i < n; ++i) plane[i] = planes[p].data[i * planes[p].stride];
     if (!valid_[p].empty())
       for (std::size_t i = 0; i < n; ++i) plane[i] *= valid_[p][i];
@@ -126,7 +127,7 @@ void SpectralLoss::gradients(BandSet active, MomentPath path, float* dl_drgb, fl
     const bool is_mask = p == target_channels_;
     float* out = is_mask ? dl_dalpha : dl_drgb;
     if (out == nullptr) return;
-    std::vector<float> plane(n);  // [H, W]
+    std::vector<float>& plane = scratch_[p];
     transform_.adjoint(weights_.plane(p), active, path, plane.data());
     if (!valid_[p].empty())
       for (std::size_t i = 0; i < n; ++i) plane[i] *= valid_[p][i];

@@ -112,6 +112,7 @@ class SpectralLoss {
   std::vector<std::vector<float>> valid_;  // per plane [H, W] 0/1, empty = all valid
   MomentGrid rendered_;                // scratch: moments of the last evaluated images
   MomentGrid weights_;                 // scratch: ∂L/∂M, zero outside the entries in use
+  std::vector<std::vector<float>> scratch_;  // per plane [H, W]: the plane, then its gradient
 };
 
 }  // namespace splattrack::losses
