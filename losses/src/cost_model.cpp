@@ -9,21 +9,24 @@ namespace splattrack::losses {
 namespace {
 
 // Fitted to the forward + adjoint time of one plane (best of 7–15 runs, one
-// thread, 2-core shared dev machine under load ~4, OpenCV 4.6 with its own
-// TBB threads, Eigen without AVX) over sizes 32² .. 640×480 including
-// 257×131, band sets {0}, {0..b}, {b} for b = 0..7, by least squares on
-// relative error; the timed call is MomentTransform::forward then ::adjoint
-// on a random plane, per path.
-// Worst relative error of the fit: ×1.75 (DFT), ×3.4 (FFT, noisy). Sample
-// points, µs DFT / FFT: 256² {0}: 282 / 2396, {0..3}: 246 / 1530,
-// {0..7}: 6375 / 8621; 512² {0..7}: 23743 / 26742; 257×131 {0}: 84 / 12525.
-inline constexpr double kDftFixedUs = 1.5;
-inline constexpr double kDftPerPixelUs = 2.56e-3;  // folds, unfolds, copies
-inline constexpr double kDftPerMacUs = 1.51e-4;    // table products (Eigen, SSE2)
-inline constexpr double kDftPerEntryUs = 4.7e-3;   // writing / reading moments
-inline constexpr double kFftRowUnitUs = 1.88e-3;   // per H·units(2S): real row FFTs
-inline constexpr double kFftColumnUnitUs = 4.13e-3;  // per n·units(2S): complex column FFTs
-inline constexpr double kFftPerEntryUs = 2.36e-2;  // gathers, phase factors, scatters
+// calling thread, on the 2-core shared dev machine under load ~4, OpenCV 4.6
+// with its own TBB threads, Eigen without AVX) over sizes 32² .. 640×480
+// including 257×131, band sets {0}, {0..b}, {b} for b = 0..7, by least
+// squares on relative error; the timed call is MomentTransform::forward then
+// ::adjoint on a random plane, per path. Worst error of the fit: ×2.0 (both
+// paths). Sample points, µs DFT / FFT: 256² {0}: 156 / 2652, {0..3}: 327 /
+// 2634, {0..7}: 5451 / 11713; 512² {0..7}: 29180 / 31138; 257×131 {0}: 96 /
+// 25871. An earlier run (before the DFT buffers were reused) had the FFT
+// within 10 % of the DFT for all bands at 256²–512²: the FFT only ever
+// competes for the full band set of large images.
+inline constexpr double kDftFixedUs = 3.7;
+inline constexpr double kDftPerPixelUs = 2.0e-3;   // folds, unfolds, copies
+inline constexpr double kDftPerMacUs = 1.45e-4;    // table products (Eigen, SSE2)
+inline constexpr double kDftPerEntryUs = 1.8e-2;   // writing / reading moments
+inline constexpr double kFftFixedUs = 8.9;
+inline constexpr double kFftRowUnitUs = 2.46e-3;   // per H·units(2S): real row FFTs
+inline constexpr double kFftColumnUnitUs = 5.13e-3;  // per n·units(2S): complex column FFTs
+inline constexpr double kFftPerEntryUs = 4.4e-2;   // gathers, phase factors, scatters
 
 // Work of one OpenCV transform of length L, in units of L·log2(L) for
 // lengths built from 2, 3 and 5: a larger prime factor p is handled by a
@@ -61,7 +64,7 @@ double MomentTransform::predicted_us(MomentPath path, BandSet active) const {
   if (path == MomentPath::kFft) {
     // Forward + adjoint: real row FFTs over H rows, complex ones over n columns.
     const double units = fft_units(2.0 * std::max(w, h));
-    return kFftRowUnitUs * h * units + kFftColumnUnitUs * n * units + kFftPerEntryUs * entries;
+    return kFftFixedUs + kFftRowUnitUs * h * units + kFftColumnUnitUs * n * units + kFftPerEntryUs * entries;
   }
   // Forward + adjoint: the two row-stage table products over the folded
   // rows, then the column-stage block products.
