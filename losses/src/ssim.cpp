@@ -29,28 +29,34 @@ std::array<float, kTaps> gaussian_taps() {
 }
 
 // Separable 'same' Gaussian filter with zero padding of an [H, W, C] image.
-// Both passes are written as shifted multiply-adds over whole rows so that
-// the compiler vectorises them along the (u, c) axis.
+// Each output sums its 11 taps in a register and the loop over the (u, c)
+// axis vectorises; rows outside the image are read from a row of zeros.
 void window_filter(const float* in, int w, int h, int c, float* out) {
   static const std::array<float, kTaps> g = gaussian_taps();
   const std::size_t row = static_cast<std::size_t>(w) * c;
-  std::vector<float> padded((w + 2 * kSsimRadius) * static_cast<std::size_t>(c), 0.0f);
+  std::vector<float> padded(row + 2 * kSsimRadius * static_cast<std::size_t>(c), 0.0f);
   std::vector<float> across(row * h);  // [H, W, C] after the horizontal pass
   for (int v = 0; v < h; ++v) {
     std::copy(in + v * row, in + (v + 1) * row, padded.begin() + kSsimRadius * c);
     float* dst = across.data() + v * row;
-    std::fill(dst, dst + row, 0.0f);
-    for (int t = 0; t < kTaps; ++t) {
-      const float* src = padded.data() + static_cast<std::size_t>(t) * c;
-      for (std::size_t i = 0; i < row; ++i) dst[i] += g[t] * src[i];
+    for (std::size_t i = 0; i < row; ++i) {
+      float acc = 0.0f;
+      for (int t = 0; t < kTaps; ++t) acc += g[t] * padded[i + static_cast<std::size_t>(t) * c];
+      dst[i] = acc;
     }
   }
+  const std::vector<float> zeros(row, 0.0f);
+  std::array<const float*, kTaps> src{};
   for (int v = 0; v < h; ++v) {
+    for (int t = 0; t < kTaps; ++t) {
+      const int y = v + t - kSsimRadius;
+      src[t] = y < 0 || y >= h ? zeros.data() : across.data() + y * row;
+    }
     float* dst = out + v * row;
-    std::fill(dst, dst + row, 0.0f);
-    for (int t = std::max(0, kSsimRadius - v); t < std::min(kTaps, h + kSsimRadius - v); ++t) {
-      const float* src = across.data() + (v + t - kSsimRadius) * row;
-      for (std::size_t i = 0; i < row; ++i) dst[i] += g[t] * src[i];
+    for (std::size_t i = 0; i < row; ++i) {
+      float acc = 0.0f;
+      for (int t = 0; t < kTaps; ++t) acc += g[t] * src[t][i];
+      dst[i] = acc;
     }
   }
 }
@@ -84,23 +90,27 @@ double dssim_loss(const ImageView& rendered, const ImageView& target, float* gra
 
   // Per element: S = A·B / (Cs·D). The loss is (1 − mean S)/2, so each S
   // enters with −1/(2N); its partials go to the three maps r feeds: μ_r,
-  // E[r²] (through σ_r²) and E[rt] (through σ_rt).
-  const double dl_ds = -0.5 / static_cast<double>(n);
-  double ssim_sum = 0.0;
-  std::vector<float> d_mu(n), d_err(n), d_ert(n);  // ∂L/∂μ_r, ∂L/∂E[r²], ∂L/∂E[rt]
+  // E[r²] (through σ_r²) and E[rt] (through σ_rt). Float, as in 3DGS, so
+  // the loop vectorises; S is summed in double afterwards.
+  const float dl_ds = static_cast<float>(-0.5 / static_cast<double>(n));
+  const float c1 = static_cast<float>(kSsimC1), c2 = static_cast<float>(kSsimC2);
+  std::vector<float> ssim(n), d_mu(n), d_err(n), d_ert(n);  // S, ∂L/∂μ_r, ∂L/∂E[r²], ∂L/∂E[rt]
   for (std::size_t i = 0; i < n; ++i) {
-    const double mr = mu_r[i], mt = mu_t[i];
-    const double a = 2.0 * mr * mt + kSsimC1;
-    const double b = 2.0 * (e_rt[i] - mr * mt) + kSsimC2;
-    const double cs = mr * mr + mt * mt + kSsimC1;
-    const double d = (e_rr[i] - mr * mr) + (e_tt[i] - mt * mt) + kSsimC2;
-    const double s = a * b / (cs * d);
-    ssim_sum += s;
-    const double ds_da = b / (cs * d), ds_db = a / (cs * d), ds_dcs = -s / cs, ds_dd = -s / d;
-    d_mu[i] = static_cast<float>(dl_ds * (2.0 * mt * (ds_da - ds_db) + 2.0 * mr * (ds_dcs - ds_dd)));
-    d_err[i] = static_cast<float>(dl_ds * ds_dd);
-    d_ert[i] = static_cast<float>(dl_ds * 2.0 * ds_db);
+    const float mr = mu_r[i], mt = mu_t[i];
+    const float a = 2.0f * mr * mt + c1;
+    const float b = 2.0f * (e_rt[i] - mr * mt) + c2;
+    const float cs = mr * mr + mt * mt + c1;
+    const float d = (e_rr[i] - mr * mr) + (e_tt[i] - mt * mt) + c2;
+    const float inv = 1.0f / (cs * d);
+    const float sv = a * b * inv;
+    ssim[i] = sv;
+    const float ds_da = b * inv, ds_db = a * inv, ds_dcs = -sv / cs, ds_dd = -sv / d;
+    d_mu[i] = dl_ds * (2.0f * mt * (ds_da - ds_db) + 2.0f * mr * (ds_dcs - ds_dd));
+    d_err[i] = dl_ds * ds_dd;
+    d_ert[i] = dl_ds * 2.0f * ds_db;
   }
+  double ssim_sum = 0.0;
+  for (const float sv : ssim) ssim_sum += sv;
   if (grad != nullptr) {
     std::vector<float> g_mu(n), g_err(n), g_ert(n);
     filter_all({d_mu.data(), d_err.data(), d_ert.data()}, {g_mu.data(), g_err.data(), g_ert.data()}, rendered,
