@@ -21,4 +21,12 @@ struct ImageView {
 // their sizes or channel counts differ.
 void require_same_shape(const ImageView& a, const ImageView& b, const char* what);
 
+// Throws std::invalid_argument naming `what` when v is empty or not
+// width x height x channels.
+void require_shape(const ImageView& v, int width, int height, int channels, const char* what);
+
+// Throws std::invalid_argument naming `what` and the first offending
+// (u, v, channel) when v holds a NaN or an infinity.
+void require_finite(const ImageView& v, const char* what);
+
 }  // namespace splattrack::losses

@@ -1,0 +1,55 @@
+// Internal: precomputed tables of one MomentTransform and the two paths.
+#pragma once
+
+#include <Eigen/Core>
+#include <complex>
+#include <vector>
+
+#include "splattrack/losses/bands.hpp"
+
+namespace splattrack::losses {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Pixels of one axis paired by their mirror image about the centre: the
+// offset from the centre is d = plus − c = c − minus >= 0. For an odd length
+// the first pair is the centre pixel itself (plus == minus).
+struct AxisFold {
+  int length = 0;
+  int pairs = 0;  // (length + 1) / 2
+  int plus(int i) const { return length / 2 + i; }
+  int minus(int i) const { return length - 1 - plus(i); }
+  double offset(int i) const { return plus(i) - (length - 1) / 2.0; }
+};
+
+struct MomentTables {
+  int width = 0;
+  int height = 0;
+  int side = 0;    // S = max(W, H)
+  int radius = 0;  // R: largest |kx|, |ky| of any band
+  AxisFold fold_x;
+  AxisFold fold_y;
+  // cos / sin(π·k·d/S) for k = 0..R and the fold offsets d; the column
+  // tables carry the 1/N of the moments.
+  RowMatrix cos_x, sin_x;  // [R + 1, fold_x.pairs]
+  RowMatrix cos_y, sin_y;  // [R + 1, fold_y.pairs]
+  // exp(j·π·k·c/S): the FFT puts the origin at pixel 0, the moments at c.
+  std::vector<std::complex<float>> centre_phase_x;  // [R + 1]
+  std::vector<std::complex<float>> centre_phase_y;  // [2R + 1], ky = −R..R
+
+  MomentTables(int width, int height, int radius);
+};
+
+// A rectangle of the half-plane grid that a run of contiguous active bands
+// covers: kx in [kx0, kx1] and both signs of ky for |ky| in [ky0, ky1].
+struct FrequencyBlock {
+  int kx0, kx1, ky0, ky1;
+};
+std::vector<FrequencyBlock> frequency_blocks(BandSet active);
+
+void dft_forward(const MomentTables& t, const float* plane, BandSet active, std::complex<float>* grid);
+void dft_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, float* plane);
+void fft_forward(const MomentTables& t, const float* plane, BandSet active, std::complex<float>* grid);
+void fft_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, float* plane);
+
+}  // namespace splattrack::losses

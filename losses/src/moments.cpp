@@ -1,0 +1,104 @@
+#include "splattrack/losses/moments.hpp"
+
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+
+#include "moment_tables.hpp"
+
+namespace splattrack::losses {
+
+const char* to_string(MomentPath path) {
+  switch (path) {
+    case MomentPath::kFft: return "fft";
+    case MomentPath::kDft: return "dft";
+    default: return "auto";
+  }
+}
+
+MomentTables::MomentTables(int w, int h, int r)
+    : width(w), height(h), side(std::max(w, h)), radius(r), fold_x{w, (w + 1) / 2}, fold_y{h, (h + 1) / 2} {
+  const double step = std::numbers::pi / side;  // phase per pixel per unit of k
+  const double inv_n = 1.0 / (static_cast<double>(w) * h);
+  cos_x.resize(r + 1, fold_x.pairs);
+  sin_x.resize(r + 1, fold_x.pairs);
+  cos_y.resize(r + 1, fold_y.pairs);
+  sin_y.resize(r + 1, fold_y.pairs);
+  for (int k = 0; k <= r; ++k) {
+    for (int i = 0; i < fold_x.pairs; ++i) {
+      cos_x(k, i) = static_cast<float>(std::cos(step * k * fold_x.offset(i)));
+      sin_x(k, i) = static_cast<float>(std::sin(step * k * fold_x.offset(i)));
+    }
+    for (int i = 0; i < fold_y.pairs; ++i) {
+      cos_y(k, i) = static_cast<float>(inv_n * std::cos(step * k * fold_y.offset(i)));
+      sin_y(k, i) = static_cast<float>(inv_n * std::sin(step * k * fold_y.offset(i)));
+    }
+  }
+  const auto phase = [&](int k, double c) { return std::polar(1.0, step * k * c); };
+  for (int k = 0; k <= r; ++k) centre_phase_x.emplace_back(phase(k, (w - 1) / 2.0));
+  for (int k = -r; k <= r; ++k) centre_phase_y.emplace_back(phase(k, (h - 1) / 2.0));
+}
+
+std::vector<FrequencyBlock> frequency_blocks(BandSet active) {
+  std::vector<FrequencyBlock> blocks;
+  for (int b = 0; b <= active.highest();) {
+    if (!active.contains(b)) {
+      ++b;
+      continue;
+    }
+    int last = b;
+    while (active.contains(last + 1)) ++last;
+    // Bands b..last form the ring inner < max(|kx|,|ky|) <= outer: the strip
+    // inner < |ky| plus, for |ky| <= inner, the columns kx > inner.
+    const int inner = band_inner_radius(b);
+    const int outer = band_radius(last);
+    blocks.push_back({0, outer, inner + 1, outer});
+    if (inner >= 0) blocks.push_back({inner + 1, outer, 0, inner});
+    b = last + 1;
+  }
+  return blocks;
+}
+
+MomentTransform::MomentTransform(int width, int height, int band_count)
+    : width_(width), height_(height), band_count_(band_count) {
+  if (width <= 0 || height <= 0)
+    throw std::invalid_argument("MomentTransform: image size must be positive, got " + std::to_string(width) +
+                                "x" + std::to_string(height));
+  if (band_count < 1 || band_count > kMaxBandCount)
+    throw std::invalid_argument("MomentTransform: band count must be in [1, " + std::to_string(kMaxBandCount) +
+                                "], got " + std::to_string(band_count));
+  tables_ = std::make_shared<const MomentTables>(width, height, band_radius(band_count - 1));
+}
+
+int MomentTransform::radius() const { return tables_->radius; }
+
+namespace {
+
+void require_bands(const MomentTransform& t, BandSet active, const char* what) {
+  if (active.highest() >= t.band_count())
+    throw std::invalid_argument(std::string(what) + ": band " + std::to_string(active.highest()) +
+                                " is active but the transform has " + std::to_string(t.band_count()) + " bands");
+}
+
+}  // namespace
+
+void MomentTransform::forward(const float* plane, BandSet active, MomentPath path,
+                              std::complex<float>* grid) const {
+  require_bands(*this, active, "MomentTransform::forward");
+  if (resolve(path, active) == MomentPath::kFft)
+    fft_forward(*tables_, plane, active, grid);
+  else
+    dft_forward(*tables_, plane, active, grid);
+}
+
+void MomentTransform::adjoint(const std::complex<float>* weights, BandSet active, MomentPath path,
+                              float* plane) const {
+  require_bands(*this, active, "MomentTransform::adjoint");
+  if (resolve(path, active) == MomentPath::kFft)
+    fft_adjoint(*tables_, weights, active, plane);
+  else
+    dft_adjoint(*tables_, weights, active, plane);
+}
+
+}  // namespace splattrack::losses
