@@ -1,0 +1,78 @@
+// Compares a tracking run's poses with ground truth, frame by frame.
+//
+// Lives in datasets (not io) because it needs ground truth: the tracker
+// pipeline reads and writes poses through io but never evaluates, while
+// `eval` and the benchmarks do, always against a dataset.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "splattrack/io/poses_csv.hpp"
+#include "splattrack/render/model.hpp"
+
+namespace splattrack::datasets {
+
+inline constexpr double kSuccessRotationDeg = 5.0;
+inline constexpr double kSuccessTranslationFraction = 0.05;  // of the object size
+inline constexpr double kObjectSizeQuantile = 0.99;
+
+struct EvalOptions {
+  double object_size = 1.0;  // world units; translation fractions divide by it
+  double success_rotation_deg = kSuccessRotationDeg;
+  double success_translation_fraction = kSuccessTranslationFraction;
+};
+
+// One ground-truth frame. A frame the run has no row for is a failure with
+// no errors (nullopt).
+struct FrameError {
+  int frame = 0;
+  std::optional<double> rotation_deg;
+  std::optional<double> translation;           // world units
+  std::optional<double> translation_fraction;  // translation / object_size
+  bool success = false;
+};
+
+struct ErrorStats {
+  double mean = 0.0;
+  double median = 0.0;
+  double max = 0.0;
+};
+
+// Statistics are over the matched frames (all zero when none matched); the
+// success rate is over every ground-truth frame, so missing frames count as
+// failures.
+struct EvalSummary {
+  int truth_frames = 0;
+  int matched_frames = 0;
+  int missing_frames = 0;
+  int extra_frames = 0;  // rows of the run that the truth does not have
+  int successes = 0;
+  double success_rate = 0.0;
+  ErrorStats rotation_deg;
+  ErrorStats translation;
+  ErrorStats translation_fraction;
+};
+
+struct Evaluation {
+  EvalOptions options;
+  std::vector<FrameError> frames;  // in the truth's order
+  EvalSummary summary;
+};
+
+// Frames are matched by index. Throws std::invalid_argument when either list
+// repeats a frame index or object_size is not positive.
+Evaluation evaluate(const std::vector<io::PoseRow>& run, const std::vector<io::PoseRow>& truth,
+                    const EvalOptions& options = {});
+
+// The object size used to normalise translation errors: the diameter of the
+// origin-centred sphere holding kObjectSizeQuantile of the Gaussian centres
+// (poses move the model's origin; the quantile ignores stray floaters).
+double object_size(const GaussianModel& model);
+
+// metrics.json: options, summary, and one entry per truth frame (null errors
+// for missing frames). Throws io::InputError when the file cannot be written.
+void write_metrics_json(const std::string& path, const Evaluation& evaluation);
+
+}  // namespace splattrack::datasets

@@ -1,0 +1,128 @@
+#include "splattrack/datasets/evaluation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <stdexcept>
+
+#include "splattrack/io/error.hpp"
+
+namespace splattrack::datasets {
+
+namespace {
+
+std::map<int, const io::PoseRow*> index_by_frame(const std::vector<io::PoseRow>& rows, const char* which) {
+  std::map<int, const io::PoseRow*> by_frame;
+  for (const auto& row : rows)
+    if (!by_frame.emplace(row.frame, &row).second)
+      throw std::invalid_argument(std::string(which) + " poses repeat frame " + std::to_string(row.frame));
+  return by_frame;
+}
+
+ErrorStats stats(std::vector<double> values) {
+  ErrorStats s;
+  if (values.empty()) return s;
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  s.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(n);
+  s.median = n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+  s.max = values.back();
+  return s;
+}
+
+// null when no frame matched: zeros would read as a perfect run.
+nlohmann::json to_json(const ErrorStats& s, int matched) {
+  if (matched == 0) return nullptr;
+  return {{"mean", s.mean}, {"median", s.median}, {"max", s.max}};
+}
+
+nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+
+}  // namespace
+
+Evaluation evaluate(const std::vector<io::PoseRow>& run, const std::vector<io::PoseRow>& truth,
+                    const EvalOptions& options) {
+  if (!(options.object_size > 0.0) || !std::isfinite(options.object_size))
+    throw std::invalid_argument("evaluate: object_size must be positive, got " + std::to_string(options.object_size));
+  const auto run_by_frame = index_by_frame(run, "run");
+  const auto truth_by_frame = index_by_frame(truth, "truth");
+
+  Evaluation e;
+  e.options = options;
+  std::vector<double> rotations, translations, fractions;
+  for (const auto& t : truth) {
+    FrameError f;
+    f.frame = t.frame;
+    const auto it = run_by_frame.find(t.frame);
+    if (it != run_by_frame.end()) {
+      const RigidPose& estimate = it->second->world_from_model;
+      f.rotation_deg = rotation_error_deg(estimate, t.world_from_model);
+      f.translation = translation_error(estimate, t.world_from_model);
+      f.translation_fraction = *f.translation / options.object_size;
+      f.success = *f.rotation_deg < options.success_rotation_deg &&
+                  *f.translation_fraction < options.success_translation_fraction;
+      rotations.push_back(*f.rotation_deg);
+      translations.push_back(*f.translation);
+      fractions.push_back(*f.translation_fraction);
+    }
+    e.summary.successes += f.success ? 1 : 0;
+    e.frames.push_back(f);
+  }
+
+  EvalSummary& s = e.summary;
+  s.truth_frames = static_cast<int>(truth.size());
+  s.matched_frames = static_cast<int>(rotations.size());
+  s.missing_frames = s.truth_frames - s.matched_frames;
+  s.extra_frames = static_cast<int>(std::count_if(run.begin(), run.end(), [&](const io::PoseRow& r) {
+    return truth_by_frame.find(r.frame) == truth_by_frame.end();
+  }));
+  s.success_rate = s.truth_frames > 0 ? static_cast<double>(s.successes) / s.truth_frames : 0.0;
+  s.rotation_deg = stats(std::move(rotations));
+  s.translation = stats(std::move(translations));
+  s.translation_fraction = stats(std::move(fractions));
+  return e;
+}
+
+double object_size(const GaussianModel& model) {
+  if (model.size() == 0) throw std::invalid_argument("object_size: the model has no Gaussians");
+  std::vector<double> radii(model.size());
+  for (std::size_t i = 0; i < model.size(); ++i)
+    radii[i] = std::hypot(model.means[3 * i], model.means[3 * i + 1], model.means[3 * i + 2]);
+  const auto k = static_cast<std::size_t>(kObjectSizeQuantile * static_cast<double>(radii.size() - 1));
+  std::nth_element(radii.begin(), radii.begin() + static_cast<std::ptrdiff_t>(k), radii.end());
+  return 2.0 * radii[k];
+}
+
+void write_metrics_json(const std::string& path, const Evaluation& e) {
+  const EvalSummary& s = e.summary;
+  nlohmann::json j;
+  j["object_size"] = e.options.object_size;
+  j["success_rotation_deg"] = e.options.success_rotation_deg;
+  j["success_translation_fraction"] = e.options.success_translation_fraction;
+  j["truth_frames"] = s.truth_frames;
+  j["matched_frames"] = s.matched_frames;
+  j["missing_frames"] = s.missing_frames;
+  j["extra_frames"] = s.extra_frames;
+  j["successes"] = s.successes;
+  j["success_rate"] = s.success_rate;
+  j["rotation_deg"] = to_json(s.rotation_deg, s.matched_frames);
+  j["translation"] = to_json(s.translation, s.matched_frames);
+  j["translation_fraction"] = to_json(s.translation_fraction, s.matched_frames);
+  nlohmann::json per_frame = nlohmann::json::array();
+  for (const auto& f : e.frames)
+    per_frame.push_back({{"frame", f.frame},
+                         {"rotation_deg", optional_json(f.rotation_deg)},
+                         {"translation", optional_json(f.translation)},
+                         {"translation_fraction", optional_json(f.translation_fraction)},
+                         {"success", f.success}});
+  j["frames"] = per_frame;
+  std::ofstream out(path);
+  if (!out) throw io::InputError(path, "cannot write metrics file");
+  out << j.dump(2) << '\n';
+  if (!out) throw io::InputError(path, "write failed");
+}
+
+}  // namespace splattrack::datasets

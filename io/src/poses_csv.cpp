@@ -1,0 +1,179 @@
+#include "splattrack/io/poses_csv.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <string_view>
+
+#include "splattrack/io/error.hpp"
+
+namespace splattrack::io {
+
+namespace {
+
+inline constexpr std::size_t kColumnCount = 14;
+enum Column { kFrame, kTime, kQw, kQx, kQy, kQz, kTx, kTy, kTz, kStatus, kLoss, kIou, kIterations, kMs };
+
+std::vector<std::string_view> split_commas(std::string_view line) {
+  std::vector<std::string_view> cells;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = line.find(',', start);
+    cells.push_back(line.substr(start, comma - start));
+    if (comma == std::string_view::npos) return cells;
+    start = comma + 1;
+  }
+}
+
+void append_number(std::string& out, double value) {
+  std::array<char, 32> buffer;
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), result.ptr);
+}
+
+template <typename T>
+void append_optional(std::string& out, const std::optional<T>& value) {
+  out += ',';
+  if (value) append_number(out, static_cast<double>(*value));
+}
+
+// Parses one row's cells; the caller adds the file and line to the message.
+class RowParser {
+ public:
+  explicit RowParser(const std::vector<std::string_view>& cells) : cells_(cells) {}
+
+  double number(Column column) const {
+    const std::string_view cell = cells_[column];
+    double value = 0.0;
+    const auto result = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+    if (cell.empty() || result.ec != std::errc() || result.ptr != cell.data() + cell.size() ||
+        !std::isfinite(value))
+      throw std::runtime_error(problem(column, "is not a finite number"));
+    return value;
+  }
+
+  int integer(Column column) const {
+    const std::string_view cell = cells_[column];
+    int value = 0;
+    const auto result = std::from_chars(cell.data(), cell.data() + cell.size(), value);
+    if (cell.empty() || result.ec != std::errc() || result.ptr != cell.data() + cell.size())
+      throw std::runtime_error(problem(column, "is not an integer"));
+    return value;
+  }
+
+  std::optional<double> optional_number(Column column) const {
+    if (cells_[column].empty()) return std::nullopt;
+    return number(column);
+  }
+
+  std::optional<int> optional_integer(Column column) const {
+    if (cells_[column].empty()) return std::nullopt;
+    return integer(column);
+  }
+
+  TrackStatus status() const {
+    const auto status = parse_track_status(cells_[kStatus]);
+    if (!status) throw std::runtime_error(problem(kStatus, "is not one of tracking, degraded, lost, recovered"));
+    return *status;
+  }
+
+ private:
+  std::string problem(Column column, const char* what) const {
+    const std::string_view header(kPosesCsvHeader);
+    const auto names = split_commas(header);
+    return "column " + std::string(names[column]) + " = \"" + std::string(cells_[column]) + "\" " + what;
+  }
+
+  const std::vector<std::string_view>& cells_;
+};
+
+PoseRow parse_row(const std::vector<std::string_view>& cells) {
+  const RowParser p(cells);
+  PoseRow row;
+  row.frame = p.integer(kFrame);
+  if (row.frame < 0) throw std::runtime_error("column frame is negative");
+  row.time_s = p.number(kTime);
+  Eigen::Quaterniond q(p.number(kQw), p.number(kQx), p.number(kQy), p.number(kQz));
+  if (q.norm() < 1e-12) throw std::runtime_error("the quaternion qw,qx,qy,qz is zero");
+  row.world_from_model.rotation = q.normalized();
+  row.world_from_model.translation = {p.number(kTx), p.number(kTy), p.number(kTz)};
+  row.status = p.status();
+  row.loss = p.optional_number(kLoss);
+  row.iou = p.optional_number(kIou);
+  row.iterations = p.optional_integer(kIterations);
+  row.ms = p.optional_number(kMs);
+  return row;
+}
+
+}  // namespace
+
+std::string format_pose_row(const PoseRow& row) {
+  const Eigen::Quaterniond q = row.world_from_model.rotation.normalized();
+  const Eigen::Vector3d& t = row.world_from_model.translation;
+  std::string line = std::to_string(row.frame);
+  for (const double v : {row.time_s, q.w(), q.x(), q.y(), q.z(), t.x(), t.y(), t.z()}) {
+    line += ',';
+    append_number(line, v);
+  }
+  line += ',';
+  line += to_string(row.status);
+  append_optional(line, row.loss);
+  append_optional(line, row.iou);
+  append_optional(line, row.iterations);
+  append_optional(line, row.ms);
+  return line;
+}
+
+PoseCsvWriter::PoseCsvWriter(const std::string& path, bool append) : path_(path) {
+  std::ifstream existing(path, std::ios::binary | std::ios::ate);
+  const bool continue_file = append && existing && existing.tellg() > 0;
+  out_.open(path, continue_file ? std::ios::app : std::ios::trunc);
+  if (!out_) throw InputError(path, "cannot open for writing");
+  if (!continue_file) out_ << kPosesCsvHeader << '\n' << std::flush;
+}
+
+void PoseCsvWriter::write(const PoseRow& row) {
+  // One write per row, then flush: a kill leaves whole rows behind.
+  out_ << format_pose_row(row) + '\n' << std::flush;
+  if (!out_) throw InputError(path_, "write failed at frame " + std::to_string(row.frame));
+}
+
+std::vector<PoseRow> read_poses_csv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, "cannot open poses file");
+  std::string line;
+  std::size_t line_number = 0;
+  const auto fail = [&](const std::string& problem) {
+    throw InputError(path, "line " + std::to_string(line_number) + ": " + problem);
+  };
+  const auto next_line = [&] {
+    if (!std::getline(in, line)) return false;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return true;
+  };
+
+  if (!next_line()) throw InputError(path, "empty file, expected the header " + std::string(kPosesCsvHeader));
+  const std::string_view header(kPosesCsvHeader);
+  if (line.compare(0, header.size(), header) != 0 || (line.size() > header.size() && line[header.size()] != ','))
+    fail("header must begin with " + std::string(header));
+
+  std::vector<PoseRow> rows;
+  while (next_line()) {
+    if (line.empty()) continue;
+    const auto cells = split_commas(line);
+    if (cells.size() < kColumnCount)
+      fail("expected " + std::to_string(kColumnCount) + " columns, found " + std::to_string(cells.size()));
+    try {
+      rows.push_back(parse_row(cells));
+    } catch (const std::runtime_error& e) {
+      fail(e.what());
+    }
+    if (rows.size() > 1 && rows.back().frame <= rows[rows.size() - 2].frame)
+      fail("frame " + std::to_string(rows.back().frame) + " does not follow frame " +
+           std::to_string(rows[rows.size() - 2].frame) + " (frames must increase)");
+  }
+  return rows;
+}
+
+}  // namespace splattrack::io
