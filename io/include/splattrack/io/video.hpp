@@ -1,0 +1,90 @@
+// Frame input (FORMATS.md --video / --masks): a video file (OpenCV's FFmpeg
+// back end), an image folder or glob (natural order: frame2 before frame10),
+// or a camera index ("0"). Frames are decoded one at a time on demand, never
+// the whole input at once.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace splattrack::io {
+
+enum class FrameStatus {
+  ok,       // the frame is filled in
+  skipped,  // this frame could not be decoded: index, name and problem say which and why
+  end,      // no more frames
+};
+
+struct Frame {
+  int index = 0;        // position in the input, skipped frames included
+  std::string name;     // the image file, the video file, or "camera N"
+  std::string problem;  // why a skipped frame was skipped
+  double time_s = 0.0;  // index / fps (the container's fps, else VideoOptions::fps)
+  int width = 0;
+  int height = 0;
+  std::vector<float> rgb;   // [H, W, 3] 0..1, row-major, channel fastest
+  std::vector<float> mask;  // [H, W] 0..1, 1 = object; empty: no mask (the whole frame is the target)
+};
+
+struct VideoOptions {
+  // Every frame (and mask) must have this size; 0 takes the first frame's.
+  int expected_width = 0;
+  int expected_height = 0;
+  double fps = 30.0;  // for image sequences and containers that do not say
+};
+
+// Reads frames in order. Throws InputError when the input cannot be opened
+// (naming it) and when a frame has the wrong size (naming the frame, its
+// index and both sizes); a frame that fails to decode is reported as
+// FrameStatus::skipped and reading goes on.
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  // Fills `frame` (reusing its buffers) and says what happened.
+  virtual FrameStatus next(Frame& frame) = 0;
+  // The input as the user gave it, for messages.
+  virtual const std::string& spec() const = 0;
+};
+
+// Frames as RGB with, for images that have an alpha channel, the alpha as
+// the mask. `spec`: a video file, a folder, a glob pattern or a camera index.
+std::unique_ptr<FrameSource> open_frames(const std::string& spec, const VideoOptions& options = {});
+
+// Masks only (white = object): `rgb` stays empty and `mask` holds the image's
+// alpha when it has one, its grey level otherwise.
+std::unique_ptr<FrameSource> open_masks(const std::string& spec, const VideoOptions& options = {});
+
+// Frames with masks from `mask_spec` read in lockstep (frame i with mask i);
+// an empty `mask_spec` keeps the frames' own alpha. A frame is skipped when
+// either its image or its mask cannot be decoded.
+std::unique_ptr<FrameSource> open_video(const std::string& frame_spec, const std::string& mask_spec,
+                                        const VideoOptions& options = {});
+
+// True when a should come before b in natural order (digit runs compare as
+// numbers: "frame2" < "frame10").
+bool natural_less(std::string_view a, std::string_view b);
+
+// Writes a PNG (or any format OpenCV picks by extension): RGB, or RGBA when
+// `mask` is not empty; 16 bits per channel when `sixteen_bit`.
+void write_image(const std::string& path, int width, int height, const std::vector<float>& rgb,
+                 const std::vector<float>& mask = {}, bool sixteen_bit = false);
+
+// Encodes RGB frames into a video file: mp4v for .mp4, MJPG otherwise (the
+// codecs Debian's OpenCV/FFmpeg can always write).
+class VideoFileWriter {
+ public:
+  VideoFileWriter(const std::string& path, int width, int height, double fps);
+  ~VideoFileWriter();
+  VideoFileWriter(const VideoFileWriter&) = delete;
+  VideoFileWriter& operator=(const VideoFileWriter&) = delete;
+  void write(const std::vector<float>& rgb);  // [H, W, 3] 0..1
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace splattrack::io

@@ -1,0 +1,278 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+
+#include "splattrack/io/error.hpp"
+#include "splattrack/io/video.hpp"
+
+using namespace splattrack;
+namespace fs = std::filesystem;
+
+namespace {
+
+inline constexpr int kW = 8;
+inline constexpr int kH = 6;
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("splattrack_video_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// A distinct integer value for every (frame, pixel, channel), channel order
+// R G B A, within [0, max].
+int value(int frame, int x, int y, int c, int max) { return (frame * 37 + x * 11 + y * 5 + c * 53) * max / 400 % (max + 1); }
+
+// Writes frame `k` with cv::imwrite: channels 1 (grey), 3 (RGB) or 4 (RGBA), 8 or 16 bit.
+void write_png(const fs::path& path, int k, int channels, bool sixteen, int width = kW, int height = kH) {
+  const int max = sixteen ? 65535 : 255;
+  cv::Mat m(height, width, CV_MAKETYPE(sixteen ? CV_16U : CV_8U, channels));
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x)
+      for (int c = 0; c < channels; ++c) {
+        // OpenCV stores BGR(A): channel c of the file is RGB channel bgr_to_rgb[c].
+        const int rgba = channels >= 3 && c < 3 ? 2 - c : c;
+        const int v = value(k, x, y, rgba, max);
+        if (sixteen)
+          m.ptr<uint16_t>(y)[x * channels + c] = static_cast<uint16_t>(v);
+        else
+          m.ptr<uint8_t>(y)[x * channels + c] = static_cast<uint8_t>(v);
+      }
+  ASSERT_TRUE(cv::imwrite(path.string(), m)) << path;
+}
+
+std::vector<io::Frame> read_all(io::FrameSource& source, std::vector<io::FrameStatus>* statuses = nullptr) {
+  std::vector<io::Frame> frames;
+  io::Frame f;
+  for (io::FrameStatus s; (s = source.next(f)) != io::FrameStatus::end;) {
+    if (statuses) statuses->push_back(s);
+    frames.push_back(f);
+  }
+  return frames;
+}
+
+template <typename Fn>
+std::string input_error(Fn&& fn) {
+  try {
+    fn();
+  } catch (const io::InputError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected InputError";
+  return {};
+}
+
+void expect_pixels(const io::Frame& f, int k, int channels, bool sixteen) {
+  const float max = sixteen ? 65535.f : 255.f;
+  ASSERT_EQ(f.width, kW);
+  ASSERT_EQ(f.height, kH);
+  ASSERT_EQ(f.rgb.size(), 3u * kW * kH);
+  EXPECT_EQ(f.mask.size(), channels == 4 ? std::size_t{kW * kH} : 0u) << f.name;
+  for (int y = 0; y < kH; ++y)
+    for (int x = 0; x < kW; ++x) {
+      const std::size_t i = static_cast<std::size_t>(y) * kW + x;
+      for (int c = 0; c < 3; ++c) {
+        const int source_channel = channels == 1 ? 0 : c;
+        ASSERT_NEAR(f.rgb[3 * i + c], value(k, x, y, source_channel, sixteen ? 65535 : 255) / max, 1e-6)
+            << f.name << " pixel " << x << "," << y << " channel " << c;
+      }
+      if (channels == 4) ASSERT_NEAR(f.mask[i], value(k, x, y, 3, sixteen ? 65535 : 255) / max, 1e-6);
+    }
+}
+
+}  // namespace
+
+TEST(NaturalOrder, DigitRunsCompareAsNumbers) {
+  const std::vector<std::string> expected = {"a1", "a2", "a02b", "a10", "a10b", "a99", "a100", "b", "b0", "frame_2_1"};
+  std::vector<std::string> shuffled = {"a100", "b0", "a10b", "a2", "frame_2_1", "a1", "a99", "b", "a10", "a02b"};
+  std::sort(shuffled.begin(), shuffled.end(), [](const auto& a, const auto& b) { return io::natural_less(a, b); });
+  EXPECT_EQ(shuffled, expected);
+  EXPECT_FALSE(io::natural_less("x7", "x7"));
+}
+
+TEST(Video, FolderOfPngsInNaturalOrderWithAlphaAsMask) {
+  const fs::path dir = temp_dir("folder");
+  // Frame k is written as file "frame<name>.png"; natural order is 2 < 9 < 10 < 100.
+  write_png(dir / "frame10.png", 2, 4, true);   // RGBA 16-bit
+  write_png(dir / "frame2.png", 0, 4, false);   // RGBA 8-bit
+  write_png(dir / "frame100.png", 3, 1, false);  // grey 8-bit
+  write_png(dir / "frame9.png", 1, 3, true);    // RGB 16-bit
+  std::ofstream(dir / "notes.txt") << "not a frame";
+
+  auto source = io::open_frames(dir.string(), {.fps = 10.0});
+  std::vector<io::FrameStatus> statuses;
+  const auto frames = read_all(*source, &statuses);
+  ASSERT_EQ(frames.size(), 4u);
+  const std::vector<std::string> names = {"frame2.png", "frame9.png", "frame10.png", "frame100.png"};
+  for (int k = 0; k < 4; ++k) {
+    EXPECT_EQ(statuses[k], io::FrameStatus::ok);
+    EXPECT_EQ(fs::path(frames[k].name).filename(), names[k]);
+    EXPECT_EQ(frames[k].index, k);
+    EXPECT_DOUBLE_EQ(frames[k].time_s, k / 10.0);
+  }
+  expect_pixels(frames[0], 0, 4, false);
+  expect_pixels(frames[1], 1, 3, true);
+  expect_pixels(frames[2], 2, 4, true);
+  expect_pixels(frames[3], 3, 1, false);
+
+  // The same files through a glob pattern, and a single image file.
+  const auto globbed = read_all(*io::open_frames((dir / "frame*.png").string()));
+  ASSERT_EQ(globbed.size(), 4u);
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(globbed[k].name, frames[k].name);
+  const auto single = read_all(*io::open_frames((dir / "frame9.png").string()));
+  ASSERT_EQ(single.size(), 1u);
+  expect_pixels(single[0], 1, 3, true);
+}
+
+TEST(Video, CorruptFrameIsReportedAndSkipped) {
+  const fs::path dir = temp_dir("corrupt");
+  write_png(dir / "f1.png", 0, 3, false);
+  std::ofstream(dir / "f2.png", std::ios::binary) << "\x89PNG\r\n\x1a\n garbage, not a PNG body";
+  write_png(dir / "f3.png", 2, 3, false);
+  auto source = io::open_frames(dir.string());
+  std::vector<io::FrameStatus> statuses;
+  const auto frames = read_all(*source, &statuses);
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(statuses, (std::vector{io::FrameStatus::ok, io::FrameStatus::skipped, io::FrameStatus::ok}));
+  EXPECT_EQ(frames[1].index, 1);
+  EXPECT_EQ(fs::path(frames[1].name).filename(), "f2.png");
+  EXPECT_FALSE(frames[1].problem.empty());
+  EXPECT_TRUE(frames[1].rgb.empty());
+  expect_pixels(frames[2], 2, 3, false);
+}
+
+TEST(Video, WrongSizeNamesFrameAndBothSizes) {
+  const fs::path dir = temp_dir("size");
+  write_png(dir / "a1.png", 0, 3, false);
+  write_png(dir / "a2.png", 1, 3, false, kW + 2, kH);
+  auto source = io::open_frames(dir.string());
+  io::Frame f;
+  EXPECT_EQ(source->next(f), io::FrameStatus::ok);
+  const std::string what = input_error([&] { source->next(f); });
+  EXPECT_NE(what.find("a2.png"), std::string::npos) << what;
+  EXPECT_NE(what.find("frame 1"), std::string::npos) << what;
+  EXPECT_NE(what.find("10x6"), std::string::npos) << what;
+  EXPECT_NE(what.find("8x6"), std::string::npos) << what;
+
+  auto expecting = io::open_frames(dir.string(), {.expected_width = 16, .expected_height = 16});
+  const std::string first = input_error([&] { expecting->next(f); });
+  EXPECT_NE(first.find("frame 0 is 8x6, expected 16x16"), std::string::npos) << first;
+}
+
+TEST(Video, MissingOrEmptyInputsAreInputErrors) {
+  const fs::path dir = temp_dir("missing");
+  const std::string missing = (dir / "nope").string();
+  EXPECT_NE(input_error([&] { io::open_frames(missing); }).find(missing), std::string::npos);
+  EXPECT_NE(input_error([&] { io::open_frames(dir.string()); }).find("no image files"), std::string::npos);
+  EXPECT_NE(input_error([&] { io::open_frames((dir / "*.png").string()); }).find("matches no files"),
+            std::string::npos);
+  std::ofstream(dir / "clip.mp4") << "not a video";
+  EXPECT_NE(input_error([&] { io::open_frames((dir / "clip.mp4").string()); }).find("clip.mp4"), std::string::npos);
+  EXPECT_NE(input_error([&] { io::open_frames("99"); }).find("camera 99"), std::string::npos);
+}
+
+TEST(Video, MasksFromFolderInLockstepWithFrames) {
+  const fs::path frames_dir = temp_dir("mframes");
+  const fs::path masks_dir = temp_dir("masks");
+  for (int k = 0; k < 3; ++k) {
+    write_png(frames_dir / ("f" + std::to_string(k) + ".png"), k, 4, false);
+    write_png(masks_dir / ("m" + std::to_string(k) + ".png"), 10 + k, 1, false);
+  }
+  const auto frames = read_all(*io::open_video(frames_dir.string(), masks_dir.string()));
+  ASSERT_EQ(frames.size(), 3u);
+  for (int k = 0; k < 3; ++k) {
+    ASSERT_EQ(frames[k].mask.size(), std::size_t{kW * kH});
+    // The mask file's grey level replaces the frame's own alpha.
+    for (int y = 0; y < kH; ++y)
+      for (int x = 0; x < kW; ++x)
+        ASSERT_NEAR(frames[k].mask[y * kW + x], value(10 + k, x, y, 0, 255) / 255.f, 1e-6);
+  }
+  // Without masks, the frames' alpha is the mask.
+  const auto own = read_all(*io::open_video(frames_dir.string(), ""));
+  expect_pixels(own[1], 1, 4, false);
+
+  fs::remove(masks_dir / "m2.png");
+  auto short_masks = io::open_video(frames_dir.string(), masks_dir.string());
+  io::Frame f;
+  short_masks->next(f);
+  short_masks->next(f);
+  EXPECT_NE(input_error([&] { short_masks->next(f); }).find("fewer masks"), std::string::npos);
+
+  write_png(masks_dir / "m2.png", 12, 1, false, kW, kH + 1);
+  auto wrong_mask = io::open_video(frames_dir.string(), masks_dir.string());
+  wrong_mask->next(f);
+  wrong_mask->next(f);
+  const std::string what = input_error([&] { wrong_mask->next(f); });
+  EXPECT_NE(what.find("m2.png"), std::string::npos) << what;
+  EXPECT_NE(what.find("8x7"), std::string::npos) << what;
+}
+
+TEST(Video, WriteImageRoundTrip) {
+  const fs::path dir = temp_dir("write");
+  std::vector<float> rgb(3 * kW * kH);
+  std::vector<float> mask(kW * kH);
+  for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<float>(i % 17) / 16.f;
+  for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = static_cast<float>(i % 5) / 4.f;
+  for (const bool sixteen : {false, true}) {
+    const fs::path path = dir / (sixteen ? "b16.png" : "b8.png");
+    io::write_image(path.string(), kW, kH, rgb, mask, sixteen);
+    const auto frames = read_all(*io::open_frames(path.string()));
+    ASSERT_EQ(frames.size(), 1u);
+    const float tolerance = sixteen ? 1e-4f : 2.5e-3f;
+    for (std::size_t i = 0; i < rgb.size(); ++i) ASSERT_NEAR(frames[0].rgb[i], rgb[i], tolerance);
+    for (std::size_t i = 0; i < mask.size(); ++i) ASSERT_NEAR(frames[0].mask[i], mask[i], tolerance);
+  }
+}
+
+TEST(Video, EncodedVideoReadsBack) {
+  // A moving bright square on a dark coloured background, 12 frames.
+  constexpr int w = 64;
+  constexpr int h = 48;
+  constexpr int n = 12;
+  const auto frame_at = [&](int k) {
+    std::vector<float> rgb(3 * w * h);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const bool square = x >= 4 * k && x < 4 * k + 16 && y >= 16 && y < 32;
+        float* p = &rgb[3 * (y * w + x)];
+        p[0] = square ? 0.9f : 0.1f;
+        p[1] = square ? 0.8f : 0.3f;
+        p[2] = square ? 0.2f : 0.6f;
+      }
+    return rgb;
+  };
+  const fs::path dir = temp_dir("encoded");
+  std::string written;
+  for (const char* name : {"clip.mp4", "clip.avi"}) {
+    try {
+      io::VideoFileWriter writer((dir / name).string(), w, h, 25.0);
+      for (int k = 0; k < n; ++k) writer.write(frame_at(k));
+      writer.close();
+      written = (dir / name).string();
+      break;
+    } catch (const io::InputError& e) {
+      std::cerr << "cannot write " << name << ": " << e.what() << "\n";
+    }
+  }
+  if (written.empty()) GTEST_SKIP() << "no video codec can be written with this OpenCV";
+
+  const auto frames = read_all(*io::open_frames(written));
+  ASSERT_EQ(frames.size(), static_cast<std::size_t>(n)) << written;
+  for (int k = 0; k < n; ++k) {
+    EXPECT_TRUE(frames[k].mask.empty());
+    EXPECT_NEAR(frames[k].time_s, k / 25.0, 1e-9);
+    const auto expected = frame_at(k);
+    double error = 0.0;
+    for (std::size_t i = 0; i < expected.size(); ++i) error += std::abs(frames[k].rgb[i] - expected[i]);
+    EXPECT_LT(error / expected.size(), 0.03) << written << " frame " << k;
+    // The square's centre keeps its colour through the lossy codec.
+    const float* centre = &frames[k].rgb[3 * (24 * w + 4 * k + 8)];
+    EXPECT_NEAR(centre[0], 0.9f, 0.08f);
+    EXPECT_NEAR(centre[2], 0.2f, 0.08f);
+  }
+}
