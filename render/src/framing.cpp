@@ -1,5 +1,6 @@
 #include "splattrack/render/framing.hpp"
 
+#include <Eigen/Geometry>
 #include <algorithm>
 #include <cmath>
 #include <numbers>
