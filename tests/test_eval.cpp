@@ -218,5 +218,8 @@ TEST(Evaluation, ObjectSizeIgnoresFloaters) {
     for (int k = 0; k < 3; ++k) m.means[3 * i + k] = p[k];
   }
   for (std::size_t i = 995; i < 1000; ++i) m.means[3 * i] = 50.f;  // 0.5 % floaters
-  EXPECT_NEAR(datasets::object_size(m), 1.0, 1e-5);
+  // The median centre of random sphere points is off the origin by a few
+  // per cent of the radius, and so is the size.
+  EXPECT_NEAR(datasets::object_size(m), 1.0, 0.05);
+  EXPECT_THROW(datasets::object_size(GaussianModel{}), std::invalid_argument);
 }

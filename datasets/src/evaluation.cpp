@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "splattrack/io/error.hpp"
+#include "splattrack/render/framing.hpp"
 
 namespace splattrack::datasets {
 
@@ -88,12 +89,7 @@ Evaluation evaluate(const std::vector<io::PoseRow>& run, const std::vector<io::P
 
 double object_size(const GaussianModel& model) {
   if (model.size() == 0) throw std::invalid_argument("object_size: the model has no Gaussians");
-  std::vector<double> radii(model.size());
-  for (std::size_t i = 0; i < model.size(); ++i)
-    radii[i] = std::hypot(model.means[3 * i], model.means[3 * i + 1], model.means[3 * i + 2]);
-  const auto k = static_cast<std::size_t>(kObjectSizeQuantile * static_cast<double>(radii.size() - 1));
-  std::nth_element(radii.begin(), radii.begin() + static_cast<std::ptrdiff_t>(k), radii.end());
-  return 2.0 * radii[k];
+  return 2.0 * model_bounds(model).radius;
 }
 
 void write_metrics_json(const std::string& path, const Evaluation& e) {

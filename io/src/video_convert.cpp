@@ -1,6 +1,3 @@
-#include <opencv2/imgcodecs.hpp>
-
-#include "splattrack/io/error.hpp"
 #include "video_internal.hpp"
 
 namespace splattrack::io {
@@ -77,34 +74,4 @@ std::string convert_to_mask(const cv::Mat& image, std::vector<float>& mask) {
 }
 
 }  // namespace detail
-
-void write_image(const std::string& path, int width, int height, const std::vector<float>& rgb,
-                 const std::vector<float>& mask, bool sixteen_bit) {
-  const auto pixels = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
-  if (width <= 0 || height <= 0 || rgb.size() != 3 * pixels || (!mask.empty() && mask.size() != pixels))
-    throw std::invalid_argument("write_image " + path + ": buffer sizes do not match " + std::to_string(width) +
-                                "x" + std::to_string(height));
-  const int channels = mask.empty() ? 3 : 4;
-  cv::Mat f(height, width, CV_32FC(channels));
-  for (int y = 0; y < height; ++y) {
-    float* p = f.ptr<float>(y);
-    for (int x = 0; x < width; ++x, p += channels) {
-      const std::size_t i = static_cast<std::size_t>(y) * width + x;
-      p[0] = rgb[3 * i + 2];
-      p[1] = rgb[3 * i + 1];
-      p[2] = rgb[3 * i];
-      if (channels == 4) p[3] = mask[i];
-    }
-  }
-  cv::Mat out;  // convertTo rounds and saturates, so values outside 0..1 clamp
-  f.convertTo(out, sixteen_bit ? CV_16UC(channels) : CV_8UC(channels), sixteen_bit ? 65535.0 : 255.0);
-  bool written = false;
-  try {
-    written = cv::imwrite(path, out);
-  } catch (const cv::Exception& e) {
-    throw InputError(path, std::string("cannot write image: ") + e.what());
-  }
-  if (!written) throw InputError(path, "cannot write image");
-}
-
 }  // namespace splattrack::io

@@ -16,7 +16,6 @@ namespace splattrack::datasets {
 
 inline constexpr double kSuccessRotationDeg = 5.0;
 inline constexpr double kSuccessTranslationFraction = 0.05;  // of the object size
-inline constexpr double kObjectSizeQuantile = 0.99;
 
 struct EvalOptions {
   double object_size = 1.0;  // world units; translation fractions divide by it
@@ -67,8 +66,8 @@ Evaluation evaluate(const std::vector<io::PoseRow>& run, const std::vector<io::P
                     const EvalOptions& options = {});
 
 // The object size used to normalise translation errors: the diameter of the
-// origin-centred sphere holding kObjectSizeQuantile of the Gaussian centres
-// (poses move the model's origin; the quantile ignores stray floaters).
+// model's robust bounding sphere (render/framing.hpp's model_bounds), so a
+// few stray floaters do not inflate it.
 double object_size(const GaussianModel& model);
 
 // metrics.json: options, summary, and one entry per truth frame (null errors

@@ -66,11 +66,6 @@ std::unique_ptr<FrameSource> open_video(const std::string& frame_spec, const std
 // numbers: "frame2" < "frame10").
 bool natural_less(std::string_view a, std::string_view b);
 
-// Writes a PNG (or any format OpenCV picks by extension): RGB, or RGBA when
-// `mask` is not empty; 16 bits per channel when `sixteen_bit`.
-void write_image(const std::string& path, int width, int height, const std::vector<float>& rgb,
-                 const std::vector<float>& mask = {}, bool sixteen_bit = false);
-
 // Encodes RGB frames into a video file: mp4v for .mp4, MJPG otherwise (the
 // codecs Debian's OpenCV/FFmpeg can always write).
 class VideoFileWriter {
