@@ -284,10 +284,10 @@ TEST(Background, KindsAreDeterministicAndInRange) {
   for (const auto kind : {datasets::BackgroundKind::noise, datasets::BackgroundKind::clutter}) {
     const auto a = datasets::make_background(w, h, {.kind = kind, .seed = 3});
     const auto b = datasets::make_background(w, h, {.kind = kind, .seed = 3});
-    const auto c = datasets::make_background(w, h, {.kind = kind, .seed = 4});
+    const auto other = datasets::make_background(w, h, {.kind = kind, .seed = 4});
     ASSERT_EQ(a.size(), 3u * w * h);
     EXPECT_EQ(a, b);
-    EXPECT_NE(a, c);
+    EXPECT_NE(a, other);
     std::set<std::array<int, 3>> colours;
     for (std::size_t i = 0; i < a.size(); i += 3) {
       for (int c = 0; c < 3; ++c) ASSERT_TRUE(a[i + c] >= 0.f && a[i + c] <= 1.f);

@@ -82,7 +82,9 @@ void expect_pixels(const io::Frame& f, int k, int channels, bool sixteen) {
         ASSERT_NEAR(f.rgb[3 * i + c], value(k, x, y, source_channel, sixteen ? 65535 : 255) / max, 1e-6)
             << f.name << " pixel " << x << "," << y << " channel " << c;
       }
-      if (channels == 4) ASSERT_NEAR(f.mask[i], value(k, x, y, 3, sixteen ? 65535 : 255) / max, 1e-6);
+      if (channels == 4) {
+        ASSERT_NEAR(f.mask[i], value(k, x, y, 3, sixteen ? 65535 : 255) / max, 1e-6);
+      }
     }
 }
 
