@@ -7,7 +7,7 @@
 #include <random>
 
 #include "splattrack/datasets/evaluation.hpp"
-#include "splattrack/io/error.hpp"
+#include "io_test_util.hpp"
 #include "splattrack/io/poses_csv.hpp"
 
 using namespace splattrack;
@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("splattrack_eval_" + name);
+  const fs::path dir = test::scratch_path(name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -41,15 +41,9 @@ std::string read_text(const fs::path& path) {
 void expect_read_error(const std::string& body, int line, const std::string& fragment) {
   const fs::path path = temp_dir("bad") / "poses.csv";
   std::ofstream(path) << io::kPosesCsvHeader << "\n" << body;
-  try {
-    io::read_poses_csv(path.string());
-    ADD_FAILURE() << "expected InputError for:\n" << body;
-  } catch (const io::InputError& e) {
-    const std::string what = e.what();
-    EXPECT_NE(what.find(path.string()), std::string::npos) << what;
-    EXPECT_NE(what.find("line " + std::to_string(line)), std::string::npos) << what;
-    EXPECT_NE(what.find(fragment), std::string::npos) << what;
-  }
+  SCOPED_TRACE(body);
+  test::expect_input_error([&] { io::read_poses_csv(path.string()); }, path.string(),
+                           {"line " + std::to_string(line) + ":", fragment});
 }
 
 }  // namespace

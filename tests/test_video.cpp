@@ -6,7 +6,7 @@
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 
-#include "splattrack/io/error.hpp"
+#include "io_test_util.hpp"
 #include "splattrack/io/image_write.hpp"
 #include "splattrack/io/video.hpp"
 
@@ -19,7 +19,7 @@ inline constexpr int kW = 8;
 inline constexpr int kH = 6;
 
 fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("splattrack_video_" + name);
+  const fs::path dir = test::scratch_path(name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -55,17 +55,6 @@ std::vector<io::Frame> read_all(io::FrameSource& source, std::vector<io::FrameSt
     frames.push_back(f);
   }
   return frames;
-}
-
-template <typename Fn>
-std::string input_error(Fn&& fn) {
-  try {
-    fn();
-  } catch (const io::InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected InputError";
-  return {};
 }
 
 void expect_pixels(const io::Frame& f, int k, int channels, bool sixteen) {
@@ -156,27 +145,23 @@ TEST(Video, WrongSizeNamesFrameAndBothSizes) {
   auto source = io::open_frames(dir.string());
   io::Frame f;
   EXPECT_EQ(source->next(f), io::FrameStatus::ok);
-  const std::string what = input_error([&] { source->next(f); });
-  EXPECT_NE(what.find("a2.png"), std::string::npos) << what;
-  EXPECT_NE(what.find("frame 1"), std::string::npos) << what;
-  EXPECT_NE(what.find("10x6"), std::string::npos) << what;
-  EXPECT_NE(what.find("8x6"), std::string::npos) << what;
+  test::expect_input_error([&] { source->next(f); }, (dir / "a2.png").string(), {"frame 1 is 10x6, expected 8x6"});
 
   auto expecting = io::open_frames(dir.string(), {.expected_width = 16, .expected_height = 16});
-  const std::string first = input_error([&] { expecting->next(f); });
-  EXPECT_NE(first.find("frame 0 is 8x6, expected 16x16"), std::string::npos) << first;
+  test::expect_input_error([&] { expecting->next(f); }, (dir / "a1.png").string(), {"frame 0 is 8x6, expected 16x16"});
 }
 
 TEST(Video, MissingOrEmptyInputsAreInputErrors) {
   const fs::path dir = temp_dir("missing");
   const std::string missing = (dir / "nope").string();
-  EXPECT_NE(input_error([&] { io::open_frames(missing); }).find(missing), std::string::npos);
-  EXPECT_NE(input_error([&] { io::open_frames(dir.string()); }).find("no image files"), std::string::npos);
-  EXPECT_NE(input_error([&] { io::open_frames((dir / "*.png").string()); }).find("matches no files"),
-            std::string::npos);
-  std::ofstream(dir / "clip.mp4") << "not a video";
-  EXPECT_NE(input_error([&] { io::open_frames((dir / "clip.mp4").string()); }).find("clip.mp4"), std::string::npos);
-  EXPECT_NE(input_error([&] { io::open_frames("99"); }).find("camera 99"), std::string::npos);
+  test::expect_input_error([&] { io::open_frames(missing); }, missing, {"no such file or folder"});
+  test::expect_input_error([&] { io::open_frames(dir.string()); }, dir.string(), {"no image files"});
+  const std::string pattern = (dir / "*.png").string();
+  test::expect_input_error([&] { io::open_frames(pattern); }, pattern, {"matches no files"});
+  const std::string clip = (dir / "clip.mp4").string();
+  std::ofstream(clip) << "not a video";
+  test::expect_input_error([&] { io::open_frames(clip); }, clip, {"cannot open as a video"});
+  test::expect_input_error([&] { io::open_frames("99"); }, "camera 99", {"cannot open"});
 }
 
 TEST(Video, MasksFromFolderInLockstepWithFrames) {
@@ -204,15 +189,14 @@ TEST(Video, MasksFromFolderInLockstepWithFrames) {
   io::Frame f;
   short_masks->next(f);
   short_masks->next(f);
-  EXPECT_NE(input_error([&] { short_masks->next(f); }).find("fewer masks"), std::string::npos);
+  test::expect_input_error([&] { short_masks->next(f); }, masks_dir.string(), {"no mask for frame 2", "fewer masks"});
 
   write_png(masks_dir / "m2.png", 12, 1, false, kW, kH + 1);
   auto wrong_mask = io::open_video(frames_dir.string(), masks_dir.string());
   wrong_mask->next(f);
   wrong_mask->next(f);
-  const std::string what = input_error([&] { wrong_mask->next(f); });
-  EXPECT_NE(what.find("m2.png"), std::string::npos) << what;
-  EXPECT_NE(what.find("8x7"), std::string::npos) << what;
+  test::expect_input_error([&] { wrong_mask->next(f); }, (masks_dir / "m2.png").string(),
+                           {"mask 2 is 8x7, expected 8x6"});
 }
 
 TEST(Video, WrittenImageReadsBack) {

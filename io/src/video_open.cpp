@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "file_util.hpp"
 #include "splattrack/io/error.hpp"
 #include "video_internal.hpp"
 
@@ -50,9 +51,8 @@ namespace {
 inline constexpr std::array<std::string_view, 14> kImageExtensions = {
     ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".exr", ".pgm", ".ppm", ".pnm", ".pbm", ".jp2", ".hdr"};
 
-bool is_image_file(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+bool is_image_file(const std::string& path) {
+  const std::string ext = lower_extension(path);
   return std::find(kImageExtensions.begin(), kImageExtensions.end(), ext) != kImageExtensions.end();
 }
 
@@ -126,7 +126,7 @@ std::unique_ptr<RawSource> open_folder(const std::string& spec, double fps) {
   std::vector<std::string> files;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(spec, error))
-    if (entry.is_regular_file() && is_image_file(entry.path())) files.push_back(entry.path().string());
+    if (entry.is_regular_file() && is_image_file(entry.path().string())) files.push_back(entry.path().string());
   if (error) throw InputError(spec, "cannot list folder: " + error.message());
   if (files.empty()) throw InputError(spec, "folder holds no image files");
   sort_naturally(files);

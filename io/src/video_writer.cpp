@@ -1,6 +1,6 @@
-#include <filesystem>
 #include <opencv2/videoio.hpp>
 
+#include "file_util.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/video.hpp"
 
@@ -21,7 +21,7 @@ VideoFileWriter::VideoFileWriter(const std::string& path, int width, int height,
   impl_->path = path;
   impl_->width = width;
   impl_->height = height;
-  const bool mp4 = std::filesystem::path(path).extension() == ".mp4";
+  const bool mp4 = lower_extension(path) == ".mp4";
   const int fourcc = mp4 ? cv::VideoWriter::fourcc('m', 'p', '4', 'v') : cv::VideoWriter::fourcc('M', 'J', 'P', 'G');
   try {
     impl_->writer.open(path, cv::CAP_FFMPEG, fourcc, fps, cv::Size(width, height));
