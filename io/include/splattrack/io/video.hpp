@@ -21,7 +21,9 @@ struct Frame {
   int index = 0;        // position in the input, skipped frames included
   std::string name;     // the image file, the video file, or "camera N"
   std::string problem;  // why a skipped frame was skipped
-  double time_s = 0.0;  // index / fps (the container's fps, else VideoOptions::fps)
+  // index / fps (the container's fps, else VideoOptions::fps); for a live
+  // camera, seconds since it was opened.
+  double time_s = 0.0;
   int width = 0;
   int height = 0;
   std::vector<float> rgb;   // [H, W, 3] 0..1, row-major, channel fastest
