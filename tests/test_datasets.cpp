@@ -223,7 +223,8 @@ TEST(Trajectory, SmoothBoundedAndInView) {
   // A rotated, shifted, off-centre camera with a wide image.
   Camera tilted = datasets::place_camera({.width = 320, .height = 200});
   tilted.cx = 140;
-  Eigen::Affine3d cam_from_world = Eigen::Translation3d(0.3, -1, 2) * Eigen::AngleAxisd(0.4, Vector3d(1, 2, 3).normalized());
+  const Eigen::Affine3d cam_from_world =
+      Eigen::Translation3d(0.3, -1, 2) * Eigen::AngleAxisd(0.4, Vector3d(1, 2, 3).normalized());
   tilted.cam_from_world = cam_from_world.matrix();
   check_trajectory(tilted, {.frames = 150, .seed = 4});
 }

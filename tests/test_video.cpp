@@ -27,7 +27,9 @@ fs::path temp_dir(const std::string& name) {
 
 // A distinct integer value for every (frame, pixel, channel), channel order
 // R G B A, within [0, max].
-int value(int frame, int x, int y, int c, int max) { return (frame * 37 + x * 11 + y * 5 + c * 53) * max / 400 % (max + 1); }
+int value(int frame, int x, int y, int c, int max) {
+  return (frame * 37 + x * 11 + y * 5 + c * 53) * max / 400 % (max + 1);
+}
 
 // Writes frame `k` with cv::imwrite: channels 1 (grey), 3 (RGB) or 4 (RGBA), 8 or 16 bit.
 void write_png(const fs::path& path, int k, int channels, bool sixteen, int width = kW, int height = kH) {

@@ -120,7 +120,8 @@ void apply_sensor(int width, int height, std::vector<float>& rgb, const SensorOp
   if (!(o.blur_sigma_px >= 0) || !(o.noise_sigma >= 0))
     throw std::invalid_argument("apply_sensor: blur and noise sigmas must be non-negative");
   cv::Mat image(height, width, CV_32FC3, rgb.data());  // wraps rgb: edits land in place
-  if (o.blur_sigma_px > 0) cv::GaussianBlur(image, image, cv::Size(), o.blur_sigma_px, o.blur_sigma_px, cv::BORDER_REFLECT);
+  if (o.blur_sigma_px > 0)
+    cv::GaussianBlur(image, image, cv::Size(), o.blur_sigma_px, o.blur_sigma_px, cv::BORDER_REFLECT);
   Random rng(o.seed + static_cast<std::uint64_t>(frame) * 0x9e3779b97f4a7c15ull, detail::kSensorStream);
   for (float& v : rgb) {
     const double noisy = o.noise_sigma > 0 ? v + o.noise_sigma * rng.normal() : v;

@@ -16,8 +16,8 @@ RigidPose misalign(const RigidPose& pose, const Misalignment& m) {
   RigidPose out;
   // Left-multiplying turns the model about its origin as placed in the world,
   // leaving that origin where it was.
-  out.rotation =
-      (Eigen::Quaterniond(Eigen::AngleAxisd(m.rotation_deg * std::numbers::pi / 180, axis)) * pose.rotation).normalized();
+  const Eigen::AngleAxisd turn(m.rotation_deg * std::numbers::pi / 180, axis);
+  out.rotation = (Eigen::Quaterniond(turn) * pose.rotation).normalized();
   out.translation = pose.translation + m.translation_fraction * m.object_size * direction;
   return out;
 }

@@ -94,7 +94,8 @@ Part body() {
               if (octant & (1 << k)) u[k] = -u[k];
             const Vector3d x = d.cwiseProduct(u);
             const double length = kBodyFront + kBodyBack;
-            const int stripe = std::clamp(static_cast<int>((x.x() + kBodyBack) / length * kBodyStripes), 0, kBodyStripes - 1);
+            const int stripe =
+                std::clamp(static_cast<int>((x.x() + kBodyBack) / length * kBodyStripes), 0, kBodyStripes - 1);
             const int quadrant = std::clamp(static_cast<int>((std::atan2(x.z(), x.y()) + kPi) / (kPi / 2)), 0, 3);
             const double lit = 0.5 + 0.5 * x.normalized().dot(Vector3d(kBrightSide.data()).normalized());
             std::array<double, 3> rgb = kPalette[(stripe + 3 * quadrant) % kPalette.size()];
