@@ -7,22 +7,18 @@
 
 #include "simd.hpp"
 
-// A tile is 8 x 4 batches of 4 x 2 pixels (one lane each). Each batch walks
+// A tile is 4 x 8 batches of 4 x 2 pixels (one lane each). Each batch walks
 // its own list of the splats that cover it, front to back, with T, colour
-// and the stop mask in registers; lists are built per tile from each splat's
-// rectangle. Walking pixels (not splats) keeps the loops long and their
-// branches predictable, and lets a batch stop as soon as its pixels are done.
-// 4 x 2 blocks waste fewer lanes on small splats than 8 x 1 rows.
+// and the stop mask in registers; lists are built once per forward from each
+// splat's rectangle. Walking pixels (not splats) keeps the loops long and
+// their branches predictable, and lets a batch stop as soon as its pixels
+// are done. 4 x 2 blocks waste fewer lanes on small splats than 8 x 1 rows.
 
 namespace splattrack::cpu {
 namespace {
 
 constexpr int kTile = gs::kTileSize;
-constexpr int kBlockW = 4, kBlockH = 2;
-constexpr int kBlocksX = kTile / kBlockW, kBlocksY = kTile / kBlockH;
-constexpr int kBatches = kBlocksX * kBlocksY;
-static_assert(kBlockW * kBlockH == kLanes && kBlocksX == 4 && kBatches == 32,
-              "batch masks assume 16x16 tiles of 4x2 blocks");
+static_assert(kBlockW * kBlockH == kLanes, "one lane per pixel of a block");
 
 const f8 kLaneX = {0.f, 1.f, 2.f, 3.f, 0.f, 1.f, 2.f, 3.f};
 const f8 kLaneY = {0.f, 0.f, 0.f, 0.f, 1.f, 1.f, 1.f, 1.f};
@@ -30,60 +26,34 @@ const f8 kLaneY = {0.f, 0.f, 0.f, 0.f, 1.f, 1.f, 1.f, 1.f};
 ST_SIMD int lane_x(int l) { return l % kBlockW; }
 ST_SIMD int lane_y(int l) { return l / kBlockW; }
 
-// Moves bit i of the 8 low bits of x to bit 4 i.
-constexpr std::uint32_t spread_by_4(std::uint32_t x) {
-  x = (x | x << 12) & 0x000F000Fu;
-  x = (x | x << 6) & 0x03030303u;
-  return (x | x << 3) & 0x11111111u;
-}
+}  // namespace
 
-// Bit by * 4 + bx: the rectangle covers block (bx, by) of the tile at (x0, y0).
-std::uint32_t batch_mask(const gs::PixelRect& rect, int x0, int y0) {
-  const int by0 = std::max(rect.y0 - y0, 0) / kBlockH;
-  const int by1 = std::min(rect.y1 - y0, kTile - 1) / kBlockH;
-  const int bx0 = std::max(rect.x0 - x0, 0) / kBlockW;
-  const int bx1 = std::min(rect.x1 - x0, kTile - 1) / kBlockW;
-  const std::uint32_t cols = (2u << bx1) - (1u << bx0);  // < 16: no carries below
-  return spread_by_4((2u << by1) - (1u << by0)) * cols;
-}
-
-constexpr int kPrefetchDistance = 4;
-// Splats per step of a batch loop: their alphas are independent, so the
-// compiler interleaves the long exp chains (one chain alone would leave the
-// core waiting on latency).
-constexpr int kUnroll = 4;
-
-// Copies the tile's splats to scratch and sorts (tile entry, batch) pairs by
-// batch, keeping the front-to-back order within each batch. Each batch list
-// is padded to a multiple of kUnroll with a transparent splat (index n).
-void build_batch_lists(const RasterInput& in, int tile, int x0, int y0, TileScratch& sc) {
-  const int begin = in.tile_offsets[tile], n = in.tile_offsets[tile + 1] - begin;
-  sc.splats.resize(n + 1);
-  sc.ranks.resize(n);
-  sc.masks.resize(n);
+void build_batch_lists(const TileEntry* entries, int begin, int end, const Splat* splats,
+                       TileSplat* tile_splats, int first, int* offsets, int* items) {
+  constexpr int kPrefetchDistance = 8;  // splats are scattered over the rank order
+  const int transparent = end - 1;
   int count[kBatches] = {};
-  for (int k = 0; k < n; ++k) {
-    if (k + kPrefetchDistance < n)
-      __builtin_prefetch(&in.splats[in.tile_entries[begin + k + kPrefetchDistance]]);
-    const int rank = in.tile_entries[begin + k];
-    const Splat& s = in.splats[rank];
-    sc.splats[k] = {s.mean2d, s.conic, s.opacity, s.color, s.depth};
-    sc.ranks[k] = rank;
-    const std::uint32_t mask = batch_mask(s.rect, x0, y0);
-    sc.masks[k] = mask;
-    for (std::uint32_t m = mask; m != 0; m &= m - 1) ++count[__builtin_ctz(m)];
+  for (int e = begin; e < transparent; ++e) {
+    if (e + kPrefetchDistance < transparent)
+      __builtin_prefetch(&splats[entries[e + kPrefetchDistance].rank]);
+    const Splat& s = splats[entries[e].rank];
+    tile_splats[e] = {s.mean2d, s.conic, s.opacity, s.color, s.depth};
+    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) ++count[__builtin_ctz(m)];
   }
-  sc.splats[n] = TileSplat{};  // opacity 0: always skipped
-  sc.batch_offsets.resize(kBatches + 1);
-  sc.batch_offsets[0] = 0;
+  tile_splats[transparent] = TileSplat{};  // opacity 0: always skipped
+  offsets[0] = first;
   for (int b = 0; b < kBatches; ++b)
-    sc.batch_offsets[b + 1] = sc.batch_offsets[b] + (count[b] + kUnroll - 1) / kUnroll * kUnroll;
-  sc.items.assign(sc.batch_offsets[kBatches], n);
+    offsets[b + 1] = offsets[b] + (count[b] + kBatchUnroll - 1) / kBatchUnroll * kBatchUnroll;
   int cursor[kBatches];
-  std::copy(sc.batch_offsets.begin(), sc.batch_offsets.end() - 1, cursor);
-  for (int k = 0; k < n; ++k)
-    for (std::uint32_t m = sc.masks[k]; m != 0; m &= m - 1) sc.items[cursor[__builtin_ctz(m)]++] = k;
+  for (int b = 0; b < kBatches; ++b) {
+    cursor[b] = offsets[b];
+    std::fill(items + offsets[b] + count[b], items + offsets[b + 1], transparent);
+  }
+  for (int e = begin; e < transparent; ++e)
+    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) items[cursor[__builtin_ctz(m)]++] = e;
 }
+
+namespace {
 
 // Pixel coordinates of one batch; lanes outside the image start done.
 struct Batch {
@@ -152,18 +122,21 @@ ST_SIMD Blend blend(const Eval& e, f8 trans, i8& done) {
 // splat). T and the stop mask live here, so that forward and backward take
 // the same decisions. Returns the final T.
 template <class Visit>
-ST_SIMD f8 walk_batch(const TileScratch& sc, int b, const Batch& bt, Visit&& visit) {
+ST_SIMD f8 walk_batch(const RasterInput& in, const int* offsets, int b, const Batch& bt,
+                      Visit&& visit) {
   f8 trans = broadcast(1.f);
   i8 done = bt.outside;
-  const int* const end = sc.items.data() + sc.batch_offsets[b + 1];
-  for (const int* it = sc.items.data() + sc.batch_offsets[b]; it != end; it += kUnroll) {
-    Eval ev[kUnroll];
+  const int* const end = in.items + offsets[b + 1];
+  for (const int* it = in.items + offsets[b]; it != end; it += kBatchUnroll) {
+    // The alphas of kBatchUnroll splats are independent: computed together,
+    // their long exp chains interleave instead of leaving the core waiting.
+    Eval ev[kBatchUnroll];
 #pragma GCC unroll 4
-    for (int u = 0; u < kUnroll; ++u) ev[u] = evaluate(sc.splats[it[u]], bt);
+    for (int u = 0; u < kBatchUnroll; ++u) ev[u] = evaluate(in.splats[it[u]], bt);
 #pragma GCC unroll 4
-    for (int u = 0; u < kUnroll; ++u) {
+    for (int u = 0; u < kBatchUnroll; ++u) {
       const Blend bl = blend(ev[u], trans, done);
-      visit(it[u], sc.splats[it[u]], ev[u], bl, trans);
+      visit(it[u], in.splats[it[u]], ev[u], bl, trans);
       trans = select(bl.take, bl.next_trans, trans);
     }
     if (all(done)) break;
@@ -192,18 +165,15 @@ ST_SIMD void add_head(SplatGrad& g, f8 v) {
   std::memcpy(&g, &head, sizeof head);
 }
 
-// Where the gradient of splat `rank` in tile (tx, ty) goes (BackwardInput).
-int slot_of(const BackwardInput& gin, const gs::PixelRect& rect, int rank, int tx, int ty) {
-  const int stx = rect.x0 / kTile, sty = rect.y0 / kTile;
-  const int stw = rect.x1 / kTile - stx + 1;
-  return gin.slot_offsets[rank] + (ty - sty) * stw + (tx - stx);
-}
-
+// Accumulates each entry's gradient over the tile's pixels into grads[entry
+// - begin].
 template <bool kAppearance>
-ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, int x0, int y0,
-                              TileScratch& sc) {
+ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, int tile, int x0,
+                              int y0, SplatGrad* grads) {
+  const int* offsets = in.batch_offsets + tile * (kBatches + 1);
+  const int begin = in.tile_offsets[tile];
   for (int b = 0; b < kBatches; ++b) {
-    if (sc.batch_offsets[b] == sc.batch_offsets[b + 1]) continue;
+    if (offsets[b] == offsets[b + 1]) continue;
     const Batch bt = batch_at(b, x0, y0, in.width, in.height);
     // dL/dC per lane and rest0 = sum_ch dL/dC_ch C_ch - dL/dA T_final, from
     // which the running prefix is subtracted (gs::blend_alpha_grad).
@@ -221,8 +191,8 @@ ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, i
     }
     const f8 g_r = load8(gr), g_g = load8(gg), g_b = load8(gb), rest = load8(rest0);
     f8 prefix{};
-    walk_batch(sc, b, bt,
-               [&](int k, const TileSplat& s, const Eval& e, const Blend& bl, f8 trans)
+    walk_batch(in, offsets, b, bt,
+               [&](int entry, const TileSplat& s, const Eval& e, const Blend& bl, f8 trans)
                    __attribute__((always_inline)) {
                      const f8 color_grad = g_r * s.color.x + g_g * s.color.y + g_b * s.color.z;
                      const f8 w = select(bl.take, e.alpha * trans, f8{});
@@ -234,7 +204,7 @@ ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, i
                      const f8 d_power = select(unclamped, d_alpha * e.raw, f8{});
                      const gs::PowerGrad<f8> pg =
                          gs::gaussian_power_vjp(s.conic, e.dx, e.dy, d_power);
-                     SplatGrad& acc = sc.grads[k];
+                     SplatGrad& acc = grads[entry - begin];
                      f8 sums;
                      if constexpr (kAppearance) {
                        const f8 d_opacity = select(unclamped, d_alpha * e.g, f8{});
@@ -252,17 +222,16 @@ ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, i
 
 }  // namespace
 
-ST_KERNEL void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput& out,
-                                      TileScratch& sc) {
+ST_KERNEL void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput& out) {
   const int x0 = (tile % in.tiles_x) * kTile;
   const int y0 = (tile / in.tiles_x) * kTile;
-  build_batch_lists(in, tile, x0, y0, sc);
+  const int* offsets = in.batch_offsets + tile * (kBatches + 1);
   for (int b = 0; b < kBatches; ++b) {
     const Batch bt = batch_at(b, x0, y0, in.width, in.height);
     if (all(bt.outside)) continue;
     f8 cr{}, cg{}, cb{}, dep{};
     const f8 trans = walk_batch(
-        sc, b, bt,
+        in, offsets, b, bt,
         [&](int, const TileSplat& s, const Eval& e, const Blend& bl, f8 t)
             __attribute__((always_inline)) {
               const f8 w = select(bl.take, e.alpha * t, f8{});
@@ -286,19 +255,16 @@ ST_KERNEL void rasterize_tile_forward(const RasterInput& in, int tile, const For
 }
 
 ST_KERNEL void rasterize_tile_backward(const RasterInput& in, const BackwardInput& gin, int tile,
-                                       bool appearance, SplatGrad* slots, TileScratch& sc) {
-  const int tx = tile % in.tiles_x, ty = tile / in.tiles_x;
-  const int x0 = tx * kTile, y0 = ty * kTile;
-  build_batch_lists(in, tile, x0, y0, sc);
-  sc.grads.assign(sc.splats.size(), SplatGrad{});  // the last: the padding splat
+                                       bool appearance, SplatGrad* slots,
+                                       std::vector<SplatGrad>& scratch) {
+  const int x0 = (tile % in.tiles_x) * kTile, y0 = (tile / in.tiles_x) * kTile;
+  const int begin = in.tile_offsets[tile], end = in.tile_offsets[tile + 1];
+  scratch.assign(end - begin, SplatGrad{});  // the last: the transparent entry
   if (appearance)
-    backward_batches<true>(in, gin, x0, y0, sc);
+    backward_batches<true>(in, gin, tile, x0, y0, scratch.data());
   else
-    backward_batches<false>(in, gin, x0, y0, sc);
-  for (std::size_t k = 0; k < sc.ranks.size(); ++k) {
-    const int rank = sc.ranks[k];
-    slots[slot_of(gin, in.splats[rank].rect, rank, tx, ty)] = sc.grads[k];
-  }
+    backward_batches<false>(in, gin, tile, x0, y0, scratch.data());
+  for (int e = begin; e < end - 1; ++e) slots[in.entries[e].slot] = scratch[e - begin];
 }
 
 }  // namespace splattrack::cpu

@@ -4,6 +4,7 @@
 #include <string>
 #include <thread>
 
+#include "gaussian_pass.hpp"
 #include "raster.hpp"
 #include "splat_setup.hpp"
 #include "splattrack/render.hpp"
@@ -12,7 +13,7 @@
 namespace splattrack {
 namespace {
 
-constexpr int kGaussiansPerTask = 1024;
+constexpr int kGaussiansPerTask = 1024;  // a multiple of the SIMD width
 
 int resolve_threads(int threads) {
   if (threads < 0) throw std::invalid_argument("RenderOptions::threads must be >= 0");
@@ -79,14 +80,20 @@ struct Renderer::Impl {
   cpu::SplatFrame frame;
   std::vector<float> transmittance;  // [H, W]
   std::vector<cpu::SplatGrad> slots;  // [E]
-  std::vector<cpu::TileScratch> scratch;  // one per pool thread
+  std::vector<std::vector<cpu::SplatGrad>> scratch;  // one per pool thread
 
   explicit Impl(const RenderOptions& o)
       : options(o), pool(resolve_threads(o.threads)), scratch(pool.size()) {}
 
   cpu::RasterInput raster_input() const {
-    return {frame.splats.data(), frame.tile_offsets.data(), frame.tile_entries.data(),
-            frame.width,         frame.height,              frame.tiles_x,
+    return {frame.entries.data(),
+            frame.tile_splats.data(),
+            frame.tile_offsets.data(),
+            frame.batch_offsets.data(),
+            frame.items.data(),
+            frame.width,
+            frame.height,
+            frame.tiles_x,
             {options.background[0], options.background[1], options.background[2]}};
   }
 
@@ -132,19 +139,16 @@ const RenderImage& Renderer::forward(const GaussianModel& model, const Camera& c
   const cpu::ForwardOutput out{img.rgb.data(), img.alpha.data(), img.depth.data(),
                                m.transmittance.data()};
   m.pool.run(m.frame.tiles_x * m.frame.tiles_y,
-             [&](int tile, int thread) {
-               cpu::rasterize_tile_forward(in, tile, out, m.scratch[thread]);
-             });
+             [&](int tile, int) { cpu::rasterize_tile_forward(in, tile, out); });
   return img;
 }
 
 const GaussianGradients& Renderer::backward(const float* dl_drgb, const float* dl_dalpha) {
   Impl& m = *impl_;
   if (!m.model) throw std::invalid_argument("Renderer::backward: no forward() to differentiate");
-  m.slots.resize(m.frame.tile_entries.size());
+  m.slots.resize(m.frame.slot_offsets.back());
   const cpu::RasterInput in = m.raster_input();
-  const cpu::BackwardInput gin{m.image.rgb.data(), m.transmittance.data(), dl_drgb, dl_dalpha,
-                               m.frame.slot_offsets.data()};
+  const cpu::BackwardInput gin{m.image.rgb.data(), m.transmittance.data(), dl_drgb, dl_dalpha};
   // Opacity and colour gradients are only needed for appearance, or for the
   // view-direction term of the means when colour depends on direction.
   const bool appearance = !m.options.pose_gradients_only || m.model->sh_degree > 0;
@@ -156,51 +160,22 @@ const GaussianGradients& Renderer::backward(const float* dl_drgb, const float* d
 }
 
 // Sums each splat's per-tile slots in tile order (a fixed order, whatever the
-// threads did) and carries the sum back to the model parameters.
+// threads did) and carries the sum back to the model parameters. Tasks are
+// multiples of the SIMD width, so lanes group the same way for any threads.
 void Renderer::Impl::reduce_and_backpropagate() {
   const GaussianModel& md = *model;
   const std::size_t n = md.size();
-  const int k3 = 3 * md.sh_coeffs();
-  const bool appearance = !options.pose_gradients_only;
   grads.means.resize(n * 3);
   grads.quats.resize(n * 4);
   grads.log_scales.resize(n * 3);
   grads.opacity_logits.resize(n);
-  grads.sh.resize(n * k3);
+  grads.sh.resize(n * 3 * md.sh_coeffs());
+  const cpu::SlotSums sums{frame.rank_of.data(), frame.slot_offsets.data(), slots.data()};
   const int tasks = static_cast<int>((n + kGaussiansPerTask - 1) / kGaussiansPerTask);
   pool.run(tasks, [&](int task, int) {
-    const std::size_t end = std::min(n, static_cast<std::size_t>(task + 1) * kGaussiansPerTask);
-    for (std::size_t i = static_cast<std::size_t>(task) * kGaussiansPerTask; i < end; ++i) {
-      float* d_sh = &grads.sh[i * k3];
-      const int rank = frame.rank_of[i];
-      gs::GaussianGrad g{};
-      if (rank < 0) {
-        std::fill(d_sh, d_sh + k3, 0.f);
-      } else {
-        cpu::SplatGrad sum{};
-        for (int s = frame.slot_offsets[rank]; s < frame.slot_offsets[rank + 1]; ++s) {
-          const cpu::SplatGrad& t = slots[s];
-          sum = {sum.mean_x + t.mean_x, sum.mean_y + t.mean_y, sum.conic_a + t.conic_a,
-                 sum.conic_b + t.conic_b, sum.conic_c + t.conic_c, sum.opacity + t.opacity,
-                 sum.r + t.r, sum.g + t.g, sum.b + t.b};
-        }
-        const gs::ProjectedGaussianGrad d{{sum.mean_x, sum.mean_y},
-                                          {sum.conic_a, sum.conic_b, sum.conic_c},
-                                          sum.opacity,
-                                          {sum.r, sum.g, sum.b}};
-        g = gs::project_gaussian_vjp(cpu::gaussian_in(md, i), view, d,
-                                     appearance ? d_sh : nullptr);
-        if (!appearance) std::fill(d_sh, d_sh + k3, 0.f);
-      }
-      const float mean[3] = {g.mean.x, g.mean.y, g.mean.z};
-      const float quat[4] = {g.quat.w, g.quat.x, g.quat.y, g.quat.z};
-      const float log_scale[3] = {g.log_scale.x, g.log_scale.y, g.log_scale.z};
-      std::copy(mean, mean + 3, &grads.means[3 * i]);
-      std::copy(quat, quat + 4, &grads.quats[4 * i]);
-      std::copy(log_scale, log_scale + 3, &grads.log_scales[3 * i]);
-      grads.opacity_logits[i] = appearance ? g.opacity_logit : 0.f;
-      if (!appearance) std::fill(&grads.log_scales[3 * i], &grads.log_scales[3 * i] + 3, 0.f);
-    }
+    const std::size_t begin = static_cast<std::size_t>(task) * kGaussiansPerTask;
+    cpu::backpropagate_gaussians(md, view, sums, !options.pose_gradients_only, begin,
+                                 std::min(n, begin + kGaussiansPerTask), grads);
   });
 }
 

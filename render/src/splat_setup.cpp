@@ -1,10 +1,11 @@
 #include "splat_setup.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <utility>
 
-#include "simd.hpp"
+#include "gaussian_pass.hpp"
 #include "splattrack/render/blend.hpp"
 
 namespace splattrack::cpu {
@@ -23,20 +24,6 @@ std::uint32_t sortable_bits(float z) {
   return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
 }
 
-ST_KERNEL __attribute__((flatten)) void project_range(const GaussianModel& model, const gs::View& view, std::size_t begin,
-                             std::size_t end, SplatFrame& f) {
-  for (std::size_t i = begin; i < end; ++i) {
-    Splat& s = f.by_index[i];
-    s.index = -1;
-    f.rank_of[i] = -1;
-    gs::ProjectedGaussian pg;
-    if (!gs::project_gaussian(gaussian_in(model, i), view, pg)) continue;
-    const gs::PixelRect rect = gs::splat_pixel_rect(pg, f.width, f.height);
-    if (rect.x0 > rect.x1 || rect.y0 > rect.y1) continue;
-    s = {pg.mean2d, pg.conic, pg.opacity, pg.color, pg.depth, rect, static_cast<int>(i)};
-  }
-}
-
 void project_all(const GaussianModel& model, const gs::View& view, ThreadPool& pool,
                  SplatFrame& f) {
   const std::size_t n = model.size();
@@ -44,7 +31,9 @@ void project_all(const GaussianModel& model, const gs::View& view, ThreadPool& p
   f.rank_of.resize(n);
   pool.run(task_count(n, kGaussiansPerTask), [&](int task, int) {
     const std::size_t begin = static_cast<std::size_t>(task) * kGaussiansPerTask;
-    project_range(model, view, begin, std::min(n, begin + kGaussiansPerTask), f);
+    const std::size_t end = std::min(n, begin + kGaussiansPerTask);
+    project_gaussians(model, view, f.width, f.height, begin, end, f.by_index.data());
+    std::fill(f.rank_of.begin() + begin, f.rank_of.begin() + end, -1);
   });
 }
 
@@ -108,29 +97,92 @@ TileSpan tile_span(const Splat& s) {
           s.rect.y1 / gs::kTileSize};
 }
 
-// Counting sort of (tile, rank) entries by tile; ranks are visited in order,
-// so every tile's list comes out front to back.
-void bin_tiles(SplatFrame& f) {
-  const int tiles = f.tiles_x * f.tiles_y;
+// Calls visit(tile, x0, y0) for the tiles of a splat's rectangle,
+// row-major: the order of its gradient slots.
+template <class F>
+void for_each_tile(const SplatFrame& f, const Splat& s, F&& visit) {
+  const TileSpan t = tile_span(s);
+  for (int ty = t.ty0; ty <= t.ty1; ++ty)
+    for (int tx = t.tx0; tx <= t.tx1; ++tx)
+      visit(ty * f.tiles_x + tx, tx * gs::kTileSize, ty * gs::kTileSize);
+}
+
+// Counting sort of (splat, tile) entries by tile, in parallel over chunks of
+// ranks: a tile's entries are its chunks' entries in chunk order, each chunk
+// in rank order, so they come out front to back for any chunking. Each tile
+// gets one more, transparent, entry at its end.
+void bin_tiles(ThreadPool& pool, SplatFrame& f) {
+  const int tiles = f.tile_count();
   const std::size_t count = f.splats.size();
-  f.tile_offsets.assign(tiles + 1, 0);
+  const int chunks = static_cast<int>(std::min<std::size_t>(8 * pool.size(), count / 256 + 1));
+  const std::size_t per_chunk = (count + chunks - 1) / chunks;
+  const auto chunk_range = [&](int c) {
+    const std::size_t begin = std::min(count, c * per_chunk);
+    return std::pair{begin, std::min(count, begin + per_chunk)};
+  };
+  // Per chunk and tile: entries, then batch-list items.
+  f.chunk_counts.assign(2 * static_cast<std::size_t>(chunks) * tiles, 0);
   f.slot_offsets.resize(count + 1);
   f.slot_offsets[0] = 0;
-  for (std::size_t r = 0; r < count; ++r) {
-    const TileSpan t = tile_span(f.splats[r]);
-    for (int ty = t.ty0; ty <= t.ty1; ++ty)
-      for (int tx = t.tx0; tx <= t.tx1; ++tx) ++f.tile_offsets[ty * f.tiles_x + tx + 1];
-    f.slot_offsets[r + 1] = f.slot_offsets[r] + (t.tx1 - t.tx0 + 1) * (t.ty1 - t.ty0 + 1);
+  pool.run(chunks, [&](int c, int) {
+    int* entries = &f.chunk_counts[2 * static_cast<std::size_t>(c) * tiles];
+    int* items = entries + tiles;
+    const auto [begin, end] = chunk_range(c);
+    for (std::size_t r = begin; r < end; ++r) {
+      int slots = 0;
+      for_each_tile(f, f.splats[r], [&](int tile, int x0, int y0) {
+        ++entries[tile];
+        items[tile] += batch_count(block_span(f.splats[r].rect, x0, y0));
+        ++slots;
+      });
+      f.slot_offsets[r + 1] = slots;
+    }
+  });
+  for (std::size_t r = 0; r < count; ++r) f.slot_offsets[r + 1] += f.slot_offsets[r];
+
+  // Chunk c of tile t starts at tile_offsets[t] + the entries of chunks < c;
+  // chunk_counts turns into those starts.
+  f.tile_offsets.assign(tiles + 1, 0);
+  f.item_offsets.assign(tiles + 1, 0);
+  for (int t = 0; t < tiles; ++t) {
+    int entries = f.tile_offsets[t], items = 0;
+    for (int c = 0; c < chunks; ++c) {
+      int* counts = &f.chunk_counts[2 * static_cast<std::size_t>(c) * tiles];
+      const int n = counts[t];
+      counts[t] = entries;
+      entries += n;
+      items += counts[tiles + t];
+    }
+    f.tile_offsets[t + 1] = entries + 1;
+    f.item_offsets[t + 1] = f.item_offsets[t] + items + kBatches * (kBatchUnroll - 1);
   }
-  for (int t = 0; t < tiles; ++t) f.tile_offsets[t + 1] += f.tile_offsets[t];
-  f.tile_entries.resize(f.tile_offsets[tiles]);
-  f.cursor.assign(f.tile_offsets.begin(), f.tile_offsets.end() - 1);
-  for (std::size_t r = 0; r < count; ++r) {
-    const TileSpan t = tile_span(f.splats[r]);
-    for (int ty = t.ty0; ty <= t.ty1; ++ty)
-      for (int tx = t.tx0; tx <= t.tx1; ++tx)
-        f.tile_entries[f.cursor[ty * f.tiles_x + tx]++] = static_cast<int>(r);
-  }
+  f.entries.resize(f.tile_offsets[tiles]);
+  pool.run(chunks, [&](int c, int) {
+    int* cursor = &f.chunk_counts[2 * static_cast<std::size_t>(c) * tiles];
+    const auto [begin, end] = chunk_range(c);
+    for (std::size_t r = begin; r < end; ++r) {
+      const Splat& s = f.splats[r];
+      int slot = f.slot_offsets[r];
+      for_each_tile(f, s, [&](int tile, int x0, int y0) {
+        f.entries[cursor[tile]++] = {static_cast<int>(r), batch_mask(block_span(s.rect, x0, y0)),
+                                     slot++};
+      });
+    }
+  });
+  for (int t = 0; t < tiles; ++t) f.entries[f.tile_offsets[t + 1] - 1] = {-1, 0u, -1};
+}
+
+void build_all_batch_lists(ThreadPool& pool, SplatFrame& f) {
+  const int tiles = f.tile_count();
+  f.batch_offsets.resize(static_cast<std::size_t>(tiles) * (kBatches + 1));
+  f.items.resize(f.item_offsets[tiles]);
+  f.tile_splats.resize(f.entries.size());
+  pool.run(tiles, [&](int t, int) {
+    build_batch_lists(f.entries.data(), f.tile_offsets[t], f.tile_offsets[t + 1], f.splats.data(),
+                      f.tile_splats.data(), f.item_offsets[t],
+                      &f.batch_offsets[static_cast<std::size_t>(t) * (kBatches + 1)],
+                      f.items.data());
+  });
 }
 
 }  // namespace
@@ -143,7 +195,8 @@ void build_splat_frame(const GaussianModel& model, const gs::View& view, int wid
   frame.tiles_y = (height + gs::kTileSize - 1) / gs::kTileSize;
   project_all(model, view, pool, frame);
   sort_by_depth(pool, frame);
-  bin_tiles(frame);
+  bin_tiles(pool, frame);
+  build_all_batch_lists(pool, frame);
 }
 
 }  // namespace splattrack::cpu

@@ -15,29 +15,23 @@ namespace splattrack::cpu {
 
 struct SplatFrame {
   int width = 0, height = 0, tiles_x = 0, tiles_y = 0;
-  std::vector<Splat> splats;        // [S] visible splats, front to back
-  std::vector<int> rank_of;         // [N] depth rank of Gaussian i, -1 if culled
-  std::vector<int> tile_offsets;    // [tiles + 1]
-  std::vector<int> tile_entries;    // [E] ranks, front to back within a tile
-  std::vector<int> slot_offsets;    // [S + 1] see BackwardInput
+  std::vector<Splat> splats;         // [S] visible splats, front to back
+  std::vector<int> rank_of;          // [N] depth rank of Gaussian i, -1 if culled
+  std::vector<int> slot_offsets;     // [S + 1] gradient slots of rank s
+  std::vector<int> tile_offsets;     // [tiles + 1] into entries
+  std::vector<TileEntry> entries;    // [E] per tile: front to back, then transparent
+  std::vector<TileSplat> tile_splats;  // [E] the splat of each entry
+  std::vector<int> item_offsets;     // [tiles + 1] room for each tile's batch lists
+  std::vector<int> batch_offsets;    // [tiles * (kBatches + 1)] into items
+  std::vector<int> items;            // batch lists (build_batch_lists)
   // Scratch.
-  std::vector<Splat> by_index;           // [N] index < 0: culled
+  std::vector<Splat> by_index;                // [N] index < 0: culled
   std::vector<std::uint32_t> keys, keys_tmp;  // [S]
-  std::vector<int> order, order_tmp;     // [S] model index by rank
-  std::vector<int> cursor;               // [tiles]
-};
+  std::vector<int> order, order_tmp;          // [S] model index by rank
+  std::vector<int> chunk_counts;              // [chunks, 2, tiles] see bin_tiles
 
-inline gs::GaussianIn gaussian_in(const GaussianModel& model, std::size_t i) {
-  const float* m = &model.means[3 * i];
-  const float* q = &model.quats[4 * i];
-  const float* s = &model.log_scales[3 * i];
-  return {{m[0], m[1], m[2]},
-          {q[0], q[1], q[2], q[3]},
-          {s[0], s[1], s[2]},
-          model.opacity_logits[i],
-          model.sh.data() + i * 3 * model.sh_coeffs(),
-          model.sh_degree};
-}
+  int tile_count() const { return tiles_x * tiles_y; }
+};
 
 // Projects, sorts and bins model for view into frame.
 void build_splat_frame(const GaussianModel& model, const gs::View& view, int width, int height,

@@ -75,63 +75,66 @@ ST_HDI PowerGrad<T> gaussian_power_vjp(const Sym2f& conic, T dx, T dy, T d_power
           -0.5f * dx * dx * d_power, -dx * dy * d_power, -0.5f * dy * dy * d_power};
 }
 
-// Inclusive pixel rectangle; empty when x0 > x1 or y0 > y1.
+// Inclusive pixel rectangle; empty when x0 > x1 or y0 > y1. I: int or a
+// vector of ints (one rectangle per lane).
+template <class I>
 struct PixelRect {
-  int x0, y0, x1, y1;
+  I x0, y0, x1, y1;
 };
 
 // Pixel centres (integers) in [lo, hi] inside [0, size).
-ST_HDI void pixel_span(float lo, float hi, int size, int& first, int& last) {
+template <class T>
+ST_HDI void pixel_span(T lo, T hi, int size, IntOf<T>& first, IntOf<T>& last) {
   // Clamp in float first so that the int conversion stays defined.
-  const float edge = static_cast<float>(size);
-  first = static_cast<int>(ceilf(min_f(max_f(lo, -1.f), edge)));
-  last = static_cast<int>(floorf(min_f(max_f(hi, -1.f), edge)));
-  first = first < 0 ? 0 : first;
-  last = last > size - 1 ? size - 1 : last;
+  const T low = T{} - 1.f, edge = T{} + static_cast<float>(size);
+  first = max_v(Ops<T>::to_int(Ops<T>::ceil(min_v(max_v(lo, low), edge))), IntOf<T>{});
+  last = min_v(Ops<T>::to_int(Ops<T>::floor(min_v(max_v(hi, low), edge))), IntOf<T>{} + (size - 1));
 }
+
+static_assert((kTileSize & (kTileSize - 1)) == 0, "tile spans use bit masks");
 
 // The pixels a splat is blended at. The listing rule (this is the semantics,
 // what a brute-force reference must reproduce): the splat is listed in every
 // 16x16 tile that holds a pixel centre inside the square mean2d +- radius, and
 // is evaluated at every pixel of those tiles. The rectangle returned is that
 // tile span cut down to the box of the ellipse outside which alpha < 1/255
-// for sure (with margins for float rounding, see below), so the pixels it
-// drops would all be skipped anyway: the image is the same, the work less.
-ST_HDI PixelRect splat_pixel_rect(const ProjectedGaussian& s, int width, int height) {
-  PixelRect r{0, 0, -1, -1};
-  const float rad = static_cast<float>(s.radius);
-  int x0, x1, y0, y1;
-  pixel_span(s.mean2d.x - rad, s.mean2d.x + rad, width, x0, x1);
-  pixel_span(s.mean2d.y - rad, s.mean2d.y + rad, height, y0, y1);
-  if (x0 > x1 || y0 > y1) return r;
-  x0 = x0 / kTileSize * kTileSize;
-  y0 = y0 / kTileSize * kTileSize;
-  x1 = x1 / kTileSize * kTileSize + kTileSize - 1;
-  y1 = y1 / kTileSize * kTileSize + kTileSize - 1;
+// for sure, so the pixels it drops would all be skipped anyway: the image is
+// the same, the work less.
+//
+// alpha >= 1/255 needs d^T conic d <= t = 2 ln(255 opacity). The box uses
+// cov2d (the conic's inverse) with margins for float rounding: the conic of
+// an elongated cov2d is off by a relative ~1e-7 kappa (kappa = trace^2 / det)
+// and the per-pixel power is rounded too, hence t * (1.02 + 4e-7 kappa) +
+// 0.02, and 0.02 px more for the rounding of pixel offsets.
+template <class T>
+ST_HDI PixelRect<IntOf<T>> splat_pixel_rect(const ProjectedGaussian<T>& s, int width,
+                                            int height) {
+  using I = IntOf<T>;
+  const T rad = Ops<T>::to_float(s.radius);
+  PixelRect<I> list;
+  pixel_span(s.mean2d.x - rad, s.mean2d.x + rad, width, list.x0, list.x1);
+  pixel_span(s.mean2d.y - rad, s.mean2d.y + rad, height, list.y0, list.y1);
+  const MaskOf<T> unlisted = mask_or(list.x0 > list.x1, list.y0 > list.y1);
 
-  // alpha >= 1/255 needs d^T conic d <= t = 2 ln(255 opacity). The margins
-  // cover float rounding in the per-pixel evaluation: relative error of the
-  // power grows with the conic's condition number kappa (cancellation), the
-  // pixel offset is rounded to ~1e-7 of the coordinates. Exact products in
-  // double keep the determinant of an elongated conic accurate.
-  const double det = static_cast<double>(s.conic.a) * s.conic.c -
-                     static_cast<double>(s.conic.b) * s.conic.b;
-  if (!(det > 0.0)) return r;
-  const double trace = static_cast<double>(s.conic.a) + s.conic.c;
-  const double kappa = trace * trace / det;
-  const double t = 2.0 * log(255.0 * s.opacity);
-  const double t_safe = t * (1.02 + 4e-7 * kappa) + 0.02;
-  if (!(t_safe > 0.0)) return r;
-  const float ex = static_cast<float>(sqrt(t_safe * s.conic.c / det) * 1.001 + 0.02);
-  const float ey = static_cast<float>(sqrt(t_safe * s.conic.a / det) * 1.001 + 0.02);
-  int ax0, ax1, ay0, ay1;
-  pixel_span(s.mean2d.x - ex, s.mean2d.x + ex, width, ax0, ax1);
-  pixel_span(s.mean2d.y - ey, s.mean2d.y + ey, height, ay0, ay1);
-  r.x0 = x0 > ax0 ? x0 : ax0;
-  r.x1 = x1 < ax1 ? x1 : ax1;
-  r.y0 = y0 > ay0 ? y0 : ay0;
-  r.y1 = y1 < ay1 ? y1 : ay1;
-  return r;
+  const Sym2<T>& cov = s.cov2d;
+  const T det = cov.a * cov.c - cov.b * cov.b;
+  const T trace = cov.a + cov.c;
+  const T t = 2.f * Ops<T>::log(255.f * s.opacity);
+  const T t_safe = t * (1.02f + 4e-7f * (trace * trace / det)) + 0.02f;
+  const MaskOf<T> invisible = mask_or(t_safe <= 0.f, det <= 0.f);
+  const T reach = max_v(t_safe, T{});
+  const T ex = Ops<T>::sqrt(reach * cov.a) * 1.001f + 0.02f;
+  const T ey = Ops<T>::sqrt(reach * cov.c) * 1.001f + 0.02f;
+  PixelRect<I> box;
+  pixel_span(s.mean2d.x - ex, s.mean2d.x + ex, width, box.x0, box.x1);
+  pixel_span(s.mean2d.y - ey, s.mean2d.y + ey, height, box.y0, box.y1);
+
+  const MaskOf<T> empty = mask_or(unlisted, invisible);
+  const I zero{}, minus_one = I{} - 1;
+  return {select(empty, zero, max_v(list.x0 & ~(kTileSize - 1), box.x0)),
+          select(empty, zero, max_v(list.y0 & ~(kTileSize - 1), box.y0)),
+          select(empty, minus_one, min_v(list.x1 | (kTileSize - 1), box.x1)),
+          select(empty, minus_one, min_v(list.y1 | (kTileSize - 1), box.y1))};
 }
 
 }  // namespace splattrack::gs

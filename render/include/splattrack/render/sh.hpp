@@ -23,15 +23,16 @@ inline constexpr float kShC3e = 1.445305721320277f;
 inline constexpr float kShOffset = 0.5f;
 
 // basis[(degree+1)^2] at the unit direction d.
-ST_HDI void sh_basis(int degree, Vec3f d, float* basis) {
-  basis[0] = kShC0;
+template <class T>
+ST_HDI void sh_basis(int degree, Vec3<T> d, T* basis) {
+  basis[0] = T{} + kShC0;
   if (degree < 1) return;
-  const float x = d.x, y = d.y, z = d.z;
+  const T x = d.x, y = d.y, z = d.z;
   basis[1] = -kShC1 * y;
   basis[2] = kShC1 * z;
   basis[3] = -kShC1 * x;
   if (degree < 2) return;
-  const float xx = x * x, yy = y * y, zz = z * z;
+  const T xx = x * x, yy = y * y, zz = z * z;
   basis[4] = kShC2a * x * y;
   basis[5] = -kShC2a * y * z;
   basis[6] = kShC2b * (2.f * zz - xx - yy);
@@ -48,15 +49,16 @@ ST_HDI void sh_basis(int degree, Vec3f d, float* basis) {
 }
 
 // dL/dd given dL/dbasis (the direction is treated as free, not unit).
-ST_HDI Vec3f sh_basis_vjp(int degree, Vec3f d, const float* db) {
-  Vec3f g{0.f, 0.f, 0.f};
+template <class T>
+ST_HDI Vec3<T> sh_basis_vjp(int degree, Vec3<T> d, const T* db) {
+  Vec3<T> g{T{}, T{}, T{}};
   if (degree < 1) return g;
-  const float x = d.x, y = d.y, z = d.z;
+  const T x = d.x, y = d.y, z = d.z;
   g.x += -kShC1 * db[3];
   g.y += -kShC1 * db[1];
   g.z += kShC1 * db[2];
   if (degree < 2) return g;
-  const float xx = x * x, yy = y * y, zz = z * z;
+  const T xx = x * x, yy = y * y, zz = z * z;
   g.x += kShC2a * y * db[4] - 2.f * kShC2b * x * db[6] - kShC2a * z * db[7] +
          2.f * kShC2c * x * db[8];
   g.y += kShC2a * x * db[4] - kShC2a * z * db[5] - 2.f * kShC2b * y * db[6] -
@@ -78,10 +80,11 @@ ST_HDI Vec3f sh_basis_vjp(int degree, Vec3f d, const float* db) {
 }
 
 // SH value per channel before the offset and clamp; coeffs [K, 3].
-ST_HDI Vec3f sh_raw_color(int degree, const float* coeffs, Vec3f dir) {
-  float basis[kMaxShCoeffs];
+template <class T>
+ST_HDI Vec3<T> sh_raw_color(int degree, const T* coeffs, Vec3<T> dir) {
+  T basis[kMaxShCoeffs];
   sh_basis(degree, dir, basis);
-  Vec3f c{0.f, 0.f, 0.f};
+  Vec3<T> c{T{}, T{}, T{}};
   const int k_count = (degree + 1) * (degree + 1);
   for (int k = 0; k < k_count; ++k) {
     c.x += basis[k] * coeffs[3 * k];
@@ -92,21 +95,23 @@ ST_HDI Vec3f sh_raw_color(int degree, const float* coeffs, Vec3f dir) {
 }
 
 // rgb = max(SH(dir) + 0.5, 0).
-ST_HDI Vec3f sh_to_color(int degree, const float* coeffs, Vec3f dir) {
-  const Vec3f c = sh_raw_color(degree, coeffs, dir);
-  return {max_f(c.x + kShOffset, 0.f), max_f(c.y + kShOffset, 0.f), max_f(c.z + kShOffset, 0.f)};
+template <class T>
+ST_HDI Vec3<T> sh_to_color(int degree, const T* coeffs, Vec3<T> dir) {
+  const Vec3<T> c = sh_raw_color(degree, coeffs, dir);
+  return {max_v(c.x + kShOffset, T{}), max_v(c.y + kShOffset, T{}), max_v(c.z + kShOffset, T{})};
 }
 
 // Backward of sh_to_color: writes dL/dcoeffs [K, 3] when d_coeffs is not
 // null and returns dL/ddir. Clamped channels pass no gradient.
-ST_HDI Vec3f sh_to_color_vjp(int degree, const float* coeffs, Vec3f dir, Vec3f d_color,
-                             float* d_coeffs) {
-  const Vec3f raw = sh_raw_color(degree, coeffs, dir);
-  const Vec3f dc{raw.x + kShOffset < 0.f ? 0.f : d_color.x,
-                 raw.y + kShOffset < 0.f ? 0.f : d_color.y,
-                 raw.z + kShOffset < 0.f ? 0.f : d_color.z};
-  float basis[kMaxShCoeffs];
-  float d_basis[kMaxShCoeffs];
+template <class T>
+ST_HDI Vec3<T> sh_to_color_vjp(int degree, const T* coeffs, Vec3<T> dir, Vec3<T> d_color,
+                               T* d_coeffs) {
+  const Vec3<T> raw = sh_raw_color(degree, coeffs, dir);
+  const Vec3<T> dc{select(raw.x + kShOffset < 0.f, T{}, d_color.x),
+                   select(raw.y + kShOffset < 0.f, T{}, d_color.y),
+                   select(raw.z + kShOffset < 0.f, T{}, d_color.z)};
+  T basis[kMaxShCoeffs];
+  T d_basis[kMaxShCoeffs];
   sh_basis(degree, dir, basis);
   const int k_count = (degree + 1) * (degree + 1);
   for (int k = 0; k < k_count; ++k) {
