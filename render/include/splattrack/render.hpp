@@ -12,8 +12,11 @@ namespace splattrack {
 
 struct RenderOptions {
   std::array<float, 3> background{0.f, 0.f, 0.f};
-  float near_plane = 0.2f;
+  float near_plane = 0.2f;  // must be > 0
   int threads = 0;  // 0: std::thread::hardware_concurrency()
+  // true: backward() computes only the gradients of means and quats (what
+  // pose tracking needs) and leaves log_scales, opacity_logits and sh at zero.
+  bool pose_gradients_only = false;
 };
 
 struct RenderImage {
@@ -34,9 +37,18 @@ struct GaussianGradients {
   std::vector<float> sh;              // [N, K, 3]
 };
 
-// Tile-based rasterizer (METHOD.md §2) with an exact backward pass.
+// Tile-based rasterizer (METHOD.md §2, the original 3DGS conventions) with an
+// exact backward pass. The formulas are in render/gaussian_math.hpp, sh.hpp
+// and blend.hpp; the points where 3DGS leaves room for choice:
+//  - tan(half fov) := W / (2 fx) and H / (2 fy) for the 1.3 clamp of the EWA
+//    Jacobian, whatever the principal point (as in the 3DGS code);
+//  - a Gaussian is blended at every pixel of each 16x16 tile that holds a
+//    pixel centre within mean2d +- radius (gs::splat_pixel_rect), and nowhere
+//    else; per pixel the splats go front to back by camera z, ties by index;
+//  - culled: z <= near_plane, zero quaternion, singular screen covariance.
 // Deterministic: same input gives bit-identical images and gradients for any
-// thread count.
+// thread count. Camera lens distortion must be removed beforehand: a camera
+// with non-zero distortion coefficients is rejected.
 class Renderer {
  public:
   explicit Renderer(RenderOptions options = {});

@@ -1,0 +1,140 @@
+// Per-pixel math of the rasterizer (METHOD.md §2) and its backward, shared by
+// the CPU and CUDA back ends. The per-pixel functions are templates on the
+// scalar type T: float, or a GCC vector of floats whose lanes are pixels
+// (comparisons then give lane masks).
+//
+// Per pixel, front to back over the splats listed for its tile:
+//   d = mean2d - pixel centre, power = -1/2 d^T conic d,
+//   alpha = min(0.99, opacity exp(power)); skipped if power > 0 or alpha < 1/255;
+//   the pixel stops before a splat that would bring T (1 - alpha) below 1e-4;
+//   C += colour alpha T, depth += z alpha T, T *= 1 - alpha.
+#pragma once
+
+#include <cmath>
+
+#include "splattrack/render/gaussian_math.hpp"
+
+namespace splattrack::gs {
+
+inline constexpr int kTileSize = 16;
+inline constexpr float kMaxAlpha = 0.99f;
+inline constexpr float kMinAlpha = 1.f / 255.f;
+inline constexpr float kMinTransmittance = 1e-4f;
+
+template <class T>
+ST_HDI T gaussian_power(const Sym2f& conic, T dx, T dy) {
+  return -0.5f * (conic.a * dx * dx + conic.c * dy * dy) - conic.b * dx * dy;
+}
+
+// opacity * exp(power) before the 0.99 clamp; g = exp(power).
+template <class T>
+ST_HDI T splat_alpha_raw(float opacity, T g) {
+  return opacity * g;
+}
+
+template <class T>
+ST_HDI T clamp_alpha(T raw) {
+  const T cap = T{} + kMaxAlpha;
+  return raw < cap ? raw : cap;
+}
+
+template <class T>
+ST_HDI auto splat_skipped(T power, T alpha) {
+  return (power > 0.f) | (alpha < kMinAlpha);
+}
+
+template <class T>
+ST_HDI T next_transmittance(T transmittance, T alpha) {
+  return transmittance * (1.f - alpha);
+}
+
+template <class T>
+ST_HDI auto stops_before(T next_transmittance) {
+  return next_transmittance < kMinTransmittance;
+}
+
+// dL/dalpha_i of a splat that was blended, in front-to-back form:
+//   transmittance = T_i, color_grad = sum_ch dL/dC_ch c_i,ch,
+//   rest = K - P_i with K = sum_ch dL/dC_ch C_ch - dL/dA T_final (C the final
+//   colour, background included; A = 1 - T_final) and
+//   P_i = sum_{j <= i} color_grad_j alpha_j T_j.
+template <class T>
+ST_HDI T blend_alpha_grad(T transmittance, T alpha, T color_grad, T rest) {
+  return transmittance * color_grad - rest / (1.f - alpha);
+}
+
+// dL/d(mean2d, conic) of one pixel given dL/dpower at that pixel.
+template <class T>
+struct PowerGrad {
+  T mean_x, mean_y, conic_a, conic_b, conic_c;
+};
+
+template <class T>
+ST_HDI PowerGrad<T> gaussian_power_vjp(const Sym2f& conic, T dx, T dy, T d_power) {
+  return {-(conic.a * dx + conic.b * dy) * d_power, -(conic.b * dx + conic.c * dy) * d_power,
+          -0.5f * dx * dx * d_power, -dx * dy * d_power, -0.5f * dy * dy * d_power};
+}
+
+// Inclusive pixel rectangle; empty when x0 > x1 or y0 > y1. I: int or a
+// vector of ints (one rectangle per lane).
+template <class I>
+struct PixelRect {
+  I x0, y0, x1, y1;
+};
+
+// Pixel centres (integers) in [lo, hi] inside [0, size).
+template <class T>
+ST_HDI void pixel_span(T lo, T hi, int size, IntOf<T>& first, IntOf<T>& last) {
+  // Clamp in float first so that the int conversion stays defined.
+  const T low = T{} - 1.f, edge = T{} + static_cast<float>(size);
+  first = max_v(Ops<T>::to_int(Ops<T>::ceil(min_v(max_v(lo, low), edge))), IntOf<T>{});
+  last = min_v(Ops<T>::to_int(Ops<T>::floor(min_v(max_v(hi, low), edge))), IntOf<T>{} + (size - 1));
+}
+
+static_assert((kTileSize & (kTileSize - 1)) == 0, "tile spans use bit masks");
+
+// The pixels a splat is blended at. The listing rule (this is the semantics,
+// what a brute-force reference must reproduce): the splat is listed in every
+// 16x16 tile that holds a pixel centre inside the square mean2d +- radius, and
+// is evaluated at every pixel of those tiles. The rectangle returned is that
+// tile span cut down to the box of the ellipse outside which alpha < 1/255
+// for sure, so the pixels it drops would all be skipped anyway: the image is
+// the same, the work less.
+//
+// alpha >= 1/255 needs d^T conic d <= t = 2 ln(255 opacity). The box uses
+// cov2d (the conic's inverse) with margins for float rounding: the conic of
+// an elongated cov2d is off by a relative ~1e-7 kappa (kappa = trace^2 / det)
+// and the per-pixel power is rounded too, hence t * (1.02 + 4e-7 kappa) +
+// 0.02, and 0.02 px more for the rounding of pixel offsets.
+template <class T>
+ST_HDI PixelRect<IntOf<T>> splat_pixel_rect(const ProjectedGaussian<T>& s, int width,
+                                            int height) {
+  using I = IntOf<T>;
+  const T rad = Ops<T>::to_float(s.radius);
+  PixelRect<I> list;
+  pixel_span(s.mean2d.x - rad, s.mean2d.x + rad, width, list.x0, list.x1);
+  pixel_span(s.mean2d.y - rad, s.mean2d.y + rad, height, list.y0, list.y1);
+  const MaskOf<T> unlisted = mask_or(list.x0 > list.x1, list.y0 > list.y1);
+
+  const Sym2<T>& cov = s.cov2d;
+  const T det = cov.a * cov.c - cov.b * cov.b;
+  const T trace = cov.a + cov.c;
+  const T t = 2.f * Ops<T>::log(255.f * s.opacity);
+  const T t_safe = t * (1.02f + 4e-7f * (trace * trace / det)) + 0.02f;
+  const MaskOf<T> invisible = mask_or(t_safe <= 0.f, det <= 0.f);
+  const T reach = max_v(t_safe, T{});
+  const T ex = Ops<T>::sqrt(reach * cov.a) * 1.001f + 0.02f;
+  const T ey = Ops<T>::sqrt(reach * cov.c) * 1.001f + 0.02f;
+  PixelRect<I> box;
+  pixel_span(s.mean2d.x - ex, s.mean2d.x + ex, width, box.x0, box.x1);
+  pixel_span(s.mean2d.y - ey, s.mean2d.y + ey, height, box.y0, box.y1);
+
+  const MaskOf<T> empty = mask_or(unlisted, invisible);
+  const I zero{}, minus_one = I{} - 1;
+  return {select(empty, zero, max_v(list.x0 & ~(kTileSize - 1), box.x0)),
+          select(empty, zero, max_v(list.y0 & ~(kTileSize - 1), box.y0)),
+          select(empty, minus_one, min_v(list.x1 | (kTileSize - 1), box.x1)),
+          select(empty, minus_one, min_v(list.y1 | (kTileSize - 1), box.y1))};
+}
+
+}  // namespace splattrack::gs

@@ -1,0 +1,270 @@
+#include "raster.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "simd.hpp"
+
+// A tile is 4 x 8 batches of 4 x 2 pixels (one lane each). Each batch walks
+// its own list of the splats that cover it, front to back, with T, colour
+// and the stop mask in registers; lists are built once per forward from each
+// splat's rectangle. Walking pixels (not splats) keeps the loops long and
+// their branches predictable, and lets a batch stop as soon as its pixels
+// are done. 4 x 2 blocks waste fewer lanes on small splats than 8 x 1 rows.
+
+namespace splattrack::cpu {
+namespace {
+
+constexpr int kTile = gs::kTileSize;
+static_assert(kBlockW * kBlockH == kLanes, "one lane per pixel of a block");
+
+const f8 kLaneX = {0.f, 1.f, 2.f, 3.f, 0.f, 1.f, 2.f, 3.f};
+const f8 kLaneY = {0.f, 0.f, 0.f, 0.f, 1.f, 1.f, 1.f, 1.f};
+
+ST_SIMD int lane_x(int l) { return l % kBlockW; }
+ST_SIMD int lane_y(int l) { return l / kBlockW; }
+
+}  // namespace
+
+void build_batch_lists(const TileEntry* entries, int begin, int end, const Splat* splats,
+                       TileSplat* tile_splats, int first, int* offsets, int* items) {
+  constexpr int kPrefetchDistance = 8;  // splats are scattered over the rank order
+  const int transparent = end - 1;
+  int count[kBatches] = {};
+  for (int e = begin; e < transparent; ++e) {
+    if (e + kPrefetchDistance < transparent)
+      __builtin_prefetch(&splats[entries[e + kPrefetchDistance].rank]);
+    const Splat& s = splats[entries[e].rank];
+    tile_splats[e] = {s.mean2d, s.conic, s.opacity, s.color, s.depth};
+    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) ++count[__builtin_ctz(m)];
+  }
+  tile_splats[transparent] = TileSplat{};  // opacity 0: always skipped
+  offsets[0] = first;
+  for (int b = 0; b < kBatches; ++b)
+    offsets[b + 1] = offsets[b] + (count[b] + kBatchUnroll - 1) / kBatchUnroll * kBatchUnroll;
+  int cursor[kBatches];
+  for (int b = 0; b < kBatches; ++b) {
+    cursor[b] = offsets[b];
+    std::fill(items + offsets[b] + count[b], items + offsets[b + 1], transparent);
+  }
+  for (int e = begin; e < transparent; ++e)
+    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) items[cursor[__builtin_ctz(m)]++] = e;
+}
+
+namespace {
+
+// Pixel coordinates of one batch; lanes outside the image start done.
+struct Batch {
+  int x, y;  // top-left pixel
+  f8 px, py;
+  i8 outside;
+};
+
+ST_SIMD Batch batch_at(int b, int x0, int y0, int width, int height) {
+  Batch bt;
+  bt.x = x0 + (b % kBlocksX) * kBlockW;
+  bt.y = y0 + (b / kBlocksX) * kBlockH;
+  bt.px = broadcast(static_cast<float>(bt.x)) + kLaneX;
+  bt.py = broadcast(static_cast<float>(bt.y)) + kLaneY;
+  bt.outside = (bt.px >= static_cast<float>(width)) | (bt.py >= static_cast<float>(height));
+  return bt;
+}
+
+// Image pixel index of lane l, or -1 outside the image.
+ST_SIMD int lane_pixel(const Batch& bt, int l, int width, int height) {
+  const int x = bt.x + lane_x(l), y = bt.y + lane_y(l);
+  return x < width && y < height ? y * width + x : -1;
+}
+
+// One splat at one batch, split in the part that does not depend on the
+// pixels' state (evaluate) and the part that does (blend). Forward and
+// backward both call these, so they take bit-identical skip and stop
+// decisions.
+struct Eval {
+  f8 dx, dy;  // mean2d - pixel
+  f8 g;       // exp(power)
+  f8 raw;     // opacity g, before the 0.99 clamp
+  f8 alpha;
+  i8 skip;  // power > 0 or alpha < 1/255
+};
+
+ST_SIMD Eval evaluate(const TileSplat& s, const Batch& bt) {
+  Eval e;
+  e.dx = broadcast(s.mean2d.x) - bt.px;
+  e.dy = broadcast(s.mean2d.y) - bt.py;
+  const f8 power = gs::gaussian_power(s.conic, e.dx, e.dy);
+  e.g = exp_nonpositive(power);
+  e.raw = gs::splat_alpha_raw(s.opacity, e.g);
+  e.alpha = gs::clamp_alpha(e.raw);
+  e.skip = gs::splat_skipped(power, e.alpha);
+  return e;
+}
+
+struct Blend {
+  f8 next_trans;  // T (1 - alpha)
+  i8 take;        // lanes that blend this splat
+};
+
+ST_SIMD Blend blend(const Eval& e, f8 trans, i8& done) {
+  const i8 skip = e.skip | done;
+  Blend b;
+  b.next_trans = gs::next_transmittance(trans, e.alpha);
+  const i8 stop = gs::stops_before(b.next_trans) & ~skip;
+  done |= stop;
+  b.take = ~(skip | stop);
+  return b;
+}
+
+// Walks batch b's splats front to back until all its pixels are done,
+// calling visit(local index, splat, eval, blend, T) for each (T before the
+// splat). T and the stop mask live here, so that forward and backward take
+// the same decisions. Returns the final T.
+template <class Visit>
+ST_SIMD f8 walk_batch(const RasterInput& in, const int* offsets, int b, const Batch& bt,
+                      Visit&& visit) {
+  f8 trans = broadcast(1.f);
+  i8 done = bt.outside;
+  const int* const end = in.items + offsets[b + 1];
+  for (const int* it = in.items + offsets[b]; it != end; it += kBatchUnroll) {
+    // The alphas of kBatchUnroll splats are independent: computed together,
+    // their long exp chains interleave instead of leaving the core waiting.
+    Eval ev[kBatchUnroll];
+#pragma GCC unroll 4
+    for (int u = 0; u < kBatchUnroll; ++u) ev[u] = evaluate(in.splats[it[u]], bt);
+#pragma GCC unroll 4
+    for (int u = 0; u < kBatchUnroll; ++u) {
+      const Blend bl = blend(ev[u], trans, done);
+      visit(it[u], in.splats[it[u]], ev[u], bl, trans);
+      trans = select(bl.take, bl.next_trans, trans);
+    }
+    if (all(done)) break;
+  }
+  return trans;
+}
+
+// The eight lane sums of v[0..7], in a fixed order.
+ST_SIMD f8 lane_sums(f8 v0, f8 v1, f8 v2, f8 v3, f8 v4, f8 v5, f8 v6, f8 v7) {
+  const auto pairs = [](f8 a, f8 b) {
+    return __builtin_shufflevector(a, b, 0, 2, 8, 10, 4, 6, 12, 14) +
+           __builtin_shufflevector(a, b, 1, 3, 9, 11, 5, 7, 13, 15);
+  };
+  const f8 q0 = pairs(pairs(v0, v1), pairs(v2, v3));
+  const f8 q1 = pairs(pairs(v4, v5), pairs(v6, v7));
+  return __builtin_shufflevector(q0, q1, 0, 1, 2, 3, 8, 9, 10, 11) +
+         __builtin_shufflevector(q0, q1, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
+// Adds v to the first eight fields of g (all but b).
+ST_SIMD void add_head(SplatGrad& g, f8 v) {
+  static_assert(sizeof(SplatGrad) == 9 * sizeof(float) && offsetof(SplatGrad, g) == 7 * sizeof(float));
+  f8 head;
+  std::memcpy(&head, &g, sizeof head);
+  head += v;
+  std::memcpy(&g, &head, sizeof head);
+}
+
+// Accumulates each entry's gradient over the tile's pixels into grads[entry
+// - begin].
+template <bool kAppearance>
+ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, int tile, int x0,
+                              int y0, SplatGrad* grads) {
+  const int* offsets = in.batch_offsets + tile * (kBatches + 1);
+  const int begin = in.tile_offsets[tile];
+  for (int b = 0; b < kBatches; ++b) {
+    if (offsets[b] == offsets[b + 1]) continue;
+    const Batch bt = batch_at(b, x0, y0, in.width, in.height);
+    // dL/dC per lane and rest0 = sum_ch dL/dC_ch C_ch - dL/dA T_final, from
+    // which the running prefix is subtracted (gs::blend_alpha_grad).
+    alignas(32) float gr[kLanes] = {}, gg[kLanes] = {}, gb[kLanes] = {}, rest0[kLanes] = {};
+    for (int l = 0; l < kLanes; ++l) {
+      const int p = lane_pixel(bt, l, in.width, in.height);
+      if (p < 0) continue;
+      if (gin.dl_drgb) {
+        gr[l] = gin.dl_drgb[3 * p];
+        gg[l] = gin.dl_drgb[3 * p + 1];
+        gb[l] = gin.dl_drgb[3 * p + 2];
+        rest0[l] = gr[l] * gin.rgb[3 * p] + gg[l] * gin.rgb[3 * p + 1] + gb[l] * gin.rgb[3 * p + 2];
+      }
+      if (gin.dl_dalpha) rest0[l] -= gin.dl_dalpha[p] * gin.transmittance[p];
+    }
+    const f8 g_r = load8(gr), g_g = load8(gg), g_b = load8(gb), rest = load8(rest0);
+    f8 prefix{};
+    walk_batch(in, offsets, b, bt,
+               [&](int entry, const TileSplat& s, const Eval& e, const Blend& bl, f8 trans)
+                   __attribute__((always_inline)) {
+                     const f8 color_grad = g_r * s.color.x + g_g * s.color.y + g_b * s.color.z;
+                     const f8 w = select(bl.take, e.alpha * trans, f8{});
+                     prefix = prefix + w * color_grad;
+                     const f8 d_alpha = select(
+                         bl.take, gs::blend_alpha_grad(trans, e.alpha, color_grad, rest - prefix),
+                         f8{});
+                     const i8 unclamped = e.raw < gs::kMaxAlpha;
+                     const f8 d_power = select(unclamped, d_alpha * e.raw, f8{});
+                     const gs::PowerGrad<f8> pg =
+                         gs::gaussian_power_vjp(s.conic, e.dx, e.dy, d_power);
+                     SplatGrad& acc = grads[entry - begin];
+                     f8 sums;
+                     if constexpr (kAppearance) {
+                       const f8 d_opacity = select(unclamped, d_alpha * e.g, f8{});
+                       sums = lane_sums(pg.mean_x, pg.mean_y, pg.conic_a, pg.conic_b, pg.conic_c,
+                                        d_opacity, g_r * w, g_g * w);
+                       acc.b += hsum(g_b * w);
+                     } else {
+                       sums = lane_sums(pg.mean_x, pg.mean_y, pg.conic_a, pg.conic_b, pg.conic_c,
+                                        f8{}, f8{}, f8{});
+                     }
+                     add_head(acc, sums);
+                   });
+  }
+}
+
+}  // namespace
+
+ST_KERNEL void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput& out) {
+  const int x0 = (tile % in.tiles_x) * kTile;
+  const int y0 = (tile / in.tiles_x) * kTile;
+  const int* offsets = in.batch_offsets + tile * (kBatches + 1);
+  for (int b = 0; b < kBatches; ++b) {
+    const Batch bt = batch_at(b, x0, y0, in.width, in.height);
+    if (all(bt.outside)) continue;
+    f8 cr{}, cg{}, cb{}, dep{};
+    const f8 trans = walk_batch(
+        in, offsets, b, bt,
+        [&](int, const TileSplat& s, const Eval& e, const Blend& bl, f8 t)
+            __attribute__((always_inline)) {
+              const f8 w = select(bl.take, e.alpha * t, f8{});
+              cr += w * s.color.x;
+              cg += w * s.color.y;
+              cb += w * s.color.z;
+              dep += w * s.depth;
+            });
+    for (int l = 0; l < kLanes; ++l) {
+      const int p = lane_pixel(bt, l, in.width, in.height);
+      if (p < 0) continue;
+      const float t = trans[l];
+      out.rgb[3 * p] = cr[l] + t * in.background.x;
+      out.rgb[3 * p + 1] = cg[l] + t * in.background.y;
+      out.rgb[3 * p + 2] = cb[l] + t * in.background.z;
+      out.alpha[p] = 1.f - t;
+      out.depth[p] = dep[l];
+      out.transmittance[p] = t;
+    }
+  }
+}
+
+ST_KERNEL void rasterize_tile_backward(const RasterInput& in, const BackwardInput& gin, int tile,
+                                       bool appearance, SplatGrad* slots,
+                                       std::vector<SplatGrad>& scratch) {
+  const int x0 = (tile % in.tiles_x) * kTile, y0 = (tile / in.tiles_x) * kTile;
+  const int begin = in.tile_offsets[tile], end = in.tile_offsets[tile + 1];
+  scratch.assign(end - begin, SplatGrad{});  // the last: the transparent entry
+  if (appearance)
+    backward_batches<true>(in, gin, tile, x0, y0, scratch.data());
+  else
+    backward_batches<false>(in, gin, tile, x0, y0, scratch.data());
+  for (int e = begin; e < end - 1; ++e) slots[in.entries[e].slot] = scratch[e - begin];
+}
+
+}  // namespace splattrack::cpu
