@@ -27,22 +27,26 @@ RigidPose RigidPose::operator*(const RigidPose& rhs) const {
   return out;
 }
 
-GaussianModel transformed(const GaussianModel& model, const RigidPose& pose) {
-  GaussianModel out = model;
-  const Eigen::Matrix3d r = pose.rotation.normalized().toRotationMatrix();
+void apply_pose(const GaussianModel& model, const RigidPose& pose, GaussianModel& out) {
+  if (out.size() != model.size() || out.sh_degree != model.sh_degree) out = model;
   const Eigen::Quaterniond rq = pose.rotation.normalized();
+  const Eigen::Matrix3d r = rq.toRotationMatrix();
   for (std::size_t i = 0; i < model.size(); ++i) {
     const Eigen::Vector3d x(model.means[3 * i], model.means[3 * i + 1], model.means[3 * i + 2]);
     const Eigen::Vector3d y = r * x + pose.translation;
     for (int k = 0; k < 3; ++k) out.means[3 * i + k] = static_cast<float>(y[k]);
     const float* q = &model.quats[4 * i];
-    const Eigen::Quaterniond qi(q[0], q[1], q[2], q[3]);
-    const Eigen::Quaterniond qo = rq * qi;
+    const Eigen::Quaterniond qo = rq * Eigen::Quaterniond(q[0], q[1], q[2], q[3]);
     out.quats[4 * i + 0] = static_cast<float>(qo.w());
     out.quats[4 * i + 1] = static_cast<float>(qo.x());
     out.quats[4 * i + 2] = static_cast<float>(qo.y());
     out.quats[4 * i + 3] = static_cast<float>(qo.z());
   }
+}
+
+GaussianModel transformed(const GaussianModel& model, const RigidPose& pose) {
+  GaussianModel out = model;
+  apply_pose(model, pose, out);
   return out;
 }
 

@@ -23,6 +23,10 @@ struct RigidPose {
 // tracker's models are view-independent or nearly so, and METHOD.md §3 keeps
 // appearance fixed under deformation).
 GaussianModel transformed(const GaussianModel& model, const RigidPose& world_from_model);
+// The same into `out`, reusing its storage: only means and quaternions are
+// rewritten when `out` already holds a copy of `model`'s other arrays (the
+// tracker's per-iteration path).
+void apply_pose(const GaussianModel& model, const RigidPose& world_from_model, GaussianModel& out);
 
 // Rotation error in degrees and translation error (same units as the poses).
 double rotation_error_deg(const RigidPose& a, const RigidPose& b);

@@ -1,0 +1,115 @@
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "args.hpp"
+#include "bench.hpp"
+#include "commands.hpp"
+
+namespace splattrack::apps {
+
+namespace {
+constexpr const char* kHelp =
+    "usage: splattrack bench [render|loss|all] [--json] [--threads N] [--runs N] [--data DIR]\n"
+    "\n"
+    "Times the renderer (forward; forward+backward) and the losses; prints medians in ms.\n"
+    "  --json     one JSON list, an object per measured case\n"
+    "  --threads  worker threads (default 2, the speed bars' setting)\n"
+    "  --runs     timed runs per case after one warm-up (default 20)\n"
+    "  --data     folder holding models/ (default: ../shared/data beside the source tree,\n"
+    "             then ./shared/data); cases whose model is missing are skipped with a note\n";
+
+std::string default_data_dir() {
+  for (const char* c : {SPLATTRACK_SOURCE_DIR "/../shared/data", "../shared/data", "shared/data"})
+    if (std::filesystem::is_directory(std::string(c) + "/models")) return c;
+  return "";
+}
+
+std::string cell(const std::variant<double, std::string>& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  char buf[32];
+  const double d = std::get<double>(v);
+  if (d == static_cast<long long>(d) && d < 1e9) std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(d));
+  else std::snprintf(buf, sizeof buf, "%.3f", d);
+  return buf;
+}
+
+// Consecutive rows with the same keys share one aligned table with a header.
+void print_table(const std::vector<BenchRow>& rows) {
+  std::size_t i = 0;
+  while (i < rows.size()) {
+    std::size_t j = i + 1;
+    const auto same_keys = [&](const BenchRow& a, const BenchRow& b) {
+      if (a.fields.size() != b.fields.size()) return false;
+      for (std::size_t k = 0; k < a.fields.size(); ++k)
+        if (a.fields[k].first != b.fields[k].first) return false;
+      return true;
+    };
+    while (j < rows.size() && same_keys(rows[i], rows[j])) ++j;
+    const std::size_t cols = rows[i].fields.size();
+    std::vector<std::size_t> width(cols);
+    for (std::size_t c = 0; c < cols; ++c) {
+      width[c] = rows[i].fields[c].first.size();
+      for (std::size_t r = i; r < j; ++r) width[c] = std::max(width[c], cell(rows[r].fields[c].second).size());
+    }
+    for (std::size_t c = 0; c < cols; ++c) std::printf("%-*s  ", static_cast<int>(width[c]), rows[i].fields[c].first.c_str());
+    std::printf("\n");
+    for (std::size_t r = i; r < j; ++r) {
+      for (std::size_t c = 0; c < cols; ++c)
+        std::printf("%-*s  ", static_cast<int>(width[c]), cell(rows[r].fields[c].second).c_str());
+      std::printf("\n");
+    }
+    std::printf("\n");
+    i = j;
+  }
+}
+
+void print_json(const std::vector<BenchRow>& rows) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const BenchRow& r : rows) {
+    nlohmann::ordered_json o;
+    for (const auto& [k, v] : r.fields) {
+      if (const auto* s = std::get_if<std::string>(&v)) o[k] = *s;
+      else o[k] = std::get<double>(v);
+    }
+    list.push_back(o);
+  }
+  std::printf("%s\n", list.dump().c_str());
+}
+}  // namespace
+
+int cmd_bench(int argc, char** argv) {
+  const Args args(argc, argv, 2, {"threads", "runs", "data"}, {"help", "json"});
+  if (args.has("help")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  std::string what = "all";
+  if (args.positional().size() > 1) throw UsageError("expected at most one of render|loss|all");
+  if (!args.positional().empty()) what = args.positional()[0];
+  if (what != "render" && what != "loss" && what != "all") throw UsageError("unknown benchmark '" + what + "'");
+
+  BenchConfig config;
+  config.threads = args.get_int("threads", 2);
+  config.runs = args.get_int("runs", 20);
+  if (config.threads < 1) throw UsageError("--threads must be >= 1");
+  if (config.runs < 1) throw UsageError("--runs must be >= 1");
+  config.shared_data = args.get_or("data", default_data_dir());
+
+  std::vector<BenchRow> rows;
+  if (what == "render" || what == "all") {
+    const auto r = bench_render(config);
+    rows.insert(rows.end(), r.begin(), r.end());
+  }
+  if (what == "loss" || what == "all") {
+    const auto r = bench_loss(config);
+    rows.insert(rows.end(), r.begin(), r.end());
+  }
+  if (args.has("json")) print_json(rows);
+  else print_table(rows);
+  return 0;
+}
+
+}  // namespace splattrack::apps

@@ -1,0 +1,199 @@
+#include <ceres/version.h>
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/core/version.hpp>
+#include <string>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "splattrack/io/camera_io.hpp"
+#include "splattrack/io/error.hpp"
+#include "splattrack/io/gaussian_io.hpp"
+#include "splattrack/io/pose_io.hpp"
+#include "splattrack/io/poses_csv.hpp"
+#include "splattrack/io/video.hpp"
+#include "splattrack/render/framing.hpp"
+#include "splattrack/tracker.hpp"
+
+namespace splattrack::apps {
+
+namespace {
+
+constexpr const char* kHelp =
+    "usage: splattrack track --model M.ply --camera CAM --video V [--masks K] [--init-pose P.json] --out DIR\n"
+    "                        [options]\n"
+    "\n"
+    "Tracks the model's rigid pose through the video; writes DIR/poses.csv and DIR/run.json as it goes.\n"
+    "\n"
+    "  --video V              video file, image folder or glob, or camera index (0)\n"
+    "  --masks K              masks (white = object) of the same kinds; default: the frames' alpha if any\n"
+    "  --init-pose P.json     first-frame pose (world_from_model); default: the model centred in view,\n"
+    "                         unrotated (use --init-search when that may be far off)\n"
+    "  --init-search          multi-start rotation search on the first frame (for starts beyond ~45 deg)\n"
+    "  --no-ceres             no Ceres refinement on the first frame (recovery still uses it)\n"
+    "  --iterations N         optimiser iterations on the first frame (default 150)\n"
+    "  --track-iterations N   optimiser iterations per later frame (default 40)\n"
+    "  --bands K              spectral bands (default 8)\n"
+    "  --max-frames N         stop after N frames\n"
+    "  --resume               continue after the last frame already in DIR/poses.csv\n"
+    "  --threads N            worker threads (default: all cores)\n"
+    "  --quiet                no per-frame lines\n";
+
+RigidPose default_initial_pose(const GaussianModel& model, const Camera& camera) {
+  const ModelBounds b = model_bounds(model);
+  // The bounding sphere spans half of the shorter image side.
+  const double depth = b.radius * camera.fx / (0.25 * std::min(camera.width, camera.height));
+  const Eigen::Matrix4d world_from_cam = camera.cam_from_world.inverse();
+  const Eigen::Vector3d centre_world = (world_from_cam * Eigen::Vector4d(0, 0, depth, 1)).head<3>();
+  RigidPose p;
+  p.translation = centre_world - b.center;
+  return p;
+}
+
+nlohmann::ordered_json versions() {
+  return {{"splattrack", "0.1.0"},
+          {"eigen", std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
+                        std::to_string(EIGEN_MINOR_VERSION)},
+          {"ceres", CERES_VERSION_STRING},
+          {"opencv", CV_VERSION}};
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int cmd_track(int argc, char** argv) {
+  const Args args(argc, argv, 2,
+                  {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations", "bands",
+                   "max-frames", "threads"},
+                  {"help", "init-search", "no-ceres", "resume", "quiet"});
+  if (args.has("help")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
+  const std::filesystem::path out = args.get("out");
+  const std::string masks = args.get_or("masks", "");
+  if (masks == "bgsub") throw UsageError("--masks bgsub is not implemented yet: give mask images or RGBA frames");
+
+  TrackerOptions options;
+  options.threads = args.get_int("threads", 0);
+  options.init_search = args.has("init-search");
+  options.ceres_on_first_frame = !args.has("no-ceres");
+  options.first_frame.iterations = args.get_int("iterations", options.first_frame.iterations);
+  options.tracking.iterations = args.get_int("track-iterations", options.tracking.iterations);
+  options.spectral.band_count = args.get_int("bands", options.spectral.band_count);
+  options.search.refine = options.first_frame;
+  const int max_frames = args.get_int("max-frames", -1);
+  if (options.first_frame.iterations < 1 || options.tracking.iterations < 1)
+    throw UsageError("iteration counts must be >= 1");
+  if (options.spectral.band_count < 1 || options.spectral.band_count > losses::kMaxBandCount)
+    throw UsageError("--bands must be in 1.." + std::to_string(losses::kMaxBandCount));
+
+  io::LoadReport report;
+  const GaussianModel model = io::read_gaussians(args.get("model"), &report);
+  for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  const Camera camera = io::read_camera(args.get("camera"));
+  RigidPose pose = args.has("init-pose") ? io::read_pose(args.get("init-pose")) : default_initial_pose(model, camera);
+
+  std::filesystem::create_directories(out);
+  const std::string csv_path = (out / "poses.csv").string();
+  int resume_after = -1;
+  if (args.has("resume") && std::filesystem::is_regular_file(csv_path)) {
+    const auto rows = io::read_poses_csv(csv_path);
+    if (!rows.empty()) {
+      resume_after = rows.back().frame;
+      pose = rows.back().world_from_model;
+    }
+  }
+  io::PoseCsvWriter writer(csv_path, resume_after >= 0);
+
+  io::VideoOptions vo;
+  vo.expected_width = camera.width;
+  vo.expected_height = camera.height;
+  auto source = io::open_video(args.get("video"), masks, vo);
+
+  nlohmann::ordered_json run;
+  std::string command;
+  for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+  run["command"] = command;
+  run["settings"] = {{"model", args.get("model")},
+                     {"camera", args.get("camera")},
+                     {"video", args.get("video")},
+                     {"masks", masks},
+                     {"init_pose", args.get_or("init-pose", "default")},
+                     {"init_search", options.init_search},
+                     {"ceres_on_first_frame", options.ceres_on_first_frame},
+                     {"first_frame_iterations", options.first_frame.iterations},
+                     {"tracking_iterations", options.tracking.iterations},
+                     {"bands", options.spectral.band_count},
+                     {"threads", options.threads},
+                     {"resume_after", resume_after}};
+  run["versions"] = versions();
+
+  RigidTracker tracker(model, camera, options);
+  io::Frame in;
+  Frame frame;
+  bool started = false;
+  int processed = 0, lost = 0, skipped = 0;
+  std::vector<double> frame_ms;
+  double total_ms = 0;
+  const bool quiet = args.has("quiet");
+  for (;;) {
+    if (max_frames >= 0 && processed >= max_frames) break;
+    const io::FrameStatus st = source->next(in);
+    if (st == io::FrameStatus::end) break;
+    if (st == io::FrameStatus::skipped) {
+      std::fprintf(stderr, "warning: frame %d (%s) skipped: %s\n", in.index, in.name.c_str(), in.problem.c_str());
+      ++skipped;
+      continue;
+    }
+    if (in.index <= resume_after) continue;
+    frame.width = in.width;
+    frame.height = in.height;
+    frame.rgb = in.rgb;
+    frame.mask = in.mask;
+    const FrameResult r = started ? tracker.track(frame) : tracker.initialize(frame, pose);
+    started = true;
+    ++processed;
+    lost += r.status == TrackStatus::lost;
+    frame_ms.push_back(r.timings.total_ms);
+    total_ms += r.timings.total_ms;
+
+    io::PoseRow row;
+    row.frame = in.index;
+    row.time_s = in.time_s;
+    row.world_from_model = r.pose;
+    row.status = r.status;
+    row.loss = r.loss;
+    if (r.has_mask) row.iou = r.quality;
+    row.iterations = r.iterations;
+    row.ms = r.timings.total_ms;
+    writer.write(row);
+    if (!quiet)
+      std::printf("frame %5d  %-9s  quality %.3f  iterations %3d  %7.1f ms\n", in.index,
+                  std::string(to_string(r.status)).c_str(), r.quality, r.iterations, r.timings.total_ms);
+
+    run["summary"] = {{"frames", processed},
+                      {"lost_frames", lost},
+                      {"skipped_frames", skipped},
+                      {"fps", total_ms > 0 ? 1000.0 * processed / total_ms : 0.0},
+                      {"median_ms_per_frame", median(frame_ms)}};
+    std::ofstream((out / "run.json").string()) << run.dump(2) << "\n";
+  }
+  if (processed == 0) throw io::InputError(args.get("video"), "no frame could be read");
+  std::printf("tracked %d frames (%d lost, %d skipped), %.1f fps, median %.1f ms per frame; wrote %s\n", processed,
+              lost, skipped, 1000.0 * processed / total_ms, median(frame_ms), csv_path.c_str());
+  return 0;
+}
+
+}  // namespace splattrack::apps

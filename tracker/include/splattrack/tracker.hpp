@@ -1,0 +1,79 @@
+// Public interface of the rigid tracker (ViSP shape): initialize(frame, pose),
+// then track(frame) -> FrameResult. Lost tracks are reported, never thrown.
+#pragma once
+
+#include <string>
+
+#include "splattrack/tracker/aligner.hpp"
+#include "splattrack/tracker/ceres_refine.hpp"
+#include "splattrack/tracker/frame.hpp"
+#include "splattrack/tracker/init_search.hpp"
+#include "splattrack/tracker/pose.hpp"
+#include "splattrack/tracker/track_status.hpp"
+
+namespace splattrack {
+
+struct TrackerOptions {
+  int threads = 0;  // 0: all cores
+  losses::SpectralLossOptions spectral;
+  int coarsest_level = 0;       // pixels; 0: full resolution only (see MatchTarget)
+  AlignOptions first_frame;     // full annealing from band 0
+  AlignOptions tracking;        // later frames: adaptive start, fewer iterations
+  bool init_search = false;     // multi-start over rotations on the first frame
+  InitSearchOptions search;
+  bool ceres_on_first_frame = true;
+  CeresRefineOptions ceres;
+  double tracking_quality = 0.75;  // quality >= this: tracking
+  double lost_quality = 0.5;       // quality < this: lost (recovery is attempted)
+
+  TrackerOptions();
+};
+
+struct FrameTimings {
+  double total_ms = 0;
+  double render_ms = 0;
+  double loss_ms = 0;
+  double backward_ms = 0;
+  double ceres_ms = 0;
+  double search_ms = 0;
+};
+
+struct FrameResult {
+  int frame = 0;
+  RigidPose pose;             // world_from_model of the input model
+  TrackStatus status = TrackStatus::tracking;
+  double loss = 0;            // the last optimiser loss
+  double quality = 0;         // silhouette IoU with a mask, explained fraction without
+  bool has_mask = false;      // whether quality is an IoU
+  int iterations = 0;         // optimiser iterations (Adam + Ceres)
+  FrameTimings timings;
+};
+
+class RigidTracker {
+ public:
+  RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options = {});
+  ~RigidTracker();
+
+  // The first frame, from a possibly bad initial pose (world_from_model).
+  FrameResult initialize(const Frame& frame, const RigidPose& initial_pose);
+  // Every later frame, warm-started by constant-velocity prediction.
+  FrameResult track(const Frame& frame);
+
+  const Camera& camera() const { return camera_; }
+  double object_radius() const;
+
+ private:
+  FrameResult process(const Frame& frame, const RigidPose& start_centred, bool first);
+  RigidPose to_centred(const RigidPose& world_from_model) const;
+  RigidPose from_centred(const RigidPose& centred) const;
+
+  Camera camera_;
+  TrackerOptions options_;
+  Eigen::Vector3d center_;  // model-frame point the centred model turns about
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int frame_index_ = 0;
+  RigidPose previous_, before_previous_;  // centred poses of the last two frames
+};
+
+}  // namespace splattrack

@@ -1,0 +1,21 @@
+// Per-frame quality (METHOD.md §6, ViSP-style failure detection).
+#pragma once
+
+#include "splattrack/render.hpp"
+#include "splattrack/tracker/frame.hpp"
+
+namespace splattrack {
+
+namespace quality_defaults {
+inline constexpr float kSilhouetteThreshold = 0.5f;  // alpha / mask above this is "object"
+}
+
+// IoU of the rendered silhouette (alpha) and the frame's mask. Both empty: 1.
+double silhouette_iou(const RenderImage& render, const Frame& frame);
+
+// Without a mask: how much of the frame's difference from the plain
+// background the render explains, 1 − L1(render, frame) / L1(background, frame),
+// clamped to [0, 1].
+double explained_fraction(const RenderImage& render, const Frame& frame, const std::array<float, 3>& background);
+
+}  // namespace splattrack
