@@ -15,6 +15,9 @@ struct BenchConfig {
   int threads = 2;
   int runs = 20;
   std::string shared_data;  // folder with models/ (../shared/data), may be missing
+  int seeds = 20;           // bench track: starts per sweep cell
+  int frames = 300;         // bench track: length of the tracked sequence (0: none)
+  std::string plot;         // bench track: PNG of success against offset ("" : none)
 };
 
 // One measured case: ordered keys, numbers or strings, e.g. bench, scene,
@@ -30,5 +33,6 @@ double median_ms(int runs, const std::function<void()>& f);
 
 std::vector<BenchRow> bench_render(const BenchConfig& config);
 std::vector<BenchRow> bench_loss(const BenchConfig& config);
+std::vector<BenchRow> bench_track(const BenchConfig& config);
 
 }  // namespace splattrack::apps

@@ -12,14 +12,19 @@ namespace splattrack::apps {
 
 namespace {
 constexpr const char* kHelp =
-    "usage: splattrack bench [render|loss|all] [--json] [--threads N] [--runs N] [--data DIR]\n"
+    "usage: splattrack bench [render|loss|track|all] [--json] [--threads N] [--runs N] [--data DIR]\n"
+    "                        [--seeds N] [--frames N] [--plot FILE.png]\n"
     "\n"
     "Times the renderer (forward; forward+backward) and the losses; prints medians in ms.\n"
     "  --json     one JSON list, an object per measured case\n"
     "  --threads  worker threads (default 2, the speed bars' setting)\n"
     "  --runs     timed runs per case after one warm-up (default 20)\n"
     "  --data     folder holding models/ (default: ../shared/data beside the source tree,\n"
-    "             then ./shared/data); cases whose model is missing are skipped with a note\n";
+    "             then ./shared/data); cases whose model is missing are skipped with a note\n"
+    "  --seeds    bench track: starts per misalignment cell (default 20)\n"
+    "  --frames   bench track: frames of the tracked sequence (default 300, 0 skips it)\n"
+    "  --plot     bench track: write the success-vs-offset plot here\n"
+    "'all' runs render and loss; track takes tens of minutes and runs only when named.\n";
 
 std::string default_data_dir() {
   for (const char* c : {SPLATTRACK_SOURCE_DIR "/../shared/data", "../shared/data", "shared/data"})
@@ -81,7 +86,7 @@ void print_json(const std::vector<BenchRow>& rows) {
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"threads", "runs", "data"}, {"help", "json"});
+  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot"}, {"help", "json"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -89,7 +94,8 @@ int cmd_bench(int argc, char** argv) {
   std::string what = "all";
   if (args.positional().size() > 1) throw UsageError("expected at most one of render|loss|all");
   if (!args.positional().empty()) what = args.positional()[0];
-  if (what != "render" && what != "loss" && what != "all") throw UsageError("unknown benchmark '" + what + "'");
+  if (what != "render" && what != "loss" && what != "track" && what != "all")
+    throw UsageError("unknown benchmark '" + what + "'");
 
   BenchConfig config;
   config.threads = args.get_int("threads", 2);
@@ -97,6 +103,11 @@ int cmd_bench(int argc, char** argv) {
   if (config.threads < 1) throw UsageError("--threads must be >= 1");
   if (config.runs < 1) throw UsageError("--runs must be >= 1");
   config.shared_data = args.get_or("data", default_data_dir());
+  config.seeds = args.get_int("seeds", config.seeds);
+  config.frames = args.get_int("frames", config.frames);
+  config.plot = args.get_or("plot", "");
+  if (config.seeds < 1) throw UsageError("--seeds must be >= 1");
+  if (config.frames < 0) throw UsageError("--frames must be >= 0");
 
   std::vector<BenchRow> rows;
   if (what == "render" || what == "all") {
@@ -105,6 +116,10 @@ int cmd_bench(int argc, char** argv) {
   }
   if (what == "loss" || what == "all") {
     const auto r = bench_loss(config);
+    rows.insert(rows.end(), r.begin(), r.end());
+  }
+  if (what == "track") {
+    const auto r = bench_track(config);
     rows.insert(rows.end(), r.begin(), r.end());
   }
   if (args.has("json")) print_json(rows);

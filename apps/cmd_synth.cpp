@@ -104,7 +104,9 @@ int cmd_synth(int argc, char** argv) {
     mo.seed = static_cast<std::uint64_t>(seed);
     model = datasets::make_object_model(mo);
   }
-  const double object_size = datasets::object_size(model);
+  // The procedural object fits its diameter exactly; a loaded model gets the
+  // robust diameter of its bounds.
+  const double object_size = args.has("model") ? datasets::object_size(model) : datasets::kObjectDiameter;
 
   datasets::CameraPlacement placement;
   placement.width = static_cast<int>(size[0]);

@@ -35,7 +35,8 @@ constexpr const char* kHelp =
     "  --init-pose P.json     first-frame pose (world_from_model); default: the model centred in view,\n"
     "                         unrotated (use --init-search when that may be far off)\n"
     "  --init-search          multi-start rotation search on the first frame (for starts beyond ~45 deg)\n"
-    "  --no-ceres             no Ceres refinement on the first frame (recovery still uses it)\n"
+    "  --ceres                Ceres refinement (bands 0-3) before the first frame's alignment\n"
+    "  --no-recover           report lost frames without trying Ceres and the rotation search\n"
     "  --iterations N         optimiser iterations on the first frame (default 150)\n"
     "  --track-iterations N   optimiser iterations per later frame (default 40)\n"
     "  --bands K              spectral bands (default 8)\n"
@@ -75,7 +76,7 @@ int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations", "bands",
                    "max-frames", "threads"},
-                  {"help", "init-search", "no-ceres", "resume", "quiet"});
+                  {"help", "init-search", "ceres", "no-recover", "resume", "quiet"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -88,7 +89,8 @@ int cmd_track(int argc, char** argv) {
   TrackerOptions options;
   options.threads = args.get_int("threads", 0);
   options.init_search = args.has("init-search");
-  options.ceres_on_first_frame = !args.has("no-ceres");
+  options.ceres_on_first_frame = args.has("ceres");
+  options.recover = !args.has("no-recover");
   options.first_frame.iterations = args.get_int("iterations", options.first_frame.iterations);
   options.tracking.iterations = args.get_int("track-iterations", options.tracking.iterations);
   options.spectral.band_count = args.get_int("bands", options.spectral.band_count);
@@ -133,6 +135,7 @@ int cmd_track(int argc, char** argv) {
                      {"init_pose", args.get_or("init-pose", "default")},
                      {"init_search", options.init_search},
                      {"ceres_on_first_frame", options.ceres_on_first_frame},
+                     {"recover", options.recover},
                      {"first_frame_iterations", options.first_frame.iterations},
                      {"tracking_iterations", options.tracking.iterations},
                      {"bands", options.spectral.band_count},

@@ -105,7 +105,8 @@ AlignResult PoseAligner::align(MatchTarget& target, const RigidPose& start, cons
     } else {
       state = schedule.at(it);
     }
-    if (state.spatial_phase && !options.spatial_phase) break;
+    if (options.photometric) state.spatial_phase = true;
+    else if (state.spatial_phase && !options.spatial_phase) break;
 
     const int level_index =
         state.spatial_phase ? target.level_count() - 1 : target.level_for_band(highest_active_band(state.band_weights));

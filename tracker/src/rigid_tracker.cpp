@@ -140,7 +140,7 @@ FrameResult RigidTracker::process(const Frame& frame, const RigidPose& start, bo
   result.status = quality >= options_.tracking_quality ? TrackStatus::tracking
                   : quality >= options_.lost_quality   ? TrackStatus::degraded
                                                        : TrackStatus::lost;
-  if (result.status == TrackStatus::lost) {
+  if (result.status == TrackStatus::lost && options_.recover) {
     // Recovery: Ceres from where the optimiser ended, then the full search.
     const auto tc = clock::now();
     const CeresRefineResult c = ceres_refine(aligner, target, pose, options_.ceres);

@@ -21,7 +21,13 @@ struct TrackerOptions {
   AlignOptions tracking;        // later frames: adaptive start, fewer iterations
   bool init_search = false;     // multi-start over rotations on the first frame
   InitSearchOptions search;
-  bool ceres_on_first_frame = true;
+  // Ceres (bands 0..3) before the first frame's alignment. Off by default:
+  // from starts far off it can settle in a wrong basin that the annealed
+  // alignment would have avoided (bench track, fox, 2 seeds per cell: it
+  // turned 2/2 successes at 0.5 object sizes into 0/2). Recovery uses Ceres
+  // from the aligned pose instead.
+  bool ceres_on_first_frame = false;
+  bool recover = true;          // on "lost": Ceres, then the multi-start search
   CeresRefineOptions ceres;
   double tracking_quality = 0.75;  // quality >= this: tracking
   double lost_quality = 0.5;       // quality < this: lost (recovery is attempted)

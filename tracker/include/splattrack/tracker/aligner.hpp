@@ -23,6 +23,9 @@ struct AlignOptions {
   // the lower bands).
   double start_alpha = 1.0;
   bool translation_only = false;
+  // The photometric baseline: the spatial loss from the first iteration, no
+  // spectral bands (for comparisons; the same optimiser and budget).
+  bool photometric = false;
   // After the hand-over: true switches to the spatial loss (METHOD.md §5);
   // false stops there. Measured on synthetic frames (4000-Gaussian object,
   // 128², 100 iterations, from the true pose): Adam on L1 + D-SSIM after the
