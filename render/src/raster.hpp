@@ -69,16 +69,6 @@ inline std::uint32_t batch_mask(const BlockSpan& s) {
   return rows * ((2u << s.bx1) - (1u << s.bx0));  // columns < 16: no carries
 }
 
-// Prepares tile entries [begin, end) for the kernels: copies each entry's
-// splat (by rank from splats [S]) to tile_splats[entry], and sorts the
-// (entry, batch) pairs by batch, front to back within each batch: batch b
-// walks items[offsets[b] .. offsets[b + 1]), entry indices padded with the
-// tile's transparent entry to a multiple of kBatchUnroll. offsets[0] =
-// first; items needs room for sum of popcount(batches) + kBatches *
-// (kBatchUnroll - 1).
-void build_batch_lists(const TileEntry* entries, int begin, int end, const Splat* splats,
-                       TileSplat* tile_splats, int first, int* offsets, int* items);
-
 // What every tile kernel reads.
 struct RasterInput {
   const TileEntry* entries;     // [E] by tile
@@ -112,11 +102,10 @@ struct BackwardInput {
   const float* dl_dalpha;      // [H, W] or null
 };
 
-void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput& out);
-// Writes one SplatGrad per entry of the tile (zero for entries no pixel
-// reached) at slots[entry.slot]; scratch is per-thread, reused. appearance =
-// false leaves the opacity and colour parts at zero (and saves their work).
-void rasterize_tile_backward(const RasterInput& in, const BackwardInput& grad_in, int tile,
-                             bool appearance, SplatGrad* slots, std::vector<SplatGrad>& scratch);
+// The tile kernels (kernels.hpp): rasterize_tile_forward writes the tile's
+// pixels; rasterize_tile_backward writes one SplatGrad per entry of the tile
+// (zero for entries no pixel reached) at slots[entry.slot], with scratch a
+// per-thread buffer it reuses; appearance = false leaves the opacity and
+// colour parts at zero (and saves their work).
 
 }  // namespace splattrack::cpu

@@ -16,14 +16,19 @@ using i8 = std::int32_t __attribute__((vector_size(32)));
 
 #define ST_SIMD inline __attribute__((always_inline))
 
-// Hot loops are compiled twice, for x86-64-v3 (AVX2) and for baseline x86-64,
-// and the loader picks one per machine. Rounding does not depend on the
-// clone: the render library is built with -ffp-contract=off.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define ST_KERNEL __attribute__((target_clones("arch=x86-64-v3", "default")))
+// a b + c: one fused instruction where the build has FMA (rounded once),
+// else two. Only where written: the library is built with -ffp-contract=off,
+// so that forward and backward kernels, which replay the same blending
+// decisions, round alike.
+ST_SIMD f8 fma8(f8 a, f8 b, f8 c) {
+#if defined(__FMA__)
+  f8 r;
+  for (int l = 0; l < kLanes; ++l) r[l] = __builtin_fmaf(a[l], b[l], c[l]);
+  return r;
 #else
-#define ST_KERNEL
+  return a * b + c;
 #endif
+}
 
 ST_SIMD f8 broadcast(float v) {
   const f8 first{v};
@@ -67,15 +72,15 @@ ST_SIMD float hsum(f8 v) {
 // lane from turning subnormal (subnormal arithmetic costs ~100 cycles).
 ST_SIMD f8 exp_nonpositive(f8 x) {
   const f8 round_magic = broadcast(12582912.f);  // 1.5 * 2^23: add/sub rounds to integer
-  const f8 n = (x * 1.44269504088896341f + round_magic) - round_magic;
-  const f8 r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+  const f8 n = fma8(x, broadcast(1.44269504088896341f), round_magic) - round_magic;
+  const f8 r = fma8(n, broadcast(2.12194440e-4f), fma8(n, broadcast(-0.693359375f), x));
   f8 p = broadcast(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.f;
+  p = fma8(p, r, broadcast(1.3981999507e-3f));
+  p = fma8(p, r, broadcast(8.3334519073e-3f));
+  p = fma8(p, r, broadcast(4.1665795894e-2f));
+  p = fma8(p, r, broadcast(1.6666665459e-1f));
+  p = fma8(p, r, broadcast(5.0000001201e-1f));
+  p = fma8(p, r * r, r) + 1.f;
   i8 e = __builtin_convertvector(n, i8);
   e = e < -100 ? i8{} - 100 : e;
   return p * reinterpret_cast<f8>((e + 127) << 23);

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <utility>
 
-#include "gaussian_pass.hpp"
+#include "kernels.hpp"
 #include "splattrack/render/blend.hpp"
 
 namespace splattrack::cpu {
@@ -32,7 +32,7 @@ void project_all(const GaussianModel& model, const gs::View& view, ThreadPool& p
   pool.run(task_count(n, kGaussiansPerTask), [&](int task, int) {
     const std::size_t begin = static_cast<std::size_t>(task) * kGaussiansPerTask;
     const std::size_t end = std::min(n, begin + kGaussiansPerTask);
-    project_gaussians(model, view, f.width, f.height, begin, end, f.by_index.data());
+    kernels().project_gaussians(model, view, f.width, f.height, begin, end, f.by_index.data());
     std::fill(f.rank_of.begin() + begin, f.rank_of.begin() + end, -1);
   });
 }
@@ -170,6 +170,38 @@ void bin_tiles(ThreadPool& pool, SplatFrame& f) {
     }
   });
   for (int t = 0; t < tiles; ++t) f.entries[f.tile_offsets[t + 1] - 1] = {-1, 0u, -1};
+}
+
+// Prepares tile entries [begin, end) for the kernels: copies each entry's
+// splat (by rank from splats [S]) to tile_splats[entry], and sorts the
+// (entry, batch) pairs by batch, front to back within each batch: batch b
+// walks items[offsets[b] .. offsets[b + 1]), entry indices padded with the
+// tile's transparent entry to a multiple of kBatchUnroll. offsets[0] =
+// first; items needs room for sum of popcount(batches) + kBatches *
+// (kBatchUnroll - 1).
+void build_batch_lists(const TileEntry* entries, int begin, int end, const Splat* splats,
+                       TileSplat* tile_splats, int first, int* offsets, int* items) {
+  constexpr int kPrefetchDistance = 8;  // splats are scattered over the rank order
+  const int transparent = end - 1;
+  int count[kBatches] = {};
+  for (int e = begin; e < transparent; ++e) {
+    if (e + kPrefetchDistance < transparent)
+      __builtin_prefetch(&splats[entries[e + kPrefetchDistance].rank]);
+    const Splat& s = splats[entries[e].rank];
+    tile_splats[e] = {s.mean2d, s.conic, s.opacity, s.color, s.depth};
+    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) ++count[__builtin_ctz(m)];
+  }
+  tile_splats[transparent] = TileSplat{};  // opacity 0: always skipped
+  offsets[0] = first;
+  for (int b = 0; b < kBatches; ++b)
+    offsets[b + 1] = offsets[b] + (count[b] + kBatchUnroll - 1) / kBatchUnroll * kBatchUnroll;
+  int cursor[kBatches];
+  for (int b = 0; b < kBatches; ++b) {
+    cursor[b] = offsets[b];
+    std::fill(items + offsets[b] + count[b], items + offsets[b + 1], transparent);
+  }
+  for (int e = begin; e < transparent; ++e)
+    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) items[cursor[__builtin_ctz(m)]++] = e;
 }
 
 void build_all_batch_lists(ThreadPool& pool, SplatFrame& f) {

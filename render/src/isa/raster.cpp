@@ -1,11 +1,11 @@
-#include "raster.hpp"
+#include "isa_kernels.hpp"
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
-#include "simd.hpp"
+#include "../simd.hpp"
 
 // A tile is 4 x 8 batches of 4 x 2 pixels (one lane each). Each batch walks
 // its own list of the splats that cover it, front to back, with T, colour
@@ -14,7 +14,7 @@
 // their branches predictable, and lets a batch stop as soon as its pixels
 // are done. 4 x 2 blocks waste fewer lanes on small splats than 8 x 1 rows.
 
-namespace splattrack::cpu {
+namespace splattrack::cpu::ST_ISA {
 namespace {
 
 constexpr int kTile = gs::kTileSize;
@@ -25,35 +25,6 @@ const f8 kLaneY = {0.f, 0.f, 0.f, 0.f, 1.f, 1.f, 1.f, 1.f};
 
 ST_SIMD int lane_x(int l) { return l % kBlockW; }
 ST_SIMD int lane_y(int l) { return l / kBlockW; }
-
-}  // namespace
-
-void build_batch_lists(const TileEntry* entries, int begin, int end, const Splat* splats,
-                       TileSplat* tile_splats, int first, int* offsets, int* items) {
-  constexpr int kPrefetchDistance = 8;  // splats are scattered over the rank order
-  const int transparent = end - 1;
-  int count[kBatches] = {};
-  for (int e = begin; e < transparent; ++e) {
-    if (e + kPrefetchDistance < transparent)
-      __builtin_prefetch(&splats[entries[e + kPrefetchDistance].rank]);
-    const Splat& s = splats[entries[e].rank];
-    tile_splats[e] = {s.mean2d, s.conic, s.opacity, s.color, s.depth};
-    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) ++count[__builtin_ctz(m)];
-  }
-  tile_splats[transparent] = TileSplat{};  // opacity 0: always skipped
-  offsets[0] = first;
-  for (int b = 0; b < kBatches; ++b)
-    offsets[b + 1] = offsets[b] + (count[b] + kBatchUnroll - 1) / kBatchUnroll * kBatchUnroll;
-  int cursor[kBatches];
-  for (int b = 0; b < kBatches; ++b) {
-    cursor[b] = offsets[b];
-    std::fill(items + offsets[b] + count[b], items + offsets[b + 1], transparent);
-  }
-  for (int e = begin; e < transparent; ++e)
-    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) items[cursor[__builtin_ctz(m)]++] = e;
-}
-
-namespace {
 
 // Pixel coordinates of one batch; lanes outside the image start done.
 struct Batch {
@@ -222,7 +193,7 @@ ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, i
 
 }  // namespace
 
-ST_KERNEL void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput& out) {
+void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput& out) {
   const int x0 = (tile % in.tiles_x) * kTile;
   const int y0 = (tile / in.tiles_x) * kTile;
   const int* offsets = in.batch_offsets + tile * (kBatches + 1);
@@ -235,10 +206,10 @@ ST_KERNEL void rasterize_tile_forward(const RasterInput& in, int tile, const For
         [&](int, const TileSplat& s, const Eval& e, const Blend& bl, f8 t)
             __attribute__((always_inline)) {
               const f8 w = select(bl.take, e.alpha * t, f8{});
-              cr += w * s.color.x;
-              cg += w * s.color.y;
-              cb += w * s.color.z;
-              dep += w * s.depth;
+              cr = fma8(w, broadcast(s.color.x), cr);
+              cg = fma8(w, broadcast(s.color.y), cg);
+              cb = fma8(w, broadcast(s.color.z), cb);
+              dep = fma8(w, broadcast(s.depth), dep);
             });
     for (int l = 0; l < kLanes; ++l) {
       const int p = lane_pixel(bt, l, in.width, in.height);
@@ -254,7 +225,7 @@ ST_KERNEL void rasterize_tile_forward(const RasterInput& in, int tile, const For
   }
 }
 
-ST_KERNEL void rasterize_tile_backward(const RasterInput& in, const BackwardInput& gin, int tile,
+void rasterize_tile_backward(const RasterInput& in, const BackwardInput& gin, int tile,
                                        bool appearance, SplatGrad* slots,
                                        std::vector<SplatGrad>& scratch) {
   const int x0 = (tile % in.tiles_x) * kTile, y0 = (tile / in.tiles_x) * kTile;
@@ -267,4 +238,4 @@ ST_KERNEL void rasterize_tile_backward(const RasterInput& in, const BackwardInpu
   for (int e = begin; e < end - 1; ++e) slots[in.entries[e].slot] = scratch[e - begin];
 }
 
-}  // namespace splattrack::cpu
+}  // namespace splattrack::cpu::ST_ISA

@@ -1,11 +1,11 @@
-#include "gaussian_pass.hpp"
+#include "isa_kernels.hpp"
 
 #include <algorithm>
 
-#include "simd.hpp"
+#include "../simd.hpp"
 #include "splattrack/render/blend.hpp"
 
-namespace splattrack::cpu {
+namespace splattrack::cpu::ST_ISA {
 namespace {
 
 // Eight consecutive Gaussians of the model in SIMD form; lanes past the end
@@ -51,7 +51,7 @@ SplatGrad sum_slots(const SlotSums& sums, int rank) {
 
 }  // namespace
 
-ST_KERNEL __attribute__((flatten)) void project_gaussians(const GaussianModel& model,
+__attribute__((flatten)) void project_gaussians(const GaussianModel& model,
                                                           const gs::View& view, int width,
                                                           int height, std::size_t begin,
                                                           std::size_t end, Splat* out) {
@@ -78,7 +78,7 @@ ST_KERNEL __attribute__((flatten)) void project_gaussians(const GaussianModel& m
   }
 }
 
-ST_KERNEL __attribute__((flatten)) void backpropagate_gaussians(
+__attribute__((flatten)) void backpropagate_gaussians(
     const GaussianModel& model, const gs::View& view, const SlotSums& sums, bool appearance,
     std::size_t begin, std::size_t end, GaussianGradients& grads) {
   const int k3 = 3 * model.sh_coeffs();
@@ -125,4 +125,4 @@ ST_KERNEL __attribute__((flatten)) void backpropagate_gaussians(
   }
 }
 
-}  // namespace splattrack::cpu
+}  // namespace splattrack::cpu::ST_ISA
