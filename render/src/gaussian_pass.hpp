@@ -11,8 +11,8 @@
 namespace splattrack::cpu {
 
 // The passes themselves are in kernels.hpp:
-// project_gaussians projects Gaussians [begin, end) into out[i], with
-// out[i].index = -1 where the Gaussian is culled or reaches no pixel;
+// project_gaussians projects Gaussians [begin, end) into out (depth key
+// kCulledKey where a Gaussian is culled or reaches no pixel);
 // backpropagate_gaussians, for Gaussians [begin, end), sums each one's
 // slots in order and carries the sum back to the model parameters, writing
 // grads at [begin, end); appearance = false leaves log_scales,

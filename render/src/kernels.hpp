@@ -21,7 +21,7 @@ struct Kernels {
                                   std::vector<SplatGrad>& scratch);
   // See gaussian_pass.hpp.
   void (*project_gaussians)(const GaussianModel& model, const gs::View& view, int width,
-                            int height, std::size_t begin, std::size_t end, Splat* out);
+                            int height, std::size_t begin, std::size_t end, const ProjectedSplats& out);
   void (*backpropagate_gaussians)(const GaussianModel& model, const gs::View& view,
                                   const SlotSums& sums, bool appearance, std::size_t begin,
                                   std::size_t end, GaussianGradients& grads);

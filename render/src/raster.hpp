@@ -10,17 +10,6 @@
 
 namespace splattrack::cpu {
 
-// One projected Gaussian as the kernels read it, stored in depth order.
-struct alignas(64) Splat {
-  gs::Vec2f mean2d;
-  gs::Sym2f conic;
-  float opacity;
-  gs::Vec3f color;
-  float depth;
-  gs::PixelRect<int> rect;  // pixels it is blended at (gs::splat_pixel_rect)
-  int index;           // in the model
-};
-
 // A splat as the pixel loop reads it.
 struct TileSplat {
   gs::Vec2f mean2d;
@@ -38,10 +27,18 @@ static_assert(kBlocksX == 4 && kBatches == 32, "batch masks are 32 bits, 4 per b
 // Batch lists are padded to a multiple of this (see raster.cpp).
 inline constexpr int kBatchUnroll = 4;
 
+// What projection writes for each Gaussian i of the model.
+inline constexpr std::uint32_t kCulledKey = 0xFFFFFFFFu;
+struct ProjectedSplats {
+  std::uint32_t* depth_keys;   // [N] depth bits in unsigned order, kCulledKey if culled
+  gs::PixelRect<int>* rects;   // [N] pixels it is blended at (gs::splat_pixel_rect)
+  TileSplat* splats;           // [N]
+};
+
 // One (splat, tile) pair. Each tile's entries are its splats front to back,
-// then one transparent entry (rank -1) that pads the batch lists.
+// then one transparent entry (gaussian -1) that pads the batch lists.
 struct TileEntry {
-  int rank;               // of the splat
+  int gaussian;           // model index of the splat
   std::uint32_t batches;  // bit b: the splat's rectangle covers batch b
   int slot;               // where the backward writes its gradient
 };

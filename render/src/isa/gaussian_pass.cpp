@@ -1,6 +1,8 @@
 #include "isa_kernels.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <vector>
 
 #include "../simd.hpp"
 #include "splattrack/render/blend.hpp"
@@ -16,27 +18,51 @@ struct GaussianLanes {
   int count;
 };
 
+// lane l = p[offset[l]]. Built in registers: writing lanes one by one into
+// a vector in memory and loading it whole would stall store forwarding.
+ST_SIMD f8 lanes(const float* p, const std::size_t (&offset)[kLanes]) {
+  return f8{p[offset[0]], p[offset[1]], p[offset[2]], p[offset[3]],
+            p[offset[4]], p[offset[5]], p[offset[6]], p[offset[7]]};
+}
+
+// p[stride i + k] for the 8 Gaussians i of the group.
+struct Strided {
+  std::size_t index[kLanes];
+  ST_SIMD f8 operator()(const std::vector<float>& v, std::size_t stride, std::size_t k) const {
+    std::size_t offset[kLanes];
+    for (int l = 0; l < kLanes; ++l) offset[l] = stride * index[l] + k;
+    return lanes(v.data(), offset);
+  }
+};
+
+ST_SIMD Strided group_at(std::size_t first, int count) {
+  Strided s;
+  for (int l = 0; l < kLanes; ++l) s.index[l] = first + std::min(l, count - 1);
+  return s;
+}
+
 ST_SIMD void gather(const GaussianModel& m, std::size_t first, std::size_t end,
                     GaussianLanes& g) {
-  const int k3 = 3 * m.sh_coeffs();
+  const std::size_t k3 = 3 * m.sh_coeffs();
   g.count = static_cast<int>(std::min<std::size_t>(kLanes, end - first));
-  for (int l = 0; l < kLanes; ++l) {
-    const std::size_t i = first + std::min(l, g.count - 1);
-    g.in.mean.x[l] = m.means[3 * i];
-    g.in.mean.y[l] = m.means[3 * i + 1];
-    g.in.mean.z[l] = m.means[3 * i + 2];
-    g.in.quat.w[l] = m.quats[4 * i];
-    g.in.quat.x[l] = m.quats[4 * i + 1];
-    g.in.quat.y[l] = m.quats[4 * i + 2];
-    g.in.quat.z[l] = m.quats[4 * i + 3];
-    g.in.log_scale.x[l] = m.log_scales[3 * i];
-    g.in.log_scale.y[l] = m.log_scales[3 * i + 1];
-    g.in.log_scale.z[l] = m.log_scales[3 * i + 2];
-    g.in.opacity_logit[l] = m.opacity_logits[i];
-    for (int k = 0; k < k3; ++k) g.sh[k][l] = m.sh[i * k3 + k];
-  }
+  const Strided at = group_at(first, g.count);
+  g.in.mean = {at(m.means, 3, 0), at(m.means, 3, 1), at(m.means, 3, 2)};
+  g.in.quat = {at(m.quats, 4, 0), at(m.quats, 4, 1), at(m.quats, 4, 2), at(m.quats, 4, 3)};
+  g.in.log_scale = {at(m.log_scales, 3, 0), at(m.log_scales, 3, 1), at(m.log_scales, 3, 2)};
+  g.in.opacity_logit = at(m.opacity_logits, 1, 0);
+  for (std::size_t k = 0; k < k3; ++k) g.sh[k] = at(m.sh, k3, k);
   g.in.sh = g.sh;
   g.in.sh_degree = m.sh_degree;
+}
+
+constexpr std::size_t kSlotPrefetch = 2 * kLanes;
+
+// Float bits mapped so that unsigned order is numeric order (depth > 0 here,
+// so never kCulledKey).
+std::uint32_t sortable_bits(float z) {
+  std::uint32_t b;
+  std::memcpy(&b, &z, sizeof b);
+  return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
 }
 
 SplatGrad sum_slots(const SlotSums& sums, int rank) {
@@ -52,9 +78,9 @@ SplatGrad sum_slots(const SlotSums& sums, int rank) {
 }  // namespace
 
 __attribute__((flatten)) void project_gaussians(const GaussianModel& model,
-                                                          const gs::View& view, int width,
-                                                          int height, std::size_t begin,
-                                                          std::size_t end, Splat* out) {
+                                                const gs::View& view, int width, int height,
+                                                std::size_t begin, std::size_t end,
+                                                const ProjectedSplats& out) {
   GaussianLanes g;
   for (std::size_t first = begin; first < end; first += kLanes) {
     gather(model, first, end, g);
@@ -62,18 +88,18 @@ __attribute__((flatten)) void project_gaussians(const GaussianModel& model,
     const i8 visible = gs::project_gaussian(g.in, view, p);
     const gs::PixelRect<i8> r = gs::splat_pixel_rect(p, width, height);
     for (int l = 0; l < g.count; ++l) {
-      Splat& s = out[first + l];
+      const std::size_t i = first + l;
       if (!visible[l] || r.x0[l] > r.x1[l] || r.y0[l] > r.y1[l]) {
-        s.index = -1;
+        out.depth_keys[i] = kCulledKey;
         continue;
       }
-      s = {{p.mean2d.x[l], p.mean2d.y[l]},
-           {p.conic.a[l], p.conic.b[l], p.conic.c[l]},
-           p.opacity[l],
-           {p.color.x[l], p.color.y[l], p.color.z[l]},
-           p.depth[l],
-           {r.x0[l], r.y0[l], r.x1[l], r.y1[l]},
-           static_cast<int>(first + l)};
+      out.depth_keys[i] = sortable_bits(p.depth[l]);
+      out.rects[i] = {r.x0[l], r.y0[l], r.x1[l], r.y1[l]};
+      out.splats[i] = {{p.mean2d.x[l], p.mean2d.y[l]},
+                       {p.conic.a[l], p.conic.b[l], p.conic.c[l]},
+                       p.opacity[l],
+                       {p.color.x[l], p.color.y[l], p.color.z[l]},
+                       p.depth[l]};
     }
   }
 }
@@ -85,22 +111,25 @@ __attribute__((flatten)) void backpropagate_gaussians(
   GaussianLanes g;
   f8 d_sh[gs::kMaxShCoeffs * 3];
   for (std::size_t first = begin; first < end; first += kLanes) {
+    // Slots are in depth order, Gaussians in model order: fetch ahead.
+    for (std::size_t i = first + kSlotPrefetch; i < std::min(end, first + kSlotPrefetch + kLanes); ++i)
+      if (sums.rank_of[i] >= 0) __builtin_prefetch(&sums.slots[sums.slot_offsets[sums.rank_of[i]]]);
     gather(model, first, end, g);
-    gs::ProjectedGaussianGrad<f8> d{};
+    SplatGrad lane_sums[kLanes] = {};
     for (int l = 0; l < g.count; ++l) {
       const int rank = sums.rank_of[first + l];
-      if (rank < 0) continue;
-      const SplatGrad s = sum_slots(sums, rank);
-      d.mean2d.x[l] = s.mean_x;
-      d.mean2d.y[l] = s.mean_y;
-      d.conic.a[l] = s.conic_a;
-      d.conic.b[l] = s.conic_b;
-      d.conic.c[l] = s.conic_c;
-      d.opacity[l] = s.opacity;
-      d.color.x[l] = s.r;
-      d.color.y[l] = s.g;
-      d.color.z[l] = s.b;
+      if (rank >= 0) lane_sums[l] = sum_slots(sums, rank);
     }
+    const auto field = [&](float SplatGrad::*f) {
+      return f8{lane_sums[0].*f, lane_sums[1].*f, lane_sums[2].*f, lane_sums[3].*f,
+                lane_sums[4].*f, lane_sums[5].*f, lane_sums[6].*f, lane_sums[7].*f};
+    };
+    const gs::ProjectedGaussianGrad<f8> d{{field(&SplatGrad::mean_x), field(&SplatGrad::mean_y)},
+                                          {field(&SplatGrad::conic_a), field(&SplatGrad::conic_b),
+                                           field(&SplatGrad::conic_c)},
+                                          field(&SplatGrad::opacity),
+                                          {field(&SplatGrad::r), field(&SplatGrad::g),
+                                           field(&SplatGrad::b)}};
     const gs::GaussianGrad<f8> r =
         gs::project_gaussian_vjp(g.in, view, d, appearance ? d_sh : nullptr);
     for (int l = 0; l < g.count; ++l) {

@@ -10,7 +10,7 @@ void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput
 void rasterize_tile_backward(const RasterInput& in, const BackwardInput& grad_in, int tile,
                              bool appearance, SplatGrad* slots, std::vector<SplatGrad>& scratch);
 void project_gaussians(const GaussianModel& model, const gs::View& view, int width, int height,
-                       std::size_t begin, std::size_t end, Splat* out);
+                       std::size_t begin, std::size_t end, const ProjectedSplats& out);
 void backpropagate_gaussians(const GaussianModel& model, const gs::View& view,
                              const SlotSums& sums, bool appearance, std::size_t begin,
                              std::size_t end, GaussianGradients& grads);
