@@ -57,6 +57,50 @@ ST_SIMD bool all(i8 mask) {
   return (m[0] & m[1] & m[2] & m[3]) == ~std::uint64_t{0};
 }
 
+// Structure-of-arrays views of 8 consecutive 3- or 4-float records (AoS
+// model arrays such as means [N, 3] or quats [N, 4]).
+ST_SIMD void load_aos3(const float* p, f8& x, f8& y, f8& z) {
+  const f8 a = load8(p), b = load8(p + 8), c = load8(p + 16);
+  x = __builtin_shufflevector(__builtin_shufflevector(a, b, 0, 3, 6, 9, 12, 15, 0, 0), c, 0, 1, 2,
+                              3, 4, 5, 10, 13);
+  y = __builtin_shufflevector(__builtin_shufflevector(a, b, 1, 4, 7, 10, 13, 0, 0, 0), c, 0, 1, 2,
+                              3, 4, 8, 11, 14);
+  z = __builtin_shufflevector(__builtin_shufflevector(a, b, 2, 5, 8, 11, 14, 0, 0, 0), c, 0, 1, 2,
+                              3, 4, 9, 12, 15);
+}
+
+ST_SIMD void store_aos3(float* p, f8 x, f8 y, f8 z) {
+  const f8 xy0 = __builtin_shufflevector(x, y, 0, 8, 1, 9, 2, 10, 3, 11);
+  const f8 xy1 = __builtin_shufflevector(x, y, 4, 12, 5, 13, 6, 14, 7, 15);
+  store8(p, __builtin_shufflevector(xy0, z, 0, 1, 8, 2, 3, 9, 4, 5));
+  store8(p + 8, __builtin_shufflevector(__builtin_shufflevector(xy0, xy1, 6, 7, 8, 9, 10, 0, 0, 0),
+                                        z, 10, 0, 1, 11, 2, 3, 12, 4));
+  store8(p + 16, __builtin_shufflevector(xy1, z, 3, 13, 4, 5, 14, 6, 7, 15));
+}
+
+ST_SIMD void load_aos4(const float* p, f8& w, f8& x, f8& y, f8& z) {
+  const f8 a = load8(p), b = load8(p + 8), c = load8(p + 16), d = load8(p + 24);
+  const f8 ab0 = __builtin_shufflevector(a, b, 0, 4, 8, 12, 1, 5, 9, 13);  // w x of 0..3
+  const f8 cd0 = __builtin_shufflevector(c, d, 0, 4, 8, 12, 1, 5, 9, 13);  // w x of 4..7
+  const f8 ab1 = __builtin_shufflevector(a, b, 2, 6, 10, 14, 3, 7, 11, 15);  // y z of 0..3
+  const f8 cd1 = __builtin_shufflevector(c, d, 2, 6, 10, 14, 3, 7, 11, 15);  // y z of 4..7
+  w = __builtin_shufflevector(ab0, cd0, 0, 1, 2, 3, 8, 9, 10, 11);
+  x = __builtin_shufflevector(ab0, cd0, 4, 5, 6, 7, 12, 13, 14, 15);
+  y = __builtin_shufflevector(ab1, cd1, 0, 1, 2, 3, 8, 9, 10, 11);
+  z = __builtin_shufflevector(ab1, cd1, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
+ST_SIMD void store_aos4(float* p, f8 w, f8 x, f8 y, f8 z) {
+  const f8 wx0 = __builtin_shufflevector(w, x, 0, 8, 1, 9, 2, 10, 3, 11);  // w0 x0 w1 x1 ..
+  const f8 wx1 = __builtin_shufflevector(w, x, 4, 12, 5, 13, 6, 14, 7, 15);
+  const f8 yz0 = __builtin_shufflevector(y, z, 0, 8, 1, 9, 2, 10, 3, 11);
+  const f8 yz1 = __builtin_shufflevector(y, z, 4, 12, 5, 13, 6, 14, 7, 15);
+  store8(p, __builtin_shufflevector(wx0, yz0, 0, 1, 8, 9, 2, 3, 10, 11));
+  store8(p + 8, __builtin_shufflevector(wx0, yz0, 4, 5, 12, 13, 6, 7, 14, 15));
+  store8(p + 16, __builtin_shufflevector(wx1, yz1, 0, 1, 8, 9, 2, 3, 10, 11));
+  store8(p + 24, __builtin_shufflevector(wx1, yz1, 4, 5, 12, 13, 6, 7, 14, 15));
+}
+
 // Lane sum in a fixed order (determinism does not depend on the clone).
 ST_SIMD float hsum(f8 v) {
   using f4 = float __attribute__((vector_size(16)));

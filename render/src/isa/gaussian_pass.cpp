@@ -45,13 +45,26 @@ ST_SIMD void gather(const GaussianModel& m, std::size_t first, std::size_t end,
                     GaussianLanes& g) {
   const std::size_t k3 = 3 * m.sh_coeffs();
   g.count = static_cast<int>(std::min<std::size_t>(kLanes, end - first));
-  const Strided at = group_at(first, g.count);
-  g.in.mean = {at(m.means, 3, 0), at(m.means, 3, 1), at(m.means, 3, 2)};
-  g.in.quat = {at(m.quats, 4, 0), at(m.quats, 4, 1), at(m.quats, 4, 2), at(m.quats, 4, 3)};
-  g.in.log_scale = {at(m.log_scales, 3, 0), at(m.log_scales, 3, 1), at(m.log_scales, 3, 2)};
-  g.in.opacity_logit = at(m.opacity_logits, 1, 0);
-  for (std::size_t k = 0; k < k3; ++k) g.sh[k] = at(m.sh, k3, k);
   g.in.sh = g.sh;
+  g.in.sh_degree = m.sh_degree;
+  if (g.count == kLanes) {  // a full group: transpose whole records
+    load_aos3(&m.means[3 * first], g.in.mean.x, g.in.mean.y, g.in.mean.z);
+    load_aos4(&m.quats[4 * first], g.in.quat.w, g.in.quat.x, g.in.quat.y, g.in.quat.z);
+    load_aos3(&m.log_scales[3 * first], g.in.log_scale.x, g.in.log_scale.y, g.in.log_scale.z);
+    g.in.opacity_logit = load8(&m.opacity_logits[first]);
+    if (k3 == 3) {
+      load_aos3(&m.sh[3 * first], g.sh[0], g.sh[1], g.sh[2]);
+      return;
+    }
+  }
+  const Strided at = group_at(first, g.count);
+  if (g.count < kLanes) {
+    g.in.mean = {at(m.means, 3, 0), at(m.means, 3, 1), at(m.means, 3, 2)};
+    g.in.quat = {at(m.quats, 4, 0), at(m.quats, 4, 1), at(m.quats, 4, 2), at(m.quats, 4, 3)};
+    g.in.log_scale = {at(m.log_scales, 3, 0), at(m.log_scales, 3, 1), at(m.log_scales, 3, 2)};
+    g.in.opacity_logit = at(m.opacity_logits, 1, 0);
+  }
+  for (std::size_t k = 0; k < k3; ++k) g.sh[k] = at(m.sh, k3, k);
   g.in.sh_degree = m.sh_degree;
 }
 
@@ -73,6 +86,30 @@ SplatGrad sum_slots(const SlotSums& sums, int rank) {
          s.conic_c + t.conic_c, s.opacity + t.opacity, s.r + t.r, s.g + t.g, s.b + t.b};
   }
   return s;
+}
+
+// Writes the gradients of 8 Gaussians from first on; culled ones (their
+// lanes hold meaningless values) get zeros.
+ST_SIMD void write_full_group(const gs::GaussianGrad<f8>& r, const f8* d_sh, const int* rank_of,
+                              bool appearance, std::size_t first, GaussianGradients& grads) {
+  i8 ranks;
+  std::memcpy(&ranks, rank_of, sizeof ranks);
+  const i8 on = ranks >= 0;
+  const i8 look = appearance ? on : i8{};
+  const auto keep = [](i8 m, f8 v) { return select(m, v, f8{}); };
+  store_aos3(&grads.means[3 * first], keep(on, r.mean.x), keep(on, r.mean.y), keep(on, r.mean.z));
+  store_aos4(&grads.quats[4 * first], keep(on, r.quat.w), keep(on, r.quat.x), keep(on, r.quat.y),
+             keep(on, r.quat.z));
+  store_aos3(&grads.log_scales[3 * first], keep(look, r.log_scale.x), keep(look, r.log_scale.y),
+             keep(look, r.log_scale.z));
+  store8(&grads.opacity_logits[first], keep(look, r.opacity_logit));
+  const std::size_t k3 = grads.sh.size() / grads.opacity_logits.size();
+  if (k3 == 3) {
+    store_aos3(&grads.sh[3 * first], keep(look, d_sh[0]), keep(look, d_sh[1]), keep(look, d_sh[2]));
+    return;
+  }
+  for (int l = 0; l < kLanes; ++l)
+    for (std::size_t k = 0; k < k3; ++k) grads.sh[(first + l) * k3 + k] = look[l] ? d_sh[k][l] : 0.f;
 }
 
 }  // namespace
@@ -109,7 +146,7 @@ __attribute__((flatten)) void backpropagate_gaussians(
     std::size_t begin, std::size_t end, GaussianGradients& grads) {
   const int k3 = 3 * model.sh_coeffs();
   GaussianLanes g;
-  f8 d_sh[gs::kMaxShCoeffs * 3];
+  f8 d_sh[gs::kMaxShCoeffs * 3] = {};  // stays zero without appearance
   for (std::size_t first = begin; first < end; first += kLanes) {
     // Slots are in depth order, Gaussians in model order: fetch ahead.
     for (std::size_t i = first + kSlotPrefetch; i < std::min(end, first + kSlotPrefetch + kLanes); ++i)
@@ -132,6 +169,10 @@ __attribute__((flatten)) void backpropagate_gaussians(
                                            field(&SplatGrad::b)}};
     const gs::GaussianGrad<f8> r =
         gs::project_gaussian_vjp(g.in, view, d, appearance ? d_sh : nullptr);
+    if (g.count == kLanes) {
+      write_full_group(r, d_sh, sums.rank_of + first, appearance, first, grads);
+      continue;
+    }
     for (int l = 0; l < g.count; ++l) {
       const std::size_t i = first + l;
       // Culled Gaussians get zeros (their lanes hold meaningless values).

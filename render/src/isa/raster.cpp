@@ -165,9 +165,11 @@ ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, i
     walk_batch(in, offsets, b, bt,
                [&](int entry, const TileSplat& s, const Eval& e, const Blend& bl, f8 trans)
                    __attribute__((always_inline)) {
-                     const f8 color_grad = g_r * s.color.x + g_g * s.color.y + g_b * s.color.z;
+                     const f8 color_grad =
+                         fma8(g_r, broadcast(s.color.x),
+                              fma8(g_g, broadcast(s.color.y), g_b * s.color.z));
                      const f8 w = select(bl.take, e.alpha * trans, f8{});
-                     prefix = prefix + w * color_grad;
+                     prefix = fma8(w, color_grad, prefix);
                      const f8 d_alpha = select(
                          bl.take, gs::blend_alpha_grad(trans, e.alpha, color_grad, rest - prefix),
                          f8{});
