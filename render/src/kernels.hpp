@@ -15,6 +15,9 @@ namespace splattrack::cpu {
 struct Kernels {
   const char* isa;
   // See raster.hpp.
+  void (*build_batch_lists)(TileEntry* entries, int begin, int end, const TileSplat* splats,
+                            const float* reach, int x0, int y0, TileSplat* tile_splats,
+                            int first, int* offsets, int* items);
   void (*rasterize_tile_forward)(const RasterInput& in, int tile, const ForwardOutput& out);
   void (*rasterize_tile_backward)(const RasterInput& in, const BackwardInput& grad_in, int tile,
                                   bool appearance, SplatGrad* slots,

@@ -33,6 +33,7 @@ struct ProjectedSplats {
   std::uint32_t* depth_keys;   // [N] depth bits in unsigned order, kCulledKey if culled
   gs::PixelRect<int>* rects;   // [N] pixels it is blended at (gs::splat_pixel_rect)
   TileSplat* splats;           // [N]
+  float* reach;                // [N] gs::alpha_reach
 };
 
 // One (splat, tile) pair. Each tile's entries are its splats front to back,
@@ -65,6 +66,16 @@ inline std::uint32_t batch_mask(const BlockSpan& s) {
   rows = (rows | rows << 3) & 0x11111111u;
   return rows * ((2u << s.bx1) - (1u << s.bx0));  // columns < 16: no carries
 }
+
+// The tile kernels (kernels.hpp) also include build_batch_lists: for the tile
+// at (x0, y0) with entries [begin, end), it copies each entry's splat (from
+// splats [N], by model index) to tile_splats[entry], narrows its batch mask
+// to the blocks whose pixels may reach alpha 1/255 (gs::splat_row_span, so
+// exact), and sorts the (entry, batch) pairs by batch, front to back within
+// each batch: batch b walks items[offsets[b] .. offsets[b + 1]), padded
+// with the tile's transparent entry to a multiple of kBatchUnroll.
+// offsets[0] = first; items needs room for sum of popcount(batches) +
+// kBatches * (kBatchUnroll - 1).
 
 // What every tile kernel reads.
 struct RasterInput {

@@ -23,7 +23,8 @@ void project_all(const GaussianModel& model, const gs::View& view, ThreadPool& p
   f.keys.resize(n);
   f.rects.resize(n);
   f.splats.resize(n);
-  const ProjectedSplats out{f.keys.data(), f.rects.data(), f.splats.data()};
+  f.reach.resize(n);
+  const ProjectedSplats out{f.keys.data(), f.rects.data(), f.splats.data(), f.reach.data()};
   pool.run(task_count(n, kGaussiansPerTask), [&](int task, int) {
     const std::size_t begin = static_cast<std::size_t>(task) * kGaussiansPerTask;
     kernels().project_gaussians(model, view, f.width, f.height, begin,
@@ -167,47 +168,18 @@ void bin_tiles(ThreadPool& pool, SplatFrame& f) {
   for (int t = 0; t < tiles; ++t) f.entries[f.tile_offsets[t + 1] - 1] = {-1, 0u, -1};
 }
 
-// Prepares tile entries [begin, end) for the kernels: copies each entry's
-// splat (from splats [N], by model index) to tile_splats[entry], and sorts the
-// (entry, batch) pairs by batch, front to back within each batch: batch b
-// walks items[offsets[b] .. offsets[b + 1]), entry indices padded with the
-// tile's transparent entry to a multiple of kBatchUnroll. offsets[0] =
-// first; items needs room for sum of popcount(batches) + kBatches *
-// (kBatchUnroll - 1).
-void build_batch_lists(const TileEntry* entries, int begin, int end, const TileSplat* splats,
-                       TileSplat* tile_splats, int first, int* offsets, int* items) {
-  constexpr int kPrefetchDistance = 8;  // a tile's splats are scattered over the model
-  const int transparent = end - 1;
-  int count[kBatches] = {};
-  for (int e = begin; e < transparent; ++e) {
-    if (e + kPrefetchDistance < transparent)
-      __builtin_prefetch(&splats[entries[e + kPrefetchDistance].gaussian]);
-    tile_splats[e] = splats[entries[e].gaussian];
-    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) ++count[__builtin_ctz(m)];
-  }
-  tile_splats[transparent] = TileSplat{};  // opacity 0: always skipped
-  offsets[0] = first;
-  for (int b = 0; b < kBatches; ++b)
-    offsets[b + 1] = offsets[b] + (count[b] + kBatchUnroll - 1) / kBatchUnroll * kBatchUnroll;
-  int cursor[kBatches];
-  for (int b = 0; b < kBatches; ++b) {
-    cursor[b] = offsets[b];
-    std::fill(items + offsets[b] + count[b], items + offsets[b + 1], transparent);
-  }
-  for (int e = begin; e < transparent; ++e)
-    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) items[cursor[__builtin_ctz(m)]++] = e;
-}
-
 void build_all_batch_lists(ThreadPool& pool, SplatFrame& f) {
   const int tiles = f.tile_count();
   f.batch_offsets.resize(static_cast<std::size_t>(tiles) * (kBatches + 1));
   f.items.resize(f.item_offsets[tiles]);
   f.tile_splats.resize(f.entries.size());
   pool.run(tiles, [&](int t, int) {
-    build_batch_lists(f.entries.data(), f.tile_offsets[t], f.tile_offsets[t + 1], f.splats.data(),
-                      f.tile_splats.data(), f.item_offsets[t],
-                      &f.batch_offsets[static_cast<std::size_t>(t) * (kBatches + 1)],
-                      f.items.data());
+    kernels().build_batch_lists(f.entries.data(), f.tile_offsets[t], f.tile_offsets[t + 1],
+                                f.splats.data(), f.reach.data(), (t % f.tiles_x) * gs::kTileSize,
+                                (t / f.tiles_x) * gs::kTileSize, f.tile_splats.data(),
+                                f.item_offsets[t],
+                                &f.batch_offsets[static_cast<std::size_t>(t) * (kBatches + 1)],
+                                f.items.data());
   });
 }
 

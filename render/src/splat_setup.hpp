@@ -19,6 +19,7 @@ struct SplatFrame {
   std::vector<std::uint32_t> keys;         // [N] depth keys (sorted in place)
   std::vector<gs::PixelRect<int>> rects;   // [N]
   std::vector<TileSplat> splats;           // [N]
+  std::vector<float> reach;                // [N] gs::alpha_reach
   // Depth order.
   std::size_t visible = 0;                 // S, the Gaussians not culled
   std::vector<int> order;                  // [N] model index by depth rank, culled last

@@ -124,6 +124,7 @@ __attribute__((flatten)) void project_gaussians(const GaussianModel& model,
     gs::ProjectedGaussian<f8> p;
     const i8 visible = gs::project_gaussian(g.in, view, p);
     const gs::PixelRect<i8> r = gs::splat_pixel_rect(p, width, height);
+    const f8 reach = gs::alpha_reach(p.opacity, p.cov2d);
     for (int l = 0; l < g.count; ++l) {
       const std::size_t i = first + l;
       if (!visible[l] || r.x0[l] > r.x1[l] || r.y0[l] > r.y1[l]) {
@@ -137,6 +138,7 @@ __attribute__((flatten)) void project_gaussians(const GaussianModel& model,
                        p.opacity[l],
                        {p.color.x[l], p.color.y[l], p.color.z[l]},
                        p.depth[l]};
+      out.reach[i] = reach[l];
     }
   }
 }
