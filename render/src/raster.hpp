@@ -24,7 +24,7 @@ inline constexpr int kBlockW = 4, kBlockH = 2;
 inline constexpr int kBlocksX = gs::kTileSize / kBlockW, kBlocksY = gs::kTileSize / kBlockH;
 inline constexpr int kBatches = kBlocksX * kBlocksY;
 static_assert(kBlocksX == 4 && kBatches == 32, "batch masks are 32 bits, 4 per block row");
-// Batch lists are padded to a multiple of this (see raster.cpp).
+// Batch lists are padded to a multiple of this (see isa/raster.cpp).
 inline constexpr int kBatchUnroll = 4;
 
 // What projection writes for each Gaussian i of the model.
