@@ -138,7 +138,10 @@ const RenderImage& Renderer::forward(const GaussianModel& model, const Camera& c
   const cpu::ForwardOutput out{img.rgb.data(), img.alpha.data(), img.depth.data(),
                                m.transmittance.data()};
   m.pool.run(m.frame.tiles_x * m.frame.tiles_y,
-             [&](int tile, int) { cpu::kernels().rasterize_tile_forward(in, tile, out); });
+             [&](int tile, int) {
+               cpu::build_tile_lists(m.frame, tile);
+               cpu::kernels().rasterize_tile_forward(in, tile, out);
+             });
   return img;
 }
 

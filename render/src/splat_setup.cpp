@@ -168,21 +168,6 @@ void bin_tiles(ThreadPool& pool, SplatFrame& f) {
   for (int t = 0; t < tiles; ++t) f.entries[f.tile_offsets[t + 1] - 1] = {-1, 0u, -1};
 }
 
-void build_all_batch_lists(ThreadPool& pool, SplatFrame& f) {
-  const int tiles = f.tile_count();
-  f.batch_offsets.resize(static_cast<std::size_t>(tiles) * (kBatches + 1));
-  f.items.resize(f.item_offsets[tiles]);
-  f.tile_splats.resize(f.entries.size());
-  pool.run(tiles, [&](int t, int) {
-    kernels().build_batch_lists(f.entries.data(), f.tile_offsets[t], f.tile_offsets[t + 1],
-                                f.splats.data(), f.reach.data(), (t % f.tiles_x) * gs::kTileSize,
-                                (t / f.tiles_x) * gs::kTileSize, f.tile_splats.data(),
-                                f.item_offsets[t],
-                                &f.batch_offsets[static_cast<std::size_t>(t) * (kBatches + 1)],
-                                f.items.data());
-  });
-}
-
 }  // namespace
 
 void build_splat_frame(const GaussianModel& model, const gs::View& view, int width, int height,
@@ -194,7 +179,19 @@ void build_splat_frame(const GaussianModel& model, const gs::View& view, int wid
   project_all(model, view, pool, frame);
   sort_by_depth(pool, frame);
   bin_tiles(pool, frame);
-  build_all_batch_lists(pool, frame);
+  const std::size_t tiles = frame.tile_count();
+  frame.batch_offsets.resize(tiles * (kBatches + 1));
+  frame.items.resize(frame.item_offsets[tiles]);
+  frame.tile_splats.resize(frame.entries.size());
+}
+
+void build_tile_lists(SplatFrame& f, int tile) {
+  kernels().build_batch_lists(f.entries.data(), f.tile_offsets[tile], f.tile_offsets[tile + 1],
+                              f.splats.data(), f.reach.data(), (tile % f.tiles_x) * gs::kTileSize,
+                              (tile / f.tiles_x) * gs::kTileSize, f.tile_splats.data(),
+                              f.item_offsets[tile],
+                              &f.batch_offsets[static_cast<std::size_t>(tile) * (kBatches + 1)],
+                              f.items.data());
 }
 
 }  // namespace splattrack::cpu

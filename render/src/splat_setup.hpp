@@ -45,4 +45,9 @@ struct SplatFrame {
 void build_splat_frame(const GaussianModel& model, const gs::View& view, int width, int height,
                        ThreadPool& pool, SplatFrame& frame);
 
+// Builds the batch lists of one tile (kernels().build_batch_lists). Called
+// right before the tile is rasterized, so that its splat copies are still in
+// cache; the backward reuses them.
+void build_tile_lists(SplatFrame& frame, int tile);
+
 }  // namespace splattrack::cpu
