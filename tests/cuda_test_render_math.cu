@@ -24,22 +24,22 @@ struct Case {
   gs::Vec3f log_scale;
   float opacity_logit;
   float sh[kShFloats];
-  gs::ProjectedGaussianGrad d_projected;
+  gs::ProjectedGaussianGrad<float> d_projected;
   float d_power;
 };
 
 struct Result {
   int visible;
-  gs::ProjectedGaussian projected;
-  gs::PixelRect rect;
-  gs::GaussianGrad grad;
+  gs::ProjectedGaussian<float> projected;
+  gs::PixelRect<int> rect;
+  gs::GaussianGrad<float> grad;
   float d_sh[kShFloats];
   float power[kPixels], alpha[kPixels], next_t[kPixels], d_alpha[kPixels];
   gs::PowerGrad<float> power_grad[kPixels];
 };
 
 __host__ __device__ void evaluate(const Case& c, const gs::View& view, Result& r) {
-  const gs::GaussianIn g{c.mean, c.quat, c.log_scale, c.opacity_logit, c.sh, kShDegree};
+  const gs::GaussianIn<float> g{c.mean, c.quat, c.log_scale, c.opacity_logit, c.sh, kShDegree};
   r.visible = gs::project_gaussian(g, view, r.projected) ? 1 : 0;
   if (!r.visible) return;
   r.rect = gs::splat_pixel_rect(r.projected, 64, 48);

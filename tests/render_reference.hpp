@@ -60,6 +60,7 @@ struct RefSplat {
   double conic_a = 0, conic_b = 0, conic_c = 0;
   double opacity = 0;
   Eigen::Vector3d color, raw_color;
+  double sigma_px = 0;  // sqrt of the larger eigenvalue of the screen covariance
   int tx0 = 0, tx1 = -1, ty0 = 0, ty1 = -1;  // tiles it is listed in
   double margin = 1e9;  // distance of its discrete decisions from a flip
 };
@@ -95,6 +96,7 @@ inline RefSplat project_reference(const GaussianModel& m, std::size_t i, const C
   s.conic_c = conic(1, 1);
   const double mid = 0.5 * (cov(0, 0) + cov(1, 1));
   const double lambda = mid + std::sqrt(std::max(0.1, mid * mid - cov.determinant()));
+  s.sigma_px = std::sqrt(lambda);
   const double radius_f = 3 * std::sqrt(lambda);
   const double radius = std::ceil(radius_f);
   s.margin = std::min(s.margin, distance_to_integer(radius_f));

@@ -91,7 +91,9 @@ INSTANTIATE_TEST_SUITE_P(Scenes, RenderForward,
                                            ForwardCase{16, 16, 0, 60, 3},
                                            ForwardCase{100, 31, 3, 400, 4},
                                            ForwardCase{81, 80, 0, 500, 5},
-                                           ForwardCase{33, 17, 3, 100, 6}));
+                                           ForwardCase{33, 17, 3, 100, 6},
+                                           ForwardCase{128, 96, 2, 2000, 7},
+                                           ForwardCase{50, 70, 1, 800, 8}));
 
 TEST(RenderForwardApi, EmptyModelGivesBackground) {
   std::mt19937 rng(7);

@@ -10,22 +10,17 @@
 
 namespace splattrack::cpu {
 
-// Projects Gaussians [begin, end) into out[i]; out[i].index = -1 where the
-// Gaussian is culled or reaches no pixel.
-void project_gaussians(const GaussianModel& model, const gs::View& view, int width, int height,
-                       std::size_t begin, std::size_t end, Splat* out);
-
+// The passes themselves are in kernels.hpp:
+// project_gaussians projects Gaussians [begin, end) into out (depth key
+// kCulledKey where a Gaussian is culled or reaches no pixel);
+// backpropagate_gaussians, for Gaussians [begin, end), sums each one's
+// slots in order and carries the sum back to the model parameters, writing
+// grads at [begin, end); appearance = false leaves log_scales,
+// opacity_logits and sh at zero.
 struct SlotSums {
   const int* rank_of;       // [N] depth rank, -1 if culled
   const int* slot_offsets;  // [S + 1] slots of rank s
   const SplatGrad* slots;   // [E]
 };
-
-// For Gaussians [begin, end): sums each one's slots in order and carries the
-// sum back to the model parameters, writing grads at [begin, end). appearance
-// = false leaves log_scales, opacity_logits and sh at zero.
-void backpropagate_gaussians(const GaussianModel& model, const gs::View& view,
-                             const SlotSums& sums, bool appearance, std::size_t begin,
-                             std::size_t end, GaussianGradients& grads);
 
 }  // namespace splattrack::cpu

@@ -10,17 +10,6 @@
 
 namespace splattrack::cpu {
 
-// One projected Gaussian as the kernels read it, stored in depth order.
-struct alignas(64) Splat {
-  gs::Vec2f mean2d;
-  gs::Sym2f conic;
-  float opacity;
-  gs::Vec3f color;
-  float depth;
-  gs::PixelRect<int> rect;  // pixels it is blended at (gs::splat_pixel_rect)
-  int index;           // in the model
-};
-
 // A splat as the pixel loop reads it.
 struct TileSplat {
   gs::Vec2f mean2d;
@@ -35,13 +24,22 @@ inline constexpr int kBlockW = 4, kBlockH = 2;
 inline constexpr int kBlocksX = gs::kTileSize / kBlockW, kBlocksY = gs::kTileSize / kBlockH;
 inline constexpr int kBatches = kBlocksX * kBlocksY;
 static_assert(kBlocksX == 4 && kBatches == 32, "batch masks are 32 bits, 4 per block row");
-// Batch lists are padded to a multiple of this (see raster.cpp).
+// Batch lists are padded to a multiple of this (see isa/raster.cpp).
 inline constexpr int kBatchUnroll = 4;
 
+// What projection writes for each Gaussian i of the model.
+inline constexpr std::uint32_t kCulledKey = 0xFFFFFFFFu;
+struct ProjectedSplats {
+  std::uint32_t* depth_keys;   // [N] depth bits in unsigned order, kCulledKey if culled
+  gs::PixelRect<int>* rects;   // [N] pixels it is blended at (gs::splat_pixel_rect)
+  TileSplat* splats;           // [N]
+  float* reach;                // [N] gs::alpha_reach
+};
+
 // One (splat, tile) pair. Each tile's entries are its splats front to back,
-// then one transparent entry (rank -1) that pads the batch lists.
+// then one transparent entry (gaussian -1) that pads the batch lists.
 struct TileEntry {
-  int rank;               // of the splat
+  int gaussian;           // model index of the splat
   std::uint32_t batches;  // bit b: the splat's rectangle covers batch b
   int slot;               // where the backward writes its gradient
 };
@@ -69,15 +67,15 @@ inline std::uint32_t batch_mask(const BlockSpan& s) {
   return rows * ((2u << s.bx1) - (1u << s.bx0));  // columns < 16: no carries
 }
 
-// Prepares tile entries [begin, end) for the kernels: copies each entry's
-// splat (by rank from splats [S]) to tile_splats[entry], and sorts the
-// (entry, batch) pairs by batch, front to back within each batch: batch b
-// walks items[offsets[b] .. offsets[b + 1]), entry indices padded with the
-// tile's transparent entry to a multiple of kBatchUnroll. offsets[0] =
-// first; items needs room for sum of popcount(batches) + kBatches *
-// (kBatchUnroll - 1).
-void build_batch_lists(const TileEntry* entries, int begin, int end, const Splat* splats,
-                       TileSplat* tile_splats, int first, int* offsets, int* items);
+// The tile kernels (kernels.hpp) also include build_batch_lists: for the tile
+// at (x0, y0) with entries [begin, end), it copies each entry's splat (from
+// splats [N], by model index) to tile_splats[entry], narrows its batch mask
+// to the blocks whose pixels may reach alpha 1/255 (gs::splat_row_span, so
+// exact), and sorts the (entry, batch) pairs by batch, front to back within
+// each batch: batch b walks items[offsets[b] .. offsets[b + 1]), padded
+// with the tile's transparent entry to a multiple of kBatchUnroll.
+// offsets[0] = first; items needs room for sum of popcount(batches) +
+// kBatches * (kBatchUnroll - 1).
 
 // What every tile kernel reads.
 struct RasterInput {
@@ -112,11 +110,10 @@ struct BackwardInput {
   const float* dl_dalpha;      // [H, W] or null
 };
 
-void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput& out);
-// Writes one SplatGrad per entry of the tile (zero for entries no pixel
-// reached) at slots[entry.slot]; scratch is per-thread, reused. appearance =
-// false leaves the opacity and colour parts at zero (and saves their work).
-void rasterize_tile_backward(const RasterInput& in, const BackwardInput& grad_in, int tile,
-                             bool appearance, SplatGrad* slots, std::vector<SplatGrad>& scratch);
+// The tile kernels (kernels.hpp): rasterize_tile_forward writes the tile's
+// pixels; rasterize_tile_backward writes one SplatGrad per entry of the tile
+// (zero for entries no pixel reached) at slots[entry.slot], with scratch a
+// per-thread buffer it reuses; appearance = false leaves the opacity and
+// colour parts at zero (and saves their work).
 
 }  // namespace splattrack::cpu

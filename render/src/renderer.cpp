@@ -4,8 +4,7 @@
 #include <string>
 #include <thread>
 
-#include "gaussian_pass.hpp"
-#include "raster.hpp"
+#include "kernels.hpp"
 #include "splat_setup.hpp"
 #include "splattrack/render.hpp"
 #include "thread_pool.hpp"
@@ -139,7 +138,10 @@ const RenderImage& Renderer::forward(const GaussianModel& model, const Camera& c
   const cpu::ForwardOutput out{img.rgb.data(), img.alpha.data(), img.depth.data(),
                                m.transmittance.data()};
   m.pool.run(m.frame.tiles_x * m.frame.tiles_y,
-             [&](int tile, int) { cpu::rasterize_tile_forward(in, tile, out); });
+             [&](int tile, int) {
+               cpu::build_tile_lists(m.frame, tile);
+               cpu::kernels().rasterize_tile_forward(in, tile, out);
+             });
   return img;
 }
 
@@ -153,7 +155,8 @@ const GaussianGradients& Renderer::backward(const float* dl_drgb, const float* d
   // view-direction term of the means when colour depends on direction.
   const bool appearance = !m.options.pose_gradients_only || m.model->sh_degree > 0;
   m.pool.run(m.frame.tiles_x * m.frame.tiles_y, [&](int tile, int thread) {
-    cpu::rasterize_tile_backward(in, gin, tile, appearance, m.slots.data(), m.scratch[thread]);
+    cpu::kernels().rasterize_tile_backward(in, gin, tile, appearance, m.slots.data(),
+                                             m.scratch[thread]);
   });
   m.reduce_and_backpropagate();
   return m.grads;
@@ -174,7 +177,7 @@ void Renderer::Impl::reduce_and_backpropagate() {
   const int tasks = static_cast<int>((n + kGaussiansPerTask - 1) / kGaussiansPerTask);
   pool.run(tasks, [&](int task, int) {
     const std::size_t begin = static_cast<std::size_t>(task) * kGaussiansPerTask;
-    cpu::backpropagate_gaussians(md, view, sums, !options.pose_gradients_only, begin,
+    cpu::kernels().backpropagate_gaussians(md, view, sums, !options.pose_gradients_only, begin,
                                  std::min(n, begin + kGaussiansPerTask), grads);
   });
 }

@@ -16,14 +16,19 @@ using i8 = std::int32_t __attribute__((vector_size(32)));
 
 #define ST_SIMD inline __attribute__((always_inline))
 
-// Hot loops are compiled twice, for x86-64-v3 (AVX2) and for baseline x86-64,
-// and the loader picks one per machine. Rounding does not depend on the
-// clone: the render library is built with -ffp-contract=off.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define ST_KERNEL __attribute__((target_clones("arch=x86-64-v3", "default")))
+// a b + c: one fused instruction where the build has FMA (rounded once),
+// else two. Only where written: the library is built with -ffp-contract=off,
+// so that forward and backward kernels, which replay the same blending
+// decisions, round alike.
+ST_SIMD f8 fma8(f8 a, f8 b, f8 c) {
+#if defined(__FMA__)
+  f8 r;
+  for (int l = 0; l < kLanes; ++l) r[l] = __builtin_fmaf(a[l], b[l], c[l]);
+  return r;
 #else
-#define ST_KERNEL
+  return a * b + c;
 #endif
+}
 
 ST_SIMD f8 broadcast(float v) {
   const f8 first{v};
@@ -52,6 +57,50 @@ ST_SIMD bool all(i8 mask) {
   return (m[0] & m[1] & m[2] & m[3]) == ~std::uint64_t{0};
 }
 
+// Structure-of-arrays views of 8 consecutive 3- or 4-float records (AoS
+// model arrays such as means [N, 3] or quats [N, 4]).
+ST_SIMD void load_aos3(const float* p, f8& x, f8& y, f8& z) {
+  const f8 a = load8(p), b = load8(p + 8), c = load8(p + 16);
+  x = __builtin_shufflevector(__builtin_shufflevector(a, b, 0, 3, 6, 9, 12, 15, 0, 0), c, 0, 1, 2,
+                              3, 4, 5, 10, 13);
+  y = __builtin_shufflevector(__builtin_shufflevector(a, b, 1, 4, 7, 10, 13, 0, 0, 0), c, 0, 1, 2,
+                              3, 4, 8, 11, 14);
+  z = __builtin_shufflevector(__builtin_shufflevector(a, b, 2, 5, 8, 11, 14, 0, 0, 0), c, 0, 1, 2,
+                              3, 4, 9, 12, 15);
+}
+
+ST_SIMD void store_aos3(float* p, f8 x, f8 y, f8 z) {
+  const f8 xy0 = __builtin_shufflevector(x, y, 0, 8, 1, 9, 2, 10, 3, 11);
+  const f8 xy1 = __builtin_shufflevector(x, y, 4, 12, 5, 13, 6, 14, 7, 15);
+  store8(p, __builtin_shufflevector(xy0, z, 0, 1, 8, 2, 3, 9, 4, 5));
+  store8(p + 8, __builtin_shufflevector(__builtin_shufflevector(xy0, xy1, 6, 7, 8, 9, 10, 0, 0, 0),
+                                        z, 10, 0, 1, 11, 2, 3, 12, 4));
+  store8(p + 16, __builtin_shufflevector(xy1, z, 3, 13, 4, 5, 14, 6, 7, 15));
+}
+
+ST_SIMD void load_aos4(const float* p, f8& w, f8& x, f8& y, f8& z) {
+  const f8 a = load8(p), b = load8(p + 8), c = load8(p + 16), d = load8(p + 24);
+  const f8 ab0 = __builtin_shufflevector(a, b, 0, 4, 8, 12, 1, 5, 9, 13);  // w x of 0..3
+  const f8 cd0 = __builtin_shufflevector(c, d, 0, 4, 8, 12, 1, 5, 9, 13);  // w x of 4..7
+  const f8 ab1 = __builtin_shufflevector(a, b, 2, 6, 10, 14, 3, 7, 11, 15);  // y z of 0..3
+  const f8 cd1 = __builtin_shufflevector(c, d, 2, 6, 10, 14, 3, 7, 11, 15);  // y z of 4..7
+  w = __builtin_shufflevector(ab0, cd0, 0, 1, 2, 3, 8, 9, 10, 11);
+  x = __builtin_shufflevector(ab0, cd0, 4, 5, 6, 7, 12, 13, 14, 15);
+  y = __builtin_shufflevector(ab1, cd1, 0, 1, 2, 3, 8, 9, 10, 11);
+  z = __builtin_shufflevector(ab1, cd1, 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
+ST_SIMD void store_aos4(float* p, f8 w, f8 x, f8 y, f8 z) {
+  const f8 wx0 = __builtin_shufflevector(w, x, 0, 8, 1, 9, 2, 10, 3, 11);  // w0 x0 w1 x1 ..
+  const f8 wx1 = __builtin_shufflevector(w, x, 4, 12, 5, 13, 6, 14, 7, 15);
+  const f8 yz0 = __builtin_shufflevector(y, z, 0, 8, 1, 9, 2, 10, 3, 11);
+  const f8 yz1 = __builtin_shufflevector(y, z, 4, 12, 5, 13, 6, 14, 7, 15);
+  store8(p, __builtin_shufflevector(wx0, yz0, 0, 1, 8, 9, 2, 3, 10, 11));
+  store8(p + 8, __builtin_shufflevector(wx0, yz0, 4, 5, 12, 13, 6, 7, 14, 15));
+  store8(p + 16, __builtin_shufflevector(wx1, yz1, 0, 1, 8, 9, 2, 3, 10, 11));
+  store8(p + 24, __builtin_shufflevector(wx1, yz1, 4, 5, 12, 13, 6, 7, 14, 15));
+}
+
 // Lane sum in a fixed order (determinism does not depend on the clone).
 ST_SIMD float hsum(f8 v) {
   using f4 = float __attribute__((vector_size(16)));
@@ -67,15 +116,15 @@ ST_SIMD float hsum(f8 v) {
 // lane from turning subnormal (subnormal arithmetic costs ~100 cycles).
 ST_SIMD f8 exp_nonpositive(f8 x) {
   const f8 round_magic = broadcast(12582912.f);  // 1.5 * 2^23: add/sub rounds to integer
-  const f8 n = (x * 1.44269504088896341f + round_magic) - round_magic;
-  const f8 r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+  const f8 n = fma8(x, broadcast(1.44269504088896341f), round_magic) - round_magic;
+  const f8 r = fma8(n, broadcast(2.12194440e-4f), fma8(n, broadcast(-0.693359375f), x));
   f8 p = broadcast(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * (r * r) + r + 1.f;
+  p = fma8(p, r, broadcast(1.3981999507e-3f));
+  p = fma8(p, r, broadcast(8.3334519073e-3f));
+  p = fma8(p, r, broadcast(4.1665795894e-2f));
+  p = fma8(p, r, broadcast(1.6666665459e-1f));
+  p = fma8(p, r, broadcast(5.0000001201e-1f));
+  p = fma8(p, r * r, r) + 1.f;
   i8 e = __builtin_convertvector(n, i8);
   e = e < -100 ? i8{} - 100 : e;
   return p * reinterpret_cast<f8>((e + 127) << 23);

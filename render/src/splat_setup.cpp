@@ -5,7 +5,7 @@
 #include <cstring>
 #include <utility>
 
-#include "gaussian_pass.hpp"
+#include "kernels.hpp"
 #include "splattrack/render/blend.hpp"
 
 namespace splattrack::cpu {
@@ -17,23 +17,18 @@ int task_count(std::size_t n, int per_task) {
   return static_cast<int>((n + per_task - 1) / per_task);
 }
 
-// Float bits mapped so that unsigned order is numeric order.
-std::uint32_t sortable_bits(float z) {
-  std::uint32_t b;
-  std::memcpy(&b, &z, sizeof b);
-  return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
-}
-
 void project_all(const GaussianModel& model, const gs::View& view, ThreadPool& pool,
                  SplatFrame& f) {
   const std::size_t n = model.size();
-  f.by_index.resize(n);
-  f.rank_of.resize(n);
+  f.keys.resize(n);
+  f.rects.resize(n);
+  f.splats.resize(n);
+  f.reach.resize(n);
+  const ProjectedSplats out{f.keys.data(), f.rects.data(), f.splats.data(), f.reach.data()};
   pool.run(task_count(n, kGaussiansPerTask), [&](int task, int) {
     const std::size_t begin = static_cast<std::size_t>(task) * kGaussiansPerTask;
-    const std::size_t end = std::min(n, begin + kGaussiansPerTask);
-    project_gaussians(model, view, f.width, f.height, begin, end, f.by_index.data());
-    std::fill(f.rank_of.begin() + begin, f.rank_of.begin() + end, -1);
+    kernels().project_gaussians(model, view, f.width, f.height, begin,
+                                std::min(n, begin + kGaussiansPerTask), out);
   });
 }
 
@@ -67,23 +62,23 @@ void radix_sort(std::vector<std::uint32_t>& keys, std::vector<int>& values,
   }
 }
 
-// Visible splats front to back; ties keep model order (the sort is stable).
+// Gaussians front to back, culled ones last; ties keep model order (the sort
+// is stable).
 void sort_by_depth(ThreadPool& pool, SplatFrame& f) {
-  f.keys.clear();
-  f.order.clear();
-  for (const Splat& s : f.by_index)
-    if (s.index >= 0) {
-      f.keys.push_back(sortable_bits(s.depth));
-      f.order.push_back(s.index);
-    }
+  const std::size_t n = f.keys.size();
+  f.order.resize(n);
+  for (std::size_t i = 0; i < n; ++i) f.order[i] = static_cast<int>(i);
   radix_sort(f.keys, f.order, f.keys_tmp, f.order_tmp);
-  const std::size_t count = f.order.size();
-  f.splats.resize(count);
-  pool.run(task_count(count, kGaussiansPerTask), [&](int task, int) {
-    const std::size_t end = std::min(count, static_cast<std::size_t>(task + 1) * kGaussiansPerTask);
+  f.visible = static_cast<std::size_t>(
+      std::lower_bound(f.keys.begin(), f.keys.end(), kCulledKey) - f.keys.begin());
+  f.rank_of.resize(n);
+  f.sorted_rects.resize(f.visible);
+  pool.run(task_count(n, kGaussiansPerTask), [&](int task, int) {
+    const std::size_t end = std::min(n, static_cast<std::size_t>(task + 1) * kGaussiansPerTask);
     for (std::size_t r = static_cast<std::size_t>(task) * kGaussiansPerTask; r < end; ++r) {
-      f.splats[r] = f.by_index[f.order[r]];
-      f.rank_of[f.order[r]] = static_cast<int>(r);
+      const int i = f.order[r];
+      f.rank_of[i] = r < f.visible ? static_cast<int>(r) : -1;
+      if (r < f.visible) f.sorted_rects[r] = f.rects[i];
     }
   });
 }
@@ -92,16 +87,16 @@ struct TileSpan {
   int tx0, tx1, ty0, ty1;
 };
 
-TileSpan tile_span(const Splat& s) {
-  return {s.rect.x0 / gs::kTileSize, s.rect.x1 / gs::kTileSize, s.rect.y0 / gs::kTileSize,
-          s.rect.y1 / gs::kTileSize};
+TileSpan tile_span(const gs::PixelRect<int>& r) {
+  return {r.x0 / gs::kTileSize, r.x1 / gs::kTileSize, r.y0 / gs::kTileSize,
+          r.y1 / gs::kTileSize};
 }
 
 // Calls visit(tile, x0, y0) for the tiles of a splat's rectangle,
 // row-major: the order of its gradient slots.
 template <class F>
-void for_each_tile(const SplatFrame& f, const Splat& s, F&& visit) {
-  const TileSpan t = tile_span(s);
+void for_each_tile(const SplatFrame& f, const gs::PixelRect<int>& rect, F&& visit) {
+  const TileSpan t = tile_span(rect);
   for (int ty = t.ty0; ty <= t.ty1; ++ty)
     for (int tx = t.tx0; tx <= t.tx1; ++tx)
       visit(ty * f.tiles_x + tx, tx * gs::kTileSize, ty * gs::kTileSize);
@@ -113,7 +108,7 @@ void for_each_tile(const SplatFrame& f, const Splat& s, F&& visit) {
 // gets one more, transparent, entry at its end.
 void bin_tiles(ThreadPool& pool, SplatFrame& f) {
   const int tiles = f.tile_count();
-  const std::size_t count = f.splats.size();
+  const std::size_t count = f.visible;
   const int chunks = static_cast<int>(std::min<std::size_t>(8 * pool.size(), count / 256 + 1));
   const std::size_t per_chunk = (count + chunks - 1) / chunks;
   const auto chunk_range = [&](int c) {
@@ -129,10 +124,11 @@ void bin_tiles(ThreadPool& pool, SplatFrame& f) {
     int* items = entries + tiles;
     const auto [begin, end] = chunk_range(c);
     for (std::size_t r = begin; r < end; ++r) {
+      const gs::PixelRect<int>& rect = f.sorted_rects[r];
       int slots = 0;
-      for_each_tile(f, f.splats[r], [&](int tile, int x0, int y0) {
+      for_each_tile(f, rect, [&](int tile, int x0, int y0) {
         ++entries[tile];
-        items[tile] += batch_count(block_span(f.splats[r].rect, x0, y0));
+        items[tile] += batch_count(block_span(rect, x0, y0));
         ++slots;
       });
       f.slot_offsets[r + 1] = slots;
@@ -161,28 +157,15 @@ void bin_tiles(ThreadPool& pool, SplatFrame& f) {
     int* cursor = &f.chunk_counts[2 * static_cast<std::size_t>(c) * tiles];
     const auto [begin, end] = chunk_range(c);
     for (std::size_t r = begin; r < end; ++r) {
-      const Splat& s = f.splats[r];
+      const int gaussian = f.order[r];
+      const gs::PixelRect<int>& rect = f.sorted_rects[r];
       int slot = f.slot_offsets[r];
-      for_each_tile(f, s, [&](int tile, int x0, int y0) {
-        f.entries[cursor[tile]++] = {static_cast<int>(r), batch_mask(block_span(s.rect, x0, y0)),
-                                     slot++};
+      for_each_tile(f, rect, [&](int tile, int x0, int y0) {
+        f.entries[cursor[tile]++] = {gaussian, batch_mask(block_span(rect, x0, y0)), slot++};
       });
     }
   });
   for (int t = 0; t < tiles; ++t) f.entries[f.tile_offsets[t + 1] - 1] = {-1, 0u, -1};
-}
-
-void build_all_batch_lists(ThreadPool& pool, SplatFrame& f) {
-  const int tiles = f.tile_count();
-  f.batch_offsets.resize(static_cast<std::size_t>(tiles) * (kBatches + 1));
-  f.items.resize(f.item_offsets[tiles]);
-  f.tile_splats.resize(f.entries.size());
-  pool.run(tiles, [&](int t, int) {
-    build_batch_lists(f.entries.data(), f.tile_offsets[t], f.tile_offsets[t + 1], f.splats.data(),
-                      f.tile_splats.data(), f.item_offsets[t],
-                      &f.batch_offsets[static_cast<std::size_t>(t) * (kBatches + 1)],
-                      f.items.data());
-  });
 }
 
 }  // namespace
@@ -196,7 +179,19 @@ void build_splat_frame(const GaussianModel& model, const gs::View& view, int wid
   project_all(model, view, pool, frame);
   sort_by_depth(pool, frame);
   bin_tiles(pool, frame);
-  build_all_batch_lists(pool, frame);
+  const std::size_t tiles = frame.tile_count();
+  frame.batch_offsets.resize(tiles * (kBatches + 1));
+  frame.items.resize(frame.item_offsets[tiles]);
+  frame.tile_splats.resize(frame.entries.size());
+}
+
+void build_tile_lists(SplatFrame& f, int tile) {
+  kernels().build_batch_lists(f.entries.data(), f.tile_offsets[tile], f.tile_offsets[tile + 1],
+                              f.splats.data(), f.reach.data(), (tile % f.tiles_x) * gs::kTileSize,
+                              (tile / f.tiles_x) * gs::kTileSize, f.tile_splats.data(),
+                              f.item_offsets[tile],
+                              &f.batch_offsets[static_cast<std::size_t>(tile) * (kBatches + 1)],
+                              f.items.data());
 }
 
 }  // namespace splattrack::cpu

@@ -1,6 +1,22 @@
 #include "thread_pool.hpp"
 
+#include <chrono>
+
 namespace splattrack::cpu {
+namespace {
+
+// A renderer call is a burst of parallel loops with short serial parts in
+// between. Waking a sleeping thread can take milliseconds on a busy machine,
+// so a worker first spins this long for the next loop.
+constexpr std::chrono::microseconds kSpin{2000};
+
+void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   for (int t = 1; t < threads; ++t) workers_.emplace_back([this, t] { worker_loop(t); });
@@ -28,6 +44,7 @@ void ThreadPool::run_erased(int tasks, Fn fn, void* body) {
     job_ = job;
     finished_.store(0, std::memory_order_relaxed);
     next_.store(static_cast<std::uint64_t>(job.generation) << 32, std::memory_order_release);
+    published_.store(job.generation, std::memory_order_release);
   }
   wake_.notify_all();
   drain(job, 0);
@@ -49,6 +66,10 @@ void ThreadPool::drain(const Job& job, int thread) {
 void ThreadPool::worker_loop(int thread) {
   std::uint32_t seen = 0;
   for (;;) {
+    const auto spin_until = std::chrono::steady_clock::now() + kSpin;
+    while (published_.load(std::memory_order_acquire) == seen &&
+           std::chrono::steady_clock::now() < spin_until)
+      for (int i = 0; i < 16; ++i) relax();
     Job job;
     {
       std::unique_lock<std::mutex> lock(mutex_);

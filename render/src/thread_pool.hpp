@@ -52,6 +52,8 @@ class ThreadPool {
   std::condition_variable wake_;
   Job job_;           // guarded by mutex_
   bool stop_ = false;  // guarded by mutex_
+  // job_.generation, readable without the lock, for workers that spin.
+  std::atomic<std::uint32_t> published_{0};
   // generation << 32 | next task index: a worker that wakes late can only
   // claim tasks of the job it read, so the caller never waits for a worker
   // that the OS has not scheduled yet.

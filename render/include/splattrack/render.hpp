@@ -46,6 +46,10 @@ struct GaussianGradients {
 //    pixel centre within mean2d +- radius (gs::splat_pixel_rect), and nowhere
 //    else; per pixel the splats go front to back by camera z, ties by index;
 //  - culled: z <= near_plane, zero quaternion, singular screen covariance.
+// Gradients are exact for the function computed (skipped and stopped splats
+// pass none, nor does a 0.99-clamped alpha or a clamped colour channel); at
+// the 1.3 frustum clamp the clamped x/z passes none, but the z-dependence of
+// the clamped offset is kept, which the 3DGS code drops.
 // Deterministic: same input gives bit-identical images and gradients for any
 // thread count. Camera lens distortion must be removed beforehand: a camera
 // with non-zero distortion coefficients is rejected.

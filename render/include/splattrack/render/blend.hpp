@@ -93,6 +93,35 @@ ST_HDI void pixel_span(T lo, T hi, int size, IntOf<T>& first, IntOf<T>& last) {
 
 static_assert((kTileSize & (kTileSize - 1)) == 0, "tile spans use bit masks");
 
+// A bound t_safe with alpha < 1/255 wherever d^T conic d > t_safe; <= 0 when
+// no pixel can reach 1/255. Exactly, alpha >= 1/255 needs d^T conic d <= t
+// = 2 ln(255 opacity); the margins cover float rounding: the conic of an
+// elongated cov2d is off by a relative ~1e-7 kappa (kappa = trace^2 / det),
+// and the per-pixel power and exp are rounded too, hence t (1.02 + 4e-7
+// kappa) + 0.02.
+template <class T>
+ST_HDI T alpha_reach(T opacity, const Sym2<T>& cov) {
+  const T det = cov.a * cov.c - cov.b * cov.b;
+  const T trace = cov.a + cov.c;
+  const T t = 2.f * Ops<T>::log(255.f * opacity);
+  return t * (1.02f + 4e-7f * (trace * trace / det)) + 0.02f;
+}
+
+// The x range [lo, hi] of pixels where alpha >= 1/255 is possible in the
+// rows at offsets dy = mean2d.y - y (T: one row per lane); lo > hi where
+// none is. reach = alpha_reach; 0.02 px margin as in splat_pixel_rect.
+template <class T>
+ST_HDI void splat_row_span(float mean_x, const Sym2f& conic, float reach, T dy, T& lo, T& hi) {
+  const float det = conic.a * conic.c - conic.b * conic.b;
+  const T disc = reach * conic.a - det * dy * dy;
+  const T root = Ops<T>::sqrt(max_v(disc, T{}));
+  const float inv_a = 1.f / conic.a;
+  const T centre = mean_x + conic.b * dy * inv_a;  // d = mean - pixel
+  const T half = root * inv_a * 1.001f + 0.02f;
+  lo = select(disc < 0.f, T{} + 1e30f, centre - half);
+  hi = select(disc < 0.f, T{} - 1e30f, centre + half);
+}
+
 // The pixels a splat is blended at. The listing rule (this is the semantics,
 // what a brute-force reference must reproduce): the splat is listed in every
 // 16x16 tile that holds a pixel centre inside the square mean2d +- radius, and
@@ -101,11 +130,8 @@ static_assert((kTileSize & (kTileSize - 1)) == 0, "tile spans use bit masks");
 // for sure, so the pixels it drops would all be skipped anyway: the image is
 // the same, the work less.
 //
-// alpha >= 1/255 needs d^T conic d <= t = 2 ln(255 opacity). The box uses
-// cov2d (the conic's inverse) with margins for float rounding: the conic of
-// an elongated cov2d is off by a relative ~1e-7 kappa (kappa = trace^2 / det)
-// and the per-pixel power is rounded too, hence t * (1.02 + 4e-7 kappa) +
-// 0.02, and 0.02 px more for the rounding of pixel offsets.
+// The bound is alpha_reach's (the box uses cov2d, the conic's inverse), and
+// 0.02 px more for the rounding of pixel offsets.
 template <class T>
 ST_HDI PixelRect<IntOf<T>> splat_pixel_rect(const ProjectedGaussian<T>& s, int width,
                                             int height) {
@@ -117,11 +143,8 @@ ST_HDI PixelRect<IntOf<T>> splat_pixel_rect(const ProjectedGaussian<T>& s, int w
   const MaskOf<T> unlisted = mask_or(list.x0 > list.x1, list.y0 > list.y1);
 
   const Sym2<T>& cov = s.cov2d;
-  const T det = cov.a * cov.c - cov.b * cov.b;
-  const T trace = cov.a + cov.c;
-  const T t = 2.f * Ops<T>::log(255.f * s.opacity);
-  const T t_safe = t * (1.02f + 4e-7f * (trace * trace / det)) + 0.02f;
-  const MaskOf<T> invisible = mask_or(t_safe <= 0.f, det <= 0.f);
+  const T t_safe = alpha_reach(s.opacity, cov);
+  const MaskOf<T> invisible = mask_or(t_safe <= 0.f, cov.a * cov.c - cov.b * cov.b <= 0.f);
   const T reach = max_v(t_safe, T{});
   const T ex = Ops<T>::sqrt(reach * cov.a) * 1.001f + 0.02f;
   const T ey = Ops<T>::sqrt(reach * cov.c) * 1.001f + 0.02f;

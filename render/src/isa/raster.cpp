@@ -1,11 +1,11 @@
-#include "raster.hpp"
+#include "isa_kernels.hpp"
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
-#include "simd.hpp"
+#include "../simd.hpp"
 
 // A tile is 4 x 8 batches of 4 x 2 pixels (one lane each). Each batch walks
 // its own list of the splats that cover it, front to back, with T, colour
@@ -14,7 +14,7 @@
 // their branches predictable, and lets a batch stop as soon as its pixels
 // are done. 4 x 2 blocks waste fewer lanes on small splats than 8 x 1 rows.
 
-namespace splattrack::cpu {
+namespace splattrack::cpu::ST_ISA {
 namespace {
 
 constexpr int kTile = gs::kTileSize;
@@ -25,35 +25,6 @@ const f8 kLaneY = {0.f, 0.f, 0.f, 0.f, 1.f, 1.f, 1.f, 1.f};
 
 ST_SIMD int lane_x(int l) { return l % kBlockW; }
 ST_SIMD int lane_y(int l) { return l / kBlockW; }
-
-}  // namespace
-
-void build_batch_lists(const TileEntry* entries, int begin, int end, const Splat* splats,
-                       TileSplat* tile_splats, int first, int* offsets, int* items) {
-  constexpr int kPrefetchDistance = 8;  // splats are scattered over the rank order
-  const int transparent = end - 1;
-  int count[kBatches] = {};
-  for (int e = begin; e < transparent; ++e) {
-    if (e + kPrefetchDistance < transparent)
-      __builtin_prefetch(&splats[entries[e + kPrefetchDistance].rank]);
-    const Splat& s = splats[entries[e].rank];
-    tile_splats[e] = {s.mean2d, s.conic, s.opacity, s.color, s.depth};
-    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) ++count[__builtin_ctz(m)];
-  }
-  tile_splats[transparent] = TileSplat{};  // opacity 0: always skipped
-  offsets[0] = first;
-  for (int b = 0; b < kBatches; ++b)
-    offsets[b + 1] = offsets[b] + (count[b] + kBatchUnroll - 1) / kBatchUnroll * kBatchUnroll;
-  int cursor[kBatches];
-  for (int b = 0; b < kBatches; ++b) {
-    cursor[b] = offsets[b];
-    std::fill(items + offsets[b] + count[b], items + offsets[b + 1], transparent);
-  }
-  for (int e = begin; e < transparent; ++e)
-    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) items[cursor[__builtin_ctz(m)]++] = e;
-}
-
-namespace {
 
 // Pixel coordinates of one batch; lanes outside the image start done.
 struct Batch {
@@ -194,9 +165,11 @@ ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, i
     walk_batch(in, offsets, b, bt,
                [&](int entry, const TileSplat& s, const Eval& e, const Blend& bl, f8 trans)
                    __attribute__((always_inline)) {
-                     const f8 color_grad = g_r * s.color.x + g_g * s.color.y + g_b * s.color.z;
+                     const f8 color_grad =
+                         fma8(g_r, broadcast(s.color.x),
+                              fma8(g_g, broadcast(s.color.y), g_b * s.color.z));
                      const f8 w = select(bl.take, e.alpha * trans, f8{});
-                     prefix = prefix + w * color_grad;
+                     prefix = fma8(w, color_grad, prefix);
                      const f8 d_alpha = select(
                          bl.take, gs::blend_alpha_grad(trans, e.alpha, color_grad, rest - prefix),
                          f8{});
@@ -220,9 +193,66 @@ ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, i
   }
 }
 
+// Bit by * 4 + bx for the blocks of the tile at (x0, y0) with a pixel where
+// the splat's alpha may reach 1/255 (gs::splat_row_span, row by row).
+ST_SIMD std::uint32_t reachable_blocks(const TileSplat& s, float reach, int x0, int y0) {
+  const f8 row = broadcast(static_cast<float>(y0)) + f8{0.f, 1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f};
+  const f8 my = broadcast(s.mean2d.y), left = broadcast(static_cast<float>(x0));
+  i8 bits[2];
+  for (int half = 0; half < 2; ++half) {  // rows 0-7, 8-15
+    f8 lo, hi;
+    gs::splat_row_span(s.mean2d.x, s.conic, reach, my - (row + 8.f * half), lo, hi);
+    // Pixel columns of the tile: [ceil(lo) - x0, floor(hi) - x0] within [0, 15]
+    // (clamped in float first: lo and hi may be +-1e30).
+    using gs::max_v, gs::min_v;
+    const f8 first = max_v(min_v(gs::Ops<f8>::ceil(max_v(lo, left - 1.f) - left), broadcast(16.f)),
+                           broadcast(0.f));
+    const f8 last = min_v(max_v(gs::Ops<f8>::floor(min_v(hi, left + 17.f) - left), broadcast(-1.f)),
+                          broadcast(15.f));
+    const i8 c0 = gs::Ops<f8>::to_int(first) >> 2, c1 = gs::Ops<f8>::to_int(last) >> 2;
+    const i8 cols = ((i8{} + 2) << c1) - ((i8{} + 1) << c0);
+    bits[half] = (first <= last) & cols;
+  }
+  // Row r's 4 column bits go to bits 4 (r / 2) .. 4 (r / 2) + 3.
+  const i8 shifted = (bits[0] << i8{0, 0, 4, 4, 8, 8, 12, 12}) |
+                     (bits[1] << i8{16, 16, 20, 20, 24, 24, 28, 28});
+  const i8 q = shifted | __builtin_shufflevector(shifted, shifted, 4, 5, 6, 7, 0, 1, 2, 3);
+  const i8 p = q | __builtin_shufflevector(q, q, 2, 3, 0, 1, 6, 7, 4, 5);
+  return static_cast<std::uint32_t>(p[0] | p[1]);
+}
+
 }  // namespace
 
-ST_KERNEL void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput& out) {
+void build_batch_lists(TileEntry* entries, int begin, int end, const TileSplat* splats,
+                       const float* reach, int x0, int y0, TileSplat* tile_splats, int first,
+                       int* offsets, int* items) {
+  constexpr int kPrefetchDistance = 8;  // a tile's splats are scattered over the model
+  const int transparent = end - 1;
+  int count[kBatches] = {};
+  for (int e = begin; e < transparent; ++e) {
+    if (e + kPrefetchDistance < transparent)
+      __builtin_prefetch(&splats[entries[e + kPrefetchDistance].gaussian]);
+    const int g = entries[e].gaussian;
+    tile_splats[e] = splats[g];
+    // Small footprints have no corner blocks worth the test.
+    if (__builtin_popcount(entries[e].batches) > 2)
+      entries[e].batches &= reachable_blocks(splats[g], reach[g], x0, y0);
+    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) ++count[__builtin_ctz(m)];
+  }
+  tile_splats[transparent] = TileSplat{};  // opacity 0: always skipped
+  offsets[0] = first;
+  for (int b = 0; b < kBatches; ++b)
+    offsets[b + 1] = offsets[b] + (count[b] + kBatchUnroll - 1) / kBatchUnroll * kBatchUnroll;
+  int cursor[kBatches];
+  for (int b = 0; b < kBatches; ++b) {
+    cursor[b] = offsets[b];
+    std::fill(items + offsets[b] + count[b], items + offsets[b + 1], transparent);
+  }
+  for (int e = begin; e < transparent; ++e)
+    for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) items[cursor[__builtin_ctz(m)]++] = e;
+}
+
+void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput& out) {
   const int x0 = (tile % in.tiles_x) * kTile;
   const int y0 = (tile / in.tiles_x) * kTile;
   const int* offsets = in.batch_offsets + tile * (kBatches + 1);
@@ -235,10 +265,10 @@ ST_KERNEL void rasterize_tile_forward(const RasterInput& in, int tile, const For
         [&](int, const TileSplat& s, const Eval& e, const Blend& bl, f8 t)
             __attribute__((always_inline)) {
               const f8 w = select(bl.take, e.alpha * t, f8{});
-              cr += w * s.color.x;
-              cg += w * s.color.y;
-              cb += w * s.color.z;
-              dep += w * s.depth;
+              cr = fma8(w, broadcast(s.color.x), cr);
+              cg = fma8(w, broadcast(s.color.y), cg);
+              cb = fma8(w, broadcast(s.color.z), cb);
+              dep = fma8(w, broadcast(s.depth), dep);
             });
     for (int l = 0; l < kLanes; ++l) {
       const int p = lane_pixel(bt, l, in.width, in.height);
@@ -254,7 +284,7 @@ ST_KERNEL void rasterize_tile_forward(const RasterInput& in, int tile, const For
   }
 }
 
-ST_KERNEL void rasterize_tile_backward(const RasterInput& in, const BackwardInput& gin, int tile,
+void rasterize_tile_backward(const RasterInput& in, const BackwardInput& gin, int tile,
                                        bool appearance, SplatGrad* slots,
                                        std::vector<SplatGrad>& scratch) {
   const int x0 = (tile % in.tiles_x) * kTile, y0 = (tile / in.tiles_x) * kTile;
@@ -267,4 +297,4 @@ ST_KERNEL void rasterize_tile_backward(const RasterInput& in, const BackwardInpu
   for (int e = begin; e < end - 1; ++e) slots[in.entries[e].slot] = scratch[e - begin];
 }
 
-}  // namespace splattrack::cpu
+}  // namespace splattrack::cpu::ST_ISA

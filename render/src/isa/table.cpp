@@ -1,0 +1,9 @@
+#include "isa_kernels.hpp"
+
+namespace splattrack::cpu::ST_ISA {
+
+extern const Kernels kKernels;
+const Kernels kKernels{ST_ISA_NAME, build_batch_lists, rasterize_tile_forward, rasterize_tile_backward,
+                       project_gaussians, backpropagate_gaussians};
+
+}  // namespace splattrack::cpu::ST_ISA
