@@ -19,10 +19,11 @@ constexpr int kRowsPerBlock = 2 * B;  // real rows packed into one block
 
 // Buffers of one thread, kept between calls.
 struct Workspace {
-  std::vector<float> block;    // [2S, 2, B]: one PrunedFft block
-  std::vector<float> columns;  // [H, 2, npad]: the row pass's bins kx < npad of every row, re then im
-  std::vector<float> dummy;    // [W]: stands in for rows past the image
-  std::vector<int> rows_at;    // [2R_active + 1]: block position of row-pass bin kx = −R_active..R_active
+  std::vector<float> block;     // [2S, 2, B]: one PrunedFft block
+  std::vector<float> columns;   // [H, 2, npad]: the row pass's bins kx < npad of every row, re then im
+  std::vector<float> dummy;     // [W]: stands in for rows past the image
+  std::vector<float> weights;   // [2R_active + 1, 2, B]: the column pass's weights of one group of kx
+  std::vector<int> rows_at;     // [2R_active + 1]: block position of row-pass bin kx = −R_active..R_active
   std::vector<int> columns_at;  // [2R_active + 1]: block position of column-pass bin ky
 };
 
@@ -54,12 +55,6 @@ ST_ALWAYS_INLINE void block_rows(const MomentTables& t, int v0, Row* base, Row* 
 // Rows of the row-pass output of block v0; nullptr past the image.
 ST_ALWAYS_INLINE float* column_row(const MomentTables& t, int v, int npad, float* columns) {
   return v < t.height ? columns + static_cast<std::size_t>(v) * 2 * npad : nullptr;
-}
-
-// (wr + j·wi)·(x + j·y), written out: std::complex's operator* checks for
-// infinities through a library call.
-ST_ALWAYS_INLINE std::complex<float> times(std::complex<float> w, float x, float y) {
-  return {w.real() * x - w.imag() * y, w.real() * y + w.imag() * x};
 }
 
 ST_MULTIVERSION void row_pass_forward(const MomentTables& t, const PrunedFft& fft, const float* plane, int n, int npad,
@@ -101,12 +96,25 @@ ST_MULTIVERSION void row_pass_forward(const MomentTables& t, const PrunedFft& ff
   }
 }
 
+// The phases exp(jπ·kx·cx/S)/N of the lanes kx0 + c (0 past R_active).
+ST_ALWAYS_INLINE void lane_phases(const MomentTables& t, int kx0, int ra, float* re, float* im) {
+  for (int c = 0; c < B; ++c) {
+    const bool in = kx0 + c <= ra;
+    re[c] = in ? t.centre_phase_x[kx0 + c].real() : 0.0f;
+    im[c] = in ? t.centre_phase_x[kx0 + c].imag() : 0.0f;
+  }
+}
+
+// Bands 0..highest all active: every grid entry within R_active is wanted.
+ST_ALWAYS_INLINE bool dense_bands(BandSet active) { return active.bits == BandSet::all(active.highest() + 1).bits; }
+
 ST_MULTIVERSION void column_pass_forward(const MomentTables& t, const PrunedFft& fft, BandSet active, int n, int npad,
                                          Workspace& ws, std::complex<float>* grid) {
   float* block = ws.block.data();
   const int ra = n - 1;
   const int* at = ws.columns_at.data() + ra;
   const int stride = 2 * t.radius + 1;
+  const bool all = dense_bands(active);
   for (int kx0 = 0; kx0 < n; kx0 += B) {
     for (int v = 0; v < t.height; ++v) {
       const float* row = ws.columns.data() + static_cast<std::size_t>(v) * 2 * npad;
@@ -117,15 +125,21 @@ ST_MULTIVERSION void column_pass_forward(const MomentTables& t, const PrunedFft&
       }
     }
     fft.forward(block);
+    float px[B], qx[B];
+    lane_phases(t, kx0, ra, px, qx);
+    const int lanes = std::min(B, n - kx0);
     for (int ky = -ra; ky <= ra; ++ky) {
       const float* x = block + static_cast<std::size_t>(at[ky]) * S;
-      const std::complex<float> phase_y = t.centre_phase_y[ky + t.radius];
-      for (int c = 0; c < B && kx0 + c <= ra; ++c) {
-        const int kx = kx0 + c;
-        if (!t.in_bands(active, kx, ky)) continue;
-        const std::complex<float> phase = times(phase_y, t.centre_phase_x[kx].real(), t.centre_phase_x[kx].imag());
-        grid[static_cast<std::size_t>(kx) * stride + t.radius + ky] = times(phase, x[c], x[c + B]);
+      const float py = t.centre_phase_y[ky + t.radius].real(), qy = t.centre_phase_y[ky + t.radius].imag();
+      float re[B], im[B];
+      for (int c = 0; c < B; ++c) {  // phase_x·phase_y·X
+        const float pr = px[c] * py - qx[c] * qy, pi = px[c] * qy + qx[c] * py;
+        re[c] = pr * x[c] - pi * x[c + B];
+        im[c] = pr * x[c + B] + pi * x[c];
       }
+      std::complex<float>* out = grid + static_cast<std::size_t>(kx0) * stride + t.radius + ky;
+      for (int c = 0; c < lanes; ++c)
+        if (all || t.in_bands(active, kx0 + c, ky)) out[static_cast<std::size_t>(c) * stride] = {re[c], im[c]};
     }
   }
 }
@@ -138,19 +152,26 @@ ST_MULTIVERSION void column_pass_adjoint(const MomentTables& t, const PrunedFft&
   const int ra = n - 1;
   const int* at = ws.columns_at.data() + ra;
   const int stride = 2 * t.radius + 1;
+  const bool all = dense_bands(active);
   for (int kx0 = 0; kx0 < n; kx0 += B) {
     for (int ky = -ra; ky <= ra; ++ky) std::fill_n(block + static_cast<std::size_t>(at[ky]) * S, S, 0.0f);
+    float px[B], qx[B];
+    lane_phases(t, kx0, ra, px, qx);
+    const int lanes = std::min(B, n - kx0);
     for (int ky = -ra; ky <= ra; ++ky) {
+      const std::complex<float>* g = weights + static_cast<std::size_t>(kx0) * stride + t.radius + ky;
+      float gr[B] = {}, gi[B] = {};
+      for (int c = 0; c < lanes; ++c)
+        if (all || t.in_bands(active, kx0 + c, ky)) {
+          gr[c] = g[static_cast<std::size_t>(c) * stride].real();
+          gi[c] = g[static_cast<std::size_t>(c) * stride].imag();
+        }
       float* x = block + static_cast<std::size_t>(at[ky]) * S;
-      const std::complex<float> phase_y = std::conj(t.centre_phase_y[ky + t.radius]);
-      for (int c = 0; c < B && kx0 + c <= ra; ++c) {
-        const int kx = kx0 + c;
-        if (!t.in_bands(active, kx, ky)) continue;
-        const std::complex<float> phase = times(phase_y, t.centre_phase_x[kx].real(), -t.centre_phase_x[kx].imag());
-        const std::complex<float> g = weights[static_cast<std::size_t>(kx) * stride + t.radius + ky];
-        const std::complex<float> d = times(phase, g.real(), g.imag());
-        x[c] += d.real();  // several ky share a bin when 2R_active >= 2S
-        x[c + B] += d.imag();
+      const float py = t.centre_phase_y[ky + t.radius].real(), qy = t.centre_phase_y[ky + t.radius].imag();
+      for (int c = 0; c < B; ++c) {  // conj(phase_x·phase_y)·g; several ky share a bin when 2R_active >= 2S
+        const float pr = px[c] * py - qx[c] * qy, pi = px[c] * qy + qx[c] * py;
+        x[c] += pr * gr[c] + pi * gi[c];
+        x[c + B] += pr * gi[c] - pi * gr[c];
       }
     }
     fft.adjoint(block);
