@@ -33,6 +33,10 @@ std::vector<int> radices(int length) {
   return out;
 }
 
+ST_ALWAYS_INLINE bool has_dense_butterfly(int radix) { return radix >= 2 && radix <= 5; }
+// Flops per element of a lane of the dense butterflies, by radix.
+inline constexpr double kDenseFlopsPerElement[] = {0.0, 0.0, 10.0 / 2, 24.0 / 3, 34.0 / 4, 68.0 / 5};
+
 ST_ALWAYS_INLINE bool any_wanted(const unsigned char* want, int radix) {
   for (int t = 0; t < radix; ++t)
     if (want[t]) return true;
@@ -134,7 +138,80 @@ ST_ALWAYS_INLINE void butterfly4_adjoint(float* __restrict p0, float* __restrict
   }
 }
 
-// Every butterfly of one radix-2 or radix-4 sub-transform; span 1 (i = 0)
+// Y_t = Σ_n X_n·exp(σ·2πj·n·t/p) for p = 3 or 5 on lane c of x [p, B], in
+// place; σ = −1 is the forward DFT, +1 its conjugate.
+template <int Radix, int Sign>
+ST_ALWAYS_INLINE void odd_dft(float (*xr)[B], float (*xi)[B], int c) {
+  if constexpr (Radix == 3) {
+    constexpr float h = 0.866025403784438647f;  // sin(2π/3)
+    const float sr = xr[1][c] + xr[2][c], si = xi[1][c] + xi[2][c];
+    const float dr = xr[1][c] - xr[2][c], di = xi[1][c] - xi[2][c];
+    const float mr = xr[0][c] - 0.5f * sr, mi = xi[0][c] - 0.5f * si;
+    xr[0][c] += sr;
+    xi[0][c] += si;
+    xr[1][c] = mr - Sign * h * di;  // m + σ·j·h·d
+    xi[1][c] = mi + Sign * h * dr;
+    xr[2][c] = mr + Sign * h * di;
+    xi[2][c] = mi - Sign * h * dr;
+  } else {
+    static_assert(Radix == 5);
+    constexpr float c1 = 0.309016994374947424f, c2 = -0.809016994374947424f;  // cos(2π/5), cos(4π/5)
+    constexpr float s1 = 0.951056516295153572f, s2 = 0.587785252292473129f;   // sin(2π/5), sin(4π/5)
+    const float t1r = xr[1][c] + xr[4][c], t1i = xi[1][c] + xi[4][c];
+    const float d1r = xr[1][c] - xr[4][c], d1i = xi[1][c] - xi[4][c];
+    const float t2r = xr[2][c] + xr[3][c], t2i = xi[2][c] + xi[3][c];
+    const float d2r = xr[2][c] - xr[3][c], d2i = xi[2][c] - xi[3][c];
+    const float ar = xr[0][c] + c1 * t1r + c2 * t2r, ai = xi[0][c] + c1 * t1i + c2 * t2i;  // Y1, Y4 = a ± σ·j·b
+    const float br = s1 * d1r + s2 * d2r, bi = s1 * d1i + s2 * d2i;
+    const float er = xr[0][c] + c2 * t1r + c1 * t2r, ei = xi[0][c] + c2 * t1i + c1 * t2i;  // Y2, Y3 = e ± σ·j·f
+    const float fr = s2 * d1r - s1 * d2r, fi = s2 * d1i - s1 * d2i;
+    xr[0][c] += t1r + t2r;
+    xi[0][c] += t1i + t2i;
+    xr[1][c] = ar - Sign * bi;
+    xi[1][c] = ai + Sign * br;
+    xr[4][c] = ar + Sign * bi;
+    xi[4][c] = ai - Sign * br;
+    xr[2][c] = er - Sign * fi;
+    xi[2][c] = ei + Sign * fr;
+    xr[3][c] = er + Sign * fi;
+    xi[3][c] = ei - Sign * fr;
+  }
+}
+
+// Radix 3 or 5: forward y_t = w_t·DFT(a)_t, adjoint a = conj-DFT(conj(w_t)·y_t)
+// (w_t = 1 when w is null). All lanes are loaded before any is stored, so
+// the lane loops vectorise whatever the step.
+template <int Radix, bool Adjoint>
+ST_ALWAYS_INLINE void butterfly_odd(float* p, std::size_t step, const float* w) {
+  float xr[Radix][B], xi[Radix][B];
+  for (int t = 0; t < Radix; ++t)
+    for (int c = 0; c < B; ++c) {
+      xr[t][c] = p[t * step + c];
+      xi[t][c] = p[t * step + B + c];
+    }
+  if (Adjoint && w != nullptr)
+    for (int t = 1; t < Radix; ++t)  // conj(w_t)·y_t
+      for (int c = 0; c < B; ++c) {
+        const float re = xr[t][c], im = xi[t][c];
+        xr[t][c] = re * w[2 * t - 2] + im * w[2 * t - 1];
+        xi[t][c] = im * w[2 * t - 2] - re * w[2 * t - 1];
+      }
+  for (int c = 0; c < B; ++c) odd_dft<Radix, Adjoint ? 1 : -1>(xr, xi, c);
+  if (!Adjoint && w != nullptr)
+    for (int t = 1; t < Radix; ++t)  // w_t·y_t
+      for (int c = 0; c < B; ++c) {
+        const float re = xr[t][c], im = xi[t][c];
+        xr[t][c] = re * w[2 * t - 2] - im * w[2 * t - 1];
+        xi[t][c] = re * w[2 * t - 1] + im * w[2 * t - 2];
+      }
+  for (int t = 0; t < Radix; ++t)
+    for (int c = 0; c < B; ++c) {
+      p[t * step + c] = xr[t][c];
+      p[t * step + B + c] = xi[t][c];
+    }
+}
+
+// Every butterfly of one sub-transform of radix 2, 3, 4 or 5; span 1 (i = 0)
 // has no twiddles.
 template <int Radix, bool Adjoint>
 ST_ALWAYS_INLINE void dense(float* base, int span, const float* twiddles) {
@@ -146,15 +223,18 @@ ST_ALWAYS_INLINE void dense(float* base, int span, const float* twiddles) {
     if constexpr (Radix == 4 && !Adjoint) butterfly4_forward(p, p + step, p + 2 * step, p + 3 * step, w);
     if constexpr (Radix == 2 && Adjoint) butterfly2_adjoint(p, p + step, w);
     if constexpr (Radix == 2 && !Adjoint) butterfly2_forward(p, p + step, w);
+    if constexpr (Radix == 3 || Radix == 5) butterfly_odd<Radix, Adjoint>(p, step, w);
   }
 }
 
 template <bool Adjoint>
 ST_ALWAYS_INLINE void dense(float* base, int radix, int span, const float* twiddles) {
-  if (radix == 4)
-    dense<4, Adjoint>(base, span, twiddles);
-  else
-    dense<2, Adjoint>(base, span, twiddles);
+  switch (radix) {
+    case 2: dense<2, Adjoint>(base, span, twiddles); break;
+    case 3: dense<3, Adjoint>(base, span, twiddles); break;
+    case 4: dense<4, Adjoint>(base, span, twiddles); break;
+    default: dense<5, Adjoint>(base, span, twiddles); break;
+  }
 }
 
 // A sub-transform whose inputs past the first are all zero (prefix <=
@@ -201,10 +281,8 @@ ST_ALWAYS_INLINE void generic_forward(float* base, const Stage& st, const unsign
       if (!want[t]) continue;
       float* sum = scratch + static_cast<std::size_t>(st.radix) * S;
       std::fill_n(sum, S, 0.0f);
-      for (int n = 0; n < inputs; ++n) {
-        const int e = (n * t) % st.radix * root_step;
-        rotate_add(scratch + n * S, roots[2 * e], roots[2 * e + 1], sum);
-      }
+      for (int n = 0, e = 0; n < inputs; ++n, e = e + t < st.radix ? e + t : e + t - st.radix)  // e = n·t mod radix
+        rotate_add(scratch + n * S, roots[2 * e * root_step], roots[2 * e * root_step + 1], sum);
       if (t == 0)
         std::copy_n(sum, S, at);
       else
@@ -232,22 +310,19 @@ ST_ALWAYS_INLINE void generic_adjoint(float* base, const Stage& st, const unsign
     for (int n = 0; n < inputs; ++n) {
       float* out = at + n * step;
       std::fill_n(out, S, 0.0f);
-      for (int t = 0; t < st.radix; ++t) {
-        if (!want[t]) continue;
-        const int e = (n * t) % st.radix * root_step;
-        rotate_add(scratch + t * S, roots[2 * e], -roots[2 * e + 1], out);
-      }
+      for (int t = 0, e = 0; t < st.radix; ++t, e = e + n < st.radix ? e + n : e + n - st.radix)  // e = n·t mod radix
+        if (want[t]) rotate_add(scratch + t * S, roots[2 * e * root_step], -roots[2 * e * root_step + 1], out);
     }
   }
 }
 
-// One stage over all its wanted sub-transforms. Radix 2 and 4 with every
+// One stage over all its wanted sub-transforms. Radix 2 to 5 with every
 // input in the prefix take the dense butterflies and compute the unwanted
 // outputs too (cheaper than pruning inside a butterfly); the adjoint zeroes
 // its unwanted inputs first, as nothing else guarantees what they hold.
 ST_MULTIVERSION void forward_stage(float* block, const Stage& st, const float* roots, int root_step, float* scratch) {
   const int length = st.radix * st.span;
-  const bool dense_input = st.prefix >= length && (st.radix == 2 || st.radix == 4);
+  const bool dense_input = st.prefix >= length && has_dense_butterfly(st.radix);
   for (int g = 0; g < st.groups; ++g) {
     const unsigned char* want = st.wanted.data() + static_cast<std::size_t>(g) * st.radix;
     if (!any_wanted(want, st.radix)) continue;
@@ -263,7 +338,7 @@ ST_MULTIVERSION void forward_stage(float* block, const Stage& st, const float* r
 
 ST_MULTIVERSION void adjoint_stage(float* block, const Stage& st, const float* roots, int root_step, float* scratch) {
   const int length = st.radix * st.span;
-  const bool dense_input = st.prefix >= length && (st.radix == 2 || st.radix == 4);
+  const bool dense_input = st.prefix >= length && has_dense_butterfly(st.radix);
   const std::size_t step = static_cast<std::size_t>(st.span) * S;
   for (int g = 0; g < st.groups; ++g) {
     const unsigned char* want = st.wanted.data() + static_cast<std::size_t>(g) * st.radix;
@@ -346,6 +421,21 @@ PrunedFft::PrunedFft(int length, int prefix, int radius) : length_(length), pref
     st.wanted.resize(static_cast<std::size_t>(st.groups) * st.radix);
     for (std::size_t c = 0; c < st.wanted.size(); ++c)
       st.wanted[c] = wanted_before[(c + 1) * st.span] > wanted_before[c * st.span];
+  }
+
+  // The work of forward() (the same as adjoint()'s) per butterfly kind, for
+  // the cost model: flops of a lane of the spread and dense butterflies,
+  // complex multiply-adds of the generic ones.
+  for (const Stage& st : stages_) {
+    int groups = 0;
+    for (int g = 0; g < st.groups; ++g) groups += any_wanted(st.wanted.data() + g * st.radix, st.radix) ? 1 : 0;
+    const double elements = static_cast<double>(groups) * st.radix * st.span;
+    if (st.prefix <= st.span)
+      work_.dense += 6.0 * groups * st.prefix * (st.radix - 1);  // a rotation per extra output
+    else if (st.prefix >= st.radix * st.span && has_dense_butterfly(st.radix))
+      work_.dense += kDenseFlopsPerElement[st.radix] * elements;
+    else
+      work_.generic += elements * st.radix;
   }
 }
 

@@ -45,6 +45,13 @@ class PrunedFft {
   // distinct wanted bins, at positions n < prefix; the rest is scratch.
   void adjoint(float* block) const;
 
+  // What forward() (or adjoint()) does on one block, for the cost model.
+  struct Work {
+    double dense = 0.0;    // flops of the radix-2/4 butterflies and the zero-padding stages
+    double generic = 0.0;  // complex multiply-adds of the generic butterflies (odd radices, partial inputs)
+  };
+  const Work& work() const { return work_; }
+
   struct Stage {
     int radix = 0;
     int span = 0;                       // its sub-transforms have length radix·span
@@ -60,6 +67,7 @@ class PrunedFft {
   std::vector<Stage> stages_;
   std::vector<int> position_;  // [L] bin -> position
   std::vector<float> roots_;   // [L, 2] exp(−2πj·e/L), for the generic butterflies
+  Work work_;
 };
 
 }  // namespace splattrack::losses
