@@ -417,6 +417,7 @@ PrunedFft::PrunedFft(int length, int prefix, int radius) : length_(length), pref
     position_[bin] = p;
     wanted_before[p + 1] = wanted_before[p] + (std::min(bin, length - bin) <= radius ? 1 : 0);
   }
+  for (int k = -radius; k <= radius; ++k) wanted_positions_.push_back(position(k));
   for (Stage& st : stages_) {
     st.wanted.resize(static_cast<std::size_t>(st.groups) * st.radix);
     for (std::size_t c = 0; c < st.wanted.size(); ++c)

@@ -35,6 +35,8 @@ class PrunedFft {
   std::size_t block_size() const { return static_cast<std::size_t>(length_) * kFftStride; }
   // Where bin k (any integer, taken mod L) lies in a transformed block.
   int position(int bin) const { return position_[((bin % length_) + length_) % length_]; }
+  // position(k) for k = −radius..radius, at index k + radius.
+  const std::vector<int>& wanted_positions() const { return wanted_positions_; }
 
   // In: x(n) at positions n < prefix; the rest of the block is scratch.
   // Out: X(k) = Σ_n x(n)·exp(−2πj·kn/L) at position(k) for the wanted bins;
@@ -65,8 +67,9 @@ class PrunedFft {
   int length_;
   int prefix_;
   std::vector<Stage> stages_;
-  std::vector<int> position_;  // [L] bin -> position
-  std::vector<float> roots_;   // [L, 2] exp(−2πj·e/L), for the generic butterflies
+  std::vector<int> position_;          // [L] bin -> position
+  std::vector<int> wanted_positions_;  // [2·radius + 1]
+  std::vector<float> roots_;           // [L, 2] exp(−2πj·e/L), for the generic butterflies
   Work work_;
 };
 

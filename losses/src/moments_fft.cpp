@@ -19,29 +19,19 @@ constexpr int kRowsPerBlock = 2 * B;  // real rows packed into one block
 
 // Buffers of one thread, kept between calls.
 struct Workspace {
-  std::vector<float> block;     // [2S, 2, B]: one PrunedFft block
-  std::vector<float> columns;   // [H, 2, npad]: the row pass's bins kx < npad of every row, re then im
-  std::vector<float> dummy;     // [W]: stands in for rows past the image
-  std::vector<float> weights;   // [2R_active + 1, 2, B]: the column pass's weights of one group of kx
-  std::vector<int> rows_at;     // [2R_active + 1]: block position of row-pass bin kx = −R_active..R_active
-  std::vector<int> columns_at;  // [2R_active + 1]: block position of column-pass bin ky
+  std::vector<float> block;    // [2S, 2, B]: one PrunedFft block
+  std::vector<float> columns;  // [H, 2, npad]: the row pass's bins kx < npad of every row, re then im
+  std::vector<float> dummy;    // [W]: stands in for rows past the image
 };
 
-Workspace& workspace(const MomentTables& t, int highest_band) {
+Workspace& workspace(const MomentTables& t, int npad) {
   static thread_local Workspace ws;
   const auto reserve = [](std::vector<float>& v, std::size_t n) {
     if (v.size() < n) v.resize(n);
   };
-  const int ra = band_radius(highest_band);
   reserve(ws.block, static_cast<std::size_t>(2 * t.side) * S);
-  reserve(ws.columns, static_cast<std::size_t>(t.height) * 2 * round_up(ra + 1, B));
+  reserve(ws.columns, static_cast<std::size_t>(t.height) * 2 * npad);
   reserve(ws.dummy, t.width);
-  ws.rows_at.clear();
-  ws.columns_at.clear();
-  for (int k = -ra; k <= ra; ++k) {
-    ws.rows_at.push_back(t.row_fft[highest_band].position(k));
-    ws.columns_at.push_back(t.column_fft[highest_band].position(k));
-  }
   return ws;
 }
 
@@ -60,7 +50,7 @@ ST_ALWAYS_INLINE float* column_row(const MomentTables& t, int v, int npad, float
 ST_MULTIVERSION void row_pass_forward(const MomentTables& t, const PrunedFft& fft, const float* plane, int n, int npad,
                                       Workspace& ws) {
   float* block = ws.block.data();
-  const int* at = ws.rows_at.data() + (n - 1);  // at[k], k = −R_active..R_active
+  const int* at = fft.wanted_positions().data() + (n - 1);  // at[k], k = −R_active..R_active
   std::fill_n(ws.dummy.begin(), t.width, 0.0f);
   for (int v0 = 0; v0 < t.height; v0 += kRowsPerBlock) {
     const float* rows[kRowsPerBlock];
@@ -112,7 +102,7 @@ ST_MULTIVERSION void column_pass_forward(const MomentTables& t, const PrunedFft&
                                          Workspace& ws, std::complex<float>* grid) {
   float* block = ws.block.data();
   const int ra = n - 1;
-  const int* at = ws.columns_at.data() + ra;
+  const int* at = fft.wanted_positions().data() + ra;
   const int stride = 2 * t.radius + 1;
   const bool all = dense_bands(active);
   for (int kx0 = 0; kx0 < n; kx0 += B) {
@@ -150,7 +140,7 @@ ST_MULTIVERSION void column_pass_adjoint(const MomentTables& t, const PrunedFft&
                                          const std::complex<float>* weights, Workspace& ws) {
   float* block = ws.block.data();
   const int ra = n - 1;
-  const int* at = ws.columns_at.data() + ra;
+  const int* at = fft.wanted_positions().data() + ra;
   const int stride = 2 * t.radius + 1;
   const bool all = dense_bands(active);
   for (int kx0 = 0; kx0 < n; kx0 += B) {
@@ -193,7 +183,7 @@ ST_MULTIVERSION void row_pass_adjoint(const MomentTables& t, const PrunedFft& ff
                                       float* plane) {
   float* block = ws.block.data();
   const int ra = n - 1;
-  const int* at = ws.rows_at.data() + ra;
+  const int* at = fft.wanted_positions().data() + ra;
   for (int v0 = 0; v0 < t.height; v0 += kRowsPerBlock) {
     for (int kx = -ra; kx <= ra; ++kx) std::fill_n(block + static_cast<std::size_t>(at[kx]) * S, S, 0.0f);
     const float* in[kRowsPerBlock];
@@ -228,7 +218,7 @@ void fft_forward(const MomentTables& t, const float* plane, BandSet active, std:
   if (active.empty()) return;
   const int n = active.radius() + 1;
   const int npad = round_up(n, B);
-  Workspace& ws = workspace(t, active.highest());
+  Workspace& ws = workspace(t, npad);
   row_pass_forward(t, t.row_fft[active.highest()], plane, n, npad, ws);
   column_pass_forward(t, t.column_fft[active.highest()], active, n, npad, ws, grid);
 }
@@ -240,7 +230,7 @@ void fft_adjoint(const MomentTables& t, const std::complex<float>* weights, Band
   }
   const int n = active.radius() + 1;
   const int npad = round_up(n, B);
-  Workspace& ws = workspace(t, active.highest());
+  Workspace& ws = workspace(t, npad);
   column_pass_adjoint(t, t.column_fft[active.highest()], active, n, npad, weights, ws);
   row_pass_adjoint(t, t.row_fft[active.highest()], n, npad, ws, plane);
 }
