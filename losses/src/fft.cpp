@@ -268,7 +268,7 @@ ST_ALWAYS_INLINE int inputs_at(int i, const Stage& st) {
 }
 
 // Any radix, any pruning: y_t = w^t·Σ_{n < inputs} ω^(n·t)·a_n for the
-// wanted t, ω = exp(−2πj/radix) = roots[root_step]. scratch: [radix, S].
+// wanted t, ω = exp(−2πj/radix) = roots[root_step]. scratch: [radix + 1, S].
 ST_ALWAYS_INLINE void generic_forward(float* base, const Stage& st, const unsigned char* want, const float* roots,
                                       int root_step, float* scratch) {
   const std::size_t step = static_cast<std::size_t>(st.span) * S;

@@ -10,8 +10,11 @@
 
 namespace splattrack::losses {
 
-// Lanes of the DFT kernels' vector loops; table rows are padded to it.
+// Lanes of the DFT kernels' vectors, and how many frequencies (rows of the
+// row tables) or lane groups (of their columns) a kernel takes at a time;
+// the row tables are zero-padded to multiples of both.
 inline constexpr int kDftLanes = 8;
+inline constexpr int kDftGroup = 4;
 
 inline int round_up(int n, int m) { return (n + m - 1) / m * m; }
 
@@ -34,11 +37,11 @@ struct MomentTables {
   AxisFold fold_x;
   AxisFold fold_y;
   // cos / sin(π·k·d/S) for k = 0..R and the fold offsets d. The row tables
-  // are zero-padded to pitch_x columns and to a multiple of 4 rows (the row
-  // kernels take 4 frequencies at a time); the column tables carry the 1/N
-  // of the moments.
+  // are zero-padded to pitch_x = round_up(pairs_x, kDftGroup·kDftLanes)
+  // columns and a multiple of kDftGroup rows; the column tables carry the
+  // 1/N of the moments.
   int pitch_x = 0;
-  std::vector<float> cos_x, sin_x;  // [round_up(R + 1, 4), pitch_x]
+  std::vector<float> cos_x, sin_x;  // [round_up(R + 1, kDftGroup), pitch_x]
   std::vector<float> cos_y, sin_y;  // [R + 1, fold_y.pairs]
   // exp(j·π·k·c/S): the FFT puts the origin at pixel 0, the moments at c;
   // the x factors carry the 1/N.

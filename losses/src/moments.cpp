@@ -24,11 +24,11 @@ MomentTables::MomentTables(int w, int h, int band_count)
       radius(band_radius(band_count - 1)),
       fold_x{w, (w + 1) / 2},
       fold_y{h, (h + 1) / 2},
-      pitch_x(round_up(fold_x.pairs, kDftLanes)) {
+      pitch_x(round_up(fold_x.pairs, kDftGroup * kDftLanes)) {
   const int r = radius;
   const double step = std::numbers::pi / side;  // phase per pixel per unit of k
   const double inv_n = 1.0 / (static_cast<double>(w) * h);
-  const std::size_t row_table = static_cast<std::size_t>(round_up(r + 1, 4)) * pitch_x;
+  const std::size_t row_table = static_cast<std::size_t>(round_up(r + 1, kDftGroup)) * pitch_x;
   cos_x.assign(row_table, 0.0f);
   sin_x.assign(row_table, 0.0f);
   cos_y.resize(static_cast<std::size_t>(r + 1) * fold_y.pairs);

@@ -3,10 +3,10 @@
 // formed. Row stage: R(kx, v) = Σ_u x(v, u)·exp(−jπ·kx·(u − cx)/S) for
 // kx = 0..R_active; column stage per block:
 //   M(kx, ky) = (1/N)·Σ_v R(kx, v)·exp(−jπ·ky·(v − cy)/S).
-// The products are plain loops over kDftLanes contiguous floats with
-// accumulators in registers (multiversioned: AVX2 + FMA where present);
-// every sum runs in an order fixed by the code, so results do not depend on
-// the thread that computes them.
+// The products run on Float8 lanes of contiguous values with accumulators
+// in registers (multiversioned: AVX2 + FMA where present); every sum runs in
+// an order fixed by the code, so results do not depend on the thread that
+// computes them.
 #include <algorithm>
 
 #include "moment_tables.hpp"
@@ -17,6 +17,7 @@ namespace splattrack::losses {
 namespace {
 
 constexpr int L = kDftLanes;
+static_assert(L == kFloat8Lanes);
 
 // Buffers of one thread, kept between calls: at 256² they are 100–300 kB
 // each, and fresh ones cost page faults comparable to the band-0 work.
@@ -68,39 +69,23 @@ ST_ALWAYS_INLINE void unfold_row(const AxisFold& f, const float* __restrict e, c
   }
 }
 
-// Sum of the lanes, in a fixed order.
-ST_ALWAYS_INLINE float lane_sum(const float* acc) {
-  float s = 0.0f;
-  for (int c = 0; c < L; ++c) s += acc[c];
-  return s;
-}
-
-// Row stage of Q frequencies of one folded row: out[2q] = Σ_i cos[q][i]·e[i],
-// out[2q + 1] = −Σ_i sin[q][i]·o[i], the tables' rows `pitch` apart.
-template <int Q>
-ST_ALWAYS_INLINE void row_products(const float* __restrict cos, const float* __restrict sin, int pitch,
-                                   const float* __restrict e, const float* __restrict o, float* __restrict out) {
-  float cs[Q][L] = {}, sn[Q][L] = {};
-  for (int i = 0; i < pitch; i += L)
-    for (int q = 0; q < Q; ++q)
-      for (int c = 0; c < L; ++c) {
-        cs[q][c] += cos[q * pitch + i + c] * e[i + c];
-        sn[q][c] += sin[q * pitch + i + c] * o[i + c];
-      }
-  for (int q = 0; q < Q; ++q) {
-    out[2 * q] = lane_sum(cs[q]);
-    out[2 * q + 1] = -lane_sum(sn[q]);
+// Row stage of kDftGroup frequencies of one folded row: out[2q] =
+// Σ_i cos[q][i]·e[i], out[2q + 1] = −Σ_i sin[q][i]·o[i], the tables' rows
+// `pitch` apart; only the first `count` are written (the others may be the
+// tables' zero padding).
+ST_MULTIVERSION void row_products(const float* cos, const float* sin, int pitch, int count, const float* e,
+                                  const float* o, float* out) {
+  Float8 cs[kDftGroup] = {}, sn[kDftGroup] = {};
+  for (int i = 0; i < pitch; i += L) {
+    const Float8 ev = load8(e + i), ov = load8(o + i);
+    for (int q = 0; q < kDftGroup; ++q) {
+      cs[q] += load8(cos + q * pitch + i) * ev;
+      sn[q] += load8(sin + q * pitch + i) * ov;
+    }
   }
-}
-
-// Up to four frequencies at a time: the accumulators stay in registers.
-ST_MULTIVERSION void row_products(const float* __restrict cos, const float* __restrict sin, int pitch, int count,
-                                  const float* __restrict e, const float* __restrict o, float* __restrict out) {
-  switch (count) {
-    case 4: row_products<4>(cos, sin, pitch, e, o, out); break;
-    case 3: row_products<3>(cos, sin, pitch, e, o, out); break;
-    case 2: row_products<2>(cos, sin, pitch, e, o, out); break;
-    default: row_products<1>(cos, sin, pitch, e, o, out); break;
+  for (int q = 0; q < count; ++q) {
+    out[2 * q] = sum8(cs[q]);
+    out[2 * q + 1] = -sum8(sn[q]);
   }
 }
 
@@ -108,52 +93,39 @@ ST_MULTIVERSION void row_stage_forward(const MomentTables& t, const float* plane
   for (int v = 0; v < t.height; ++v) {
     fold_row(t.fold_x, t.pitch_x, plane + static_cast<std::size_t>(v) * t.width, ws.even.data(), ws.odd.data());
     float* out = ws.rows.data() + static_cast<std::size_t>(v) * pitch_j;
-    for (int kx = 0; kx < n; kx += 4) {
+    for (int kx = 0; kx < n; kx += kDftGroup) {
       const std::size_t table = static_cast<std::size_t>(kx) * t.pitch_x;
-      row_products(t.cos_x.data() + table, t.sin_x.data() + table, t.pitch_x, std::min(4, n - kx), ws.even.data(),
-                   ws.odd.data(), out + 2 * kx);
+      row_products(t.cos_x.data() + table, t.sin_x.data() + table, t.pitch_x, std::min(kDftGroup, n - kx),
+                   ws.even.data(), ws.odd.data(), out + 2 * kx);
     }
     std::fill(out + 2 * n, out + pitch_j, 0.0f);  // lanes the column stage reads past the last kx
   }
 }
 
-// Transpose of the row stage for G·L consecutive pairs of one row:
+// Transpose of the row stage for kDftGroup lane groups of pairs of one row:
 // e[i] = Σ_kx in[2kx]·cos[kx][i], o[i] = −Σ_kx in[2kx + 1]·sin[kx][i].
-template <int G>
-ST_ALWAYS_INLINE void row_products_adjoint(const float* __restrict cos, const float* __restrict sin, int pitch, int n,
-                                           const float* __restrict in, float* __restrict e, float* __restrict o) {
-  float es[G * L] = {}, os[G * L] = {};
+ST_MULTIVERSION void row_products_adjoint(const float* cos, const float* sin, int pitch, int n, const float* in,
+                                          float* e, float* o) {
+  Float8 es[kDftGroup] = {}, os[kDftGroup] = {};
   for (int kx = 0; kx < n; ++kx) {
-    const float re = in[2 * kx], im = -in[2 * kx + 1];
-    for (int i = 0; i < G * L; ++i) {
-      es[i] += re * cos[kx * pitch + i];
-      os[i] += im * sin[kx * pitch + i];
+    const Float8 re = splat8(in[2 * kx]), im = splat8(-in[2 * kx + 1]);
+    for (int g = 0; g < kDftGroup; ++g) {
+      es[g] += re * load8(cos + kx * pitch + g * L);
+      os[g] += im * load8(sin + kx * pitch + g * L);
     }
   }
-  for (int i = 0; i < G * L; ++i) {
-    e[i] = es[i];
-    o[i] = os[i];
-  }
-}
-
-// Up to four lane groups at a time: the accumulators stay in registers.
-ST_MULTIVERSION void row_products_adjoint(const float* __restrict cos, const float* __restrict sin, int pitch,
-                                          int groups, int n, const float* __restrict in, float* __restrict e,
-                                          float* __restrict o) {
-  switch (groups) {
-    case 4: row_products_adjoint<4>(cos, sin, pitch, n, in, e, o); break;
-    case 3: row_products_adjoint<3>(cos, sin, pitch, n, in, e, o); break;
-    case 2: row_products_adjoint<2>(cos, sin, pitch, n, in, e, o); break;
-    default: row_products_adjoint<1>(cos, sin, pitch, n, in, e, o); break;
+  for (int g = 0; g < kDftGroup; ++g) {
+    store8(e + g * L, es[g]);
+    store8(o + g * L, os[g]);
   }
 }
 
 ST_MULTIVERSION void row_stage_adjoint(const MomentTables& t, float* plane, int n, int pitch_j, Workspace& ws) {
   for (int v = 0; v < t.height; ++v) {
     const float* in = ws.rows.data() + static_cast<std::size_t>(v) * pitch_j;
-    for (int i = 0; i < t.pitch_x; i += 4 * L)
-      row_products_adjoint(t.cos_x.data() + i, t.sin_x.data() + i, t.pitch_x, std::min(4, (t.pitch_x - i) / L), n, in,
-                           ws.even.data() + i, ws.odd.data() + i);
+    for (int i = 0; i < t.pitch_x; i += kDftGroup * L)
+      row_products_adjoint(t.cos_x.data() + i, t.sin_x.data() + i, t.pitch_x, n, in, ws.even.data() + i,
+                           ws.odd.data() + i);
     unfold_row(t.fold_x, ws.even.data(), ws.odd.data(), plane + static_cast<std::size_t>(v) * t.width);
   }
 }
@@ -208,14 +180,10 @@ ST_MULTIVERSION void column_block_forward(const MomentTables& t, const Frequency
     const float* cos = t.cos_y.data() + static_cast<std::size_t>(ky) * pairs;
     const float* sin = t.sin_y.data() + static_cast<std::size_t>(ky) * pairs;
     for (int j = j0; j < j1; j += L) {
-      float a[L] = {}, c[L] = {};
+      Float8 a = {}, c = {};
       for (int v = 0; v < pairs; ++v) {
-        const float* e = ws.rows_even.data() + static_cast<std::size_t>(v) * pitch_j + j;
-        const float* o = ws.rows_odd.data() + static_cast<std::size_t>(v) * pitch_j + j;
-        for (int l = 0; l < L; ++l) {
-          a[l] += cos[v] * e[l];
-          c[l] += sin[v] * o[l];
-        }
+        a += cos[v] * load8(ws.rows_even.data() + static_cast<std::size_t>(v) * pitch_j + j);
+        c += sin[v] * load8(ws.rows_odd.data() + static_cast<std::size_t>(v) * pitch_j + j);
       }
       for (int l = 0; l < L; l += 2) {
         const int kx = (j + l) / 2;
@@ -259,21 +227,15 @@ ST_MULTIVERSION void column_block_adjoint(const MomentTables& t, const Frequency
     float* __restrict e = ws.rows_even.data() + static_cast<std::size_t>(v) * pitch_j;
     float* __restrict o = ws.rows_odd.data() + static_cast<std::size_t>(v) * pitch_j;
     for (int j = j0; j < j1; j += L) {
-      float se[L] = {}, so[L] = {};
+      Float8 se = load8(e + j), so = load8(o + j);
       for (int i = 0; i < rows; ++i) {
-        const float cos = t.cos_y[static_cast<std::size_t>(b.ky0 + i) * pairs + v];
-        const float sin = t.sin_y[static_cast<std::size_t>(b.ky0 + i) * pairs + v];
-        const float* ai = a + static_cast<std::size_t>(i) * pitch_j + j;
-        const float* ci = c + static_cast<std::size_t>(i) * pitch_j + j;
-        for (int l = 0; l < L; ++l) {
-          se[l] += cos * ai[l];
-          so[l] += sin * ci[l];
-        }
+        se += t.cos_y[static_cast<std::size_t>(b.ky0 + i) * pairs + v] *
+              load8(a + static_cast<std::size_t>(i) * pitch_j + j);
+        so += t.sin_y[static_cast<std::size_t>(b.ky0 + i) * pairs + v] *
+              load8(c + static_cast<std::size_t>(i) * pitch_j + j);
       }
-      for (int l = 0; l < L; ++l) {
-        e[j + l] += se[l];
-        o[j + l] += so[l];
-      }
+      store8(e + j, se);
+      store8(o + j, so);
     }
   }
 }

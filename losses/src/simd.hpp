@@ -1,10 +1,15 @@
-// Internal: function multiversioning for the hot loops. The build carries no
-// -march flag, so the library runs on any x86-64 (or other) CPU; on x86-64
-// GCC and clang emit each marked function twice, for x86-64-v3 (AVX2 + FMA)
-// and the baseline, and pick one at load time. Marked functions must not use
-// Eigen or other inline library code whose instances would differ per clone;
-// helpers they call are ST_ALWAYS_INLINE so they are compiled into each clone.
+// Internal: function multiversioning for the hot loops, and an 8-float
+// vector value for the kernels that keep accumulators in registers.
+//
+// The build carries no -march flag, so the library runs on any x86-64 CPU;
+// on x86-64 GCC and clang emit each ST_MULTIVERSION function twice, for
+// x86-64-v3 (AVX2 + FMA) and the baseline, and pick one at load time.
+// Marked functions must not use Eigen or other inline library code whose
+// instances would differ per clone; helpers they call are ST_ALWAYS_INLINE
+// so that they are compiled into each clone.
 #pragma once
+
+#include <cstring>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__)
 #define ST_MULTIVERSION __attribute__((target_clones("arch=x86-64-v3", "default")))
@@ -17,3 +22,26 @@
 #else
 #define ST_ALWAYS_INLINE inline
 #endif
+
+namespace splattrack::losses {
+
+// Eight floats as one value (GCC/clang vector extension). Plain loops over
+// lanes with several accumulators are split between vector and scalar code
+// depending on what surrounds them; kernels written on Float8 are not. The
+// baseline clone lowers it to pairs of SSE registers. The helpers pass it by
+// value but are always inlined, so GCC's note that this changes the ABI
+// without AVX (-Wpsabi, off for this library) never applies.
+typedef float Float8 __attribute__((vector_size(32)));
+inline constexpr int kFloat8Lanes = 8;
+
+ST_ALWAYS_INLINE Float8 load8(const float* p) {
+  Float8 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+ST_ALWAYS_INLINE void store8(float* p, Float8 v) { std::memcpy(p, &v, sizeof v); }
+ST_ALWAYS_INLINE Float8 splat8(float x) { return Float8{} + x; }
+// The sum of the lanes, in a fixed order (halves added pairwise).
+ST_ALWAYS_INLINE float sum8(Float8 v) { return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7])); }
+
+}  // namespace splattrack::losses
