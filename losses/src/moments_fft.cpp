@@ -16,6 +16,7 @@ namespace {
 constexpr int B = kFftLanes;
 constexpr int S = kFftStride;
 constexpr int kRowsPerBlock = 2 * B;  // real rows packed into one block
+static_assert(B == kFloat8Lanes);
 
 // Buffers of one thread, kept between calls.
 struct Workspace {
@@ -65,13 +66,12 @@ ST_MULTIVERSION void row_pass_forward(const MomentTables& t, const PrunedFft& ff
     for (int kx = 0; kx < n; ++kx) {
       const float* z = block + static_cast<std::size_t>(at[kx]) * S;
       const float* zm = block + static_cast<std::size_t>(at[-kx]) * S;
+      const Float8 zr = load8(z), zi = load8(z + B), mr = load8(zm), mi = load8(zm + B);
       float re[kRowsPerBlock], im[kRowsPerBlock];
-      for (int c = 0; c < B; ++c) {
-        re[c] = 0.5f * (z[c] + zm[c]);
-        im[c] = 0.5f * (z[c + B] - zm[c + B]);
-        re[c + B] = 0.5f * (z[c + B] + zm[c + B]);
-        im[c + B] = 0.5f * (zm[c] - z[c]);
-      }
+      store8(re, 0.5f * (zr + mr));
+      store8(im, 0.5f * (zi - mi));
+      store8(re + B, 0.5f * (zi + mi));
+      store8(im + B, 0.5f * (mr - zr));
       for (int c = 0; c < kRowsPerBlock; ++c)
         if (out[c] != nullptr) {
           out[c][kx] = re[c];
@@ -87,7 +87,7 @@ ST_MULTIVERSION void row_pass_forward(const MomentTables& t, const PrunedFft& ff
 }
 
 // The phases exp(jπ·kx·cx/S)/N of the lanes kx0 + c (0 past R_active).
-ST_ALWAYS_INLINE void lane_phases(const MomentTables& t, int kx0, int ra, float* re, float* im) {
+ST_ALWAYS_INLINE void lane_phases(const MomentTables& t, int kx0, int ra, Float8& re, Float8& im) {
   for (int c = 0; c < B; ++c) {
     const bool in = kx0 + c <= ra;
     re[c] = in ? t.centre_phase_x[kx0 + c].real() : 0.0f;
@@ -115,18 +115,17 @@ ST_MULTIVERSION void column_pass_forward(const MomentTables& t, const PrunedFft&
       }
     }
     fft.forward(block);
-    float px[B], qx[B];
+    Float8 px, qx;
     lane_phases(t, kx0, ra, px, qx);
     const int lanes = std::min(B, n - kx0);
     for (int ky = -ra; ky <= ra; ++ky) {
       const float* x = block + static_cast<std::size_t>(at[ky]) * S;
       const float py = t.centre_phase_y[ky + t.radius].real(), qy = t.centre_phase_y[ky + t.radius].imag();
+      const Float8 pr = px * py - qx * qy, pi = px * qy + qx * py;  // phase_x·phase_y
+      const Float8 xr = load8(x), xi = load8(x + B);
       float re[B], im[B];
-      for (int c = 0; c < B; ++c) {  // phase_x·phase_y·X
-        const float pr = px[c] * py - qx[c] * qy, pi = px[c] * qy + qx[c] * py;
-        re[c] = pr * x[c] - pi * x[c + B];
-        im[c] = pr * x[c + B] + pi * x[c];
-      }
+      store8(re, pr * xr - pi * xi);
+      store8(im, pr * xi + pi * xr);
       std::complex<float>* out = grid + static_cast<std::size_t>(kx0) * stride + t.radius + ky;
       for (int c = 0; c < lanes; ++c)
         if (all || t.in_bands(active, kx0 + c, ky)) out[static_cast<std::size_t>(c) * stride] = {re[c], im[c]};
@@ -145,7 +144,7 @@ ST_MULTIVERSION void column_pass_adjoint(const MomentTables& t, const PrunedFft&
   const bool all = dense_bands(active);
   for (int kx0 = 0; kx0 < n; kx0 += B) {
     for (int ky = -ra; ky <= ra; ++ky) std::fill_n(block + static_cast<std::size_t>(at[ky]) * S, S, 0.0f);
-    float px[B], qx[B];
+    Float8 px, qx;
     lane_phases(t, kx0, ra, px, qx);
     const int lanes = std::min(B, n - kx0);
     for (int ky = -ra; ky <= ra; ++ky) {
@@ -158,11 +157,11 @@ ST_MULTIVERSION void column_pass_adjoint(const MomentTables& t, const PrunedFft&
         }
       float* x = block + static_cast<std::size_t>(at[ky]) * S;
       const float py = t.centre_phase_y[ky + t.radius].real(), qy = t.centre_phase_y[ky + t.radius].imag();
-      for (int c = 0; c < B; ++c) {  // conj(phase_x·phase_y)·g; several ky share a bin when 2R_active >= 2S
-        const float pr = px[c] * py - qx[c] * qy, pi = px[c] * qy + qx[c] * py;
-        x[c] += pr * gr[c] + pi * gi[c];
-        x[c + B] += pr * gi[c] - pi * gr[c];
-      }
+      const Float8 pr = px * py - qx * qy, pi = px * qy + qx * py;
+      const Float8 wr = load8(gr), wi = load8(gi);
+      // conj(phase_x·phase_y)·g; several ky share a bin when 2R_active >= 2S
+      store8(x, load8(x) + pr * wr + pi * wi);
+      store8(x + B, load8(x + B) + pr * wi - pi * wr);
     }
     fft.adjoint(block);
     for (int v = 0; v < t.height; ++v) {
@@ -196,13 +195,11 @@ ST_MULTIVERSION void row_pass_adjoint(const MomentTables& t, const PrunedFft& ff
       }
       float* z = block + static_cast<std::size_t>(at[kx]) * S;
       float* zm = block + static_cast<std::size_t>(at[-kx]) * S;
-      for (int c = 0; c < B; ++c) {
-        const float ar = re[c], ai = im[c], br = re[c + B], bi = im[c + B];
-        z[c] += 0.5f * (ar - bi);  // (A + j·B)/2
-        z[c + B] += 0.5f * (ai + br);
-        zm[c] += 0.5f * (ar + bi);  // (conj A + j·conj B)/2
-        zm[c + B] += 0.5f * (br - ai);
-      }
+      const Float8 ar = load8(re), ai = load8(im), br = load8(re + B), bi = load8(im + B);
+      store8(z, load8(z) + 0.5f * (ar - bi));  // (A + j·B)/2
+      store8(z + B, load8(z + B) + 0.5f * (ai + br));
+      store8(zm, load8(zm) + 0.5f * (ar + bi));  // (conj A + j·conj B)/2
+      store8(zm + B, load8(zm + B) + 0.5f * (br - ai));
     }
     fft.adjoint(block);
     float* rows[kRowsPerBlock];
