@@ -43,6 +43,41 @@ ST_ALWAYS_INLINE void block_rows(const MomentTables& t, int v0, Row* base, Row* 
     rows[c] = v0 + c < t.height ? base + static_cast<std::size_t>(v0 + c) * t.width : dummy;
 }
 
+// block[u][c] = rows[c][u] for u < width: the 2B rows become the lanes
+// (real parts, then imaginary parts), in 8 × 8 tiles.
+ST_ALWAYS_INLINE void transpose_rows_in(const float* const* rows, int width, float* block) {
+  int u0 = 0;
+  for (; u0 + B <= width; u0 += B)
+    for (int g = 0; g < kRowsPerBlock; g += B) {
+      const float* in[B];
+      float* out[B];
+      for (int i = 0; i < B; ++i) {
+        in[i] = rows[g + i] + u0;
+        out[i] = block + static_cast<std::size_t>(u0 + i) * S + g;
+      }
+      transpose8(in, out);
+    }
+  for (int c = 0; c < kRowsPerBlock; ++c)
+    for (int u = u0; u < width; ++u) block[static_cast<std::size_t>(u) * S + c] = rows[c][u];
+}
+
+// Its inverse: rows[c][u] = block[u][c].
+ST_ALWAYS_INLINE void transpose_rows_out(const float* block, int width, float* const* rows) {
+  int u0 = 0;
+  for (; u0 + B <= width; u0 += B)
+    for (int g = 0; g < kRowsPerBlock; g += B) {
+      const float* in[B];
+      float* out[B];
+      for (int i = 0; i < B; ++i) {
+        in[i] = block + static_cast<std::size_t>(u0 + i) * S + g;
+        out[i] = rows[g + i] + u0;
+      }
+      transpose8(in, out);
+    }
+  for (int c = 0; c < kRowsPerBlock; ++c)
+    for (int u = u0; u < width; ++u) rows[c][u] = block[static_cast<std::size_t>(u) * S + c];
+}
+
 // Rows of the row-pass output of block v0; nullptr past the image.
 ST_ALWAYS_INLINE float* column_row(const MomentTables& t, int v, int npad, float* columns) {
   return v < t.height ? columns + static_cast<std::size_t>(v) * 2 * npad : nullptr;
@@ -56,8 +91,7 @@ ST_MULTIVERSION void row_pass_forward(const MomentTables& t, const PrunedFft& ff
   for (int v0 = 0; v0 < t.height; v0 += kRowsPerBlock) {
     const float* rows[kRowsPerBlock];
     block_rows<const float>(t, v0, plane, ws.dummy.data(), rows);
-    for (int c = 0; c < kRowsPerBlock; ++c)
-      for (int u = 0; u < t.width; ++u) block[static_cast<std::size_t>(u) * S + c] = rows[c][u];
+    transpose_rows_in(rows, t.width, block);
     fft.forward(block);
     // z = a + j·b for the rows a (lane c) and b (lane c + B), so
     // A(k) = (Z(k) + conj Z(−k))/2 and B(k) = (Z(k) − conj Z(−k))/(2j).
@@ -204,8 +238,7 @@ ST_MULTIVERSION void row_pass_adjoint(const MomentTables& t, const PrunedFft& ff
     fft.adjoint(block);
     float* rows[kRowsPerBlock];
     block_rows(t, v0, plane, ws.dummy.data(), rows);
-    for (int c = 0; c < kRowsPerBlock; ++c)
-      for (int u = 0; u < t.width; ++u) rows[c][u] = block[static_cast<std::size_t>(u) * S + c];
+    transpose_rows_out(block, t.width, rows);
   }
 }
 
