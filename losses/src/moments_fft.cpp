@@ -43,39 +43,32 @@ ST_ALWAYS_INLINE void block_rows(const MomentTables& t, int v0, Row* base, Row* 
     rows[c] = v0 + c < t.height ? base + static_cast<std::size_t>(v0 + c) * t.width : dummy;
 }
 
-// block[u][c] = rows[c][u] for u < width: the 2B rows become the lanes
-// (real parts, then imaginary parts), in 8 × 8 tiles.
-ST_ALWAYS_INLINE void transpose_rows_in(const float* const* rows, int width, float* block) {
+// block[u][c] = rows[c][u] (IntoBlock: the 2B rows become the lanes, real
+// parts then imaginary parts) or back, for u < width, in 8 × 8 tiles.
+template <bool IntoBlock, class Row>
+ST_ALWAYS_INLINE void move_rows(Row* const* rows, int width, float* block) {
   int u0 = 0;
   for (; u0 + B <= width; u0 += B)
     for (int g = 0; g < kRowsPerBlock; g += B) {
-      const float* in[B];
-      float* out[B];
+      Row* row_side[B];
+      float* lane_side[B];
       for (int i = 0; i < B; ++i) {
-        in[i] = rows[g + i] + u0;
-        out[i] = block + static_cast<std::size_t>(u0 + i) * S + g;
+        row_side[i] = rows[g + i] + u0;
+        lane_side[i] = block + static_cast<std::size_t>(u0 + i) * S + g;
       }
-      transpose8(in, out);
+      if constexpr (IntoBlock)
+        transpose8(row_side, lane_side);
+      else
+        transpose8(lane_side, row_side);
     }
   for (int c = 0; c < kRowsPerBlock; ++c)
-    for (int u = u0; u < width; ++u) block[static_cast<std::size_t>(u) * S + c] = rows[c][u];
-}
-
-// Its inverse: rows[c][u] = block[u][c].
-ST_ALWAYS_INLINE void transpose_rows_out(const float* block, int width, float* const* rows) {
-  int u0 = 0;
-  for (; u0 + B <= width; u0 += B)
-    for (int g = 0; g < kRowsPerBlock; g += B) {
-      const float* in[B];
-      float* out[B];
-      for (int i = 0; i < B; ++i) {
-        in[i] = block + static_cast<std::size_t>(u0 + i) * S + g;
-        out[i] = rows[g + i] + u0;
-      }
-      transpose8(in, out);
+    for (int u = u0; u < width; ++u) {
+      float& lane = block[static_cast<std::size_t>(u) * S + c];
+      if constexpr (IntoBlock)
+        lane = rows[c][u];
+      else
+        rows[c][u] = lane;
     }
-  for (int c = 0; c < kRowsPerBlock; ++c)
-    for (int u = u0; u < width; ++u) rows[c][u] = block[static_cast<std::size_t>(u) * S + c];
 }
 
 // Rows of the row-pass output of block v0; nullptr past the image.
@@ -91,7 +84,7 @@ ST_MULTIVERSION void row_pass_forward(const MomentTables& t, const PrunedFft& ff
   for (int v0 = 0; v0 < t.height; v0 += kRowsPerBlock) {
     const float* rows[kRowsPerBlock];
     block_rows<const float>(t, v0, plane, ws.dummy.data(), rows);
-    transpose_rows_in(rows, t.width, block);
+    move_rows<true>(rows, t.width, block);
     fft.forward(block);
     // z = a + j·b for the rows a (lane c) and b (lane c + B), so
     // A(k) = (Z(k) + conj Z(−k))/2 and B(k) = (Z(k) − conj Z(−k))/(2j).
@@ -238,7 +231,7 @@ ST_MULTIVERSION void row_pass_adjoint(const MomentTables& t, const PrunedFft& ff
     fft.adjoint(block);
     float* rows[kRowsPerBlock];
     block_rows(t, v0, plane, ws.dummy.data(), rows);
-    transpose_rows_out(block, t.width, rows);
+    move_rows<false>(rows, t.width, block);
   }
 }
 
