@@ -10,27 +10,27 @@ namespace {
 
 // Fitted to the forward + adjoint time of one plane (min of 3 passes × 7
 // timed runs of >= 15 ms, one calling thread, x86-64-v3 clones, on the
-// shared 2-core dev machine under load 3–4) over sizes 32² .. 640×480
+// shared 2-core dev machine under load ~3) over sizes 32² .. 640×480
 // including 96², 100×75, 160×120, 200×150, 257×131, 300² (FFT lengths with
 // factors 3, 5 and 257), band sets {0..b} for b = 0..7, {3}, {5}, {7},
-// {6, 7}, by least squares on relative error. Worst error of the fit: ×2.0
-// (DFT), ×2.7 (FFT); its choice was the faster path in 150 of 156 cases, at
-// worst 1.28× slower. Sample points, µs DFT / FFT: 256² {0}: 82 / 233,
-// {0..3}: 234 / 299, {0..4}: 372 / 361, {0..5}: 851 / 576, {0..7}: 7485 /
-// 933; 512² {0..3}: 910 / 1478, {0..7}: 19639 / 2861; 640×480 {0..7}:
-// 28742 / 3994; 257×131 {0..7}: 5333 / 11708.
-inline constexpr double kDftFixedUs = 2.87;
-inline constexpr double kDftPerPixelUs = 1.06e-3;       // folds, unfolds, copies
-inline constexpr double kDftPerRowMacUs = 1.306e-4;     // row-stage products
-inline constexpr double kDftPerColumnMacUs = 3.181e-4;  // column-stage products
-inline constexpr double kDftPerEntryUs = 1.241e-2;      // writing / reading moments
-inline constexpr double kFftFixedUs = 1.91;
+// {6, 7}, by least squares on relative error. Worst error of the fit: ×1.6
+// (DFT), ×3.2 (FFT); its choice was the faster path in 145 of 156 cases, at
+// worst 1.76× slower (64², where both take < 60 µs). Sample points, µs
+// DFT / FFT: 256² {0}: 96 / 329, {0..3}: 235 / 444, {0..4}: 384 / 504,
+// {0..5}: 871 / 401, {0..7}: 5791 / 870; 512² {0..3}: 863 / 2064, {0..7}:
+// 10735 / 3128; 640×480 {0..7}: 11355 / 3529; 257×131 {0..7}: 3328 / 18759.
+inline constexpr double kDftFixedUs = 5.59;
+inline constexpr double kDftPerPixelUs = 8.27e-4;       // folds, unfolds, copies
+inline constexpr double kDftPerRowMacUs = 6.59e-5;      // row-stage products
+inline constexpr double kDftPerColumnMacUs = 1.958e-4;  // column-stage products
+inline constexpr double kDftPerEntryUs = 1.335e-3;      // writing / reading moments
+inline constexpr double kFftFixedUs = 3.0;
 // Per unit of PrunedFft::Work of one direction; the other costs the same.
-inline constexpr double kFftPerDenseFlopUs = 1.289e-3;   // radix-2..5 butterflies
-inline constexpr double kFftPerGenericMacUs = 1.43e-3;   // generic butterflies
-inline constexpr double kFftPerPixelUs = 1.439e-3;       // row-pass gathers and scatters
-inline constexpr double kFftPerColumnValueUs = 2.11e-3;  // row-pass unpacking, column-pass copies
-inline constexpr double kFftPerEntryUs = 9.374e-3;       // phases, reading / writing moments
+inline constexpr double kFftPerDenseFlopUs = 1.27e-3;     // radix-2..5 butterflies
+inline constexpr double kFftPerGenericMacUs = 1.611e-3;   // generic butterflies
+inline constexpr double kFftPerPixelUs = 6.02e-4;         // row-pass transposes
+inline constexpr double kFftPerColumnValueUs = 2.531e-3;  // row-pass unpacking, column-pass copies
+inline constexpr double kFftPerEntryUs = 4.521e-3;        // phases, reading / writing moments
 
 // Grid entries (kx >= 0, any ky) of the active bands: band b holds the
 // square of its outer radius less that of its inner one.
@@ -62,8 +62,9 @@ double MomentTransform::predicted_us(MomentPath path, BandSet active) const {
            kFftPerColumnValueUs * h * round_up(n, kFftLanes) + kFftPerEntryUs * n * (2.0 * n - 1);
   }
   // Forward + adjoint: the two row-stage table products over the folded
-  // rows, then the column-stage block products.
-  const double row_macs = 4.0 * h * t.pitch_x * n;
+  // rows (kDftGroup frequencies at a time), then the column-stage block
+  // products.
+  const double row_macs = 4.0 * h * t.pitch_x * round_up(n, kDftGroup);
   double column_macs = 0.0;
   for (const FrequencyBlock& b : frequency_blocks(active))
     column_macs += 8.0 * (b.ky1 - b.ky0 + 1) * std::ceil(h / 2) * (b.kx1 - b.kx0 + 1);
