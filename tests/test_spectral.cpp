@@ -517,7 +517,7 @@ TEST(SpectralLoss, SameBitsForAnyThreadCount) {
 // The cost model's choices where the measurements behind it
 // (cost_model.cpp) are far apart: the band-limited DFT for few bands and for
 // an FFT length with a large prime factor (2·257), the FFT for the full band
-// set at 256² and 512² (8× and 7× faster measured); kAuto takes the cheaper
+// set at 256² and 512² (7× and 3× faster measured); kAuto takes the cheaper
 // predicted path, and more bands never predict less DFT work.
 TEST(SpectralMoments, CostModelChoices) {
   const sl::MomentTransform square(256, 256), prime(257, 131), large(512, 512);

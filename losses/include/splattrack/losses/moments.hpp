@@ -12,7 +12,7 @@
 //    folded about the centre (cos is even, sin odd), multiplied by the
 //    cos/sin tables of kx = 0..R, then the same per column, only for the
 //    (kx, ky) blocks the active bands cover.
-// kAuto picks the one the cost model (moments.cpp) predicts faster.
+// kAuto picks the one the cost model (cost_model.cpp) predicts faster.
 #pragma once
 
 #include <complex>
