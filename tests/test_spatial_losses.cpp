@@ -137,6 +137,51 @@ TEST(SpatialLosses, DssimOfIdenticalImagesIsZero) {
   for (float g : grad) EXPECT_NEAR(g, 0.0f, 1e-6f);
 }
 
+// The reusable DssimLoss: its value and gradient are those of the
+// reference, bit-identical for any thread count (rows split between threads
+// recompute their halo), across set_target changes and repeated calls, and
+// equal to the free function's.
+TEST(SpatialLosses, DssimLossClassMatchesReferenceForAnyThreadCount) {
+  const int w = 23, h = 31, c = 3;
+  const auto x = random_values(w * h * c, 13), y = random_values(w * h * c, 14), z = random_values(w * h * c, 15);
+  const auto xf = to_float(x), yf = to_float(y), zf = to_float(z);
+  std::vector<float> ref_grad;
+  double ref_value = 0;
+  for (const int threads : {1, 2, 3, 7}) {
+    sl::DssimLoss loss(w, h, c, threads);
+    loss.set_target({zf.data(), w, h, c});
+    loss.evaluate({xf.data(), w, h, c}, nullptr);  // a different target first: nothing of it may remain
+    loss.set_target({yf.data(), w, h, c});
+    std::vector<float> grad(xf.size());
+    const double value = loss.evaluate({xf.data(), w, h, c}, grad.data());
+    EXPECT_EQ(loss.evaluate({xf.data(), w, h, c}, nullptr), value);
+    if (threads == 1) {
+      ref_value = value;
+      ref_grad = grad;
+      EXPECT_NEAR(value, reference_dssim(x, y, w, h, c), 1e-5 * value);
+      std::vector<float> free_grad(xf.size());
+      EXPECT_EQ(sl::dssim_loss({xf.data(), w, h, c}, {yf.data(), w, h, c}, free_grad.data()), value);
+      EXPECT_EQ(free_grad, grad);
+      continue;
+    }
+    EXPECT_EQ(value, ref_value) << threads << " threads";
+    EXPECT_EQ(grad, ref_grad) << threads << " threads";
+  }
+  // The gradient itself is checked against the reference's differences by
+  // DssimMatchesDirectWindowSumsAndFiniteDifferences (same code path).
+  sl::DssimLoss loss(w, h, c, 2);
+  EXPECT_THROW(loss.evaluate({xf.data(), w, h, c}, nullptr), std::invalid_argument);  // no target yet
+  EXPECT_THROW(loss.set_target({yf.data(), w, h - 1, c}), std::invalid_argument);
+  auto bad = yf;
+  bad[11] = INFINITY;
+  EXPECT_THROW(loss.set_target({bad.data(), w, h, c}), std::invalid_argument);
+  loss.set_target({yf.data(), w, h, c});
+  EXPECT_THROW(loss.evaluate({bad.data(), w, h, c}, nullptr), std::invalid_argument);
+  EXPECT_THROW(loss.evaluate({xf.data(), w, h, 1}, nullptr), std::invalid_argument);
+  EXPECT_THROW(sl::DssimLoss(0, h, c), std::invalid_argument);
+  EXPECT_THROW(sl::DssimLoss(w, h, c, 0), std::invalid_argument);
+}
+
 TEST(SpatialLosses, BceWithClampedLog) {
   auto a = random_values(kW * kH, 10, 0.05, 0.95);
   const auto m = random_values(kW * kH, 11);

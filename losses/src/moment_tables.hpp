@@ -1,15 +1,22 @@
 // Internal: precomputed tables of one MomentTransform and the two paths.
 #pragma once
 
-#include <Eigen/Core>
+#include <algorithm>
 #include <complex>
 #include <vector>
 
+#include "fft.hpp"
 #include "splattrack/losses/bands.hpp"
 
 namespace splattrack::losses {
 
-using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+// Lanes of the DFT kernels' vectors, and how many frequencies (rows of the
+// row tables) or lane groups (of their columns) a kernel takes at a time;
+// the row tables are zero-padded to multiples of both.
+inline constexpr int kDftLanes = 8;
+inline constexpr int kDftGroup = 4;
+
+inline int round_up(int n, int m) { return (n + m - 1) / m * m; }
 
 // Pixels of one axis paired by their mirror image about the centre: the
 // offset from the centre is d = plus − c = c − minus >= 0. For an odd length
@@ -29,15 +36,27 @@ struct MomentTables {
   int radius = 0;  // R: largest |kx|, |ky| of any band
   AxisFold fold_x;
   AxisFold fold_y;
-  // cos / sin(π·k·d/S) for k = 0..R and the fold offsets d; the column
-  // tables carry the 1/N of the moments.
-  RowMatrix cos_x, sin_x;  // [R + 1, fold_x.pairs]
-  RowMatrix cos_y, sin_y;  // [R + 1, fold_y.pairs]
-  // exp(j·π·k·c/S): the FFT puts the origin at pixel 0, the moments at c.
+  // cos / sin(π·k·d/S) for k = 0..R and the fold offsets d. The row tables
+  // are zero-padded to pitch_x = round_up(pairs_x, kDftGroup·kDftLanes)
+  // columns and a multiple of kDftGroup rows; the column tables carry the
+  // 1/N of the moments.
+  int pitch_x = 0;
+  std::vector<float> cos_x, sin_x;  // [round_up(R + 1, kDftGroup), pitch_x]
+  std::vector<float> cos_y, sin_y;  // [R + 1, fold_y.pairs]
+  // exp(j·π·k·c/S): the FFT puts the origin at pixel 0, the moments at c;
+  // the x factors carry the 1/N.
   std::vector<std::complex<float>> centre_phase_x;  // [R + 1]
   std::vector<std::complex<float>> centre_phase_y;  // [2R + 1], ky = −R..R
+  std::vector<int> band_at;                         // [R + 1]: the band of max(|kx|,|ky|) = r
+  // FFT plans of length 2S whose wanted bins are those of bands 0..b.
+  std::vector<PrunedFft> row_fft;     // [band_count]: along u, prefix W
+  std::vector<PrunedFft> column_fft;  // [band_count]: along v, prefix H
 
-  MomentTables(int width, int height, int radius);
+  MomentTables(int width, int height, int band_count);
+
+  bool in_bands(BandSet active, int kx, int ky) const {
+    return active.contains(band_at[std::max(kx < 0 ? -kx : kx, ky < 0 ? -ky : ky)]);
+  }
 };
 
 // A rectangle of the half-plane grid that a run of contiguous active bands

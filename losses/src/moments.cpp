@@ -17,27 +17,40 @@ const char* to_string(MomentPath path) {
   }
 }
 
-MomentTables::MomentTables(int w, int h, int r)
-    : width(w), height(h), side(std::max(w, h)), radius(r), fold_x{w, (w + 1) / 2}, fold_y{h, (h + 1) / 2} {
+MomentTables::MomentTables(int w, int h, int band_count)
+    : width(w),
+      height(h),
+      side(std::max(w, h)),
+      radius(band_radius(band_count - 1)),
+      fold_x{w, (w + 1) / 2},
+      fold_y{h, (h + 1) / 2},
+      pitch_x(round_up(fold_x.pairs, kDftGroup * kDftLanes)) {
+  const int r = radius;
   const double step = std::numbers::pi / side;  // phase per pixel per unit of k
   const double inv_n = 1.0 / (static_cast<double>(w) * h);
-  cos_x.resize(r + 1, fold_x.pairs);
-  sin_x.resize(r + 1, fold_x.pairs);
-  cos_y.resize(r + 1, fold_y.pairs);
-  sin_y.resize(r + 1, fold_y.pairs);
+  const std::size_t row_table = static_cast<std::size_t>(round_up(r + 1, kDftGroup)) * pitch_x;
+  cos_x.assign(row_table, 0.0f);
+  sin_x.assign(row_table, 0.0f);
+  cos_y.resize(static_cast<std::size_t>(r + 1) * fold_y.pairs);
+  sin_y.resize(cos_y.size());
   for (int k = 0; k <= r; ++k) {
     for (int i = 0; i < fold_x.pairs; ++i) {
-      cos_x(k, i) = static_cast<float>(std::cos(step * k * fold_x.offset(i)));
-      sin_x(k, i) = static_cast<float>(std::sin(step * k * fold_x.offset(i)));
+      cos_x[k * pitch_x + i] = static_cast<float>(std::cos(step * k * fold_x.offset(i)));
+      sin_x[k * pitch_x + i] = static_cast<float>(std::sin(step * k * fold_x.offset(i)));
     }
     for (int i = 0; i < fold_y.pairs; ++i) {
-      cos_y(k, i) = static_cast<float>(inv_n * std::cos(step * k * fold_y.offset(i)));
-      sin_y(k, i) = static_cast<float>(inv_n * std::sin(step * k * fold_y.offset(i)));
+      cos_y[k * fold_y.pairs + i] = static_cast<float>(inv_n * std::cos(step * k * fold_y.offset(i)));
+      sin_y[k * fold_y.pairs + i] = static_cast<float>(inv_n * std::sin(step * k * fold_y.offset(i)));
     }
   }
   const auto phase = [&](int k, double c) { return std::polar(1.0, step * k * c); };
-  for (int k = 0; k <= r; ++k) centre_phase_x.emplace_back(phase(k, (w - 1) / 2.0));
+  for (int k = 0; k <= r; ++k) centre_phase_x.emplace_back(inv_n * phase(k, (w - 1) / 2.0));
   for (int k = -r; k <= r; ++k) centre_phase_y.emplace_back(phase(k, (h - 1) / 2.0));
+  for (int k = 0; k <= r; ++k) band_at.push_back(band_of(k, 0));
+  for (int b = 0; b < band_count; ++b) {
+    row_fft.emplace_back(2 * side, w, band_radius(b));
+    column_fft.emplace_back(2 * side, h, band_radius(b));
+  }
 }
 
 std::vector<FrequencyBlock> frequency_blocks(BandSet active) {
@@ -68,7 +81,7 @@ MomentTransform::MomentTransform(int width, int height, int band_count)
   if (band_count < 1 || band_count > kMaxBandCount)
     throw std::invalid_argument("MomentTransform: band count must be in [1, " + std::to_string(kMaxBandCount) +
                                 "], got " + std::to_string(band_count));
-  tables_ = std::make_shared<const MomentTables>(width, height, band_radius(band_count - 1));
+  tables_ = std::make_shared<const MomentTables>(width, height, band_count);
 }
 
 int MomentTransform::radius() const { return tables_->radius; }

@@ -1,62 +1,31 @@
 // The separable DFT path: both axes folded about the centre, so each table
 // product touches half the pixels, and only the active (kx, ky) blocks are
 // formed. Row stage: R(kx, v) = Σ_u x(v, u)·exp(−jπ·kx·(u − cx)/S) for
-// kx = 0..R_active; column stage per block: M(kx, ky) = (1/N)·Σ_v R(kx, v)·exp(−jπ·ky·(v − cy)/S).
-#include <Eigen/Core>
+// kx = 0..R_active; column stage per block:
+//   M(kx, ky) = (1/N)·Σ_v R(kx, v)·exp(−jπ·ky·(v − cy)/S).
+// The products run on Float8 lanes of contiguous values with accumulators
+// in registers (multiversioned: AVX2 + FMA where present); every sum runs in
+// an order fixed by the code, so results do not depend on the thread that
+// computes them.
+#include <algorithm>
 
 #include "moment_tables.hpp"
+#include "simd.hpp"
 
 namespace splattrack::losses {
 
 namespace {
 
-using StridedRows = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
-using ConstStridedRows = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
-
-// even/odd[r][i] = in[r][plus(i)] ± in[r][minus(i)]; the centre pixel of an
-// odd length is its own mirror: even = in, odd = 0.
-void fold(const AxisFold& f, const float* in, int rows, RowMatrix& even, RowMatrix& odd) {
-  even.resize(rows, f.pairs);
-  odd.resize(rows, f.pairs);
-  const int first = f.length % 2;  // pairs before this one are the centre
-  for (int r = 0; r < rows; ++r) {
-    const float* plus = in + static_cast<std::size_t>(r) * f.length + f.plus(0);
-    const float* minus = in + static_cast<std::size_t>(r) * f.length + f.minus(0);
-    float* e = &even(r, 0);
-    float* o = &odd(r, 0);
-    if (first == 1) {
-      e[0] = plus[0];
-      o[0] = 0.0f;
-    }
-    for (int i = first; i < f.pairs; ++i) {
-      e[i] = plus[i] + minus[-i];
-      o[i] = plus[i] - minus[-i];
-    }
-  }
-}
-
-// The transpose of fold(): overwrites out ([rows, f.length]).
-void unfold(const AxisFold& f, const RowMatrix& even, const RowMatrix& odd, float* out) {
-  const int first = f.length % 2;
-  for (Eigen::Index r = 0; r < even.rows(); ++r) {
-    float* plus = out + static_cast<std::size_t>(r) * f.length + f.plus(0);
-    float* minus = out + static_cast<std::size_t>(r) * f.length + f.minus(0);
-    const float* e = &even(r, 0);
-    const float* o = &odd(r, 0);
-    if (first == 1) plus[0] = e[0];
-    for (int i = first; i < f.pairs; ++i) {
-      plus[i] = e[i] + o[i];
-      minus[-i] = e[i] - o[i];
-    }
-  }
-}
+constexpr int L = kDftLanes;
+static_assert(L == kFloat8Lanes);
 
 // Buffers of one thread, kept between calls: at 256² they are 100–300 kB
 // each, and fresh ones cost page faults comparable to the band-0 work.
 struct Workspace {
-  RowMatrix even, odd;            // [H, pairs_x] folded image rows
-  RowMatrix rows;                 // [2n, H] row-stage output
-  RowMatrix rows_even, rows_odd;  // [2n, pairs_y] folded row-stage output
+  std::vector<float> even, odd;            // [pitch_x] one folded image row
+  std::vector<float> rows;                 // [H, J]: row-stage output, J = round_up(2n, L)
+  std::vector<float> rows_even, rows_odd;  // [pairs_y, J] folded over v
+  std::vector<float> a, c;                 // [block rows, J] column-stage scratch of the adjoint
 };
 
 Workspace& workspace() {
@@ -64,98 +33,251 @@ Workspace& workspace() {
   return ws;
 }
 
-int block_rows(const FrequencyBlock& b) { return b.ky1 - b.ky0 + 1; }
-int block_cols(const FrequencyBlock& b) { return b.kx1 - b.kx0 + 1; }
+void reserve(std::vector<float>& v, std::size_t n) {
+  if (v.size() < n) v.resize(n);
+}
+
+// e[i] = x[plus(i)] + x[minus(i)], o[i] = x[plus(i)] − x[minus(i)]; the
+// centre pixel of an odd length is its own mirror (e = x, o = 0). The tail
+// up to the table pitch is zero.
+ST_ALWAYS_INLINE void fold_row(const AxisFold& f, int pitch, const float* row, float* __restrict e,
+                               float* __restrict o) {
+  const int first = f.length % 2;
+  const float* plus = row + f.plus(0);
+  const float* minus = row + f.minus(0);
+  if (first == 1) {
+    e[0] = plus[0];
+    o[0] = 0.0f;
+  }
+  for (int i = first; i < f.pairs; ++i) {
+    e[i] = plus[i] + minus[-i];
+    o[i] = plus[i] - minus[-i];
+  }
+  for (int i = f.pairs; i < pitch; ++i) e[i] = o[i] = 0.0f;
+}
+
+// The transpose of fold_row: overwrites row.
+ST_ALWAYS_INLINE void unfold_row(const AxisFold& f, const float* __restrict e, const float* __restrict o,
+                                 float* __restrict row) {
+  const int first = f.length % 2;
+  float* plus = row + f.plus(0);
+  float* minus = row + f.minus(0);
+  if (first == 1) plus[0] = e[0];
+  for (int i = first; i < f.pairs; ++i) {
+    plus[i] = e[i] + o[i];
+    minus[-i] = e[i] - o[i];
+  }
+}
+
+// Row stage of kDftGroup frequencies of one folded row: out[2q] =
+// Σ_i cos[q][i]·e[i], out[2q + 1] = −Σ_i sin[q][i]·o[i], the tables' rows
+// `pitch` apart; only the first `count` are written (the others may be the
+// tables' zero padding).
+ST_MULTIVERSION void row_products(const float* cos, const float* sin, int pitch, int count, const float* e,
+                                  const float* o, float* out) {
+  Float8 cs[kDftGroup] = {}, sn[kDftGroup] = {};
+  for (int i = 0; i < pitch; i += L) {
+    const Float8 ev = load8(e + i), ov = load8(o + i);
+    for (int q = 0; q < kDftGroup; ++q) {
+      cs[q] += load8(cos + q * pitch + i) * ev;
+      sn[q] += load8(sin + q * pitch + i) * ov;
+    }
+  }
+  for (int q = 0; q < count; ++q) {
+    out[2 * q] = sum8(cs[q]);
+    out[2 * q + 1] = -sum8(sn[q]);
+  }
+}
+
+ST_MULTIVERSION void row_stage_forward(const MomentTables& t, const float* plane, int n, int pitch_j, Workspace& ws) {
+  for (int v = 0; v < t.height; ++v) {
+    fold_row(t.fold_x, t.pitch_x, plane + static_cast<std::size_t>(v) * t.width, ws.even.data(), ws.odd.data());
+    float* out = ws.rows.data() + static_cast<std::size_t>(v) * pitch_j;
+    for (int kx = 0; kx < n; kx += kDftGroup) {
+      const std::size_t table = static_cast<std::size_t>(kx) * t.pitch_x;
+      row_products(t.cos_x.data() + table, t.sin_x.data() + table, t.pitch_x, std::min(kDftGroup, n - kx),
+                   ws.even.data(), ws.odd.data(), out + 2 * kx);
+    }
+    std::fill(out + 2 * n, out + pitch_j, 0.0f);  // lanes the column stage reads past the last kx
+  }
+}
+
+// Transpose of the row stage for kDftGroup lane groups of pairs of one row:
+// e[i] = Σ_kx in[2kx]·cos[kx][i], o[i] = −Σ_kx in[2kx + 1]·sin[kx][i].
+ST_MULTIVERSION void row_products_adjoint(const float* cos, const float* sin, int pitch, int n, const float* in,
+                                          float* e, float* o) {
+  Float8 es[kDftGroup] = {}, os[kDftGroup] = {};
+  for (int kx = 0; kx < n; ++kx) {
+    const Float8 re = splat8(in[2 * kx]), im = splat8(-in[2 * kx + 1]);
+    for (int g = 0; g < kDftGroup; ++g) {
+      es[g] += re * load8(cos + kx * pitch + g * L);
+      os[g] += im * load8(sin + kx * pitch + g * L);
+    }
+  }
+  for (int g = 0; g < kDftGroup; ++g) {
+    store8(e + g * L, es[g]);
+    store8(o + g * L, os[g]);
+  }
+}
+
+ST_MULTIVERSION void row_stage_adjoint(const MomentTables& t, float* plane, int n, int pitch_j, Workspace& ws) {
+  for (int v = 0; v < t.height; ++v) {
+    const float* in = ws.rows.data() + static_cast<std::size_t>(v) * pitch_j;
+    for (int i = 0; i < t.pitch_x; i += kDftGroup * L)
+      row_products_adjoint(t.cos_x.data() + i, t.sin_x.data() + i, t.pitch_x, n, in, ws.even.data() + i,
+                           ws.odd.data() + i);
+    unfold_row(t.fold_x, ws.even.data(), ws.odd.data(), plane + static_cast<std::size_t>(v) * t.width);
+  }
+}
+
+// Fold the row-stage output over v: rows_even / rows_odd [pairs_y, J].
+ST_MULTIVERSION void fold_columns(const AxisFold& f, int pitch_j, Workspace& ws) {
+  const int first = f.length % 2;
+  for (int i = 0; i < f.pairs; ++i) {
+    const float* __restrict plus = ws.rows.data() + static_cast<std::size_t>(f.plus(i)) * pitch_j;
+    const float* __restrict minus = ws.rows.data() + static_cast<std::size_t>(f.minus(i)) * pitch_j;
+    float* __restrict e = ws.rows_even.data() + static_cast<std::size_t>(i) * pitch_j;
+    float* __restrict o = ws.rows_odd.data() + static_cast<std::size_t>(i) * pitch_j;
+    if (i < first) {
+      std::copy_n(plus, pitch_j, e);
+      std::fill_n(o, pitch_j, 0.0f);
+      continue;
+    }
+    for (int j = 0; j < pitch_j; ++j) {
+      e[j] = plus[j] + minus[j];
+      o[j] = plus[j] - minus[j];
+    }
+  }
+}
+
+ST_MULTIVERSION void unfold_columns(const AxisFold& f, int pitch_j, Workspace& ws) {
+  const int first = f.length % 2;
+  for (int i = 0; i < f.pairs; ++i) {
+    float* __restrict plus = ws.rows.data() + static_cast<std::size_t>(f.plus(i)) * pitch_j;
+    float* __restrict minus = ws.rows.data() + static_cast<std::size_t>(f.minus(i)) * pitch_j;
+    const float* __restrict e = ws.rows_even.data() + static_cast<std::size_t>(i) * pitch_j;
+    const float* __restrict o = ws.rows_odd.data() + static_cast<std::size_t>(i) * pitch_j;
+    if (i < first) {
+      std::copy_n(e, pitch_j, plus);
+      continue;
+    }
+    for (int j = 0; j < pitch_j; ++j) {
+      plus[j] = e[j] + o[j];
+      minus[j] = e[j] - o[j];
+    }
+  }
+}
+
+// Column stage of one block: for each ky, the lane groups of j in the
+// block's columns: A = Σ_v cos_y·rows_even, B = Σ_v sin_y·rows_odd, then
+// M(kx, ±ky) = A ∓ j·B.
+ST_MULTIVERSION void column_block_forward(const MomentTables& t, const FrequencyBlock& b, int pitch_j,
+                                          const Workspace& ws, std::complex<float>* grid) {
+  const int pairs = t.fold_y.pairs;
+  const int stride = 2 * t.radius + 1;
+  const int j0 = 2 * b.kx0 / L * L, j1 = 2 * (b.kx1 + 1);
+  for (int ky = b.ky0; ky <= b.ky1; ++ky) {
+    const float* cos = t.cos_y.data() + static_cast<std::size_t>(ky) * pairs;
+    const float* sin = t.sin_y.data() + static_cast<std::size_t>(ky) * pairs;
+    for (int j = j0; j < j1; j += L) {
+      Float8 a = {}, c = {};
+      for (int v = 0; v < pairs; ++v) {
+        a += cos[v] * load8(ws.rows_even.data() + static_cast<std::size_t>(v) * pitch_j + j);
+        c += sin[v] * load8(ws.rows_odd.data() + static_cast<std::size_t>(v) * pitch_j + j);
+      }
+      for (int l = 0; l < L; l += 2) {
+        const int kx = (j + l) / 2;
+        if (kx < b.kx0 || kx > b.kx1) continue;
+        std::complex<float>* column = grid + static_cast<std::size_t>(kx) * stride + t.radius;
+        column[ky] = {a[l] + c[l + 1], a[l + 1] - c[l]};
+        column[-ky] = {a[l] - c[l + 1], a[l + 1] + c[l]};
+      }
+    }
+  }
+}
+
+// Transpose of column_block_forward: a weight g+ on M(+ky) and g− on
+// M(−ky) pull on A with g+ + g− and on B with j·(g+ − g−) (as real pairs);
+// they accumulate into rows_even / rows_odd.
+ST_MULTIVERSION void column_block_adjoint(const MomentTables& t, const FrequencyBlock& b, int pitch_j,
+                                          const std::complex<float>* weights, Workspace& ws) {
+  const int pairs = t.fold_y.pairs;
+  const int stride = 2 * t.radius + 1;
+  const int rows = b.ky1 - b.ky0 + 1;
+  const int j0 = 2 * b.kx0 / L * L, j1 = round_up(2 * (b.kx1 + 1), L);
+  float* a = ws.a.data();  // [rows, J]
+  float* c = ws.c.data();
+  for (int i = 0; i < rows; ++i) {
+    std::fill_n(a + static_cast<std::size_t>(i) * pitch_j + j0, j1 - j0, 0.0f);
+    std::fill_n(c + static_cast<std::size_t>(i) * pitch_j + j0, j1 - j0, 0.0f);
+  }
+  for (int kx = b.kx0; kx <= b.kx1; ++kx) {
+    const std::complex<float>* column = weights + static_cast<std::size_t>(kx) * stride + t.radius;
+    for (int ky = b.ky0; ky <= b.ky1; ++ky) {
+      const std::complex<float> gp = column[ky];
+      const std::complex<float> gm = ky == 0 ? std::complex<float>{} : column[-ky];
+      const std::size_t at = static_cast<std::size_t>(ky - b.ky0) * pitch_j + 2 * kx;
+      a[at] = gp.real() + gm.real();
+      a[at + 1] = gp.imag() + gm.imag();
+      c[at] = gm.imag() - gp.imag();
+      c[at + 1] = gp.real() - gm.real();
+    }
+  }
+  for (int v = 0; v < pairs; ++v) {
+    float* __restrict e = ws.rows_even.data() + static_cast<std::size_t>(v) * pitch_j;
+    float* __restrict o = ws.rows_odd.data() + static_cast<std::size_t>(v) * pitch_j;
+    for (int j = j0; j < j1; j += L) {
+      Float8 se = load8(e + j), so = load8(o + j);
+      for (int i = 0; i < rows; ++i) {
+        se += t.cos_y[static_cast<std::size_t>(b.ky0 + i) * pairs + v] *
+              load8(a + static_cast<std::size_t>(i) * pitch_j + j);
+        so += t.sin_y[static_cast<std::size_t>(b.ky0 + i) * pairs + v] *
+              load8(c + static_cast<std::size_t>(i) * pitch_j + j);
+      }
+      store8(e + j, se);
+      store8(o + j, so);
+    }
+  }
+}
 
 }  // namespace
 
 void dft_forward(const MomentTables& t, const float* plane, BandSet active, std::complex<float>* grid) {
   if (active.empty()) return;
   const int n = active.radius() + 1;  // columns kx = 0..R_active
-  const int H = t.height;
-  auto& [even, odd, rows, rows_even, rows_odd] = workspace();
-  fold(t.fold_x, plane, H, even, odd);
-
-  // [2n, H]: row 2kx = Re R(kx, ·), row 2kx + 1 = Im R(kx, ·).
-  rows.resize(2 * n, H);
-  StridedRows(rows.data(), n, H, Eigen::OuterStride<>(2 * H)).noalias() =
-      t.cos_x.topRows(n) * even.transpose();
-  StridedRows(rows.data() + H, n, H, Eigen::OuterStride<>(2 * H)).noalias() =
-      -t.sin_x.topRows(n) * odd.transpose();
-
-  fold(t.fold_y, rows.data(), 2 * n, rows_even, rows_odd);
-
-  const int stride = 2 * t.radius + 1;
-  for (const FrequencyBlock& b : frequency_blocks(active)) {
-    // Splitting exp(−jθ) = cos θ − j·sin θ over the folded columns:
-    // M(kx, ±ky) = A ∓ j·B with A = Σ cos·even(R), B = Σ sin·odd(R).
-    const RowMatrix a = t.cos_y.middleRows(b.ky0, block_rows(b)) *
-                        rows_even.middleRows(2 * b.kx0, 2 * block_cols(b)).transpose();
-    const RowMatrix c = t.sin_y.middleRows(b.ky0, block_rows(b)) *
-                        rows_odd.middleRows(2 * b.kx0, 2 * block_cols(b)).transpose();
-    for (int kx = b.kx0; kx <= b.kx1; ++kx) {
-      const int j = 2 * (kx - b.kx0);
-      for (int ky = b.ky0; ky <= b.ky1; ++ky) {
-        const int i = ky - b.ky0;
-        const std::complex<float> ma(a(i, j), a(i, j + 1));
-        const std::complex<float> mb(c(i, j), c(i, j + 1));
-        std::complex<float>* column = grid + static_cast<std::size_t>(kx) * stride + t.radius;
-        column[ky] = ma - std::complex<float>(0, 1) * mb;
-        column[-ky] = ma + std::complex<float>(0, 1) * mb;
-      }
-    }
-  }
+  const int pitch_j = round_up(2 * n, L);
+  Workspace& ws = workspace();
+  reserve(ws.even, t.pitch_x);
+  reserve(ws.odd, t.pitch_x);
+  reserve(ws.rows, static_cast<std::size_t>(t.height) * pitch_j);
+  reserve(ws.rows_even, static_cast<std::size_t>(t.fold_y.pairs) * pitch_j);
+  reserve(ws.rows_odd, static_cast<std::size_t>(t.fold_y.pairs) * pitch_j);
+  row_stage_forward(t, plane, n, pitch_j, ws);
+  fold_columns(t.fold_y, pitch_j, ws);
+  for (const FrequencyBlock& b : frequency_blocks(active)) column_block_forward(t, b, pitch_j, ws, grid);
 }
 
 void dft_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, float* plane) {
-  const int W = t.width;
-  const int H = t.height;
   if (active.empty()) {
-    std::fill(plane, plane + static_cast<std::size_t>(W) * H, 0.0f);
+    std::fill(plane, plane + static_cast<std::size_t>(t.width) * t.height, 0.0f);
     return;
   }
   const int n = active.radius() + 1;
-  auto& [even, odd, rows, rows_even, rows_odd] = workspace();
-  rows_even.setZero(2 * n, t.fold_y.pairs);
-  rows_odd.setZero(2 * n, t.fold_y.pairs);
-
-  const int stride = 2 * t.radius + 1;
-  for (const FrequencyBlock& b : frequency_blocks(active)) {
-    // Transpose of M(±ky) = A ∓ j·B: a weight g+ on M(+ky) and g− on M(−ky)
-    // pull on A with g+ + g− and on B with j·(g+ − g−) (as real pairs).
-    RowMatrix a(block_rows(b), 2 * block_cols(b));
-    RowMatrix c(block_rows(b), 2 * block_cols(b));
-    for (int kx = b.kx0; kx <= b.kx1; ++kx) {
-      const int j = 2 * (kx - b.kx0);
-      const std::complex<float>* column = weights + static_cast<std::size_t>(kx) * stride + t.radius;
-      for (int ky = b.ky0; ky <= b.ky1; ++ky) {
-        const int i = ky - b.ky0;
-        const std::complex<float> gp = column[ky];
-        const std::complex<float> gm = ky == 0 ? std::complex<float>{} : column[-ky];
-        const std::complex<float> ga = gp + gm;
-        const std::complex<float> gb = gp - gm;
-        a(i, j) = ga.real();
-        a(i, j + 1) = ga.imag();
-        c(i, j) = -gb.imag();
-        c(i, j + 1) = gb.real();
-      }
-    }
-    rows_even.middleRows(2 * b.kx0, 2 * block_cols(b)).noalias() +=
-        a.transpose() * t.cos_y.middleRows(b.ky0, block_rows(b));
-    rows_odd.middleRows(2 * b.kx0, 2 * block_cols(b)).noalias() +=
-        c.transpose() * t.sin_y.middleRows(b.ky0, block_rows(b));
-  }
-
-  rows.resize(2 * n, H);
-  unfold(t.fold_y, rows_even, rows_odd, rows.data());
-
-  even.resize(H, t.fold_x.pairs);
-  odd.resize(H, t.fold_x.pairs);
-  even.noalias() = ConstStridedRows(rows.data(), n, H, Eigen::OuterStride<>(2 * H)).transpose() *
-                   t.cos_x.topRows(n);
-  odd.noalias() = -ConstStridedRows(rows.data() + H, n, H, Eigen::OuterStride<>(2 * H)).transpose() *
-                  t.sin_x.topRows(n);
-  unfold(t.fold_x, even, odd, plane);
+  const int pitch_j = round_up(2 * n, L);
+  Workspace& ws = workspace();
+  reserve(ws.even, t.pitch_x);
+  reserve(ws.odd, t.pitch_x);
+  reserve(ws.rows, static_cast<std::size_t>(t.height) * pitch_j);
+  const std::size_t folded = static_cast<std::size_t>(t.fold_y.pairs) * pitch_j;
+  reserve(ws.rows_even, folded);
+  reserve(ws.rows_odd, folded);
+  reserve(ws.a, static_cast<std::size_t>(n) * pitch_j);
+  reserve(ws.c, static_cast<std::size_t>(n) * pitch_j);
+  std::fill_n(ws.rows_even.begin(), folded, 0.0f);
+  std::fill_n(ws.rows_odd.begin(), folded, 0.0f);
+  for (const FrequencyBlock& b : frequency_blocks(active)) column_block_adjoint(t, b, pitch_j, weights, ws);
+  unfold_columns(t.fold_y, pitch_j, ws);
+  row_stage_adjoint(t, plane, n, pitch_j, ws);
 }
 
 }  // namespace splattrack::losses

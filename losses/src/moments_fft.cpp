@@ -1,104 +1,261 @@
 // The FFT path: M(k) = (1/N)·exp(jπ·kᵀc/S)·X(k mod 2S), X the DFT of the
-// plane zero-padded to 2S × 2S. Real row FFTs of length 2S first, then
-// complex FFTs of length 2S only along the columns kx = 0..R_active.
-#include <opencv2/core.hpp>
+// plane zero-padded to 2S × 2S. Row pass: the image rows, two real rows per
+// complex lane (real and imaginary part), kFftLanes lanes per transform,
+// keeping the bins ±kx <= R_active; column pass: the columns kx = 0..R_active,
+// kFftLanes per transform, keeping ky in [−R_active, R_active]. The adjoint
+// runs the transposes in reverse order.
+#include <algorithm>
 
 #include "moment_tables.hpp"
+#include "simd.hpp"
 
 namespace splattrack::losses {
 
 namespace {
 
-// Bin k (any integer) of a real row transformed by cv::dft into its packed
-// CCS layout (Re0, Re1, Im1, ..., Re(L/2)) for even L.
-std::complex<float> packed_bin(const float* row, int length, int k) {
-  const int r = ((k % length) + length) % length;
-  const int half = length / 2;
-  if (r == 0) return {row[0], 0.0f};
-  if (r == half) return {row[length - 1], 0.0f};
-  if (r < half) return {row[2 * r - 1], row[2 * r]};
-  return {row[2 * (length - r) - 1], -row[2 * (length - r)]};
+constexpr int B = kFftLanes;
+constexpr int S = kFftStride;
+constexpr int kRowsPerBlock = 2 * B;  // real rows packed into one block
+static_assert(B == kFloat8Lanes);
+
+// Buffers of one thread, kept between calls.
+struct Workspace {
+  std::vector<float> block;    // [2S, 2, B]: one PrunedFft block
+  std::vector<float> columns;  // [H, 2, npad]: the row pass's bins kx < npad of every row, re then im
+  std::vector<float> dummy;    // [W]: stands in for rows past the image
+};
+
+Workspace& workspace(const MomentTables& t, int npad) {
+  static thread_local Workspace ws;
+  const auto reserve = [](std::vector<float>& v, std::size_t n) {
+    if (v.size() < n) v.resize(n);
+  };
+  reserve(ws.block, static_cast<std::size_t>(2 * t.side) * S);
+  reserve(ws.columns, static_cast<std::size_t>(t.height) * 2 * npad);
+  reserve(ws.dummy, t.width);
+  return ws;
 }
 
-// Adds z to bin k of a packed Hermitian row so that the inverse real DFT
-// gains Re(z·exp(j2π·k·u/L)): the Hermitian pair of bin r carries half each.
-void add_packed_bin(float* row, int length, int k, std::complex<float> z) {
-  const int r = ((k % length) + length) % length;
-  const int half = length / 2;
-  if (r == 0) {
-    row[0] += z.real();
-  } else if (r == half) {
-    row[length - 1] += z.real();
-  } else {
-    const std::complex<float> h = r < half ? 0.5f * z : 0.5f * std::conj(z);
-    const int q = r < half ? r : length - r;
-    row[2 * q - 1] += h.real();
-    row[2 * q] += h.imag();
+// The 2B image rows of block v0 (the dummy row past the image).
+template <class Row>
+ST_ALWAYS_INLINE void block_rows(const MomentTables& t, int v0, Row* base, Row* dummy, Row* rows[kRowsPerBlock]) {
+  for (int c = 0; c < kRowsPerBlock; ++c)
+    rows[c] = v0 + c < t.height ? base + static_cast<std::size_t>(v0 + c) * t.width : dummy;
+}
+
+// block[u][c] = rows[c][u] (IntoBlock: the 2B rows become the lanes, real
+// parts then imaginary parts) or back, for u < width, in 8 × 8 tiles.
+template <bool IntoBlock, class Row>
+ST_ALWAYS_INLINE void move_rows(Row* const* rows, int width, float* block) {
+  int u0 = 0;
+  for (; u0 + B <= width; u0 += B)
+    for (int g = 0; g < kRowsPerBlock; g += B) {
+      Row* row_side[B];
+      float* lane_side[B];
+      for (int i = 0; i < B; ++i) {
+        row_side[i] = rows[g + i] + u0;
+        lane_side[i] = block + static_cast<std::size_t>(u0 + i) * S + g;
+      }
+      if constexpr (IntoBlock)
+        transpose8(row_side, lane_side);
+      else
+        transpose8(lane_side, row_side);
+    }
+  for (int c = 0; c < kRowsPerBlock; ++c)
+    for (int u = u0; u < width; ++u) {
+      float& lane = block[static_cast<std::size_t>(u) * S + c];
+      if constexpr (IntoBlock)
+        lane = rows[c][u];
+      else
+        rows[c][u] = lane;
+    }
+}
+
+// Rows of the row-pass output of block v0; nullptr past the image.
+ST_ALWAYS_INLINE float* column_row(const MomentTables& t, int v, int npad, float* columns) {
+  return v < t.height ? columns + static_cast<std::size_t>(v) * 2 * npad : nullptr;
+}
+
+ST_MULTIVERSION void row_pass_forward(const MomentTables& t, const PrunedFft& fft, const float* plane, int n, int npad,
+                                      Workspace& ws) {
+  float* block = ws.block.data();
+  const int* at = fft.wanted_positions().data() + (n - 1);  // at[k], k = −R_active..R_active
+  std::fill_n(ws.dummy.begin(), t.width, 0.0f);
+  for (int v0 = 0; v0 < t.height; v0 += kRowsPerBlock) {
+    const float* rows[kRowsPerBlock];
+    block_rows<const float>(t, v0, plane, ws.dummy.data(), rows);
+    move_rows<true>(rows, t.width, block);
+    fft.forward(block);
+    // z = a + j·b for the rows a (lane c) and b (lane c + B), so
+    // A(k) = (Z(k) + conj Z(−k))/2 and B(k) = (Z(k) − conj Z(−k))/(2j).
+    float* out[kRowsPerBlock];
+    for (int c = 0; c < kRowsPerBlock; ++c) out[c] = column_row(t, v0 + c, npad, ws.columns.data());
+    for (int kx = 0; kx < n; ++kx) {
+      const float* z = block + static_cast<std::size_t>(at[kx]) * S;
+      const float* zm = block + static_cast<std::size_t>(at[-kx]) * S;
+      const Float8 zr = load8(z), zi = load8(z + B), mr = load8(zm), mi = load8(zm + B);
+      float re[kRowsPerBlock], im[kRowsPerBlock];
+      store8(re, 0.5f * (zr + mr));
+      store8(im, 0.5f * (zi - mi));
+      store8(re + B, 0.5f * (zi + mi));
+      store8(im + B, 0.5f * (mr - zr));
+      for (int c = 0; c < kRowsPerBlock; ++c)
+        if (out[c] != nullptr) {
+          out[c][kx] = re[c];
+          out[c][npad + kx] = im[c];
+        }
+    }
+    for (float* row : out)
+      if (row != nullptr) {
+        std::fill(row + n, row + npad, 0.0f);  // lanes the column pass transforms past the last kx
+        std::fill(row + npad + n, row + 2 * npad, 0.0f);
+      }
   }
 }
 
-int wrap(int k, int length) { return ((k % length) + length) % length; }
+// The phases exp(jπ·kx·cx/S)/N of the lanes kx0 + c (0 past R_active).
+ST_ALWAYS_INLINE void lane_phases(const MomentTables& t, int kx0, int ra, Float8& re, Float8& im) {
+  for (int c = 0; c < B; ++c) {
+    const bool in = kx0 + c <= ra;
+    re[c] = in ? t.centre_phase_x[kx0 + c].real() : 0.0f;
+    im[c] = in ? t.centre_phase_x[kx0 + c].imag() : 0.0f;
+  }
+}
 
-template <class F>
-void for_each_active_entry(BandSet active, F&& f) {
-  for (int b = 0; b <= active.highest(); ++b)
-    if (active.contains(b)) for_each_grid_frequency(b, f);
+// Bands 0..highest all active: every grid entry within R_active is wanted.
+ST_ALWAYS_INLINE bool dense_bands(BandSet active) { return active.bits == BandSet::all(active.highest() + 1).bits; }
+
+ST_MULTIVERSION void column_pass_forward(const MomentTables& t, const PrunedFft& fft, BandSet active, int n, int npad,
+                                         Workspace& ws, std::complex<float>* grid) {
+  float* block = ws.block.data();
+  const int ra = n - 1;
+  const int* at = fft.wanted_positions().data() + ra;
+  const int stride = 2 * t.radius + 1;
+  const bool all = dense_bands(active);
+  for (int kx0 = 0; kx0 < n; kx0 += B) {
+    for (int v = 0; v < t.height; ++v) {
+      const float* row = ws.columns.data() + static_cast<std::size_t>(v) * 2 * npad;
+      float* to = block + static_cast<std::size_t>(v) * S;
+      for (int c = 0; c < B; ++c) {
+        to[c] = row[kx0 + c];
+        to[c + B] = row[npad + kx0 + c];
+      }
+    }
+    fft.forward(block);
+    Float8 px, qx;
+    lane_phases(t, kx0, ra, px, qx);
+    const int lanes = std::min(B, n - kx0);
+    for (int ky = -ra; ky <= ra; ++ky) {
+      const float* x = block + static_cast<std::size_t>(at[ky]) * S;
+      const float py = t.centre_phase_y[ky + t.radius].real(), qy = t.centre_phase_y[ky + t.radius].imag();
+      const Float8 pr = px * py - qx * qy, pi = px * qy + qx * py;  // phase_x·phase_y
+      const Float8 xr = load8(x), xi = load8(x + B);
+      float re[B], im[B];
+      store8(re, pr * xr - pi * xi);
+      store8(im, pr * xi + pi * xr);
+      std::complex<float>* out = grid + static_cast<std::size_t>(kx0) * stride + t.radius + ky;
+      for (int c = 0; c < lanes; ++c)
+        if (all || t.in_bands(active, kx0 + c, ky)) out[static_cast<std::size_t>(c) * stride] = {re[c], im[c]};
+    }
+  }
+}
+
+// Transpose of column_pass_forward: the conjugated phases and 1/N, an
+// adjoint column FFT per group of kx, into ws.columns.
+ST_MULTIVERSION void column_pass_adjoint(const MomentTables& t, const PrunedFft& fft, BandSet active, int n, int npad,
+                                         const std::complex<float>* weights, Workspace& ws) {
+  float* block = ws.block.data();
+  const int ra = n - 1;
+  const int* at = fft.wanted_positions().data() + ra;
+  const int stride = 2 * t.radius + 1;
+  const bool all = dense_bands(active);
+  for (int kx0 = 0; kx0 < n; kx0 += B) {
+    for (int ky = -ra; ky <= ra; ++ky) std::fill_n(block + static_cast<std::size_t>(at[ky]) * S, S, 0.0f);
+    Float8 px, qx;
+    lane_phases(t, kx0, ra, px, qx);
+    const int lanes = std::min(B, n - kx0);
+    for (int ky = -ra; ky <= ra; ++ky) {
+      const std::complex<float>* g = weights + static_cast<std::size_t>(kx0) * stride + t.radius + ky;
+      float gr[B] = {}, gi[B] = {};
+      for (int c = 0; c < lanes; ++c)
+        if (all || t.in_bands(active, kx0 + c, ky)) {
+          gr[c] = g[static_cast<std::size_t>(c) * stride].real();
+          gi[c] = g[static_cast<std::size_t>(c) * stride].imag();
+        }
+      float* x = block + static_cast<std::size_t>(at[ky]) * S;
+      const float py = t.centre_phase_y[ky + t.radius].real(), qy = t.centre_phase_y[ky + t.radius].imag();
+      const Float8 pr = px * py - qx * qy, pi = px * qy + qx * py;
+      const Float8 wr = load8(gr), wi = load8(gi);
+      // conj(phase_x·phase_y)·g; several ky share a bin when 2R_active >= 2S
+      store8(x, load8(x) + pr * wr + pi * wi);
+      store8(x + B, load8(x + B) + pr * wi - pi * wr);
+    }
+    fft.adjoint(block);
+    for (int v = 0; v < t.height; ++v) {
+      float* row = ws.columns.data() + static_cast<std::size_t>(v) * 2 * npad;
+      const float* from = block + static_cast<std::size_t>(v) * S;
+      for (int c = 0; c < B; ++c) {
+        row[kx0 + c] = from[c];
+        row[npad + kx0 + c] = from[c + B];
+      }
+    }
+  }
+}
+
+// Transpose of row_pass_forward: row a gets Re Σ_kx A(kx)·exp(2πj·kx·u/L),
+// the inverse transform of the Hermitian spectrum A(kx)/2 at kx,
+// conj A(kx)/2 at −kx; row b rides in the imaginary part.
+ST_MULTIVERSION void row_pass_adjoint(const MomentTables& t, const PrunedFft& fft, int n, int npad, Workspace& ws,
+                                      float* plane) {
+  float* block = ws.block.data();
+  const int ra = n - 1;
+  const int* at = fft.wanted_positions().data() + ra;
+  for (int v0 = 0; v0 < t.height; v0 += kRowsPerBlock) {
+    for (int kx = -ra; kx <= ra; ++kx) std::fill_n(block + static_cast<std::size_t>(at[kx]) * S, S, 0.0f);
+    const float* in[kRowsPerBlock];
+    for (int c = 0; c < kRowsPerBlock; ++c) in[c] = column_row(t, v0 + c, npad, ws.columns.data());
+    for (int kx = 0; kx < n; ++kx) {
+      float re[kRowsPerBlock], im[kRowsPerBlock];
+      for (int c = 0; c < kRowsPerBlock; ++c) {
+        re[c] = in[c] != nullptr ? in[c][kx] : 0.0f;
+        im[c] = in[c] != nullptr ? in[c][npad + kx] : 0.0f;
+      }
+      float* z = block + static_cast<std::size_t>(at[kx]) * S;
+      float* zm = block + static_cast<std::size_t>(at[-kx]) * S;
+      const Float8 ar = load8(re), ai = load8(im), br = load8(re + B), bi = load8(im + B);
+      store8(z, load8(z) + 0.5f * (ar - bi));  // (A + j·B)/2
+      store8(z + B, load8(z + B) + 0.5f * (ai + br));
+      store8(zm, load8(zm) + 0.5f * (ar + bi));  // (conj A + j·conj B)/2
+      store8(zm + B, load8(zm + B) + 0.5f * (br - ai));
+    }
+    fft.adjoint(block);
+    float* rows[kRowsPerBlock];
+    block_rows(t, v0, plane, ws.dummy.data(), rows);
+    move_rows<false>(rows, t.width, block);
+  }
 }
 
 }  // namespace
 
 void fft_forward(const MomentTables& t, const float* plane, BandSet active, std::complex<float>* grid) {
   if (active.empty()) return;
-  const int L = 2 * t.side;
   const int n = active.radius() + 1;
-  cv::Mat rows(t.height, L, CV_32F, cv::Scalar(0));
-  cv::Mat(t.height, t.width, CV_32F, const_cast<float*>(plane)).copyTo(rows.colRange(0, t.width));
-  cv::dft(rows, rows, cv::DFT_ROWS);
-
-  cv::Mat columns(n, L, CV_32FC2, cv::Scalar::all(0));  // row kx: bin kx of every image row
-  for (int v = 0; v < t.height; ++v) {
-    const float* row = rows.ptr<float>(v);
-    for (int kx = 0; kx < n; ++kx) columns.at<std::complex<float>>(kx, v) = packed_bin(row, L, kx);
-  }
-  cv::dft(columns, columns, cv::DFT_ROWS);
-
-  const int stride = 2 * t.radius + 1;
-  const float inv_n = 1.0f / (static_cast<float>(t.width) * t.height);
-  for_each_active_entry(active, [&](int kx, int ky) {
-    const std::complex<float> x = columns.at<std::complex<float>>(kx, wrap(ky, L));
-    grid[static_cast<std::size_t>(kx) * stride + t.radius + ky] =
-        inv_n * t.centre_phase_x[kx] * t.centre_phase_y[ky + t.radius] * x;
-  });
+  const int npad = round_up(n, B);
+  Workspace& ws = workspace(t, npad);
+  row_pass_forward(t, t.row_fft[active.highest()], plane, n, npad, ws);
+  column_pass_forward(t, t.column_fft[active.highest()], active, n, npad, ws, grid);
 }
 
 void fft_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, float* plane) {
-  const int L = 2 * t.side;
   if (active.empty()) {
     std::fill(plane, plane + static_cast<std::size_t>(t.width) * t.height, 0.0f);
     return;
   }
   const int n = active.radius() + 1;
-  // Σ_k Re(conj(g_k)·a_k(p)) with a_k(p) = (1/N)·exp(jπkᵀc/S)·exp(−j2πkᵀp/L):
-  // the column pass is a forward DFT of d_k = conj(g_k)·exp(jπkᵀc/S)/N ...
-  const int stride = 2 * t.radius + 1;
-  const float inv_n = 1.0f / (static_cast<float>(t.width) * t.height);
-  cv::Mat columns(n, L, CV_32FC2, cv::Scalar::all(0));
-  for_each_active_entry(active, [&](int kx, int ky) {
-    const std::complex<float> g = weights[static_cast<std::size_t>(kx) * stride + t.radius + ky];
-    columns.at<std::complex<float>>(kx, wrap(ky, L)) +=
-        inv_n * std::conj(g) * t.centre_phase_x[kx] * t.centre_phase_y[ky + t.radius];
-  });
-  cv::dft(columns, columns, cv::DFT_ROWS);
-
-  // ... and the row pass Re Σ_kx T(kx, v)·exp(−j2π·kx·u/L) an inverse real
-  // DFT of the Hermitian row holding conj(T).
-  cv::Mat rows(t.height, L, CV_32F, cv::Scalar(0));
-  for (int v = 0; v < t.height; ++v) {
-    float* row = rows.ptr<float>(v);
-    for (int kx = 0; kx < n; ++kx) add_packed_bin(row, L, kx, std::conj(columns.at<std::complex<float>>(kx, v)));
-  }
-  cv::dft(rows, rows, cv::DFT_ROWS | cv::DFT_INVERSE);
-  rows.colRange(0, t.width).copyTo(cv::Mat(t.height, t.width, CV_32F, plane));
+  const int npad = round_up(n, B);
+  Workspace& ws = workspace(t, npad);
+  column_pass_adjoint(t, t.column_fft[active.highest()], active, n, npad, weights, ws);
+  row_pass_adjoint(t, t.row_fft[active.highest()], n, npad, ws, plane);
 }
 
 }  // namespace splattrack::losses

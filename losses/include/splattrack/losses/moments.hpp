@@ -5,13 +5,14 @@
 // centre offset, the DFT of the image zero-padded to 2S × 2S at bin k.
 //
 // Two exact ways to compute the moments of the active bands of one plane:
-//  - kFft: real row FFTs of length 2S, then complex column FFTs of the
-//    columns kx <= R only (OpenCV cv::dft);
+//  - kFft: row FFTs of length 2S (two real rows per complex transform),
+//    then column FFTs of the columns kx <= R only, both pruned to the
+//    non-zero inputs and the wanted outputs (losses/src/fft.hpp);
 //  - kDft: the separable DFT restricted to the active frequencies: rows are
 //    folded about the centre (cos is even, sin odd), multiplied by the
 //    cos/sin tables of kx = 0..R, then the same per column, only for the
 //    (kx, ky) blocks the active bands cover.
-// kAuto picks the one the cost model (moments.cpp) predicts faster.
+// kAuto picks the one the cost model (cost_model.cpp) predicts faster.
 #pragma once
 
 #include <complex>

@@ -6,6 +6,8 @@
 // masked-out pixels, unlike the spectral loss).
 #pragma once
 
+#include <memory>
+
 #include "splattrack/losses/image.hpp"
 
 namespace splattrack::losses {
@@ -26,8 +28,32 @@ inline constexpr double kSsimC2 = 0.03 * 0.03;
 // D-SSIM = (1 − SSIM)/2, SSIM the mean over pixels and channels of
 //   ((2μ_rμ_t + C1)(2σ_rt + C2)) / ((μ_r² + μ_t² + C1)(σ_r² + σ_t² + C2))
 // with μ, σ², σ_rt the windowed moments of each channel (σ² = E[x²] − μ²).
-// `threads` runs the independent window filters side by side.
+// Keeps a DssimLoss per calling thread (re-made when the shape or thread
+// count changes), so repeated calls allocate nothing.
 double dssim_loss(const ImageView& rendered, const ImageView& target, float* grad, int threads = 1);
+
+// D-SSIM against one target over many rendered images, as an optimiser
+// calls it: the target's window moments are filtered once by set_target(),
+// and the buffers and `threads` worker threads (rows are split between
+// them; results do not depend on the count) are kept between calls.
+class DssimLoss {
+ public:
+  // Throws std::invalid_argument on a non-positive size or thread count.
+  DssimLoss(int width, int height, int channels, int threads = 1);
+  ~DssimLoss();
+  DssimLoss(DssimLoss&&) noexcept;
+  DssimLoss& operator=(DssimLoss&&) noexcept;
+
+  // Copies the target ([H, W, C], finite) and filters its moments.
+  void set_target(const ImageView& target);
+  // The loss of `rendered` ([H, W, C], finite) against the target and, when
+  // grad is not null, ∂L/∂rendered in its layout.
+  double evaluate(const ImageView& rendered, float* grad);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Values of alpha are clamped to [kBceClamp, 1 − kBceClamp] so that no log
 // is infinite; the gradient is that of the clamped loss (0 where the clamp

@@ -13,6 +13,7 @@
 // non-finite rendered value is a bug upstream and throws.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -43,13 +44,20 @@ struct SpectralLossOptions {
   double mask_weight = kDefaultMaskWeight;
   std::vector<double> band_scales;  // s_b, empty = all 1, else band_count values >= 0
   MomentPath path = MomentPath::kAuto;
-  int threads = 1;  // planes (colour channels + mask) are processed in parallel
+  // Planes (colour channels + mask) are processed in parallel on a pool of
+  // this many threads, kept by the loss. Results do not depend on it.
+  int threads = 1;
 };
+
+class ThreadPool;
 
 class SpectralLoss {
  public:
   // Throws std::invalid_argument on a bad size or option.
   SpectralLoss(int width, int height, SpectralLossOptions options = {});
+  ~SpectralLoss();
+  SpectralLoss(SpectralLoss&&) noexcept;
+  SpectralLoss& operator=(SpectralLoss&&) noexcept;
 
   const SpectralLossOptions& options() const { return options_; }
   const MomentTransform& transform() const { return transform_; }
@@ -87,18 +95,36 @@ class SpectralLoss {
                                          float* dl_drgb, float* dl_dalpha);
 
  private:
-  struct Plane;
-  std::vector<Plane> planes(const ImageView& rgb, const ImageView& alpha, const char* what) const;
+  // Throws naming `what` unless there is a target and the images have its
+  // shape (alpha only when there is a mask term).
+  void require_inputs(const ImageView& rgb, const ImageView& alpha, const char* what) const;
+  int plane_count() const;  // colour channels, plus the mask when there is a mask term
   BandSet active_bands(std::span<const double> band_weights) const;
   std::vector<double> plane_weights() const;
+  // The input planes into scratch_ (colour channels, then alpha), the
+  // target's validity applied; throws naming `what` on a non-finite value.
+  void load_planes(const ImageView& rgb, const ImageView& alpha, const char* what);
   // Moments of every plane's active bands into rendered_ (validity applied).
-  void rendered_moments(const std::vector<Plane>& planes, BandSet active, MomentPath path);
-  // Adjoint of every plane's moment weights in weights_ into the gradients.
-  void gradients(BandSet active, MomentPath path, float* dl_drgb, float* dl_dalpha);
+  void rendered_moments(const ImageView& rgb, const ImageView& alpha, BandSet active, MomentPath path,
+                        const char* what);
+  // The loss of plane p from rendered_, its ∂L/∂M into weights_.
+  double plane_loss(int p, BandSet active, std::span<const double> band_weights, double plane_weight);
+  // The adjoint of plane p's weights into scratch_[p] (validity applied),
+  // then clear_weights.
+  void plane_gradient(int p, BandSet active, MomentPath path);
+  // Restores the invariant that weights_ is zero outside the entries in use.
+  void clear_weights(int p, BandSet active);
+  // The gradient planes in scratch_ into the caller's layouts.
+  void write_gradients(float* dl_drgb, float* dl_dalpha);
+  bool wants_gradient(int p, const float* dl_drgb, const float* dl_dalpha) const;
   // The residual vector layout filled with sqrt(coefficient)·M_k(rgb, alpha),
   // less the target's moments when minus_target.
   std::vector<double> weighted_moments(const ImageView& rgb, const ImageView& alpha,
                                        std::span<const double> band_weights, bool minus_target, const char* what);
+  // f(kx, ky, coefficient) for every residual entry of one plane in order.
+  template <class F>
+  void for_each_plane_residual(BandSet active, std::span<const double> band_weights, double plane_weight,
+                               F&& f) const;
   template <class F>
   void for_each_residual(BandSet active, std::span<const double> band_weights, F&& f) const;
 
@@ -113,6 +139,7 @@ class SpectralLoss {
   MomentGrid rendered_;                // scratch: moments of the last evaluated images
   MomentGrid weights_;                 // scratch: ∂L/∂M, zero outside the entries in use
   std::vector<std::vector<float>> scratch_;  // per plane [H, W]: the plane, then its gradient
+  std::unique_ptr<ThreadPool> pool_;
 };
 
 }  // namespace splattrack::losses

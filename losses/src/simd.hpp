@@ -1,0 +1,69 @@
+// Internal: function multiversioning for the hot loops, and an 8-float
+// vector value for the kernels that keep accumulators in registers.
+//
+// The build carries no -march flag, so the library runs on any x86-64 CPU;
+// on x86-64 GCC and clang emit each ST_MULTIVERSION function twice, for
+// x86-64-v3 (AVX2 + FMA) and the baseline, and pick one at load time.
+// Marked functions must not use Eigen or other inline library code whose
+// instances would differ per clone; helpers they call are ST_ALWAYS_INLINE
+// so that they are compiled into each clone.
+#pragma once
+
+#include <cstring>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__)
+#define ST_MULTIVERSION __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define ST_MULTIVERSION
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ST_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ST_ALWAYS_INLINE inline
+#endif
+
+namespace splattrack::losses {
+
+// Eight floats as one value (GCC/clang vector extension). Plain loops over
+// lanes with several accumulators are split between vector and scalar code
+// depending on what surrounds them; kernels written on Float8 are not. The
+// baseline clone lowers it to pairs of SSE registers. The helpers pass it by
+// value but are always inlined, so GCC's note that this changes the ABI
+// without AVX (-Wpsabi, off for this library) never applies.
+typedef float Float8 __attribute__((vector_size(32)));
+inline constexpr int kFloat8Lanes = 8;
+
+ST_ALWAYS_INLINE Float8 load8(const float* p) {
+  Float8 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+ST_ALWAYS_INLINE void store8(float* p, Float8 v) { std::memcpy(p, &v, sizeof v); }
+ST_ALWAYS_INLINE Float8 splat8(float x) { return Float8{} + x; }
+// out[c][r] = in[r][c] for an 8 × 8 tile of rows in[0..7] and out[0..7]
+// (the shuffles of the classic AVX transpose).
+ST_ALWAYS_INLINE void transpose8(const float* const* in, float* const* out) {
+  Float8 r[8], t[8];
+  for (int i = 0; i < 8; ++i) r[i] = load8(in[i]);
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  // r[i + 4·h]: columns c and c + 4 of rows 4h..4h + 3, for c = 0, 2, 1, 3.
+  for (int h = 0; h < 8; h += 4)
+    for (int j = 0; j < 2; ++j) {
+      r[h + j] = __builtin_shufflevector(t[h + j], t[h + j + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+      r[h + j + 2] = __builtin_shufflevector(t[h + j], t[h + j + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+  constexpr int kColumn[4] = {0, 2, 1, 3};
+  for (int i = 0; i < 4; ++i) {
+    store8(out[kColumn[i]], __builtin_shufflevector(r[i], r[i + 4], 0, 1, 2, 3, 8, 9, 10, 11));
+    store8(out[kColumn[i] + 4], __builtin_shufflevector(r[i], r[i + 4], 4, 5, 6, 7, 12, 13, 14, 15));
+  }
+}
+
+// The sum of the lanes, in a fixed order (halves added pairwise).
+ST_ALWAYS_INLINE float sum8(Float8 v) { return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7])); }
+
+}  // namespace splattrack::losses
