@@ -7,14 +7,9 @@ namespace {
 
 // A renderer call is a burst of parallel loops with short serial parts in
 // between. Waking a sleeping thread can take milliseconds on a busy machine,
-// so a worker first spins this long for the next loop.
+// so a worker first polls this long for the next loop, yielding its core
+// to whoever else wants it.
 constexpr std::chrono::microseconds kSpin{2000};
-
-void relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
 
 }  // namespace
 
@@ -69,7 +64,7 @@ void ThreadPool::worker_loop(int thread) {
     const auto spin_until = std::chrono::steady_clock::now() + kSpin;
     while (published_.load(std::memory_order_acquire) == seen &&
            std::chrono::steady_clock::now() < spin_until)
-      for (int i = 0; i < 16; ++i) relax();
+      std::this_thread::yield();
     Job job;
     {
       std::unique_lock<std::mutex> lock(mutex_);

@@ -193,13 +193,15 @@ ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, i
   }
 }
 
-// Bit by * 4 + bx for the blocks of the tile at (x0, y0) with a pixel where
-// the splat's alpha may reach 1/255 (gs::splat_row_span, row by row).
-ST_SIMD std::uint32_t reachable_blocks(const TileSplat& s, float reach, int x0, int y0) {
+// The blocks of `mask` (bit by * 4 + bx, tile at (x0, y0)) with a pixel
+// where the splat's alpha may reach 1/255 (gs::splat_row_span, row by row).
+ST_SIMD std::uint32_t reachable_blocks(const TileSplat& s, float reach, int x0, int y0,
+                                       std::uint32_t mask) {
   const f8 row = broadcast(static_cast<float>(y0)) + f8{0.f, 1.f, 2.f, 3.f, 4.f, 5.f, 6.f, 7.f};
   const f8 my = broadcast(s.mean2d.y), left = broadcast(static_cast<float>(x0));
-  i8 bits[2];
-  for (int half = 0; half < 2; ++half) {  // rows 0-7, 8-15
+  i8 bits[2] = {};
+  for (int half = 0; half < 2; ++half) {  // rows 0-7 (mask bits 0-15), rows 8-15
+    if (((mask >> (16 * half)) & 0xFFFFu) == 0) continue;
     f8 lo, hi;
     gs::splat_row_span(s.mean2d.x, s.conic, reach, my - (row + 8.f * half), lo, hi);
     // Pixel columns of the tile: [ceil(lo) - x0, floor(hi) - x0] within [0, 15]
@@ -218,7 +220,7 @@ ST_SIMD std::uint32_t reachable_blocks(const TileSplat& s, float reach, int x0, 
                      (bits[1] << i8{16, 16, 20, 20, 24, 24, 28, 28});
   const i8 q = shifted | __builtin_shufflevector(shifted, shifted, 4, 5, 6, 7, 0, 1, 2, 3);
   const i8 p = q | __builtin_shufflevector(q, q, 2, 3, 0, 1, 6, 7, 4, 5);
-  return static_cast<std::uint32_t>(p[0] | p[1]);
+  return mask & static_cast<std::uint32_t>(p[0] | p[1]);
 }
 
 }  // namespace
@@ -230,13 +232,16 @@ void build_batch_lists(TileEntry* entries, int begin, int end, const TileSplat* 
   const int transparent = end - 1;
   int count[kBatches] = {};
   for (int e = begin; e < transparent; ++e) {
-    if (e + kPrefetchDistance < transparent)
-      __builtin_prefetch(&splats[entries[e + kPrefetchDistance].gaussian]);
+    if (e + kPrefetchDistance < transparent) {
+      const int ahead = entries[e + kPrefetchDistance].gaussian;
+      __builtin_prefetch(&splats[ahead]);
+      __builtin_prefetch(&reach[ahead]);
+    }
     const int g = entries[e].gaussian;
     tile_splats[e] = splats[g];
     // Small footprints have no corner blocks worth the test.
     if (__builtin_popcount(entries[e].batches) > 2)
-      entries[e].batches &= reachable_blocks(splats[g], reach[g], x0, y0);
+      entries[e].batches = reachable_blocks(splats[g], reach[g], x0, y0, entries[e].batches);
     for (std::uint32_t m = entries[e].batches; m != 0; m &= m - 1) ++count[__builtin_ctz(m)];
   }
   tile_splats[transparent] = TileSplat{};  // opacity 0: always skipped
