@@ -77,10 +77,10 @@ ST_MULTIVERSION void row_products(const float* cos, const float* sin, int pitch,
                                   const float* o, float* out) {
   Float8 cs[kDftGroup] = {}, sn[kDftGroup] = {};
   for (int i = 0; i < pitch; i += L) {
-    const Float8 ev = load8(e + i), ov = load8(o + i);
+    const Float8 ev = at8(e + i), ov = at8(o + i);
     for (int q = 0; q < kDftGroup; ++q) {
-      cs[q] += load8(cos + q * pitch + i) * ev;
-      sn[q] += load8(sin + q * pitch + i) * ov;
+      cs[q] += at8(cos + q * pitch + i) * ev;
+      sn[q] += at8(sin + q * pitch + i) * ov;
     }
   }
   for (int q = 0; q < count; ++q) {
@@ -108,15 +108,15 @@ ST_MULTIVERSION void row_products_adjoint(const float* cos, const float* sin, in
                                           float* e, float* o) {
   Float8 es[kDftGroup] = {}, os[kDftGroup] = {};
   for (int kx = 0; kx < n; ++kx) {
-    const Float8 re = splat8(in[2 * kx]), im = splat8(-in[2 * kx + 1]);
+    const float re = in[2 * kx], im = -in[2 * kx + 1];
     for (int g = 0; g < kDftGroup; ++g) {
-      es[g] += re * load8(cos + kx * pitch + g * L);
-      os[g] += im * load8(sin + kx * pitch + g * L);
+      es[g] += re * at8(cos + kx * pitch + g * L);
+      os[g] += im * at8(sin + kx * pitch + g * L);
     }
   }
   for (int g = 0; g < kDftGroup; ++g) {
-    store8(e + g * L, es[g]);
-    store8(o + g * L, os[g]);
+    at8(e + g * L) = es[g];
+    at8(o + g * L) = os[g];
   }
 }
 
@@ -182,8 +182,8 @@ ST_MULTIVERSION void column_block_forward(const MomentTables& t, const Frequency
     for (int j = j0; j < j1; j += L) {
       Float8 a = {}, c = {};
       for (int v = 0; v < pairs; ++v) {
-        a += cos[v] * load8(ws.rows_even.data() + static_cast<std::size_t>(v) * pitch_j + j);
-        c += sin[v] * load8(ws.rows_odd.data() + static_cast<std::size_t>(v) * pitch_j + j);
+        a += cos[v] * at8(ws.rows_even.data() + static_cast<std::size_t>(v) * pitch_j + j);
+        c += sin[v] * at8(ws.rows_odd.data() + static_cast<std::size_t>(v) * pitch_j + j);
       }
       for (int l = 0; l < L; l += 2) {
         const int kx = (j + l) / 2;
@@ -227,15 +227,15 @@ ST_MULTIVERSION void column_block_adjoint(const MomentTables& t, const Frequency
     float* __restrict e = ws.rows_even.data() + static_cast<std::size_t>(v) * pitch_j;
     float* __restrict o = ws.rows_odd.data() + static_cast<std::size_t>(v) * pitch_j;
     for (int j = j0; j < j1; j += L) {
-      Float8 se = load8(e + j), so = load8(o + j);
+      Float8 se = at8(e + j), so = at8(o + j);
       for (int i = 0; i < rows; ++i) {
         se += t.cos_y[static_cast<std::size_t>(b.ky0 + i) * pairs + v] *
-              load8(a + static_cast<std::size_t>(i) * pitch_j + j);
+              at8(a + static_cast<std::size_t>(i) * pitch_j + j);
         so += t.sin_y[static_cast<std::size_t>(b.ky0 + i) * pairs + v] *
-              load8(c + static_cast<std::size_t>(i) * pitch_j + j);
+              at8(c + static_cast<std::size_t>(i) * pitch_j + j);
       }
-      store8(e + j, se);
-      store8(o + j, so);
+      at8(e + j) = se;
+      at8(o + j) = so;
     }
   }
 }

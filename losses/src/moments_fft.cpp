@@ -93,12 +93,12 @@ ST_MULTIVERSION void row_pass_forward(const MomentTables& t, const PrunedFft& ff
     for (int kx = 0; kx < n; ++kx) {
       const float* z = block + static_cast<std::size_t>(at[kx]) * S;
       const float* zm = block + static_cast<std::size_t>(at[-kx]) * S;
-      const Float8 zr = load8(z), zi = load8(z + B), mr = load8(zm), mi = load8(zm + B);
+      const Float8 zr = at8(z), zi = at8(z + B), mr = at8(zm), mi = at8(zm + B);
       float re[kRowsPerBlock], im[kRowsPerBlock];
-      store8(re, 0.5f * (zr + mr));
-      store8(im, 0.5f * (zi - mi));
-      store8(re + B, 0.5f * (zi + mi));
-      store8(im + B, 0.5f * (mr - zr));
+      at8(re) = 0.5f * (zr + mr);
+      at8(im) = 0.5f * (zi - mi);
+      at8(re + B) = 0.5f * (zi + mi);
+      at8(im + B) = 0.5f * (mr - zr);
       for (int c = 0; c < kRowsPerBlock; ++c)
         if (out[c] != nullptr) {
           out[c][kx] = re[c];
@@ -149,10 +149,10 @@ ST_MULTIVERSION void column_pass_forward(const MomentTables& t, const PrunedFft&
       const float* x = block + static_cast<std::size_t>(at[ky]) * S;
       const float py = t.centre_phase_y[ky + t.radius].real(), qy = t.centre_phase_y[ky + t.radius].imag();
       const Float8 pr = px * py - qx * qy, pi = px * qy + qx * py;  // phase_x·phase_y
-      const Float8 xr = load8(x), xi = load8(x + B);
+      const Float8 xr = at8(x), xi = at8(x + B);
       float re[B], im[B];
-      store8(re, pr * xr - pi * xi);
-      store8(im, pr * xi + pi * xr);
+      at8(re) = pr * xr - pi * xi;
+      at8(im) = pr * xi + pi * xr;
       std::complex<float>* out = grid + static_cast<std::size_t>(kx0) * stride + t.radius + ky;
       for (int c = 0; c < lanes; ++c)
         if (all || t.in_bands(active, kx0 + c, ky)) out[static_cast<std::size_t>(c) * stride] = {re[c], im[c]};
@@ -185,10 +185,10 @@ ST_MULTIVERSION void column_pass_adjoint(const MomentTables& t, const PrunedFft&
       float* x = block + static_cast<std::size_t>(at[ky]) * S;
       const float py = t.centre_phase_y[ky + t.radius].real(), qy = t.centre_phase_y[ky + t.radius].imag();
       const Float8 pr = px * py - qx * qy, pi = px * qy + qx * py;
-      const Float8 wr = load8(gr), wi = load8(gi);
+      const Float8 wr = at8(gr), wi = at8(gi);
       // conj(phase_x·phase_y)·g; several ky share a bin when 2R_active >= 2S
-      store8(x, load8(x) + pr * wr + pi * wi);
-      store8(x + B, load8(x + B) + pr * wi - pi * wr);
+      at8(x) = at8(x) + pr * wr + pi * wi;
+      at8(x + B) = at8(x + B) + pr * wi - pi * wr;
     }
     fft.adjoint(block);
     for (int v = 0; v < t.height; ++v) {
@@ -222,11 +222,11 @@ ST_MULTIVERSION void row_pass_adjoint(const MomentTables& t, const PrunedFft& ff
       }
       float* z = block + static_cast<std::size_t>(at[kx]) * S;
       float* zm = block + static_cast<std::size_t>(at[-kx]) * S;
-      const Float8 ar = load8(re), ai = load8(im), br = load8(re + B), bi = load8(im + B);
-      store8(z, load8(z) + 0.5f * (ar - bi));  // (A + j·B)/2
-      store8(z + B, load8(z + B) + 0.5f * (ai + br));
-      store8(zm, load8(zm) + 0.5f * (ar + bi));  // (conj A + j·conj B)/2
-      store8(zm + B, load8(zm + B) + 0.5f * (br - ai));
+      const Float8 ar = at8(re), ai = at8(im), br = at8(re + B), bi = at8(im + B);
+      at8(z) = at8(z) + 0.5f * (ar - bi);  // (A + j·B)/2
+      at8(z + B) = at8(z + B) + 0.5f * (ai + br);
+      at8(zm) = at8(zm) + 0.5f * (ar + bi);  // (conj A + j·conj B)/2
+      at8(zm + B) = at8(zm + B) + 0.5f * (br - ai);
     }
     fft.adjoint(block);
     float* rows[kRowsPerBlock];

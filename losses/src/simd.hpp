@@ -9,8 +9,6 @@
 // so that they are compiled into each clone.
 #pragma once
 
-#include <cstring>
-
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__)
 #define ST_MULTIVERSION __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
@@ -28,24 +26,22 @@ namespace splattrack::losses {
 // Eight floats as one value (GCC/clang vector extension). Plain loops over
 // lanes with several accumulators are split between vector and scalar code
 // depending on what surrounds them; kernels written on Float8 are not. The
-// baseline clone lowers it to pairs of SSE registers. The helpers pass it by
-// value but are always inlined, so GCC's note that this changes the ABI
-// without AVX (-Wpsabi, off for this library) never applies.
+// baseline clone lowers it to pairs of SSE registers.
 typedef float Float8 __attribute__((vector_size(32)));
 inline constexpr int kFloat8Lanes = 8;
 
-ST_ALWAYS_INLINE Float8 load8(const float* p) {
-  Float8 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-ST_ALWAYS_INLINE void store8(float* p, Float8 v) { std::memcpy(p, &v, sizeof v); }
-ST_ALWAYS_INLINE Float8 splat8(float x) { return Float8{} + x; }
+// Eight floats at any float address, read or written as a Float8 through a
+// reference: no vector is passed by value across a call, which clang
+// rejects in the baseline clone (its ABI differs without AVX).
+typedef float Float8At __attribute__((vector_size(32), aligned(4), may_alias));
+ST_ALWAYS_INLINE Float8At& at8(float* p) { return *reinterpret_cast<Float8At*>(p); }
+ST_ALWAYS_INLINE const Float8At& at8(const float* p) { return *reinterpret_cast<const Float8At*>(p); }
+
 // out[c][r] = in[r][c] for an 8 × 8 tile of rows in[0..7] and out[0..7]
 // (the shuffles of the classic AVX transpose).
 ST_ALWAYS_INLINE void transpose8(const float* const* in, float* const* out) {
   Float8 r[8], t[8];
-  for (int i = 0; i < 8; ++i) r[i] = load8(in[i]);
+  for (int i = 0; i < 8; ++i) r[i] = at8(in[i]);
   for (int i = 0; i < 8; i += 2) {
     t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
     t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
@@ -58,12 +54,14 @@ ST_ALWAYS_INLINE void transpose8(const float* const* in, float* const* out) {
     }
   constexpr int kColumn[4] = {0, 2, 1, 3};
   for (int i = 0; i < 4; ++i) {
-    store8(out[kColumn[i]], __builtin_shufflevector(r[i], r[i + 4], 0, 1, 2, 3, 8, 9, 10, 11));
-    store8(out[kColumn[i] + 4], __builtin_shufflevector(r[i], r[i + 4], 4, 5, 6, 7, 12, 13, 14, 15));
+    at8(out[kColumn[i]]) = __builtin_shufflevector(r[i], r[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    at8(out[kColumn[i] + 4]) = __builtin_shufflevector(r[i], r[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
   }
 }
 
 // The sum of the lanes, in a fixed order (halves added pairwise).
-ST_ALWAYS_INLINE float sum8(Float8 v) { return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7])); }
+ST_ALWAYS_INLINE float sum8(const Float8& v) {
+  return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
+}
 
 }  // namespace splattrack::losses

@@ -164,7 +164,7 @@ void SpectralLoss::load_planes(const ImageView& rgb, const ImageView& alpha, con
       float* mask = scratch_[target_channels_].data();
       finite[2 * part + 1] = deinterleave(alpha.data, 1, begin, end, &mask);
     }
-    for (std::size_t p = 0; p < valid_.size(); ++p)
+    for (int p = 0; p < plane_count(); ++p)
       if (!valid_[p].empty()) multiply(valid_[p].data() + begin, end - begin, scratch_[p].data() + begin);
   });
   if (std::find(finite.begin(), finite.end(), 0) == finite.end()) return;
