@@ -210,15 +210,17 @@ BenchRow sequence(const BenchConfig& config) {
 std::vector<BenchRow> bench_track(const BenchConfig& config) {
   std::vector<BenchRow> rows;
   std::map<std::string, std::vector<std::pair<double, double>>> curves;
-  datasets::ObjectModelOptions mo;
-  mo.gaussians = kSweepGaussians;
-  sweep("object", datasets::make_object_model(mo), config, rows, curves);
-  const std::string fox_path = config.shared_data + "/models/fox_cc0_sh0_50k.ply";
-  if (!config.shared_data.empty() && std::filesystem::is_regular_file(fox_path))
-    sweep("fox", centred(subsample(io::read_gaussians(fox_path), kSweepGaussians)), config, rows, curves);
-  else
-    std::fprintf(stderr, "bench track: %s not found, fox sweep skipped\n", fox_path.c_str());
-  if (!config.plot.empty()) plot(curves, config.plot);
+  if (config.seeds > 0) {
+    datasets::ObjectModelOptions mo;
+    mo.gaussians = kSweepGaussians;
+    sweep("object", datasets::make_object_model(mo), config, rows, curves);
+    const std::string fox_path = config.shared_data + "/models/fox_cc0_sh0_50k.ply";
+    if (!config.shared_data.empty() && std::filesystem::is_regular_file(fox_path))
+      sweep("fox", centred(subsample(io::read_gaussians(fox_path), kSweepGaussians)), config, rows, curves);
+    else
+      std::fprintf(stderr, "bench track: %s not found, fox sweep skipped\n", fox_path.c_str());
+    if (!config.plot.empty()) plot(curves, config.plot);
+  }
   if (config.frames > 0) rows.push_back(sequence(config));
   return rows;
 }
