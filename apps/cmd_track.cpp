@@ -37,7 +37,7 @@ constexpr const char* kHelp =
     "  --init-search          multi-start rotation search on the first frame (for starts beyond ~45 deg)\n"
     "  --ceres                Ceres refinement (bands 0-3) before the first frame's alignment\n"
     "  --no-recover           report lost frames without trying Ceres and the rotation search\n"
-    "  --iterations N         optimiser iterations on the first frame (default 150)\n"
+    "  --iterations N         optimiser iterations on the first frame (default 300)\n"
     "  --track-iterations N   optimiser iterations per later frame (default 40)\n"
     "  --bands K              spectral bands (default 8)\n"
     "  --max-frames N         stop after N frames\n"

@@ -37,7 +37,13 @@ double safe_start_alpha(double shift_px, int image_size, int band_count) {
 
 }  // namespace
 
+// The first frame starts from an unknown offset: 150 iterations converged in
+// 1 of 10 starts 0.5 object sizes and 30° off (procedural object, 128²,
+// object 32 px), 300 in 9 of 10.
+inline constexpr int kFirstFrameIterations = 300;
+
 TrackerOptions::TrackerOptions() {
+  first_frame.iterations = kFirstFrameIterations;
   tracking.iterations = 40;
   tracking.lr_translation = 0.01;
   tracking.lr_rotation = 0.01;
