@@ -127,7 +127,11 @@ AlignResult PoseAligner::align(MatchTarget& target, const RigidPose& start, cons
     result.timings.backward_ms += ms_since(t0);
 
     const bool rotate = !options.translation_only && !state.rotation_frozen;
-    const double decay = std::pow(options.lr_final_fraction, it / std::max(1.0, iterations - 1.0));
+    // Full steps through the band-0 warm-up, where the object may have to
+    // travel more than its own size; then exponential decay.
+    const double warm = options.start_alpha > 1.0 ? 0.0 : schedule.warmup_end();
+    const double progress = std::max(0.0, (it - warm) / std::max(1.0, iterations - 1.0 - warm));
+    const double decay = std::pow(options.lr_final_fraction, progress);
     Adam::Vector6 grad;
     grad << (rotate ? g.rotation : Eigen::Vector3d::Zero()), g.translation * object_radius_;
     Adam::Vector6 lr;
