@@ -18,6 +18,7 @@ struct BenchConfig {
   int seeds = 20;           // bench track: starts per sweep cell
   int frames = 300;         // bench track: length of the tracked sequence (0: none)
   std::string plot;         // bench track: PNG of success against offset ("" : none)
+  bool rotation_only = false;  // bench track: only the large-rotation cells
 };
 
 // One measured case: ordered keys, numbers or strings, e.g. bench, scene,

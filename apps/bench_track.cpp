@@ -40,10 +40,11 @@ struct Cell {
 
 // Translation offsets at a moderate rotation, then rotation offsets at a
 // small translation: the two axes of the sweep.
-std::vector<Cell> sweep_cells() {
+std::vector<Cell> sweep_cells(bool rotation_only) {
   std::vector<Cell> cells;
   for (double t : {0.0, 0.25, 0.5, 0.75, 1.0, 1.5})
-    for (double r : {0.0, 30.0}) cells.push_back({t, r});
+    for (double r : {0.0, 30.0})
+      if (!rotation_only) cells.push_back({t, r});
   for (double r : {45.0, 60.0, 90.0}) cells.push_back({0.25, r});
   return cells;
 }
@@ -108,7 +109,7 @@ void sweep(const std::string& scene, const GaussianModel& model, const BenchConf
   placement.object_size = size;
   placement.distance = datasets::kDefaultDistance * size;
   const Camera camera = datasets::place_camera(placement);
-  for (const Cell& cell : sweep_cells()) {
+  for (const Cell& cell : sweep_cells(config.rotation_only)) {
     for (Method m : {Method::kFull, Method::kSpectral, Method::kPhotometric}) {
       int successes = 0;
       std::vector<double> ms;

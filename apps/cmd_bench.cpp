@@ -24,6 +24,7 @@ constexpr const char* kHelp =
     "  --seeds    bench track: starts per misalignment cell (default 20, 0 skips the sweep)\n"
     "  --frames   bench track: frames of the tracked sequence (default 300, 0 skips it)\n"
     "  --plot     bench track: write the success-vs-offset plot here\n"
+    "  --rotation-only  bench track: only the rotation-offset cells (45, 60, 90 deg)\n"
     "'all' runs render and loss; track takes tens of minutes and runs only when named.\n";
 
 std::string default_data_dir() {
@@ -86,7 +87,7 @@ void print_json(const std::vector<BenchRow>& rows) {
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot"}, {"help", "json"});
+  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot"}, {"help", "json", "rotation-only"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -106,6 +107,7 @@ int cmd_bench(int argc, char** argv) {
   config.seeds = args.get_int("seeds", config.seeds);
   config.frames = args.get_int("frames", config.frames);
   config.plot = args.get_or("plot", "");
+  config.rotation_only = args.has("rotation-only");
   if (config.seeds < 0) throw UsageError("--seeds must be >= 0");
   if (config.frames < 0) throw UsageError("--frames must be >= 0");
 

@@ -13,7 +13,7 @@ namespace splattrack {
 struct InitSearchOptions {
   int hypotheses = 72;           // rotations spread over SO(3), plus the start itself
   int translation_iterations = 24;
-  int refine_best = 3;           // hypotheses refined fully
+  int refine_best = 3;           // hypotheses refined fully, besides the start itself
   AlignOptions refine;           // the full alignment of the best ones
 };
 
