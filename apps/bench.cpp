@@ -15,8 +15,14 @@ double median_ms(int runs, const std::function<void()>& f) {
     f();
     ms.push_back(std::chrono::duration<double, std::milli>(clock::now() - t0).count());
   }
-  std::nth_element(ms.begin(), ms.begin() + runs / 2, ms.end());
-  return ms[static_cast<std::size_t>(runs / 2)];
+  return median(std::move(ms));
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0.0;
+  const auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  return *mid;
 }
 
 }  // namespace splattrack::apps

@@ -29,6 +29,9 @@ struct BenchRow {
   BenchRow& set(const std::string& key, const std::string& v) { fields.emplace_back(key, v); return *this; }
 };
 
+// The median (upper median for an even count); 0 for no values.
+double median(std::vector<double> values);
+
 // Median wall time of `runs` calls of f, in milliseconds, after one warm-up call.
 double median_ms(int runs, const std::function<void()>& f);
 

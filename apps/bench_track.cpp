@@ -80,14 +80,6 @@ GaussianModel subsample(const GaussianModel& m, std::size_t count) {
   return out;
 }
 
-// Centres the model on its bounds so that poses turn it about itself.
-GaussianModel centred(GaussianModel m) {
-  const ModelBounds b = model_bounds(m);
-  for (std::size_t i = 0; i < m.size(); ++i)
-    for (int k = 0; k < 3; ++k) m.means[3 * i + k] -= static_cast<float>(b.center[k]);
-  return m;
-}
-
 Frame render_frame(const GaussianModel& model, const Camera& camera, const RigidPose& pose) {
   Renderer r;
   const GaussianModel posed = transformed(model, pose);
@@ -129,12 +121,11 @@ void sweep(const std::string& scene, const GaussianModel& model, const BenchConf
         successes += rotation_error_deg(r.pose, truth) < kSuccessRotationDeg &&
                      translation_error(r.pose, truth) < kSuccessTranslation * size;
       }
-      std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
       const double rate = static_cast<double>(successes) / config.seeds;
       BenchRow row;
       row.set("bench", "track").set("scene", scene).set("method", name(m));
       row.set("translation_offset", cell.translation).set("rotation_offset_deg", cell.rotation_deg);
-      row.set("seeds", config.seeds).set("success", rate).set("median_ms", ms[ms.size() / 2]);
+      row.set("seeds", config.seeds).set("success", rate).set("median_ms", median(ms));
       row.set("threads", config.threads);
       rows.push_back(row);
       std::fprintf(stderr, "bench track: %s %s t=%.2f r=%.0f success %.2f\n", scene.c_str(), name(m),
@@ -198,11 +189,10 @@ BenchRow sequence(const BenchConfig& config) {
     worst_trans = std::max(worst_trans, translation_error(r.pose, poses[f]) / datasets::kObjectDiameter);
     lost += r.status == TrackStatus::lost;
   }
-  std::nth_element(ms.begin(), ms.begin() + static_cast<std::ptrdiff_t>(ms.size() / 2), ms.end());
   BenchRow row;
   row.set("bench", "track").set("scene", "sequence").set("frames", config.frames).set("width", kSequenceImage);
   row.set("threads", config.threads).set("max_rotation_deg", worst_rot).set("max_translation_fraction", worst_trans);
-  row.set("lost_frames", lost).set("median_ms_per_frame", ms.empty() ? 0.0 : ms[ms.size() / 2]);
+  row.set("lost_frames", lost).set("median_ms_per_frame", median(ms));
   return row;
 }
 
@@ -216,10 +206,13 @@ std::vector<BenchRow> bench_track(const BenchConfig& config) {
     mo.gaussians = kSweepGaussians;
     sweep("object", datasets::make_object_model(mo), config, rows, curves);
     const std::string fox_path = config.shared_data + "/models/fox_cc0_sh0_50k.ply";
-    if (!config.shared_data.empty() && std::filesystem::is_regular_file(fox_path))
-      sweep("fox", centred(subsample(io::read_gaussians(fox_path), kSweepGaussians)), config, rows, curves);
-    else
+    if (!config.shared_data.empty() && std::filesystem::is_regular_file(fox_path)) {
+      const GaussianModel fox = subsample(io::read_gaussians(fox_path), kSweepGaussians);
+      // Centred on its bounds, so that poses turn it about itself.
+      sweep("fox", recentred(fox, model_bounds(fox).center), config, rows, curves);
+    } else {
       std::fprintf(stderr, "bench track: %s not found, fox sweep skipped\n", fox_path.c_str());
+    }
     if (!config.plot.empty()) plot(curves, config.plot);
   }
   if (config.frames > 0) rows.push_back(sequence(config));

@@ -95,9 +95,7 @@ int cmd_synth(int argc, char** argv) {
     io::LoadReport report;
     model = io::read_gaussians(args.get("model"), &report);
     for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-    const ModelBounds b = model_bounds(model);
-    for (std::size_t i = 0; i < model.size(); ++i)
-      for (int k = 0; k < 3; ++k) model.means[3 * i + k] -= static_cast<float>(b.center[k]);
+    model = recentred(model, model_bounds(model).center);
   } else {
     datasets::ObjectModelOptions mo;
     mo.gaussians = args.get_int("gaussians", mo.gaussians);

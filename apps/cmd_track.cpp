@@ -10,6 +10,7 @@
 #include <string>
 
 #include "args.hpp"
+#include "bench.hpp"
 #include "commands.hpp"
 #include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/error.hpp"
@@ -62,12 +63,6 @@ nlohmann::ordered_json versions() {
                         std::to_string(EIGEN_MINOR_VERSION)},
           {"ceres", CERES_VERSION_STRING},
           {"opencv", CV_VERSION}};
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace

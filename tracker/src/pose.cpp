@@ -50,6 +50,12 @@ GaussianModel transformed(const GaussianModel& model, const RigidPose& pose) {
   return out;
 }
 
+GaussianModel recentred(const GaussianModel& model, const Eigen::Vector3d& center) {
+  RigidPose shift;
+  shift.translation = -center;
+  return transformed(model, shift);
+}
+
 double rotation_error_deg(const RigidPose& a, const RigidPose& b) {
   const double d = std::abs(a.rotation.normalized().dot(b.rotation.normalized()));
   return 2.0 * std::acos(std::min(1.0, d)) * 180.0 / std::numbers::pi;

@@ -16,13 +16,6 @@ double ms_since(clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
 }
 
-GaussianModel centred(const GaussianModel& model, const Eigen::Vector3d& c) {
-  GaussianModel out = model;
-  for (std::size_t i = 0; i < out.size(); ++i)
-    for (int k = 0; k < 3; ++k) out.means[3 * i + k] -= static_cast<float>(c[k]);
-  return out;
-}
-
 // The prediction error assumed at least, in pixels: the first tracked frame has
 // no motion estimate yet, and a prediction is never exact.
 inline constexpr double kMinExpectedShiftPx = 8.0;
@@ -63,7 +56,7 @@ RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, con
   center_ = bounds.center;
   RenderOptions ro;
   ro.threads = options.threads;
-  impl_ = std::make_unique<Impl>(centred(model, center_), std::max(bounds.radius, 1e-9), ro);
+  impl_ = std::make_unique<Impl>(recentred(model, center_), std::max(bounds.radius, 1e-9), ro);
   options_.spectral.threads = std::max(1, options.threads);
 }
 

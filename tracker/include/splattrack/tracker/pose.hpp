@@ -27,6 +27,8 @@ GaussianModel transformed(const GaussianModel& model, const RigidPose& world_fro
 // rewritten when `out` already holds a copy of `model`'s other arrays (the
 // tracker's per-iteration path).
 void apply_pose(const GaussianModel& model, const RigidPose& world_from_model, GaussianModel& out);
+// The model moved so that `center` becomes its origin (a pure translation).
+GaussianModel recentred(const GaussianModel& model, const Eigen::Vector3d& center);
 
 // Rotation error in degrees and translation error (same units as the poses).
 double rotation_error_deg(const RigidPose& a, const RigidPose& b);
