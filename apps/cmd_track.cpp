@@ -42,7 +42,8 @@ constexpr const char* kHelp =
     "  --track-iterations N   optimiser iterations per later frame (default 40)\n"
     "  --bands K              spectral bands (default 8)\n"
     "  --max-frames N         stop after N frames\n"
-    "  --resume               continue after the last frame already in DIR/poses.csv\n"
+    "  --resume               continue after the last frame already in DIR/poses.csv (a half-written\n"
+    "                         last line, from a killed run, is dropped with a warning)\n"
     "  --threads N            worker threads (default: all cores)\n"
     "  --quiet                no per-frame lines\n";
 
@@ -64,6 +65,32 @@ nlohmann::ordered_json versions() {
           {"ceres", CERES_VERSION_STRING},
           {"opencv", CV_VERSION}};
 }
+
+// run.json's summary covers every row of poses.csv, those of the run that
+// --resume continues included.
+struct RunSummary {
+  int frames = 0;
+  int lost = 0;
+  std::vector<double> ms;  // [frames where measured]
+
+  void add(const io::PoseRow& row) {
+    ++frames;
+    lost += row.status == TrackStatus::lost;
+    if (row.ms) ms.push_back(*row.ms);
+  }
+  double fps() const {
+    double total = 0;
+    for (const double m : ms) total += m;
+    return total > 0 ? 1000.0 * static_cast<double>(ms.size()) / total : 0.0;
+  }
+  nlohmann::ordered_json json(int skipped) const {
+    return {{"frames", frames},
+            {"lost_frames", lost},
+            {"skipped_frames", skipped},
+            {"fps", fps()},
+            {"median_ms_per_frame", median(ms)}};
+  }
+};
 
 }  // namespace
 
@@ -100,19 +127,19 @@ int cmd_track(int argc, char** argv) {
   const GaussianModel model = io::read_gaussians(args.get("model"), &report);
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   const Camera camera = io::read_camera(args.get("camera"));
-  RigidPose pose = args.has("init-pose") ? io::read_pose(args.get("init-pose")) : default_initial_pose(model, camera);
+  const RigidPose initial_pose =
+      args.has("init-pose") ? io::read_pose(args.get("init-pose")) : default_initial_pose(model, camera);
 
   std::filesystem::create_directories(out);
   const std::string csv_path = (out / "poses.csv").string();
-  int resume_after = -1;
+  std::vector<io::PoseRow> done;  // frames a previous run tracked (--resume)
   if (args.has("resume") && std::filesystem::is_regular_file(csv_path)) {
-    const auto rows = io::read_poses_csv(csv_path);
-    if (!rows.empty()) {
-      resume_after = rows.back().frame;
-      pose = rows.back().world_from_model;
-    }
+    io::ResumedPoses resumed = io::resume_poses_csv(csv_path);
+    if (!resumed.dropped.empty()) std::fprintf(stderr, "warning: %s\n", resumed.dropped.c_str());
+    done = std::move(resumed.rows);
   }
-  io::PoseCsvWriter writer(csv_path, resume_after >= 0);
+  const int resume_after = done.empty() ? -1 : done.back().frame;
+  io::PoseCsvWriter writer(csv_path, !done.empty());
 
   io::VideoOptions vo;
   vo.expected_width = camera.width;
@@ -139,12 +166,22 @@ int cmd_track(int argc, char** argv) {
   run["versions"] = versions();
 
   RigidTracker tracker(model, camera, options);
+  RunSummary summary;
+  for (const io::PoseRow& row : done) summary.add(row);
+  if (!done.empty()) {
+    // The prediction an uninterrupted run would make from its last two frames.
+    const std::size_t n = done.size();
+    tracker.resume(done[n >= 2 ? n - 2 : 0].world_from_model, done.back().world_from_model, static_cast<int>(n));
+  }
+  const auto write_run_json = [&](int skipped) {
+    run["summary"] = summary.json(skipped);
+    std::ofstream((out / "run.json").string()) << run.dump(2) << "\n";
+  };
+
   io::Frame in;
   Frame frame;
-  bool started = false;
-  int processed = 0, lost = 0, skipped = 0;
-  std::vector<double> frame_ms;
-  double total_ms = 0;
+  bool started = !done.empty();
+  int processed = 0, skipped = 0;
   const bool quiet = args.has("quiet");
   for (;;) {
     if (max_frames >= 0 && processed >= max_frames) break;
@@ -160,12 +197,9 @@ int cmd_track(int argc, char** argv) {
     frame.height = in.height;
     frame.rgb = in.rgb;
     frame.mask = in.mask;
-    const FrameResult r = started ? tracker.track(frame) : tracker.initialize(frame, pose);
+    const FrameResult r = started ? tracker.track(frame) : tracker.initialize(frame, initial_pose);
     started = true;
     ++processed;
-    lost += r.status == TrackStatus::lost;
-    frame_ms.push_back(r.timings.total_ms);
-    total_ms += r.timings.total_ms;
 
     io::PoseRow row;
     row.frame = in.index;
@@ -177,20 +211,17 @@ int cmd_track(int argc, char** argv) {
     row.iterations = r.iterations;
     row.ms = r.timings.total_ms;
     writer.write(row);
+    summary.add(row);
     if (!quiet)
       std::printf("frame %5d  %-9s  quality %.3f  iterations %3d  %7.1f ms\n", in.index,
                   std::string(to_string(r.status)).c_str(), r.quality, r.iterations, r.timings.total_ms);
-
-    run["summary"] = {{"frames", processed},
-                      {"lost_frames", lost},
-                      {"skipped_frames", skipped},
-                      {"fps", total_ms > 0 ? 1000.0 * processed / total_ms : 0.0},
-                      {"median_ms_per_frame", median(frame_ms)}};
-    std::ofstream((out / "run.json").string()) << run.dump(2) << "\n";
+    write_run_json(skipped);
   }
-  if (processed == 0) throw io::InputError(args.get("video"), "no frame could be read");
-  std::printf("tracked %d frames (%d lost, %d skipped), %.1f fps, median %.1f ms per frame; wrote %s\n", processed,
-              lost, skipped, 1000.0 * processed / total_ms, median(frame_ms), csv_path.c_str());
+  if (summary.frames == 0) throw io::InputError(args.get("video"), "no frame could be read");
+  write_run_json(skipped);
+  std::printf("tracked %d frames (%d in this run; %d lost, %d skipped), %.1f fps, median %.1f ms per frame; "
+              "wrote %s\n",
+              summary.frames, processed, summary.lost, skipped, summary.fps(), median(summary.ms), csv_path.c_str());
   return 0;
 }
 

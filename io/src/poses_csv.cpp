@@ -3,8 +3,10 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <string_view>
 
+#include "file_util.hpp"
 #include "splattrack/io/error.hpp"
 
 namespace splattrack::io {
@@ -138,30 +140,58 @@ void PoseCsvWriter::write(const PoseRow& row) {
   if (!out_) throw InputError(path_, "write failed at frame " + std::to_string(row.frame));
 }
 
-std::vector<PoseRow> read_poses_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open poses file");
-  std::string line;
+namespace {
+
+// Every row of the file. With `resumed`, a half-written last line (or header)
+// is left out and described there, and `complete_bytes` is set to where the
+// rows kept end.
+std::vector<PoseRow> read_rows(const std::string& path, ResumedPoses* resumed, std::size_t* complete_bytes) {
+  const FileBytes bytes = read_file_bytes(path);
+  const std::string_view text = bytes.view();
+  std::size_t pos = 0;
   std::size_t line_number = 0;
-  const auto fail = [&](const std::string& problem) {
-    throw InputError(path, "line " + std::to_string(line_number) + ": " + problem);
-  };
+  std::string_view line;
+  bool terminated = false;
   const auto next_line = [&] {
-    if (!std::getline(in, line)) return false;
+    if (pos >= text.size()) return false;
+    const std::size_t newline = text.find('\n', pos);
+    terminated = newline != std::string_view::npos;
+    const std::size_t end = terminated ? newline : text.size();
+    line = text.substr(pos, end - pos);
+    pos = terminated ? end + 1 : end;
     ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     return true;
   };
+  const auto where = [&] { return "line " + std::to_string(line_number) + ": "; };
+  const auto fail = [&](const std::string& problem) { throw InputError(path, where() + problem); };
+  const auto is_last = [&] { return text.find_first_not_of("\r\n", pos) == std::string_view::npos; };
+  const auto drop = [&](const std::string& why) {
+    resumed->dropped = path + ": " + where() + "incomplete last line dropped (" + why + ")";
+  };
 
-  if (!next_line()) throw InputError(path, "empty file, expected the header " + std::string(kPosesCsvHeader));
   const std::string_view header(kPosesCsvHeader);
-  if (line.compare(0, header.size(), header) != 0 || (line.size() > header.size() && line[header.size()] != ','))
+  if (!next_line()) {
+    if (resumed) return {};  // killed before the header was written
+    throw InputError(path, "empty file, expected the header " + std::string(header));
+  }
+  if (resumed && !terminated && header.starts_with(line)) {
+    drop("the header has no newline at its end");
+    return {};
+  }
+  if (!line.starts_with(header) || (line.size() > header.size() && line[header.size()] != ','))
     fail("header must begin with " + std::string(header));
+  if (complete_bytes) *complete_bytes = pos;
 
   std::vector<PoseRow> rows;
   while (next_line()) {
     if (line.empty()) continue;
     const auto cells = split_commas(line);
+    if (resumed && is_last() && (!terminated || cells.size() < kColumnCount)) {
+      drop(terminated ? std::to_string(cells.size()) + " of " + std::to_string(kColumnCount) + " columns"
+                      : "no newline at its end");
+      break;
+    }
     if (cells.size() < kColumnCount)
       fail("expected " + std::to_string(kColumnCount) + " columns, found " + std::to_string(cells.size()));
     try {
@@ -172,8 +202,25 @@ std::vector<PoseRow> read_poses_csv(const std::string& path) {
     if (rows.size() > 1 && rows.back().frame <= rows[rows.size() - 2].frame)
       fail("frame " + std::to_string(rows.back().frame) + " does not follow frame " +
            std::to_string(rows[rows.size() - 2].frame) + " (frames must increase)");
+    if (complete_bytes) *complete_bytes = pos;
   }
   return rows;
+}
+
+}  // namespace
+
+std::vector<PoseRow> read_poses_csv(const std::string& path) { return read_rows(path, nullptr, nullptr); }
+
+ResumedPoses resume_poses_csv(const std::string& path) {
+  ResumedPoses resumed;
+  std::size_t complete_bytes = 0;
+  resumed.rows = read_rows(path, &resumed, &complete_bytes);
+  if (!resumed.dropped.empty()) {
+    std::error_code ec;
+    std::filesystem::resize_file(path, complete_bytes, ec);
+    if (ec) throw InputError(path, "cannot cut off the incomplete last line: " + ec.message());
+  }
+  return resumed;
 }
 
 }  // namespace splattrack::io

@@ -88,6 +88,13 @@ FrameResult RigidTracker::track(const Frame& frame) {
   return process(frame, motion * previous_, false);
 }
 
+void RigidTracker::resume(const RigidPose& before_previous, const RigidPose& previous, int tracked_frames) {
+  if (tracked_frames < 1) throw std::invalid_argument("tracker: resume() needs at least one tracked frame");
+  before_previous_ = to_centred(before_previous);
+  previous_ = to_centred(previous);
+  frame_index_ = tracked_frames;
+}
+
 FrameResult RigidTracker::process(const Frame& frame, const RigidPose& start, bool first) {
   const auto t0 = clock::now();
   if (frame.width != camera_.width || frame.height != camera_.height)

@@ -64,6 +64,10 @@ class RigidTracker {
   FrameResult initialize(const Frame& frame, const RigidPose& initial_pose);
   // Every later frame, warm-started by constant-velocity prediction.
   FrameResult track(const Frame& frame);
+  // Continues a run whose last `tracked_frames` frames ended at these poses
+  // (world_from_model; after one frame, pass its pose twice): the next
+  // track() starts from the same prediction as in the uninterrupted run.
+  void resume(const RigidPose& before_previous, const RigidPose& previous, int tracked_frames);
 
   const Camera& camera() const { return camera_; }
   double object_radius() const;

@@ -47,6 +47,18 @@ class PoseCsvWriter {
 // strictly increase. Throws InputError naming the file and line.
 std::vector<PoseRow> read_poses_csv(const std::string& path);
 
+// For --resume: the rows a killed run left behind. Its last line may be half
+// written (no newline at its end, or fewer columns than the header): that
+// line is cut off the file and described in `dropped`, so that appending
+// continues after the last complete frame. A malformed line anywhere else
+// still throws InputError naming the file and line. An empty file, or one cut
+// inside its header, has no rows (the header is cut off too).
+struct ResumedPoses {
+  std::vector<PoseRow> rows;
+  std::string dropped;  // "" or a warning naming the file and line
+};
+ResumedPoses resume_poses_csv(const std::string& path);
+
 // One CSV line without the newline: shortest round-trip decimals, so reading
 // it back gives the same doubles.
 std::string format_pose_row(const PoseRow& row);
