@@ -16,6 +16,7 @@
 #include <array>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include <Eigen/Geometry>
@@ -200,6 +201,39 @@ inline RefImage render_reference(const GaussianModel& m, const Camera& cam,
       img.risk_distance[pix] = risk;
     }
   return img;
+}
+
+// How a render differs from the reference over the pixels the reference does
+// not flag ambiguous (the comparison every forward test makes).
+struct ReferenceDiff {
+  int compared = 0;
+  int ambiguous = 0;
+  int stopped = 0;   // compared pixels the reference made nearly opaque (alpha > 1 - 1e-3)
+  int covered = 0;   // compared pixels with reference alpha > 0.5
+  double max_rgb = 0;
+  double max_alpha = 0;
+  double max_depth = 0;  // relative to a depth of 10
+};
+
+inline ReferenceDiff compare_to_reference(const RenderImage& img, const RefImage& ref) {
+  if (img.width != ref.width || img.height != ref.height)
+    throw std::invalid_argument("compare_to_reference: the render and the reference differ in size");
+  ReferenceDiff d;
+  const std::size_t n = static_cast<std::size_t>(ref.width) * ref.height;
+  for (std::size_t p = 0; p < n; ++p) {
+    if (ref.ambiguous[p]) {
+      ++d.ambiguous;
+      continue;
+    }
+    ++d.compared;
+    d.stopped += ref.alpha[p] > 1 - 1e-3;
+    d.covered += ref.alpha[p] > 0.5;
+    for (std::size_t ch = 0; ch < 3; ++ch)
+      d.max_rgb = std::max(d.max_rgb, std::abs(img.rgb[3 * p + ch] - ref.rgb[3 * p + ch]));
+    d.max_alpha = std::max(d.max_alpha, std::abs(img.alpha[p] - ref.alpha[p]));
+    d.max_depth = std::max(d.max_depth, std::abs(img.depth[p] - ref.depth[p]) / 10);
+  }
+  return d;
 }
 
 // A camera looking down +z of a slightly rotated and shifted frame, with an

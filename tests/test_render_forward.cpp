@@ -65,24 +65,12 @@ TEST_P(RenderForward, MatchesBruteForce) {
 
   ASSERT_EQ(img.width, c.width);
   ASSERT_EQ(img.height, c.height);
-  int ambiguous = 0, stopped = 0;
-  double max_rgb = 0, max_alpha = 0, max_depth = 0;
-  for (int p = 0; p < c.width * c.height; ++p) {
-    if (ref.ambiguous[p]) {
-      ++ambiguous;
-      continue;
-    }
-    if (ref.alpha[p] > 1 - 1e-3) ++stopped;
-    for (int ch = 0; ch < 3; ++ch)
-      max_rgb = std::max(max_rgb, std::abs(img.rgb[3 * p + ch] - ref.rgb[3 * p + ch]));
-    max_alpha = std::max(max_alpha, std::abs(img.alpha[p] - ref.alpha[p]));
-    max_depth = std::max(max_depth, std::abs(img.depth[p] - ref.depth[p]) / 10);
-  }
-  EXPECT_LT(ambiguous, c.width * c.height / 100) << "too few pixels are comparable";
-  EXPECT_GT(stopped, 0) << "the scene should make some pixels stop early";
-  EXPECT_LT(max_rgb, kTolerance);
-  EXPECT_LT(max_alpha, kTolerance);
-  EXPECT_LT(max_depth, kTolerance) << "depth error relative to a depth of 10";
+  const ReferenceDiff d = compare_to_reference(img, ref);
+  EXPECT_LT(d.ambiguous, c.width * c.height / 100) << "too few pixels are comparable";
+  EXPECT_GT(d.stopped, 0) << "the scene should make some pixels stop early";
+  EXPECT_LT(d.max_rgb, kTolerance);
+  EXPECT_LT(d.max_alpha, kTolerance);
+  EXPECT_LT(d.max_depth, kTolerance) << "depth error relative to a depth of 10";
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenes, RenderForward,

@@ -53,20 +53,11 @@ TEST_P(RenderRealModel, MatchesBruteForce) {
   const RenderImage& img = renderer.forward(model, cam);
   const RefImage ref = render_reference(model, cam, background, options.near_plane);
 
-  int compared = 0, covered = 0;
-  double max_rgb = 0, max_alpha = 0;
-  for (int p = 0; p < kWidth * kHeight; ++p) {
-    if (ref.ambiguous[static_cast<std::size_t>(p)]) continue;
-    ++compared;
-    covered += ref.alpha[static_cast<std::size_t>(p)] > 0.5;
-    for (int ch = 0; ch < 3; ++ch)
-      max_rgb = std::max(max_rgb, std::abs(img.rgb[3 * p + ch] - ref.rgb[3 * static_cast<std::size_t>(p) + ch]));
-    max_alpha = std::max(max_alpha, std::abs(img.alpha[p] - ref.alpha[static_cast<std::size_t>(p)]));
-  }
-  EXPECT_GT(compared, kWidth * kHeight * 8 / 10) << "too many ambiguous pixels to compare";
-  EXPECT_GT(covered, c.min_covered * kWidth * kHeight) << "the camera should frame the object";
-  EXPECT_LT(max_rgb, kTolerance);
-  EXPECT_LT(max_alpha, kTolerance);
+  const test::ReferenceDiff d = test::compare_to_reference(img, ref);
+  EXPECT_GT(d.compared, kWidth * kHeight * 8 / 10) << "too many ambiguous pixels to compare";
+  EXPECT_GT(d.covered, c.min_covered * kWidth * kHeight) << "the camera should frame the object";
+  EXPECT_LT(d.max_rgb, kTolerance);
+  EXPECT_LT(d.max_alpha, kTolerance);
 }
 
 INSTANTIATE_TEST_SUITE_P(
