@@ -83,13 +83,7 @@ GaussianModel subsample(const GaussianModel& m, std::size_t count) {
 Frame render_frame(const GaussianModel& model, const Camera& camera, const RigidPose& pose) {
   Renderer r;
   const GaussianModel posed = transformed(model, pose);
-  const RenderImage& img = r.forward(posed, camera);
-  Frame f;
-  f.width = img.width;
-  f.height = img.height;
-  f.rgb = img.rgb;
-  f.mask = img.alpha;
-  return f;
+  return frame_from_render(r.forward(posed, camera));
 }
 
 void sweep(const std::string& scene, const GaussianModel& model, const BenchConfig& config,

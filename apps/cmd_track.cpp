@@ -179,7 +179,6 @@ int cmd_track(int argc, char** argv) {
   };
 
   io::Frame in;
-  Frame frame;
   bool started = !done.empty();
   int processed = 0, skipped = 0;
   const bool quiet = args.has("quiet");
@@ -193,10 +192,7 @@ int cmd_track(int argc, char** argv) {
       continue;
     }
     if (in.index <= resume_after) continue;
-    frame.width = in.width;
-    frame.height = in.height;
-    frame.rgb = in.rgb;
-    frame.mask = in.mask;
+    const Frame frame = io::tracker_frame(in);
     const FrameResult r = started ? tracker.track(frame) : tracker.initialize(frame, initial_pose);
     started = true;
     ++processed;

@@ -32,13 +32,7 @@ struct Scene {
   }
   Frame render(const RigidPose& pose) const {
     Renderer r;
-    const RenderImage& img = r.forward(transformed(model, pose), camera);
-    Frame f;
-    f.width = img.width;
-    f.height = img.height;
-    f.rgb = img.rgb;  // as a camera sees it over a black background
-    f.mask = img.alpha;
-    return f;
+    return frame_from_render(r.forward(transformed(model, pose), camera));
   }
   RigidPose pose_at(double x, double y, double z, double angle_deg, Eigen::Vector3d axis) const {
     RigidPose p;

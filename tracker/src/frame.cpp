@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "splattrack/render.hpp"
+
 namespace splattrack {
 
 void Frame::validate() const {
@@ -18,6 +20,15 @@ void Frame::validate() const {
                                 std::to_string(n));
   for (float m : mask)
     if (!std::isfinite(m)) throw std::invalid_argument("frame: mask has a non-finite value");
+}
+
+Frame frame_from_render(const RenderImage& image) {
+  Frame f;
+  f.width = image.width;
+  f.height = image.height;
+  f.rgb = image.rgb;
+  f.mask = image.alpha;
+  return f;
 }
 
 namespace {

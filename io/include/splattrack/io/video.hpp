@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "splattrack/tracker/frame.hpp"
+
 namespace splattrack::io {
 
 enum class FrameStatus {
@@ -29,6 +31,11 @@ struct Frame {
   std::vector<float> rgb;   // [H, W, 3] 0..1, row-major, channel fastest
   std::vector<float> mask;  // [H, W] 0..1, 1 = object; empty: no mask (the whole frame is the target)
 };
+
+// The frame as the tracker takes it.
+inline splattrack::Frame tracker_frame(const Frame& frame) {
+  return {frame.width, frame.height, frame.rgb, frame.mask};
+}
 
 struct VideoOptions {
   // Every frame (and mask) must have this size; 0 takes the first frame's.

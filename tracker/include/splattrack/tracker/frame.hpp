@@ -5,6 +5,8 @@
 
 namespace splattrack {
 
+struct RenderImage;
+
 struct Frame {
   int width = 0;
   int height = 0;
@@ -15,6 +17,10 @@ struct Frame {
   // Throws std::invalid_argument naming what is wrong (sizes, non-finite mask).
   void validate() const;
 };
+
+// A render as a camera would record it over a black background, with its
+// alpha as the mask: the frames of synthetic tests and benchmarks.
+Frame frame_from_render(const RenderImage& image);
 
 // Area-average downsampling to (width, height) (integer or fractional
 // factors); the tracker compares coarse renders with frames reduced this way.
