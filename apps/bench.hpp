@@ -19,6 +19,7 @@ struct BenchConfig {
   int frames = 300;         // bench track: length of the tracked sequence (0: none)
   std::string plot;         // bench track: PNG of success against offset ("" : none)
   bool rotation_only = false;  // bench track: only the large-rotation cells
+  int jobs = 1;                // bench track: sweep starts run this many at a time, each on `threads`
 };
 
 // One measured case: ordered keys, numbers or strings, e.g. bench, scene,

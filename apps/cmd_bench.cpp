@@ -13,7 +13,7 @@ namespace splattrack::apps {
 namespace {
 constexpr const char* kHelp =
     "usage: splattrack bench [render|loss|track|all] [--json] [--threads N] [--runs N] [--data DIR]\n"
-    "                        [--seeds N] [--frames N] [--plot FILE.png]\n"
+    "                        [--seeds N] [--frames N] [--plot FILE.png] [--rotation-only] [--jobs N]\n"
     "\n"
     "Times the renderer (forward; forward+backward) and the losses; prints medians in ms.\n"
     "  --json     one JSON list, an object per measured case\n"
@@ -25,6 +25,7 @@ constexpr const char* kHelp =
     "  --frames   bench track: frames of the tracked sequence (default 300, 0 skips it)\n"
     "  --plot     bench track: write the success-vs-offset plot here\n"
     "  --rotation-only  bench track: only the rotation-offset cells (45, 60, 90 deg)\n"
+    "  --jobs     bench track: sweep starts run at once, each on --threads (default 1)\n"
     "'all' runs render and loss; track takes tens of minutes and runs only when named.\n";
 
 std::string default_data_dir() {
@@ -87,7 +88,7 @@ void print_json(const std::vector<BenchRow>& rows) {
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot"}, {"help", "json", "rotation-only"});
+  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot", "jobs"}, {"help", "json", "rotation-only"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -108,6 +109,8 @@ int cmd_bench(int argc, char** argv) {
   config.frames = args.get_int("frames", config.frames);
   config.plot = args.get_or("plot", "");
   config.rotation_only = args.has("rotation-only");
+  config.jobs = args.get_int("jobs", config.jobs);
+  if (config.jobs < 1) throw UsageError("--jobs must be >= 1");
   if (config.seeds < 0) throw UsageError("--seeds must be >= 0");
   if (config.frames < 0) throw UsageError("--frames must be >= 0");
 
