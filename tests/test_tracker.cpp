@@ -10,6 +10,7 @@
 #include "splattrack/datasets/trajectory.hpp"
 #include "splattrack/tracker.hpp"
 #include "splattrack/tracker/pose_gradient.hpp"
+#include "splattrack/tracker/quality.hpp"
 
 using namespace splattrack;
 
@@ -157,4 +158,56 @@ TEST(Tracker, So3SamplesAreSpread) {
     sum += best;
   }
   EXPECT_LT(sum / 200, 40.0);
+}
+
+TEST(Tracker, AppearanceScoreMatchesItsDefinition) {
+  Scene s;
+  const RigidPose truth = s.pose_at(0.0, 0.0, datasets::kDefaultDistance, 20, {1, 0, 0});
+  MatchTarget target(s.render(truth), s.camera, losses::SpectralLossOptions{});
+  const Frame& f = target.full().frame;
+  PoseAligner aligner(s.model, 0.5, RenderOptions{});
+  EXPECT_NEAR(match_score(aligner, target, 0, truth), 1.0, 1e-6);
+
+  const RigidPose off = s.pose_at(0.1, 0.0, datasets::kDefaultDistance, 50, {0, 1, 0});
+  const RenderImage img = aligner.render(s.camera, off, target.background());
+  // Brute force of the documented formula, in double.
+  double err = 0, base = 0;
+  for (std::size_t p = 0; p < f.mask.size(); ++p) {
+    for (int c = 0; c < 3; ++c) {
+      const double observed = static_cast<double>(img.rgb[3 * p + c]) * img.alpha[p];
+      err += std::abs(observed - f.rgb[3 * p + c]);
+      base += std::abs(f.rgb[3 * p + c]);
+    }
+    err += std::abs(static_cast<double>(img.alpha[p]) - f.mask[p]);
+    base += f.mask[p];
+  }
+  const double score = appearance_score(img, f, target.background());
+  EXPECT_NEAR(score, 1.0 - err / base, 1e-5);
+  EXPECT_LT(score, 0.9);
+}
+
+TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
+  Scene s(0.25);
+  const RigidPose truth = s.pose_at(0.0, 0.0, datasets::kDefaultDistance, 30, {0.3, 1, 0.2});
+  const Frame frame = s.render(truth);
+  RigidPose start = truth;
+  start.rotation = Eigen::AngleAxisd(M_PI * 150 / 180, Eigen::Vector3d(1, 0.5, 0).normalized()) * truth.rotation;
+  start.translation.x() += 0.2 * s.size;
+
+  TrackerOptions plain;
+  const FrameResult without = RigidTracker(s.model, s.camera, plain).initialize(frame, start);
+  // The start is beyond the basin: plain alignment does not get there.
+  ASSERT_GT(rotation_error_deg(without.pose, truth), 20.0);
+
+  TrackerOptions searched;
+  searched.init_search = true;
+  // A lighter search than the default keeps the test short; the procedural
+  // object's asymmetry makes it enough.
+  searched.search.hypotheses = 12;
+  searched.search.screen_iterations = 100;
+  searched.search.refine_best = 2;
+  const FrameResult with = RigidTracker(s.model, s.camera, searched).initialize(frame, start);
+  EXPECT_LT(rotation_error_deg(with.pose, truth), 2.0);
+  EXPECT_LT(translation_error(with.pose, truth), 0.02 * s.size);
+  EXPECT_GT(with.timings.search_ms, 0.0);
 }

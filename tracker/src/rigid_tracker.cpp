@@ -158,9 +158,10 @@ FrameResult RigidTracker::process(const Frame& frame, const RigidPose& start, bo
       const auto ts = clock::now();
       const InitSearchResult s = init_search(aligner, target, pose, options_.search);
       result.timings.search_ms += ms_since(ts);
-      if (s.score > q) {
+      const double qs = pose_score(aligner, target, full, s.pose);
+      if (qs > q) {
         candidate = s.pose;
-        q = s.score;
+        q = qs;
       }
     }
     if (q > quality) {

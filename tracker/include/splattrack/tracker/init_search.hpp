@@ -1,7 +1,7 @@
 // Multi-start pose search for starts beyond the basin of the moments
-// (METHOD.md §6): rotation hypotheses spread over SO(3), each aligned in
-// translation only, scored on the aligned silhouette/appearance, the best few
-// refined.
+// (METHOD.md §6): rotation hypotheses spread over SO(3), each given a short
+// full-pose alignment, ranked on how well the aligned render explains the
+// frame (colour and silhouette), the best few refined fully.
 #pragma once
 
 #include <vector>
@@ -10,10 +10,17 @@
 
 namespace splattrack {
 
+// Measured on the fox (6,000 Gaussians, 128², object 32 px, 90° starts):
+// ranking hypotheses after a translation-only alignment on the silhouette put
+// near-flips (130–175° off) first in every start, since at that size the
+// statue's silhouette barely changes when it turns round; after a 150-
+// iteration full-pose alignment, the colour-and-silhouette score ranked a
+// hypothesis within ~40° of the truth first in 5 of 6 starts, and the full
+// alignment converges from there.
 struct InitSearchOptions {
-  int hypotheses = 72;           // rotations spread over SO(3), plus the start itself
-  int translation_iterations = 24;
-  int refine_best = 3;           // hypotheses refined fully, besides the start itself
+  int hypotheses = 24;           // rotations spread over SO(3), plus the start itself
+  int screen_iterations = 150;   // the short alignment every hypothesis gets
+  int refine_best = 3;           // hypotheses refined fully after the screening
   AlignOptions refine;           // the full alignment of the best ones
 };
 
@@ -23,14 +30,17 @@ std::vector<Eigen::Quaterniond> so3_samples(int n);
 
 struct InitSearchResult {
   RigidPose pose;
-  double score = 0;  // the quality of the chosen pose (higher is better)
+  double score = 0;  // match_score of the chosen pose (higher is better)
 };
 
 InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const RigidPose& start,
                              const InitSearchOptions& options);
 
-// The score the search ranks by: silhouette IoU with a mask, the explained
-// fraction without, at the given level.
+// The quality the tracker's status thresholds use: silhouette IoU with a
+// mask, the explained fraction without, at the given level.
 double pose_score(PoseAligner& aligner, MatchTarget& target, int level, const RigidPose& pose);
+
+// What the search ranks by: appearance_score (quality.hpp) at the given level.
+double match_score(PoseAligner& aligner, MatchTarget& target, int level, const RigidPose& pose);
 
 }  // namespace splattrack

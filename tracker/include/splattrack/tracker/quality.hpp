@@ -18,4 +18,12 @@ double silhouette_iou(const RenderImage& render, const Frame& frame);
 // clamped to [0, 1].
 double explained_fraction(const RenderImage& render, const Frame& frame, const std::array<float, 3>& background);
 
+// How well a render explains the frame, colour and silhouette together, for
+// ranking poses (≤ 1, higher is better, not clamped so that poor candidates
+// still rank). With a mask: 1 − (L1(rgb·alpha, frame) + L1(alpha, mask)) /
+// (L1(frame) + L1(mask)), frame.rgb being premultiplied by its mask as
+// MatchTarget keeps it; the silhouette term keeps a dark object scored. Without
+// one: explained_fraction, unclamped.
+double appearance_score(const RenderImage& render, const Frame& frame, const std::array<float, 3>& background);
+
 }  // namespace splattrack
