@@ -16,7 +16,9 @@ namespace splattrack::cpu {
 // backpropagate_gaussians, for Gaussians [begin, end), sums each one's
 // slots in order and carries the sum back to the model parameters, writing
 // grads at [begin, end); appearance = false leaves log_scales,
-// opacity_logits and sh at zero.
+// opacity_logits and sh at zero; project_tangents writes, for Gaussians
+// [begin, end) not culled (rank_of >= 0), out[i count + k]: the tangent of
+// their blending inputs along tangents[k], k < count.
 struct SlotSums {
   const int* rank_of;       // [N] depth rank, -1 if culled
   const int* slot_offsets;  // [S + 1] slots of rank s

@@ -28,6 +28,10 @@ struct Kernels {
   void (*backpropagate_gaussians)(const GaussianModel& model, const gs::View& view,
                                   const SlotSums& sums, bool appearance, std::size_t begin,
                                   std::size_t end, GaussianGradients& grads);
+  void (*rasterize_tile_tangent)(const RasterInput& in, const TangentPass& pass, int tile);
+  void (*project_tangents)(const GaussianModel& model, const gs::View& view, const int* rank_of,
+                           const ModelTangent* tangents, int count, std::size_t begin,
+                           std::size_t end, SplatTangent* out);
 };
 
 // The best build this CPU runs, chosen once.

@@ -110,10 +110,24 @@ struct BackwardInput {
   const float* dl_dalpha;      // [H, W] or null
 };
 
+// Forward-mode products (Renderer::jvp): up to kMaxTangentsPerPass
+// directions per walk over a tile's splats.
+inline constexpr int kMaxTangentsPerPass = 6;
+using SplatTangent = gs::SplatTangent<float>;
+
+struct TangentPass {
+  const SplatTangent* splats;  // [N, stride] by model index: direction k at [i stride + k]
+  int stride;
+  int count;  // directions, <= kMaxTangentsPerPass
+  float* rgb[kMaxTangentsPerPass];    // [H, W, 3] each
+  float* alpha[kMaxTangentsPerPass];  // [H, W] each
+};
+
 // The tile kernels (kernels.hpp): rasterize_tile_forward writes the tile's
 // pixels; rasterize_tile_backward writes one SplatGrad per entry of the tile
 // (zero for entries no pixel reached) at slots[entry.slot], with scratch a
 // per-thread buffer it reuses; appearance = false leaves the opacity and
-// colour parts at zero (and saves their work).
+// colour parts at zero (and saves their work); rasterize_tile_tangent
+// writes the tile's pixels of the pass's tangent images.
 
 }  // namespace splattrack::cpu

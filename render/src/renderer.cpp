@@ -80,6 +80,8 @@ struct Renderer::Impl {
   std::vector<float> transmittance;  // [H, W]
   std::vector<cpu::SplatGrad> slots;  // [E]
   std::vector<std::vector<cpu::SplatGrad>> scratch;  // one per pool thread
+  std::vector<cpu::SplatTangent> splat_tangents;  // [N, K]
+  std::vector<RenderTangent> tangent_images;     // [K]
 
   explicit Impl(const RenderOptions& o)
       : options(o), pool(resolve_threads(o.threads)), scratch(pool.size()) {}
@@ -160,6 +162,46 @@ const GaussianGradients& Renderer::backward(const float* dl_drgb, const float* d
   });
   m.reduce_and_backpropagate();
   return m.grads;
+}
+
+const std::vector<RenderTangent>& Renderer::jvp(const std::vector<ModelTangent>& tangents) {
+  Impl& m = *impl_;
+  if (!m.model) throw std::invalid_argument("Renderer::jvp: no forward() to differentiate");
+  const std::size_t n = m.model->size();
+  for (const ModelTangent& t : tangents)
+    if (t.means.size() != 3 * n || t.quats.size() != 4 * n)
+      throw std::invalid_argument("Renderer::jvp: a tangent's means / quats must have " +
+                                  std::to_string(3 * n) + " / " + std::to_string(4 * n) +
+                                  " values (the model's), got " + std::to_string(t.means.size()) +
+                                  " / " + std::to_string(t.quats.size()));
+  const int count = static_cast<int>(tangents.size());
+  m.splat_tangents.resize(n * tangents.size());
+  const int tasks = static_cast<int>((n + kGaussiansPerTask - 1) / kGaussiansPerTask);
+  m.pool.run(tasks, [&](int task, int) {
+    const std::size_t begin = static_cast<std::size_t>(task) * kGaussiansPerTask;
+    cpu::kernels().project_tangents(*m.model, m.view, m.frame.rank_of.data(), tangents.data(), count,
+                                    begin, std::min(n, begin + kGaussiansPerTask),
+                                    m.splat_tangents.data());
+  });
+
+  const std::size_t pixels = static_cast<std::size_t>(m.frame.width) * m.frame.height;
+  m.tangent_images.resize(tangents.size());
+  for (RenderTangent& t : m.tangent_images) {
+    t.rgb.resize(3 * pixels);
+    t.alpha.resize(pixels);
+  }
+  const cpu::RasterInput in = m.raster_input();
+  for (int first = 0; first < count; first += cpu::kMaxTangentsPerPass) {
+    cpu::TangentPass pass{m.splat_tangents.data() + first, count,
+                          std::min(cpu::kMaxTangentsPerPass, count - first), {}, {}};
+    for (int k = 0; k < pass.count; ++k) {
+      pass.rgb[k] = m.tangent_images[first + k].rgb.data();
+      pass.alpha[k] = m.tangent_images[first + k].alpha.data();
+    }
+    m.pool.run(m.frame.tile_count(),
+               [&](int tile, int) { cpu::kernels().rasterize_tile_tangent(in, pass, tile); });
+  }
+  return m.tangent_images;
 }
 
 // Sums each splat's per-tile slots in tile order (a fixed order, whatever the

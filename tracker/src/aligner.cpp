@@ -41,7 +41,13 @@ const RenderImage& PoseAligner::render(const Camera& camera, const RigidPose& po
     renderer_.set_options(o);
   }
   apply_pose(model_, pose, posed_);
+  posed_translation_ = pose.translation;
   return renderer_.forward(posed_, camera);
+}
+
+const std::vector<RenderTangent>& PoseAligner::pose_tangent_images() {
+  pose_tangents(posed_, posed_translation_, pose_directions_);
+  return renderer_.jvp(pose_directions_);
 }
 
 double PoseAligner::spectral_step(TargetLevel& level, const RenderImage& img, const std::vector<double>& weights,

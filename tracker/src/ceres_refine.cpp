@@ -6,49 +6,21 @@
 
 namespace splattrack {
 
-namespace {
-
-// Central-difference steps for the tangent images. Rotation: 2e-3 rad moves
-// a model point one radius from the centre by 0.2 % of its size, far below a
-// pixel at tracking resolutions (linear regime) yet far above float noise.
-inline constexpr double kRotationStep = 2e-3;
-inline constexpr double kTranslationStep = 2e-3;  // object radii
-
-RigidPose perturbed(const RigidPose& p, int k, double h, double radius) {
-  RigidPose q = p;
-  const Eigen::Vector3d axis = Eigen::Vector3d::Unit(k % 3);
-  if (k < 3) q.rotation = (Eigen::Quaterniond(Eigen::AngleAxisd(h, axis)) * p.rotation).normalized();
-  else q.translation += h * radius * axis;
-  return q;
-}
-
-
-}  // namespace
-
 std::vector<double> pose_residual_jacobian(PoseAligner& aligner, TargetLevel& level, const RigidPose& pose,
                                            const std::vector<double>& band_weights, bool use_mask,
                                            const std::array<float, 3>& background) {
   const std::size_t rows = level.spectral->residual_count(band_weights);
   std::vector<double> jac(rows * 6);
-  std::vector<float> plus_rgb, minus_rgb, plus_alpha, d_rgb, d_alpha;
-  for (int k = 0; k < 6; ++k) {
-    const double h = k < 3 ? kRotationStep : kTranslationStep;
-    const double dx = k < 3 ? h : h * aligner.object_radius();
-    const RenderImage& plus = aligner.render(level.camera, perturbed(pose, k, h, aligner.object_radius()), background);
-    observed_colour(plus, use_mask, plus_rgb);
-    plus_alpha = plus.alpha;
-    const RenderImage& minus = aligner.render(level.camera, perturbed(pose, k, -h, aligner.object_radius()), background);
-    observed_colour(minus, use_mask, minus_rgb);
-    d_rgb.resize(plus_rgb.size());
-    d_alpha.resize(plus_alpha.size());
-    for (std::size_t i = 0; i < d_rgb.size(); ++i) d_rgb[i] = static_cast<float>((plus_rgb[i] - minus_rgb[i]) / (2 * dx));
-    for (std::size_t i = 0; i < d_alpha.size(); ++i)
-      d_alpha[i] = static_cast<float>((plus_alpha[i] - minus.alpha[i]) / (2 * dx));
-    const losses::ImageView drgb{d_rgb.data(), minus.width, minus.height, 3};
+  const RenderImage& img = aligner.render(level.camera, pose, background);
+  const std::vector<RenderTangent>& tangents = aligner.pose_tangent_images();
+  std::vector<float> d_observed;
+  for (std::size_t k = 0; k < 6; ++k) {
+    observed_colour_tangent(img, tangents[k], use_mask, d_observed);
+    const losses::ImageView drgb{d_observed.data(), img.width, img.height, 3};
     const losses::ImageView dalpha =
-        use_mask ? losses::ImageView{d_alpha.data(), minus.width, minus.height, 1} : losses::ImageView{};
+        use_mask ? losses::ImageView{tangents[k].alpha.data(), img.width, img.height, 1} : losses::ImageView{};
     const std::vector<double> col = level.spectral->residual_jacobian_times(drgb, dalpha, band_weights);
-    for (std::size_t r = 0; r < rows; ++r) jac[r * 6 + static_cast<std::size_t>(k)] = col[r];
+    for (std::size_t r = 0; r < rows; ++r) jac[r * 6 + k] = col[r];
   }
   return jac;
 }

@@ -22,4 +22,33 @@ PoseGradient pose_gradient(const GaussianModel& world, const Eigen::Vector3d& tr
   return out;
 }
 
+void pose_tangents(const GaussianModel& world, const Eigen::Vector3d& translation,
+                   std::vector<ModelTangent>& out) {
+  const std::size_t n = world.size();
+  out.resize(6);
+  for (ModelTangent& t : out) {
+    t.means.assign(3 * n, 0.f);
+    t.quats.assign(4 * n, 0.f);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Vector3d x =
+        Eigen::Vector3d(world.means[3 * i], world.means[3 * i + 1], world.means[3 * i + 2]) -
+        translation;
+    const Eigen::Quaterniond q(world.quats[4 * i], world.quats[4 * i + 1], world.quats[4 * i + 2],
+                               world.quats[4 * i + 3]);
+    for (int a = 0; a < 3; ++a) {
+      const Eigen::Vector3d omega = Eigen::Vector3d::Unit(a);
+      const Eigen::Vector3d dx = omega.cross(x);
+      Eigen::Quaterniond half_omega(0, 0, 0, 0);
+      half_omega.vec() = 0.5 * omega;
+      const Eigen::Quaterniond dq = half_omega * q;
+      ModelTangent& rotation = out[static_cast<std::size_t>(a)];
+      for (int k = 0; k < 3; ++k) rotation.means[3 * i + k] = static_cast<float>(dx[k]);
+      rotation.quats[4 * i] = static_cast<float>(dq.w());
+      for (int k = 0; k < 3; ++k) rotation.quats[4 * i + 1 + k] = static_cast<float>(dq.vec()[k]);
+      out[static_cast<std::size_t>(3 + a)].means[3 * i + a] = 1.f;
+    }
+  }
+}
+
 }  // namespace splattrack

@@ -38,6 +38,18 @@ void observed_colour(const RenderImage& img, bool masked, std::vector<float>& ou
     for (int c = 0; c < 3; ++c) out[3 * p + c] = img.rgb[3 * p + c] * img.alpha[p];
 }
 
+void observed_colour_tangent(const RenderImage& img, const RenderTangent& d, bool masked,
+                             std::vector<float>& out) {
+  out.resize(d.rgb.size());
+  if (!masked) {
+    std::copy(d.rgb.begin(), d.rgb.end(), out.begin());
+    return;
+  }
+  for (std::size_t p = 0; p < img.alpha.size(); ++p)
+    for (int c = 0; c < 3; ++c)
+      out[3 * p + c] = d.rgb[3 * p + c] * img.alpha[p] + img.rgb[3 * p + c] * d.alpha[p];
+}
+
 void observed_colour_backward(const RenderImage& img, bool masked, const float* dl_dobserved, float* dl_drgb,
                               float* dl_dalpha) {
   if (!masked) {

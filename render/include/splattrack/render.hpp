@@ -37,6 +37,20 @@ struct GaussianGradients {
   std::vector<float> sh;              // [N, K, 3]
 };
 
+// A direction in the space of the model's stored values for Renderer::jvp.
+// Only means and quaternions move (what a pose change moves); the tangents
+// of log_scales, opacity_logits and sh are zero.
+struct ModelTangent {
+  std::vector<float> means;  // [N, 3]
+  std::vector<float> quats;  // [N, 4]
+};
+
+// The image's derivative along one ModelTangent.
+struct RenderTangent {
+  std::vector<float> rgb;    // [H, W, 3] d rgb
+  std::vector<float> alpha;  // [H, W] d alpha
+};
+
 // Tile-based rasterizer (METHOD.md §2, the original 3DGS conventions) with an
 // exact backward pass. The formulas are in render/gaussian_math.hpp, sh.hpp
 // and blend.hpp; the points where 3DGS leaves room for choice:
@@ -69,6 +83,13 @@ class Renderer {
   // Gradients of a loss given dL/d rgb [H, W, 3] and dL/d alpha [H, W] (either
   // may be null) at the last forward(), whose model must be unchanged.
   const GaussianGradients& backward(const float* dl_drgb, const float* dl_dalpha);
+
+  // Forward mode at the last forward(), whose model must be unchanged: the
+  // derivative of the image along each tangent, exact for the function
+  // computed in the same sense as backward() (and its transpose: for any u,
+  // <u, jvp(v)> = <backward(u), v>). Up to six directions cost one walk
+  // over the splats.
+  const std::vector<RenderTangent>& jvp(const std::vector<ModelTangent>& tangents);
 
  private:
   struct Impl;

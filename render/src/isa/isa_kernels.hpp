@@ -17,5 +17,9 @@ void project_gaussians(const GaussianModel& model, const gs::View& view, int wid
 void backpropagate_gaussians(const GaussianModel& model, const gs::View& view,
                              const SlotSums& sums, bool appearance, std::size_t begin,
                              std::size_t end, GaussianGradients& grads);
+void rasterize_tile_tangent(const RasterInput& in, const TangentPass& pass, int tile);
+void project_tangents(const GaussianModel& model, const gs::View& view, const int* rank_of,
+                      const ModelTangent* tangents, int count, std::size_t begin, std::size_t end,
+                      SplatTangent* out);
 
 }  // namespace splattrack::cpu::ST_ISA

@@ -75,6 +75,35 @@ ST_HDI PowerGrad<T> gaussian_power_vjp(const Sym2f& conic, T dx, T dy, T d_power
           -0.5f * dx * dx * d_power, -dx * dy * d_power, -0.5f * dy * dy * d_power};
 }
 
+// ---- forward mode: tangents of the per-pixel quantities above ---------------
+
+// Tangent of gaussian_power along tangents of mean2d and conic (the pixel is
+// fixed), from its partials: gaussian_power_vjp with d_power = 1, evaluated
+// once per pixel for all directions.
+template <class T>
+ST_HDI T gaussian_power_jvp(const PowerGrad<T>& partials, const Vec2f& d_mean, const Sym2f& d_conic) {
+  return partials.mean_x * d_mean.x + partials.mean_y * d_mean.y + partials.conic_a * d_conic.a +
+         partials.conic_b * d_conic.b + partials.conic_c * d_conic.c;
+}
+
+// Tangent of clamp_alpha(splat_alpha_raw(...)): raw d_power, none when clamped.
+template <class T>
+ST_HDI T splat_alpha_jvp(T raw, T d_power) {
+  return select(raw < kMaxAlpha, raw * d_power, T{});
+}
+
+// Tangent of a splat's blending weight alpha T.
+template <class T>
+ST_HDI T blend_weight_jvp(T transmittance, T alpha, T d_transmittance, T d_alpha) {
+  return d_alpha * transmittance + alpha * d_transmittance;
+}
+
+// Tangent of next_transmittance.
+template <class T>
+ST_HDI T next_transmittance_jvp(T transmittance, T alpha, T d_transmittance, T d_alpha) {
+  return d_transmittance * (1.f - alpha) - transmittance * d_alpha;
+}
+
 // Inclusive pixel rectangle; empty when x0 > x1 or y0 > y1. I: int or a
 // vector of ints (one rectangle per lane).
 template <class I>

@@ -401,4 +401,57 @@ ST_HDI GaussianGrad<T> project_gaussian_vjp(const GaussianIn<T>& g, const View& 
   return out;
 }
 
+
+// ---- forward mode -------------------------------------------------------------
+
+// Tangent of the blending inputs of one Gaussian along a tangent of its mean
+// and quaternion (opacity does not depend on them, so it has none).
+template <class T>
+struct SplatTangent {
+  Vec2<T> mean2d;
+  Sym2<T> conic;
+  Vec3<T> color;
+};
+
+// The rows of d(mean2d, conic, colour)/d(mean, quat) of a Gaussian
+// project_gaussian did not cull: row r is project_gaussian_vjp with the unit
+// cotangent on blending input r (mean2d x y, conic a b c, colour r g b), so
+// forward-mode products share the backward's formulas, culling and clamps.
+inline constexpr int kBlendInputs = 8;
+template <class T>
+struct BlendInputJacobian {
+  Vec3<T> mean[kBlendInputs];
+  Quat<T> quat[kBlendInputs];
+};
+
+template <class T>
+ST_HDI BlendInputJacobian<T> blend_input_jacobian(const GaussianIn<T>& g, const View& v) {
+  BlendInputJacobian<T> jac{};
+  // Without view dependence (degree 0) the colour rows are zero.
+  const int rows = g.sh_degree > 0 ? kBlendInputs : kBlendInputs - 3;
+  for (int r = 0; r < rows; ++r) {
+    ProjectedGaussianGrad<T> unit{};
+    T* const inputs[kBlendInputs] = {&unit.mean2d.x, &unit.mean2d.y, &unit.conic.a, &unit.conic.b,
+                                     &unit.conic.c,  &unit.color.x,  &unit.color.y, &unit.color.z};
+    *inputs[r] = T{} + 1.f;
+    const GaussianGrad<T> row = project_gaussian_vjp(g, v, unit, static_cast<T*>(nullptr));
+    jac.mean[r] = row.mean;
+    jac.quat[r] = row.quat;
+  }
+  return jac;
+}
+
+// The blending inputs' tangent along (d_mean, d_quat): J (d_mean, d_quat).
+template <class T>
+ST_HDI SplatTangent<T> splat_tangent(const BlendInputJacobian<T>& jac, Vec3<T> d_mean,
+                                     Quat<T> d_quat) {
+  T t[kBlendInputs];
+  for (int r = 0; r < kBlendInputs; ++r) {
+    const Quat<T>& q = jac.quat[r];
+    t[r] = dot(jac.mean[r], d_mean) + q.w * d_quat.w + q.x * d_quat.x + q.y * d_quat.y +
+           q.z * d_quat.z;
+  }
+  return {{t[0], t[1]}, {t[2], t[3], t[4]}, {t[5], t[6], t[7]}};
+}
+
 }  // namespace splattrack::gs

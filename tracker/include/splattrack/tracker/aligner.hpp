@@ -62,6 +62,10 @@ class PoseAligner {
 
   // Renders the centred model at `pose` through `camera`.
   const RenderImage& render(const Camera& camera, const RigidPose& pose, const std::array<float, 3>& background);
+  // The derivatives of the last render() along the six pose directions of
+  // pose_tangents (pose_gradient.hpp): world rotation vector about the posed
+  // origin, then world translation. Exact forward mode (Renderer::jvp).
+  const std::vector<RenderTangent>& pose_tangent_images();
   double object_radius() const { return object_radius_; }
   const GaussianModel& model() const { return model_; }
 
@@ -73,6 +77,8 @@ class PoseAligner {
 
   GaussianModel model_;  // centred, rest pose
   GaussianModel posed_;  // scratch: model_ moved to the current pose
+  Eigen::Vector3d posed_translation_ = Eigen::Vector3d::Zero();  // of posed_
+  std::vector<ModelTangent> pose_directions_;  // [6] scratch for pose_tangent_images
   double object_radius_;
   Renderer renderer_;
   std::vector<float> observed_, grad_observed_, grad_rgb_, grad_alpha_, scratch_;

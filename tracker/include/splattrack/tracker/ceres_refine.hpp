@@ -26,9 +26,10 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
                                const CeresRefineOptions& options = {});
 
 // The residual Jacobian's action on the 6 pose directions (world rotation
-// vector ω, translation t) by central differences of rendered images: the
-// "tangent images" of METHOD.md §6. Exposed for the accuracy test against the
-// exact backward pass. Returns R × 6, row-major.
+// vector ω, translation t): the "tangent images" of METHOD.md §6, exact by
+// forward mode through the renderer (PoseAligner::pose_tangent_images),
+// mapped through SpectralLoss::residual_jacobian_times. Exposed for the test
+// against the exact backward pass. Returns R × 6, row-major.
 std::vector<double> pose_residual_jacobian(PoseAligner& aligner, TargetLevel& level, const RigidPose& pose,
                                            const std::vector<double>& band_weights, bool use_mask,
                                            const std::array<float, 3>& background);

@@ -1,4 +1,5 @@
-// Chain rule from per-Gaussian gradients to the object's rigid pose.
+// Chain rule from per-Gaussian gradients to the object's rigid pose, and
+// its forward-mode twin.
 //
 // The pose is perturbed on the left, in world coordinates:
 //   R <- exp([ω]×) R,  t <- t + δ,   so   x'_i = R x_i + t  moves by  ω × (x'_i − t) + δ
@@ -25,5 +26,11 @@ struct PoseGradient {
 // `translation` the pose's translation t, `grads` the renderer's gradients.
 PoseGradient pose_gradient(const GaussianModel& world, const Eigen::Vector3d& translation,
                            const GaussianGradients& grads);
+
+// The six pose directions as tangents of the posed model, for Renderer::jvp:
+// ω = e_0, e_1, e_2 (d x'_i = ω × (x'_i − t), d q'_i = ½ (0, ω) ⊗ q'_i), then
+// δ = e_0, e_1, e_2 (d x'_i = δ, d q'_i = 0). pose_gradient is its transpose.
+void pose_tangents(const GaussianModel& world, const Eigen::Vector3d& translation,
+                   std::vector<ModelTangent>& out);  // [6]
 
 }  // namespace splattrack

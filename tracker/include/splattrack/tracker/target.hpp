@@ -35,6 +35,10 @@ void observed_colour(const RenderImage& img, bool masked, std::vector<float>& ou
 // masked, adds the colour's share to dL/dalpha.
 void observed_colour_backward(const RenderImage& img, bool masked, const float* dl_dobserved, float* dl_drgb,
                               float* dl_dalpha);
+// Forward mode through observed_colour: its derivative along the image
+// tangent `d` of `img`.
+void observed_colour_tangent(const RenderImage& img, const RenderTangent& d, bool masked,
+                             std::vector<float>& out);  // [H, W, 3]
 
 class MatchTarget {
  public:

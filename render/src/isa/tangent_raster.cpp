@@ -1,0 +1,69 @@
+#include <algorithm>
+
+#include "../simd.hpp"
+#include "batch_walk.hpp"
+#include "isa_kernels.hpp"
+
+// Forward mode through the blending of one tile: the forward's walk, with the
+// tangents of T and of the colour carried along for each direction. Per
+// pixel, front to back (gs:: *_jvp in blend.hpp):
+//   d alpha_i = alpha_i d power_i (none when clamped at 0.99),
+//   dC += dc_i alpha_i T_i + c_i d(alpha_i T_i),  dT_{i+1} = d next_transmittance,
+// and at the end d rgb = dC + dT_final background, d alpha = -dT_final.
+// Skipped and stopped splats change nothing, as in the forward.
+
+namespace splattrack::cpu::ST_ISA {
+
+void rasterize_tile_tangent(const RasterInput& in, const TangentPass& pass, int tile) {
+  const int x0 = (tile % in.tiles_x) * kTile;
+  const int y0 = (tile / in.tiles_x) * kTile;
+  const int* offsets = in.batch_offsets + tile * (kBatches + 1);
+  const int count = std::min(pass.count, kMaxTangentsPerPass);
+  for (int b = 0; b < kBatches; ++b) {
+    const Batch bt = batch_at(b, x0, y0, in.width, in.height);
+    if (all(bt.outside)) continue;
+    f8 d_trans[kMaxTangentsPerPass] = {}, d_r[kMaxTangentsPerPass] = {},
+       d_g[kMaxTangentsPerPass] = {}, d_b[kMaxTangentsPerPass] = {};
+    walk_batch(
+        in, offsets, b, bt,
+        [&](int entry, const TileSplat& s, const Eval& e, const Blend& bl, f8 trans)
+            __attribute__((always_inline)) {
+              // Most (splat, batch) pairs blend at no pixel; the transparent
+              // entry (no Gaussian) never does.
+              if (!any(bl.take)) return;
+              const SplatTangent* ds =
+                  pass.splats + static_cast<std::size_t>(in.entries[entry].gaussian) * pass.stride;
+              const f8 w = select(bl.take, e.alpha * trans, f8{});
+              const gs::PowerGrad<f8> partials =
+                  gs::gaussian_power_vjp(s.conic, e.dx, e.dy, broadcast(1.f));
+              for (int k = 0; k < count; ++k) {
+                const f8 d_alpha = select(
+                    bl.take,
+                    gs::splat_alpha_jvp(e.raw,
+                                        gs::gaussian_power_jvp(partials, ds[k].mean2d, ds[k].conic)),
+                    f8{});
+                const f8 d_w =
+                    select(bl.take, gs::blend_weight_jvp(trans, e.alpha, d_trans[k], d_alpha), f8{});
+                d_r[k] += w * ds[k].color.x + d_w * s.color.x;
+                d_g[k] += w * ds[k].color.y + d_w * s.color.y;
+                d_b[k] += w * ds[k].color.z + d_w * s.color.z;
+                d_trans[k] = select(bl.take,
+                                    gs::next_transmittance_jvp(trans, e.alpha, d_trans[k], d_alpha),
+                                    d_trans[k]);
+              }
+            });
+    for (int l = 0; l < kLanes; ++l) {
+      const int p = lane_pixel(bt, l, in.width, in.height);
+      if (p < 0) continue;
+      for (int k = 0; k < count; ++k) {
+        const float dt = d_trans[k][l];
+        pass.rgb[k][3 * p] = d_r[k][l] + dt * in.background.x;
+        pass.rgb[k][3 * p + 1] = d_g[k][l] + dt * in.background.y;
+        pass.rgb[k][3 * p + 2] = d_b[k][l] + dt * in.background.z;
+        pass.alpha[k][p] = -dt;
+      }
+    }
+  }
+}
+
+}  // namespace splattrack::cpu::ST_ISA
