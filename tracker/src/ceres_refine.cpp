@@ -6,12 +6,14 @@
 
 namespace splattrack {
 
-std::vector<double> pose_residual_jacobian(PoseAligner& aligner, TargetLevel& level, const RigidPose& pose,
-                                           const std::vector<double>& band_weights, bool use_mask,
-                                           const std::array<float, 3>& background) {
+namespace {
+
+// The R × 6 Jacobian at the aligner's last render (`img`), from its exact
+// forward-mode tangent images.
+std::vector<double> jacobian_at_last_render(PoseAligner& aligner, TargetLevel& level, const RenderImage& img,
+                                            const std::vector<double>& band_weights, bool use_mask) {
   const std::size_t rows = level.spectral->residual_count(band_weights);
   std::vector<double> jac(rows * 6);
-  const RenderImage& img = aligner.render(level.camera, pose, background);
   const std::vector<RenderTangent>& tangents = aligner.pose_tangent_images();
   std::vector<float> d_observed;
   for (std::size_t k = 0; k < 6; ++k) {
@@ -23,6 +25,15 @@ std::vector<double> pose_residual_jacobian(PoseAligner& aligner, TargetLevel& le
     for (std::size_t r = 0; r < rows; ++r) jac[r * 6 + k] = col[r];
   }
   return jac;
+}
+
+}  // namespace
+
+std::vector<double> pose_residual_jacobian(PoseAligner& aligner, TargetLevel& level, const RigidPose& pose,
+                                           const std::vector<double>& band_weights, bool use_mask,
+                                           const std::array<float, 3>& background) {
+  const RenderImage& img = aligner.render(level.camera, pose, background);
+  return jacobian_at_last_render(aligner, level, img, band_weights, use_mask);
 }
 
 namespace {
@@ -57,7 +68,8 @@ class MomentPoseCost : public ceres::CostFunction {
     std::copy(r.begin(), r.end(), residuals);
     if (jacobians == nullptr || (jacobians[0] == nullptr && jacobians[1] == nullptr)) return true;
 
-    const std::vector<double> j = pose_residual_jacobian(aligner_, level_, pose, weights_, use_mask_, background_);
+    // The renderer still holds this pose's forward pass: no second render.
+    const std::vector<double> j = jacobian_at_last_render(aligner_, level_, img, weights_, use_mask_);
     // P: column c is the quaternion (e_c, 0) ⊗ q in x y z w order.
     Eigen::Matrix<double, 4, 3> plus_jacobian;
     for (int c = 0; c < 3; ++c) {
