@@ -43,10 +43,22 @@ BenchRow measure(const std::string& scene, const GaussianModel& model, const Cam
     renderer.forward(model, camera);
     renderer.backward(d_rgb.data(), d_alpha.data());
   });
+  // Six model directions, as a Ceres pose Jacobian takes (forward mode): to
+  // compare with the twelve forwards central differences would need.
+  std::vector<ModelTangent> directions(6);
+  for (std::size_t k = 0; k < directions.size(); ++k) {
+    directions[k].means = random_gradient(3 * model.size(), 10 + static_cast<unsigned>(k));
+    directions[k].quats = random_gradient(4 * model.size(), 20 + static_cast<unsigned>(k));
+  }
+  const double fwd_jvp6 = median_ms(config.runs, [&] {
+    renderer.forward(model, camera);
+    renderer.jvp(directions);
+  });
   BenchRow row;
   row.set("bench", "render").set("scene", scene).set("gaussians", static_cast<double>(model.size()));
   row.set("width", camera.width).set("height", camera.height).set("threads", config.threads);
-  row.set("grads", pose_only ? "pose" : "all").set("fwd_ms", fwd).set("fwd_bwd_ms", fwd_bwd).set("runs", config.runs);
+  row.set("grads", pose_only ? "pose" : "all").set("fwd_ms", fwd).set("fwd_bwd_ms", fwd_bwd);
+  row.set("fwd_jvp6_ms", fwd_jvp6).set("runs", config.runs);
   return row;
 }
 
