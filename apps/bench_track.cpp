@@ -53,6 +53,12 @@ std::vector<Cell> sweep_cells(bool rotation_only) {
 }
 
 enum class Method { kFull, kSpectral, kPhotometric };
+
+struct Start {
+  bool success = false;
+  bool lost = false;  // the tracker's own verdict
+  double ms = 0;
+};
 const char* name(Method m) {
   return m == Method::kFull ? "spectral+ceres" : m == Method::kSpectral ? "spectral" : "photometric";
 }
@@ -99,14 +105,24 @@ void sweep(const std::string& scene, const GaussianModel& model, const BenchConf
   placement.distance = datasets::kDefaultDistance * size;
   const Camera camera = datasets::place_camera(placement);
   for (const Cell& cell : sweep_cells(config.rotation_only)) {
-    for (Method m : {Method::kFull, Method::kSpectral, Method::kPhotometric}) {
+    // Spectral alone first: the full method takes the same path, and so ends
+    // at the same pose, unless that start was reported lost (recovery) or the
+    // search is on, so only those starts are run again.
+    std::map<Method, std::vector<Start>> results;
+    for (Method m : {Method::kSpectral, Method::kFull, Method::kPhotometric}) {
+      const TrackerOptions options = options_for(m, cell, config.threads);
+      std::vector<Start>& out = results[m];
+      out.resize(static_cast<std::size_t>(config.seeds));
       // Starts are independent: `jobs` of them run at once, each on its own
       // tracker, results kept by seed so the summary does not depend on jobs.
-      std::vector<char> success(static_cast<std::size_t>(config.seeds), 0);
-      std::vector<double> ms(static_cast<std::size_t>(config.seeds), 0.0);
       std::atomic<int> next{0};
       const auto worker = [&] {
         for (int seed = next++; seed < config.seeds; seed = next++) {
+          const auto i = static_cast<std::size_t>(seed);
+          if (m == Method::kFull && !options.init_search && !results[Method::kSpectral][i].lost) {
+            out[i] = results[Method::kSpectral][i];
+            continue;
+          }
           // The same truth and start for every method at a given seed.
           std::mt19937 rng(static_cast<unsigned>(seed));
           std::normal_distribution<double> n01;
@@ -116,19 +132,26 @@ void sweep(const std::string& scene, const GaussianModel& model, const BenchConf
           datasets::Misalignment mis{cell.translation, cell.rotation_deg, size, static_cast<std::uint64_t>(seed)};
           const RigidPose start = datasets::misalign(truth, mis);
           const Frame frame = render_frame(model, camera, truth);
-          RigidTracker tracker(model, camera, options_for(m, cell, config.threads));
+          RigidTracker tracker(model, camera, options);
           const FrameResult r = tracker.initialize(frame, start);
-          const auto i = static_cast<std::size_t>(seed);
-          ms[i] = r.timings.total_ms;
-          success[i] = rotation_error_deg(r.pose, truth) < kSuccessRotationDeg &&
-                       translation_error(r.pose, truth) < kSuccessTranslation * size;
+          out[i] = {rotation_error_deg(r.pose, truth) < kSuccessRotationDeg &&
+                        translation_error(r.pose, truth) < kSuccessTranslation * size,
+                    r.status == TrackStatus::lost, r.timings.total_ms};
         }
       };
       std::vector<std::thread> pool;
       for (int j = 1; j < std::min(config.jobs, config.seeds); ++j) pool.emplace_back(worker);
       worker();
       for (std::thread& t : pool) t.join();
-      const int successes = static_cast<int>(std::count(success.begin(), success.end(), 1));
+    }
+    for (Method m : {Method::kFull, Method::kSpectral, Method::kPhotometric}) {
+      const std::vector<Start>& starts = results[m];
+      std::vector<double> ms;
+      int successes = 0;
+      for (const Start& st : starts) {
+        successes += st.success;
+        ms.push_back(st.ms);
+      }
       const double rate = static_cast<double>(successes) / config.seeds;
       BenchRow row;
       row.set("bench", "track").set("scene", scene).set("method", name(m));
