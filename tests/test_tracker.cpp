@@ -127,6 +127,7 @@ TEST(Tracker, EmptyFrameIsReportedLostNotThrown) {
   TrackerOptions o;
   o.first_frame.iterations = 20;
   o.search.hypotheses = 4;
+  o.search.screen_iterations = 10;
   o.search.refine.iterations = 10;
   RigidTracker tracker(s.model, s.camera, o);
   Frame empty;

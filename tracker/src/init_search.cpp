@@ -75,6 +75,9 @@ InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const Ri
     const double score = match_score(aligner, target, full, p);
     if (score > best.score) best = {p, score};
   }
+  const RigidPose polished = ceres_refine(aligner, target, best.pose, options.polish).pose;
+  const double score = match_score(aligner, target, full, polished);
+  if (score > best.score) best = {polished, score};
   return best;
 }
 

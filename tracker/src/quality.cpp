@@ -17,7 +17,7 @@ double silhouette_iou(const RenderImage& render, const Frame& frame) {
     both += a && m;
     any += a || m;
   }
-  return any == 0 ? 1.0 : static_cast<double>(both) / static_cast<double>(any);
+  return any == 0 ? 0.0 : static_cast<double>(both) / static_cast<double>(any);
 }
 
 namespace {

@@ -10,7 +10,9 @@ namespace quality_defaults {
 inline constexpr float kSilhouetteThreshold = 0.5f;  // alpha / mask above this is "object"
 }
 
-// IoU of the rendered silhouette (alpha) and the frame's mask. Both empty: 1.
+// IoU of the rendered silhouette (alpha) and the frame's mask. Both empty: 0,
+// since an object out of view is not being tracked (and an optimiser facing an
+// empty mask can always move the object out of view to match it).
 double silhouette_iou(const RenderImage& render, const Frame& frame);
 
 // Without a mask: how much of the frame's difference from the plain
