@@ -56,7 +56,7 @@ enum class Method { kFull, kSpectral, kPhotometric };
 
 struct Start {
   bool success = false;
-  bool lost = false;  // the tracker's own verdict
+  bool tracking = false;  // the tracker's own verdict: accepted without recovery
   double ms = 0;
 };
 const char* name(Method m) {
@@ -106,8 +106,9 @@ void sweep(const std::string& scene, const GaussianModel& model, const BenchConf
   const Camera camera = datasets::place_camera(placement);
   for (const Cell& cell : sweep_cells(config.rotation_only)) {
     // Spectral alone first: the full method takes the same path, and so ends
-    // at the same pose, unless that start was reported lost (recovery) or the
-    // search is on, so only those starts are run again.
+    // at the same pose, unless that start was not accepted as tracking (the
+    // full method then recovers) or the search is on, so only those starts
+    // are run again.
     std::map<Method, std::vector<Start>> results;
     for (Method m : {Method::kSpectral, Method::kFull, Method::kPhotometric}) {
       const TrackerOptions options = options_for(m, cell, config.threads);
@@ -119,7 +120,7 @@ void sweep(const std::string& scene, const GaussianModel& model, const BenchConf
       const auto worker = [&] {
         for (int seed = next++; seed < config.seeds; seed = next++) {
           const auto i = static_cast<std::size_t>(seed);
-          if (m == Method::kFull && !options.init_search && !results[Method::kSpectral][i].lost) {
+          if (m == Method::kFull && !options.init_search && results[Method::kSpectral][i].tracking) {
             out[i] = results[Method::kSpectral][i];
             continue;
           }
@@ -136,7 +137,7 @@ void sweep(const std::string& scene, const GaussianModel& model, const BenchConf
           const FrameResult r = tracker.initialize(frame, start);
           out[i] = {rotation_error_deg(r.pose, truth) < kSuccessRotationDeg &&
                         translation_error(r.pose, truth) < kSuccessTranslation * size,
-                    r.status == TrackStatus::lost, r.timings.total_ms};
+                    r.status == TrackStatus::tracking, r.timings.total_ms};
         }
       };
       std::vector<std::thread> pool;

@@ -196,20 +196,31 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
   start.rotation = Eigen::AngleAxisd(M_PI * 150 / 180, Eigen::Vector3d(1, 0.5, 0).normalized()) * truth.rotation;
   start.translation.x() += 0.2 * s.size;
 
-  TrackerOptions plain;
-  const FrameResult without = RigidTracker(s.model, s.camera, plain).initialize(frame, start);
-  // The start is beyond the basin: plain alignment does not get there.
-  ASSERT_GT(rotation_error_deg(without.pose, truth), 20.0);
-
-  TrackerOptions searched;
-  searched.init_search = true;
   // A lighter search than the default keeps the test short; the procedural
   // object's asymmetry makes it enough.
-  searched.search.hypotheses = 12;
-  searched.search.screen_iterations = 100;
-  searched.search.refine_best = 2;
+  TrackerOptions plain;
+  plain.search.hypotheses = 12;
+  plain.search.screen_iterations = 100;
+  plain.search.refine_best = 2;
+  plain.recover = false;
+  const FrameResult without = RigidTracker(s.model, s.camera, plain).initialize(frame, start);
+  // The start is beyond the basin: plain alignment does not get there, and
+  // the first frame's acceptance test says so.
+  ASSERT_GT(rotation_error_deg(without.pose, truth), 20.0);
+  EXPECT_NE(without.status, TrackStatus::tracking);
+
+  TrackerOptions searched = plain;
+  searched.init_search = true;
   const FrameResult with = RigidTracker(s.model, s.camera, searched).initialize(frame, start);
   EXPECT_LT(rotation_error_deg(with.pose, truth), 2.0);
   EXPECT_LT(translation_error(with.pose, truth), 0.02 * s.size);
   EXPECT_GT(with.timings.search_ms, 0.0);
+
+  // Without --init-search, the failed acceptance starts the recovery (Ceres,
+  // then the search) by itself.
+  TrackerOptions recovering = plain;
+  recovering.recover = true;
+  const FrameResult recovered = RigidTracker(s.model, s.camera, recovering).initialize(frame, start);
+  EXPECT_LT(rotation_error_deg(recovered.pose, truth), 2.0);
+  EXPECT_EQ(recovered.status, TrackStatus::recovered);
 }
