@@ -38,6 +38,9 @@ constexpr const char* kHelp =
     "  --init-search          multi-start rotation search on the first frame (for starts beyond ~45 deg)\n"
     "  --ceres                Ceres refinement (bands 0-3) before the first frame's alignment\n"
     "  --no-recover           report lost frames without trying Ceres and the rotation search\n"
+    "  --accept S             first frame: colour+silhouette match (<= 1) needed to count as tracking;\n"
+    "                         below it the frame is degraded and recovered (default 0.95; lower it for\n"
+    "                         noisy frames or imperfect masks, 0 turns the check off)\n"
     "  --iterations N         optimiser iterations on the first frame (default 300)\n"
     "  --track-iterations N   optimiser iterations per later frame (default 40)\n"
     "  --bands K              spectral bands (default 8)\n"
@@ -97,7 +100,7 @@ struct RunSummary {
 int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations", "bands",
-                   "max-frames", "threads"},
+                   "max-frames", "threads", "accept"},
                   {"help", "init-search", "ceres", "no-recover", "resume", "quiet"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
@@ -113,6 +116,7 @@ int cmd_track(int argc, char** argv) {
   options.init_search = args.has("init-search");
   options.ceres_on_first_frame = args.has("ceres");
   options.recover = !args.has("no-recover");
+  options.first_frame_acceptance = args.get_double("accept", options.first_frame_acceptance);
   options.first_frame.iterations = args.get_int("iterations", options.first_frame.iterations);
   options.tracking.iterations = args.get_int("track-iterations", options.tracking.iterations);
   options.spectral.band_count = args.get_int("bands", options.spectral.band_count);
@@ -158,6 +162,7 @@ int cmd_track(int argc, char** argv) {
                      {"init_search", options.init_search},
                      {"ceres_on_first_frame", options.ceres_on_first_frame},
                      {"recover", options.recover},
+                     {"first_frame_acceptance", options.first_frame_acceptance},
                      {"first_frame_iterations", options.first_frame.iterations},
                      {"tracking_iterations", options.tracking.iterations},
                      {"bands", options.spectral.band_count},
