@@ -224,3 +224,30 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
   EXPECT_LT(rotation_error_deg(recovered.pose, truth), 2.0);
   EXPECT_EQ(recovered.status, TrackStatus::recovered);
 }
+
+TEST(Tracker, MatteTargetRemovesAPlainBackgroundFromSoftEdges) {
+  Scene s;
+  const RigidPose truth = s.pose_at(0.02, 0.0, datasets::kDefaultDistance, 25, {1, 1, 0});
+  Renderer r;
+  const RenderImage img = r.forward(transformed(s.model, truth), s.camera);
+  // The camera's view: the object over a plain background, alpha as the mask.
+  const std::array<float, 3> grey{0.5f, 0.3f, 0.7f};
+  Frame frame = frame_from_render(img);
+  std::size_t soft = 0;
+  for (std::size_t p = 0; p < frame.mask.size(); ++p) {
+    for (int c = 0; c < 3; ++c) frame.rgb[3 * p + c] += (1.f - frame.mask[p]) * grey[static_cast<std::size_t>(c)];
+    soft += frame.mask[p] > 0.05f && frame.mask[p] < 0.95f;
+  }
+  ASSERT_GT(soft, 50u);  // enough soft edge for the correction to matter
+
+  const Frame target = matte_target(frame);
+  std::vector<float> observed;
+  observed_colour(img, true, observed);
+  double worst = 0, uncorrected = 0;
+  for (std::size_t i = 0; i < observed.size(); ++i) {
+    worst = std::max(worst, std::abs(static_cast<double>(target.rgb[i]) - observed[i]));
+    uncorrected = std::max(uncorrected, std::abs(static_cast<double>(frame.rgb[i]) * frame.mask[i / 3] - observed[i]));
+  }
+  EXPECT_LT(worst, 1e-5);        // the render's side at the true pose, exactly
+  EXPECT_GT(uncorrected, 0.05);  // what frame·mask alone leaves at the edges
+}

@@ -6,6 +6,9 @@ namespace splattrack {
 
 namespace {
 
+// Mask values at or below this are background (8-bit masks: 0).
+inline constexpr float kOutsideMask = 0.5f / 255.f;
+
 // Median colour of the border pixels: the background a maskless frame is
 // rendered against.
 std::array<float, 3> border_median(const Frame& f) {
@@ -66,17 +69,32 @@ void observed_colour_backward(const RenderImage& img, bool masked, const float* 
   }
 }
 
+Frame matte_target(const Frame& frame) {
+  std::array<float, 3> behind{0.f, 0.f, 0.f};
+  for (int c = 0; c < 3; ++c) {
+    std::vector<float> v;
+    for (std::size_t p = 0; p < frame.mask.size(); ++p)
+      if (frame.mask[p] <= kOutsideMask) v.push_back(frame.rgb[3 * p + c]);
+    if (v.empty()) break;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    behind[static_cast<std::size_t>(c)] = v[v.size() / 2];
+  }
+  Frame out = frame;
+  for (std::size_t p = 0; p < frame.mask.size(); ++p) {
+    const float m = frame.mask[p];
+    for (int c = 0; c < 3; ++c)
+      out.rgb[3 * p + c] = frame.rgb[3 * p + c] * m - (1.f - m) * m * behind[static_cast<std::size_t>(c)];
+  }
+  return out;
+}
+
 MatchTarget::MatchTarget(const Frame& frame, const Camera& camera,
                          const losses::SpectralLossOptions& spectral_options, int coarsest_size) {
   frame.validate();
   has_mask_ = frame.has_mask();
   Frame premultiplied = frame;
-  if (has_mask_) {
-    for (std::size_t p = 0; p < frame.mask.size(); ++p)
-      for (int c = 0; c < 3; ++c) premultiplied.rgb[3 * p + c] *= frame.mask[p];
-  } else {
-    background_ = border_median(frame);
-  }
+  if (has_mask_) premultiplied = matte_target(frame);
+  else background_ = border_median(frame);
 
   const int longest = std::max(frame.width, frame.height);
   std::vector<int> sizes;

@@ -20,15 +20,19 @@ inline constexpr int kPixelsPerBandScale = 4;
 
 struct TargetLevel {
   Camera camera;
-  Frame frame;   // rgb premultiplied by the mask when there is one
+  Frame frame;   // with a mask: the object's colour (matte_target), else the frame
   std::unique_ptr<losses::SpectralLoss> spectral;
 };
 
-// What the target's colour is compared with. A masked frame's target colour
-// is frame·mask: the object as the camera saw it, over a background the mask
-// cannot remove at its soft edges. The render's counterpart is rgb·alpha
-// (rgb rendered on black), equal to the target at the true pose for a frame
-// with a black background and close to it otherwise. Without a mask the
+// What the target's colour is compared with. The render's side is rgb·alpha
+// (rgb rendered on black, so already premultiplied by alpha: the weighting
+// keeps soft edges soft). A masked frame I = F + (1 − m)·B (F the object's
+// premultiplied colour, m its alpha, B the background) gives the target
+// I·m − (1 − m)·m·B̂ (matte_target), equal to F·m, the render's side at the
+// true pose, when the background estimate B̂ is right. Without the correction
+// the soft edges keep (1 − m)·m·B, which the optimiser matches by growing or
+// shrinking the object: measured 2–5 % of the object's size in depth on a
+// 96² sequence over a grey background, 0.01 % over black. Without a mask the
 // render (on the estimated background) is compared as it is.
 void observed_colour(const RenderImage& img, bool masked, std::vector<float>& out);  // [H, W, 3]
 // The chain rule back through observed_colour: writes dL/drgb and, when
@@ -39,6 +43,12 @@ void observed_colour_backward(const RenderImage& img, bool masked, const float* 
 // tangent `d` of `img`.
 void observed_colour_tangent(const RenderImage& img, const RenderTangent& d, bool masked,
                              std::vector<float>& out);  // [H, W, 3]
+
+// The masked frame's object colour, I·m − (1 − m)·m·B̂ per channel, with B̂
+// the median colour of the pixels the mask leaves out (exact for a plain
+// background, its typical colour for a cluttered one; 0 if the mask covers
+// everything).
+Frame matte_target(const Frame& masked_frame);
 
 class MatchTarget {
  public:
