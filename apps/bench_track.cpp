@@ -114,14 +114,15 @@ void sweep(const std::string& scene, const GaussianModel& model, const BenchConf
       const TrackerOptions options = options_for(m, cell, config.threads);
       std::vector<Start>& out = results[m];
       out.resize(static_cast<std::size_t>(config.seeds));
+      const std::vector<Start>& spectral = results[Method::kSpectral];  // looked up before the threads
       // Starts are independent: `jobs` of them run at once, each on its own
       // tracker, results kept by seed so the summary does not depend on jobs.
       std::atomic<int> next{0};
       const auto worker = [&] {
         for (int seed = next++; seed < config.seeds; seed = next++) {
           const auto i = static_cast<std::size_t>(seed);
-          if (m == Method::kFull && !options.init_search && results[Method::kSpectral][i].tracking) {
-            out[i] = results[Method::kSpectral][i];
+          if (m == Method::kFull && !options.init_search && spectral[i].tracking) {
+            out[i] = spectral[i];
             continue;
           }
           // The same truth and start for every method at a given seed.

@@ -38,7 +38,7 @@ constexpr const char* kHelp =
     "  --init-search          multi-start rotation search on the first frame (for starts beyond ~45 deg)\n"
     "  --ceres                Ceres refinement (bands 0-3) before the first frame's alignment\n"
     "  --no-recover           report lost frames without trying Ceres and the rotation search\n"
-    "  --accept S             first frame: colour+silhouette match (<= 1) needed to count as tracking;\n"
+    "  --accept S             first frame, with masks: colour+silhouette match (<= 1) needed to count as tracking;\n"
     "                         below it the frame is degraded and recovered (default 0.95; lower it for\n"
     "                         noisy frames or imperfect masks, 0 turns the check off)\n"
     "  --iterations N         optimiser iterations on the first frame (default 300)\n"

@@ -46,10 +46,21 @@ struct Scene {
 
 }  // namespace
 
-TEST(Tracker, TangentImageJacobianMatchesBackwardPass) {
+namespace {
+
+// The Jacobian from forward-mode tangent images against the reverse-mode
+// gradient, with a mask (render on black, colour·alpha compared) and without
+// (render on a grey background, compared as it is).
+void check_jacobian_against_backward(bool use_mask) {
   Scene s;
   const RigidPose truth = s.pose_at(0.05, -0.02, datasets::kDefaultDistance, 30, {1, 2, 0});
-  const Frame frame = s.render(truth);
+  Frame frame = s.render(truth);
+  const std::array<float, 3> background = use_mask ? std::array<float, 3>{0, 0, 0} : std::array<float, 3>{0.4f, 0.5f, 0.3f};
+  if (!use_mask) {
+    for (std::size_t p = 0; p < frame.mask.size(); ++p)
+      for (int c = 0; c < 3; ++c) frame.rgb[3 * p + c] += (1.f - frame.mask[p]) * background[static_cast<std::size_t>(c)];
+    frame.mask.clear();
+  }
   losses::SpectralLossOptions so;
   so.norm = losses::SpectralNorm::kLeastSquares;
   MatchTarget target(frame, s.camera, so);
@@ -58,34 +69,43 @@ TEST(Tracker, TangentImageJacobianMatchesBackwardPass) {
   const std::vector<double> w = {1, 1, 1, 1, 0, 0, 0, 0};
   TargetLevel& level = target.level(target.level_for_band(3));
 
-  const std::vector<double> j = pose_residual_jacobian(aligner, level, at, w, true, {0, 0, 0});
-  const RenderImage img = aligner.render(level.camera, at, {0, 0, 0});
+  const std::vector<double> j = pose_residual_jacobian(aligner, level, at, w, use_mask, background);
+  const RenderImage img = aligner.render(level.camera, at, background);
   std::vector<float> observed;
-  observed_colour(img, true, observed);
+  observed_colour(img, use_mask, observed);
   const losses::ImageView rgb{observed.data(), img.width, img.height, 3};
-  const losses::ImageView alpha{img.alpha.data(), img.width, img.height, 1};
+  const losses::ImageView alpha =
+      use_mask ? losses::ImageView{img.alpha.data(), img.width, img.height, 1} : losses::ImageView{};
   const std::vector<double> r = level.spectral->residuals(rgb, alpha, w);
   Eigen::Matrix<double, 6, 1> jt_r = Eigen::Matrix<double, 6, 1>::Zero();
   for (std::size_t row = 0; row < r.size(); ++row)
     for (int k = 0; k < 6; ++k) jt_r[k] += j[row * 6 + static_cast<std::size_t>(k)] * r[row];
 
   // Exact: ∇(½‖r‖²) = Jᵀr through the adjoint and the renderer's backward.
-  std::vector<float> d_observed(img.rgb.size()), d_rgb(img.rgb.size()), d_alpha(img.alpha.size());
-  level.spectral->residual_jacobian_transpose_times(r, w, d_observed.data(), d_alpha.data());
-  observed_colour_backward(img, true, d_observed.data(), d_rgb.data(), d_alpha.data());
+  std::vector<float> d_observed(img.rgb.size()), d_rgb(img.rgb.size()), d_alpha(img.alpha.size(), 0.f);
+  level.spectral->residual_jacobian_transpose_times(r, w, d_observed.data(), use_mask ? d_alpha.data() : nullptr);
+  observed_colour_backward(img, use_mask, d_observed.data(), d_rgb.data(), d_alpha.data());
   RenderOptions ro;
+  ro.background = background;
   Renderer renderer(ro);
   const GaussianModel posed = transformed(aligner.model(), at);
   renderer.forward(posed, level.camera);
   const PoseGradient g = pose_gradient(posed, at.translation, renderer.backward(d_rgb.data(), d_alpha.data()));
   Eigen::Matrix<double, 6, 1> exact;
   exact << g.rotation, g.translation;
+  ASSERT_GT(exact.norm(), 0.0);
   // The same function differentiated two ways (forward mode through the
   // renderer and the moments, reverse mode back through both): equal up to
-  // float rounding in the sums (measured 2e-7).
+  // float rounding in the sums (measured 2e-7 with the mask).
   EXPECT_LT((jt_r - exact).norm(), 1e-5 * exact.norm()) << "forward " << jt_r.transpose() << "\nreverse "
                                                         << exact.transpose();
 }
+
+}  // namespace
+
+TEST(Tracker, TangentImageJacobianMatchesBackwardPass) { check_jacobian_against_backward(true); }
+
+TEST(Tracker, TangentImageJacobianMatchesBackwardPassWithoutMask) { check_jacobian_against_backward(false); }
 
 TEST(Tracker, RecoversFromZeroOverlapStart) {
   Scene s(0.25);  // a small object, so that it can stand beside itself in view
@@ -250,4 +270,24 @@ TEST(Tracker, MatteTargetRemovesAPlainBackgroundFromSoftEdges) {
   }
   EXPECT_LT(worst, 1e-5);        // the render's side at the true pose, exactly
   EXPECT_GT(uncorrected, 0.05);  // what frame·mask alone leaves at the edges
+}
+
+TEST(Tracker, RecoveryWithFewerBandsDoesNotThrow) {
+  // Recovery and the search align with their own options: they must follow
+  // the loss's band count, not the default.
+  Scene s(0.25);
+  const RigidPose truth = s.pose_at(0.0, 0.0, datasets::kDefaultDistance, 30, {0.3, 1, 0.2});
+  RigidPose start = truth;
+  start.rotation = Eigen::AngleAxisd(M_PI * 150 / 180, Eigen::Vector3d::UnitX()) * truth.rotation;
+  TrackerOptions o;
+  o.spectral.band_count = 6;
+  o.first_frame.iterations = 20;
+  o.search.hypotheses = 2;
+  o.search.screen_iterations = 5;
+  o.search.refine.iterations = 5;
+  o.ceres.iterations_per_stage = 1;
+  FrameResult r;
+  ASSERT_NO_THROW(r = RigidTracker(s.model, s.camera, o).initialize(s.render(truth), start));
+  EXPECT_GT(r.timings.ceres_ms, 0.0);  // the recovery ran
+  EXPECT_GT(r.timings.search_ms, 0.0);
 }

@@ -30,10 +30,12 @@ std::vector<Eigen::Quaterniond> so3_samples(int n) {
   return out;
 }
 
-double pose_score(PoseAligner& aligner, MatchTarget& target, int level_index, const RigidPose& pose) {
+PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, int level_index, const RigidPose& pose) {
   TargetLevel& level = target.level(level_index);
   const RenderImage& img = aligner.render(level.camera, pose, target.background());
-  return target.has_mask() ? silhouette_iou(img, level.frame) : explained_fraction(img, level.frame, target.background());
+  const double quality = target.has_mask() ? silhouette_iou(img, level.frame)
+                                           : explained_fraction(img, level.frame, target.background());
+  return {quality, appearance_score(img, level.frame, target.background())};
 }
 
 double match_score(PoseAligner& aligner, MatchTarget& target, int level_index, const RigidPose& pose) {
@@ -51,9 +53,10 @@ InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const Ri
   std::vector<Eigen::Quaterniond> rotations{Eigen::Quaterniond::Identity()};
   for (const auto& q : so3_samples(options.hypotheses)) rotations.push_back(q);
 
-  AlignOptions screen = options.refine;
+  AlignOptions refine = options.refine;
+  refine.annealing.band_count = target.full().spectral->options().band_count;
+  AlignOptions screen = refine;
   screen.iterations = options.screen_iterations;
-  screen.annealing.band_count = target.full().spectral->options().band_count;
 
   const int full = target.level_count() - 1;
   std::vector<Candidate> candidates;
@@ -71,7 +74,7 @@ InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const Ri
   InitSearchResult best;
   best.score = -std::numeric_limits<double>::infinity();
   for (int i = 0; i < n; ++i) {
-    const RigidPose p = aligner.align(target, candidates[static_cast<std::size_t>(i)].pose, options.refine).pose;
+    const RigidPose p = aligner.align(target, candidates[static_cast<std::size_t>(i)].pose, refine).pose;
     const double score = match_score(aligner, target, full, p);
     if (score > best.score) best = {p, score};
   }

@@ -58,6 +58,10 @@ RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, con
   ro.threads = options.threads;
   impl_ = std::make_unique<Impl>(recentred(model, center_), std::max(bounds.radius, 1e-9), ro);
   options_.spectral.threads = std::max(1, options.threads);
+  // Every alignment anneals over the loss's bands (recovery uses first_frame
+  // as it is: a count left at the default would not match `--bands K`).
+  options_.first_frame.annealing.band_count = options_.spectral.band_count;
+  options_.tracking.annealing.band_count = options_.spectral.band_count;
 }
 
 RigidTracker::~RigidTracker() = default;
@@ -119,7 +123,6 @@ FrameResult RigidTracker::process(const Frame& frame, const RigidPose& start, bo
   }
 
   AlignOptions align_options = first ? options_.first_frame : options_.tracking;
-  align_options.annealing.band_count = bands;
   if (!first) {
     const double motion_px = (previous_.translation - before_previous_.translation).norm() * camera_.fx /
                              std::max(1e-6, previous_.translation.z());
@@ -146,18 +149,24 @@ FrameResult RigidTracker::process(const Frame& frame, const RigidPose& start, bo
   // plausible silhouette is not enough: a wrong pose can cover the mask
   // (bench track, fox, 30° starts: IoU 0.90–0.96 at 14–47° off) without
   // explaining the colours (match score 0.81–0.90, against ≥ 0.99 when right),
-  // so there it must also reach first_frame_acceptance to count as tracking.
+  // so with a mask it must also reach first_frame_acceptance to count as
+  // tracking. Without a mask the match is the explained fraction of the whole
+  // frame, which noise and clutter keep far below 1 at the right pose.
   struct Verdict {
     TrackStatus status;
-    double quality;  // pose_score: what the thresholds and FrameResult use
-    double match;    // match_score: what candidates are compared by
+    PoseScores scores;
   };
   const auto judge = [&](const RigidPose& p) {
-    Verdict v{TrackStatus::tracking, pose_score(aligner, target, full, p), match_score(aligner, target, full, p)};
-    if (v.quality < options_.lost_quality) v.status = TrackStatus::lost;
-    else if (v.quality < options_.tracking_quality || (first && v.match < options_.first_frame_acceptance))
-      v.status = TrackStatus::degraded;
+    Verdict v{TrackStatus::tracking, pose_scores(aligner, target, full, p)};
+    const bool unexplained = first && target.has_mask() && v.scores.match < options_.first_frame_acceptance;
+    if (v.scores.quality < options_.lost_quality) v.status = TrackStatus::lost;
+    else if (v.scores.quality < options_.tracking_quality || unexplained) v.status = TrackStatus::degraded;
     return v;
+  };
+  // Candidates compare by status first, then by the match score.
+  const auto rank = [](TrackStatus s) { return s == TrackStatus::lost ? 0 : s == TrackStatus::degraded ? 1 : 2; };
+  const auto better = [&](const Verdict& a, const Verdict& b) {
+    return rank(a.status) != rank(b.status) ? rank(a.status) > rank(b.status) : a.scores.match > b.scores.match;
   };
   Verdict verdict = judge(pose);
   const bool unsure = verdict.status == TrackStatus::lost || (first && verdict.status == TrackStatus::degraded);
@@ -175,20 +184,19 @@ FrameResult RigidTracker::process(const Frame& frame, const RigidPose& start, bo
       const InitSearchResult s = init_search(aligner, target, pose, options_.search);
       result.timings.search_ms += ms_since(ts);
       const Verdict vs = judge(s.pose);
-      if (vs.match > v.match) {
+      if (better(vs, v)) {
         candidate = s.pose;
         v = vs;
       }
     }
-    if (v.match > verdict.match) {
+    if (better(v, verdict)) {
       pose = candidate;
       verdict = v;
       if (verdict.status == TrackStatus::tracking) verdict.status = TrackStatus::recovered;
     }
   }
   result.status = verdict.status;
-  const double quality = verdict.quality;
-  result.quality = quality;
+  result.quality = verdict.scores.quality;
   result.pose = from_centred(pose);
   before_previous_ = first ? pose : previous_;
   previous_ = pose;

@@ -31,9 +31,9 @@ struct TrackerOptions {
   CeresRefineOptions ceres;
   double tracking_quality = 0.75;  // quality >= this: tracking
   double lost_quality = 0.5;       // quality < this: lost (recovery is attempted)
-  // The first frame counts as tracking only if its match_score (colour and
-  // silhouette, init_search.hpp) reaches this too; below it, it is degraded
-  // and recovery is attempted as for a lost frame.
+  // With a mask, the first frame counts as tracking only if its match_score
+  // (colour and silhouette, init_search.hpp) reaches this too; below it, it is
+  // degraded and recovery is attempted as for a lost frame. 0 turns it off.
   double first_frame_acceptance = 0.95;
 
   TrackerOptions();

@@ -4,6 +4,7 @@
 // frame (colour and silhouette), the best few refined fully.
 #pragma once
 
+#include <limits>
 #include <vector>
 
 #include "splattrack/tracker/aligner.hpp"
@@ -22,12 +23,12 @@ struct InitSearchOptions {
   int hypotheses = 24;           // rotations spread over SO(3), plus the start itself
   int screen_iterations = 150;   // the short alignment every hypothesis gets
   int refine_best = 3;           // hypotheses refined fully after the screening
-  AlignOptions refine;           // the full alignment of the best ones
+  AlignOptions refine;           // the full alignment of the best ones (bands: the target's)
   // Ceres on the chosen pose through every band, kept when it scores higher:
   // from inside the basin Levenberg–Marquardt with exact Jacobians settles in
   // a few iterations what Adam's decayed steps leave (fox, 90° starts: 0.01°
   // → 0.000°, 0.5–4 s).
-  CeresRefineOptions polish{0, losses::kDefaultBandCount - 1, 5};
+  CeresRefineOptions polish{0, std::numeric_limits<int>::max(), 5};
 };
 
 // Rotations spread near-uniformly over SO(3) (super-Fibonacci spiral,
@@ -42,11 +43,16 @@ struct InitSearchResult {
 InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const RigidPose& start,
                              const InitSearchOptions& options);
 
-// The quality the tracker's status thresholds use: silhouette IoU with a
-// mask, the explained fraction without, at the given level.
-double pose_score(PoseAligner& aligner, MatchTarget& target, int level, const RigidPose& pose);
-
 // What the search ranks by: appearance_score (quality.hpp) at the given level.
 double match_score(PoseAligner& aligner, MatchTarget& target, int level, const RigidPose& pose);
+
+// Both scores of a pose from one render: `quality`, what the tracker's status
+// thresholds use (silhouette IoU with a mask, the explained fraction
+// without), and `match` (match_score).
+struct PoseScores {
+  double quality;
+  double match;
+};
+PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, int level, const RigidPose& pose);
 
 }  // namespace splattrack

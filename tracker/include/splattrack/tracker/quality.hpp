@@ -23,9 +23,9 @@ double explained_fraction(const RenderImage& render, const Frame& frame, const s
 // How well a render explains the frame, colour and silhouette together, for
 // ranking poses (≤ 1, higher is better, not clamped so that poor candidates
 // still rank). With a mask: 1 − (L1(rgb·alpha, frame) + L1(alpha, mask)) /
-// (L1(frame) + L1(mask)), frame.rgb being premultiplied by its mask as
-// MatchTarget keeps it; the silhouette term keeps a dark object scored. Without
-// one: explained_fraction, unclamped.
+// (L1(frame) + L1(mask)), frame.rgb being the object's colour as MatchTarget
+// keeps it (matte_target); the silhouette term keeps a dark object scored.
+// Without one: explained_fraction, unclamped.
 double appearance_score(const RenderImage& render, const Frame& frame, const std::array<float, 3>& background);
 
 }  // namespace splattrack
