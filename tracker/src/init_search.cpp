@@ -39,9 +39,7 @@ PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, int level_inde
 }
 
 double match_score(PoseAligner& aligner, MatchTarget& target, int level_index, const RigidPose& pose) {
-  TargetLevel& level = target.level(level_index);
-  const RenderImage& img = aligner.render(level.camera, pose, target.background());
-  return appearance_score(img, level.frame, target.background());
+  return pose_scores(aligner, target, level_index, pose).match;
 }
 
 InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const RigidPose& start,

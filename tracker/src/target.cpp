@@ -9,24 +9,33 @@ namespace {
 // Mask values at or below this are background (8-bit masks: 0).
 inline constexpr float kOutsideMask = 0.5f / 255.f;
 
-// Median colour of the border pixels: the background a maskless frame is
-// rendered against.
-std::array<float, 3> border_median(const Frame& f) {
+// Per-channel median colour of the given pixels (zero when there are none).
+std::array<float, 3> median_colour(const Frame& f, const std::vector<std::size_t>& pixels) {
   std::array<float, 3> out{};
-  for (int c = 0; c < 3; ++c) {
-    std::vector<float> v;
-    for (int x = 0; x < f.width; ++x) {
-      v.push_back(f.rgb[3 * static_cast<std::size_t>(x) + c]);
-      v.push_back(f.rgb[3 * (static_cast<std::size_t>(f.height - 1) * f.width + x) + c]);
-    }
-    for (int y = 0; y < f.height; ++y) {
-      v.push_back(f.rgb[3 * (static_cast<std::size_t>(y) * f.width) + c]);
-      v.push_back(f.rgb[3 * (static_cast<std::size_t>(y) * f.width + f.width - 1) + c]);
-    }
+  if (pixels.empty()) return out;
+  std::vector<float> v(pixels.size());
+  for (std::size_t c = 0; c < 3; ++c) {
+    for (std::size_t i = 0; i < pixels.size(); ++i) v[i] = f.rgb[3 * pixels[i] + c];
     std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
     out[c] = v[v.size() / 2];
   }
   return out;
+}
+
+// Median colour of the border pixels: the background a maskless frame is
+// rendered against.
+std::array<float, 3> border_median(const Frame& f) {
+  const auto w = static_cast<std::size_t>(f.width), h = static_cast<std::size_t>(f.height);
+  std::vector<std::size_t> border;
+  for (std::size_t x = 0; x < w; ++x) {
+    border.push_back(x);
+    border.push_back((h - 1) * w + x);
+  }
+  for (std::size_t y = 0; y < h; ++y) {
+    border.push_back(y * w);
+    border.push_back(y * w + w - 1);
+  }
+  return median_colour(f, border);
 }
 
 }  // namespace
@@ -70,15 +79,10 @@ void observed_colour_backward(const RenderImage& img, bool masked, const float* 
 }
 
 Frame matte_target(const Frame& frame) {
-  std::array<float, 3> behind{0.f, 0.f, 0.f};
-  for (int c = 0; c < 3; ++c) {
-    std::vector<float> v;
-    for (std::size_t p = 0; p < frame.mask.size(); ++p)
-      if (frame.mask[p] <= kOutsideMask) v.push_back(frame.rgb[3 * p + c]);
-    if (v.empty()) break;
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-    behind[static_cast<std::size_t>(c)] = v[v.size() / 2];
-  }
+  std::vector<std::size_t> outside;
+  for (std::size_t p = 0; p < frame.mask.size(); ++p)
+    if (frame.mask[p] <= kOutsideMask) outside.push_back(p);
+  const std::array<float, 3> behind = median_colour(frame, outside);
   Frame out = frame;
   for (std::size_t p = 0; p < frame.mask.size(); ++p) {
     const float m = frame.mask[p];
