@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sys/stat.h>
 #include <limits>
 #include <string>
 #include <vector>
@@ -115,6 +118,49 @@ TEST(PlyErrors, VertexProperties) {
   expect_ply_error("rest_gap.ply", header("ascii", "1", names), {"f_rest_9", "out of range"});
 }
 
+// Issue #8 M1: "f_rest_-8" parsed as index −8 and the reader wrote
+// file-controlled floats before the SH array (heap corruption, exit 0).
+TEST(PlyErrors, NegativeOrMalformedRestIndexIsRefused) {
+  for (const std::string bad : {"f_rest_-8", "f_rest_-2000000000", "f_rest_+3", "f_rest_", "f_rest_1e1"}) {
+    std::vector<std::string> names = kSh0;
+    for (int i = 0; i < 9; ++i) names.push_back("f_rest_" + std::to_string(i));
+    names.back() = bad;
+    std::string body;
+    for (std::size_t k = 0; k < names.size(); ++k) body += k == 10 ? "1 " : "7 ";
+    expect_ply_error("bad_rest.ply", header("ascii", "1", names) + body + "\n", {"'" + bad + "'", "f_rest_"});
+  }
+}
+
+TEST(PlyErrors, NegativeRestIndexInTheRealSh3Model) {
+  const std::filesystem::path model = std::filesystem::path(SPLATTRACK_SHARED_DATA) / "models" /
+                                      "splatapult_test_16_sh3.ply";
+  if (!std::filesystem::exists(model)) GTEST_SKIP() << model << " absent";
+  std::ifstream in(model, std::ios::binary);
+  std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::size_t at = bytes.find("f_rest_15\n");
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, 9, "f_rest_-8");  // the reproducer of the issue: same length, header still valid
+  expect_ply_error("splatapult_m1.ply", bytes, {"'f_rest_-8'"});
+}
+
+// Issue #8 H2: 80k property names (1.7 MB) took 26 s through a quadratic
+// duplicate check. Now the element's property count is capped.
+TEST(PlyErrors, HugePropertyCountIsRefused) {
+  std::vector<std::string> names = kSh0;
+  for (int i = 0; i < 80000; ++i) names.push_back("extra_property_" + std::to_string(i));
+  expect_ply_error("many_props.ply", header("binary_little_endian", "1", names), {"more than 1024 properties"});
+}
+
+// Issue #8 H1: a FIFO as --model blocked forever in open().
+TEST(PlyErrors, FifoIsRefusedWithoutBlocking) {
+  const std::string path = test::scratch_path("fifo.ply");
+  std::remove(path.c_str());
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  expect_input_error([&] { io::read_gaussians(path); }, path, {"not a regular file"});
+  expect_input_error([&] { io::read_splat(path); }, path, {"not a regular file"});
+  std::remove(path.c_str());
+}
+
 TEST(PlyErrors, CountsLargerThanTheData) {
   expect_ply_error("empty_model.ply", header("ascii", "0"), {"no Gaussians"});
   expect_ply_error("empty_binary.ply", header("binary_little_endian", "0"), {"no Gaussians"});
@@ -199,4 +245,20 @@ TEST(PlyErrors, WriterRejectsMisuse) {
   EXPECT_THROW(io::write_ply(path, m), std::invalid_argument);
   const std::string no_dir = test::scratch_path("no_such_dir") + "/model.ply";
   expect_input_error([&] { io::write_ply(no_dir, valid_model(0, 1)); }, no_dir, {"cannot open"});
+}
+
+// Issue #8 D3: a write that fails half way (here: the file size limit, as a
+// full disk would) leaves the previous file whole and no temporary behind.
+TEST(PlyErrors, FailedWriteKeepsThePreviousFile) {
+  const std::string path = test::scratch_path("atomic.ply");
+  io::write_ply(path, valid_model(0, 2));
+  const auto before = std::filesystem::file_size(path);
+  test::FileSizeLimit limit(before + 100);
+  expect_input_error([&] { io::write_ply(path, valid_model(3, 500)); }, path, {"failed"});
+  EXPECT_EQ(std::filesystem::file_size(path), before);
+  EXPECT_EQ(io::read_ply(path).size(), 2u);
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))
+    EXPECT_EQ(entry.path().filename().string().find(".splattrack_PlyErrors_FailedWrite"), std::string::npos)
+        << "temporary left behind: " << entry.path();
+  std::remove(path.c_str());
 }

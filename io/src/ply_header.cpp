@@ -3,12 +3,19 @@
 #include <array>
 #include <charconv>
 #include <optional>
+#include <unordered_set>
 
 #include "splattrack/io/error.hpp"
 
 namespace splattrack::io::ply {
 
 namespace {
+
+// A 3DGS vertex has 17 to 62 properties and a file a handful of elements.
+// The limits keep a hostile header (80k property names in 1.7 MB) from
+// costing more than a glance; the duplicate checks are hashed, not quadratic.
+inline constexpr std::size_t kMaxProperties = 1024;
+inline constexpr std::size_t kMaxElements = 64;
 
 struct TypeName {
   std::string_view name;
@@ -103,9 +110,11 @@ class HeaderParser {
     const auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), e.count);
     if (ec != std::errc() || end != count.data() + count.size())
       fail("element '" + e.name + "' has an invalid count '" + std::string(count) + "'");
+    if (header_.elements.size() >= kMaxElements) fail("more than " + std::to_string(kMaxElements) + " elements");
     for (const Element& other : header_.elements)
       if (other.name == e.name) fail("duplicate element '" + e.name + "'");
     header_.elements.push_back(std::move(e));
+    property_names_.emplace_back();
   }
 
   ScalarType type_of(std::string_view name) const {
@@ -130,8 +139,10 @@ class HeaderParser {
       p.type = type_of(tokens_[1]);
       p.name = tokens_[2];
     }
-    for (const Property& other : element.properties)
-      if (other.name == p.name) fail("duplicate property '" + p.name + "' in element '" + element.name + "'");
+    if (element.properties.size() >= kMaxProperties)
+      fail("element '" + element.name + "' has more than " + std::to_string(kMaxProperties) + " properties");
+    if (!property_names_.back().insert(p.name).second)
+      fail("duplicate property '" + p.name + "' in element '" + element.name + "'");
     element.properties.push_back(std::move(p));
   }
 
@@ -140,6 +151,7 @@ class HeaderParser {
   std::size_t pos_ = 0;
   int line_no_ = 0;
   Header header_;
+  std::vector<std::unordered_set<std::string>> property_names_;  // per element, for the duplicate check
   std::vector<std::string_view> tokens_;
 };
 

@@ -29,10 +29,13 @@ inline constexpr std::array<NamedSlot, 14> kRequired{{
 inline constexpr std::string_view kRestPrefix = "f_rest_";
 inline constexpr std::array<int, 4> kRestCounts{0, 9, 24, 45};  // 3·((d+1)² − 1) for d = 0..3
 
-// "f_rest_12" -> 12; nullopt for any other name, including "f_rest_012".
+// "f_rest_12" -> 12; nullopt for any other name, including "f_rest_012" and
+// "f_rest_-8" (a negative index would address memory before the SH block).
+// The caller refuses a name that starts with f_rest_ but is none of these.
 std::optional<int> rest_index(std::string_view name) {
   if (!name.starts_with(kRestPrefix)) return std::nullopt;
   const std::string_view digits = name.substr(kRestPrefix.size());
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
   int index = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
   if (ec != std::errc() || end != digits.data() + digits.size() || std::to_string(index) != digits)
@@ -52,7 +55,11 @@ VertexLayout vertex_layout(const Element& vertex, const std::string& path) {
     if (p.is_list)
       throw InputError(path, "vertex property '" + p.name +
                                  "' is a list; the vertex element must hold single numbers only");
-    if (const auto i = rest_index(p.name)) {
+    if (p.name.starts_with(kRestPrefix)) {
+      const auto i = rest_index(p.name);
+      if (!i)
+        throw InputError(path, "vertex property '" + p.name +
+                                   "' is not a valid SH coefficient name (expected f_rest_ and an index 0..44)");
       rest.emplace_back(k, *i);
       continue;
     }
@@ -76,9 +83,11 @@ VertexLayout vertex_layout(const Element& vertex, const std::string& path) {
     throw InputError(path, "vertex element has " + std::to_string(rest_count) +
                                " f_rest properties; expected 0, 9, 24 or 45 (SH degree 0 to 3)");
   // f_rest_i is channel-major: i = channel·(K − 1) + (coefficient − 1).
+  // n names, each a canonical index in 0..n−1 and all distinct (the header
+  // parser refuses duplicate names): so each index occurs exactly once.
   const int rest_per_channel = rest_count / 3;
   for (const auto& [k, i] : rest) {
-    if (i >= rest_count)
+    if (i < 0 || i >= rest_count)
       throw InputError(path, "property f_rest_" + std::to_string(i) + " is out of range: with " +
                                  std::to_string(rest_count) + " f_rest properties they must be f_rest_0..f_rest_" +
                                  std::to_string(rest_count - 1));
