@@ -18,6 +18,8 @@
 #include "splattrack/datasets/misalign.hpp"
 #include "splattrack/datasets/object_model.hpp"
 #include "splattrack/datasets/trajectory.hpp"
+#include "splattrack/io/atomic_file.hpp"
+#include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/render/framing.hpp"
 #include "splattrack/tracker.hpp"
@@ -196,7 +198,9 @@ void plot(const std::map<std::string, std::vector<std::pair<double, double>>>& c
     cv::putText(img, label, {w - right + 15, top + 20 + 22 * i}, cv::FONT_HERSHEY_SIMPLEX, 0.45, c);
     ++i;
   }
-  cv::imwrite(path, img);
+  io::write_file_atomically(path, [&](const std::string& temp) {
+    if (!cv::imwrite(temp, img)) throw io::InputError(temp, "cannot write the plot");
+  });
 }
 
 BenchRow sequence(const BenchConfig& config) {

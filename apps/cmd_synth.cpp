@@ -1,6 +1,5 @@
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -12,6 +11,7 @@
 #include "splattrack/datasets/misalign.hpp"
 #include "splattrack/datasets/object_model.hpp"
 #include "splattrack/datasets/trajectory.hpp"
+#include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/image_write.hpp"
@@ -149,7 +149,7 @@ int cmd_synth(int argc, char** argv) {
   if (fps <= 0) throw UsageError("--fps must be positive");
 
   RenderOptions ro;
-  ro.threads = args.get_int("threads", 0);
+  ro.threads = args.get_threads(0);
   Renderer renderer(ro);
   io::PoseCsvWriter truth((out / "truth" / "poses.csv").string());
   std::unique_ptr<io::VideoFileWriter> video;
@@ -184,7 +184,7 @@ int cmd_synth(int argc, char** argv) {
   info["background"] = args.get_or("background", "plain");
   info["noise_sigma"] = so.noise_sigma;
   info["blur_sigma_px"] = so.blur_sigma_px;
-  std::ofstream((out / "scene.json").string()) << info.dump(2) << "\n";
+  io::write_file_atomically((out / "scene.json").string(), info.dump(2) + "\n");
   std::printf("wrote %s: %d frames %dx%d, %zu Gaussians, object size %.3f\n", out.string().c_str(), frames,
               camera.width, camera.height, model.size(), object_size);
   return 0;

@@ -10,7 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <iterator>
 #include <string>
+#include <csignal>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "splattrack/io/error.hpp"
@@ -23,6 +26,19 @@ inline std::string scratch_path(const std::string& name) {
   const std::string stem = std::string("splattrack_") + info->test_suite_name() + "_" + info->name() + "_" +
                            std::to_string(::getpid()) + "_" + name;
   return (std::filesystem::temp_directory_path() / stem).string();
+}
+
+// A fresh, empty folder from scratch_path(name).
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  const std::filesystem::path dir = scratch_path(name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 inline std::string write_file(const std::string& name, const std::string& bytes) {
@@ -49,6 +65,29 @@ class Bytes {
  private:
   std::endian endian_;
   std::string text_;
+};
+
+// While alive, files this process writes may not grow past `bytes` (writes
+// fail with EFBIG, as on a full disk); SIGXFSZ is ignored meanwhile.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(std::uintmax_t bytes) {
+    ::getrlimit(RLIMIT_FSIZE, &saved_);
+    rlimit limited = saved_;
+    limited.rlim_cur = static_cast<rlim_t>(bytes);
+    ::setrlimit(RLIMIT_FSIZE, &limited);
+    saved_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+  }
+  ~FileSizeLimit() {
+    ::setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, saved_handler_);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  rlimit saved_{};
+  void (*saved_handler_)(int) = SIG_DFL;
 };
 
 // Calls f and expects io::InputError whose message names `path` and holds every word.

@@ -11,16 +11,10 @@
 #include "splattrack/io/poses_csv.hpp"
 
 using namespace splattrack;
+using test::read_text;
 namespace fs = std::filesystem;
 
 namespace {
-
-fs::path temp_dir(const std::string& name) {
-  const fs::path dir = test::scratch_path(name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 io::PoseRow row(int frame, const Eigen::Quaterniond& q, const Eigen::Vector3d& t) {
   io::PoseRow r;
@@ -31,15 +25,10 @@ io::PoseRow row(int frame, const Eigen::Quaterniond& q, const Eigen::Vector3d& t
   return r;
 }
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // Expects reading `body` (after a valid header) to fail naming the file,
 // `line` and `fragment`.
 void expect_read_error(const std::string& body, int line, const std::string& fragment) {
-  const fs::path path = temp_dir("bad") / "poses.csv";
+  const fs::path path = test::scratch_dir("bad") / "poses.csv";
   std::ofstream(path) << io::kPosesCsvHeader << "\n" << body;
   SCOPED_TRACE(body);
   test::expect_input_error([&] { io::read_poses_csv(path.string()); }, path.string(),
@@ -49,7 +38,7 @@ void expect_read_error(const std::string& body, int line, const std::string& fra
 }  // namespace
 
 TEST(PosesCsv, RoundTripIsExact) {
-  const fs::path path = temp_dir("roundtrip") / "poses.csv";
+  const fs::path path = test::scratch_dir("roundtrip") / "poses.csv";
   std::mt19937 rng(7);
   std::normal_distribution<double> n;
   std::vector<io::PoseRow> rows;
@@ -91,7 +80,7 @@ TEST(PosesCsv, RoundTripIsExact) {
 }
 
 TEST(PosesCsv, WriterFlushesEachRowAndAppendsOnResume) {
-  const fs::path path = temp_dir("append") / "poses.csv";
+  const fs::path path = test::scratch_dir("append") / "poses.csv";
   {
     io::PoseCsvWriter writer(path.string());
     writer.write(row(0, Eigen::Quaterniond::Identity(), {0, 0, 3}));
@@ -118,14 +107,14 @@ TEST(PosesCsv, MalformedLinesNameFileAndLine) {
   expect_read_error(good + good, 3, "frames must increase");
   expect_read_error("-1,0,1,0,0,0,0,0,3,tracking,,,,\n", 2, "negative");
 
-  const fs::path path = temp_dir("header") / "poses.csv";
+  const fs::path path = test::scratch_dir("header") / "poses.csv";
   std::ofstream(path) << "frame,time,qw,qx,qy,qz,tx,ty,tz,status,loss,iou,iterations,ms\n";
   EXPECT_THROW(io::read_poses_csv(path.string()), io::InputError);
   EXPECT_THROW(io::read_poses_csv((path.parent_path() / "missing.csv").string()), io::InputError);
 }
 
 TEST(PosesCsv, ExtraColumnsAreAllowed) {
-  const fs::path path = temp_dir("extra") / "poses.csv";
+  const fs::path path = test::scratch_dir("extra") / "poses.csv";
   std::ofstream(path) << io::kPosesCsvHeader << ",note\r\n0,0,1,0,0,0,1,2,3,degraded,0.5,0.7,10,4.25,hello\r\n";
   const auto rows = io::read_poses_csv(path.string());
   ASSERT_EQ(rows.size(), 1u);
@@ -185,7 +174,7 @@ TEST(Evaluation, MetricsJson) {
   std::vector<io::PoseRow> truth = {row(0, Eigen::Quaterniond::Identity(), {0, 0, 3}),
                                     row(1, Eigen::Quaterniond::Identity(), {0, 0, 3})};
   const auto e = datasets::evaluate({row(1, Eigen::Quaterniond::Identity(), {0, 0.01, 3})}, truth);
-  const fs::path path = temp_dir("json") / "metrics.json";
+  const fs::path path = test::scratch_dir("json") / "metrics.json";
   datasets::write_metrics_json(path.string(), e);
   const auto j = nlohmann::json::parse(read_text(path));
   EXPECT_EQ(j["truth_frames"], 2);

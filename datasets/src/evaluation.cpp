@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <stdexcept>
 
+#include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/render/framing.hpp"
 
@@ -115,10 +115,7 @@ void write_metrics_json(const std::string& path, const Evaluation& e) {
                          {"translation_fraction", optional_json(f.translation_fraction)},
                          {"success", f.success}});
   j["frames"] = per_frame;
-  std::ofstream out(path);
-  if (!out) throw io::InputError(path, "cannot write metrics file");
-  out << j.dump(2) << '\n';
-  if (!out) throw io::InputError(path, "write failed");
+  io::write_file_atomically(path, j.dump(2) + "\n");
 }
 
 }  // namespace splattrack::datasets

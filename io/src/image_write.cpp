@@ -5,6 +5,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/error.hpp"
 
 namespace splattrack::io {
@@ -29,13 +30,15 @@ void write_image(const std::string& path, int width, int height, const float* rg
       if (alpha) row[channels * x + 3] = to_u8(alpha[p]);
     }
   }
-  bool ok = false;
-  try {
-    ok = cv::imwrite(path, img);
-  } catch (const cv::Exception& e) {
-    throw InputError(path, std::string("cannot write image: ") + e.what());
-  }
-  if (!ok) throw InputError(path, "cannot write image (missing folder or unsupported extension?)");
+  write_file_atomically(path, [&](const std::string& temp) {
+    bool ok = false;
+    try {
+      ok = cv::imwrite(temp, img);
+    } catch (const cv::Exception& e) {
+      throw InputError(temp, std::string("cannot write image: ") + e.what());
+    }
+    if (!ok) throw InputError(temp, "cannot write image (missing folder, unsupported extension or disk full?)");
+  });
 }
 
 }  // namespace splattrack::io

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ply_layout.hpp"
+#include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 
@@ -78,15 +79,17 @@ void write_ply(const std::string& path, const GaussianModel& model, PlyFormat fo
   for (const std::string& name : names) vertex.properties.push_back({name});
   std::vector<float> values = records(model, ply::vertex_layout(vertex, path));
 
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw InputError(path, "cannot open for writing");
-  out << header_text(format, model.size(), names);
-  if (format == PlyFormat::Ascii)
-    out << ascii_body(values, names.size());
-  else
-    write_binary(out, std::move(values), format == PlyFormat::BinaryBigEndian ? std::endian::big : std::endian::little);
-  out.close();
-  if (!out) throw InputError(path, "writing failed (disk full or no permission?)");
+  write_file_atomically(path, [&](const std::string& temp) {
+    std::ofstream out(temp, std::ios::binary);
+    if (!out) throw InputError(temp, "cannot open for writing");
+    out << header_text(format, model.size(), names);
+    if (format == PlyFormat::Ascii)
+      out << ascii_body(values, names.size());
+    else
+      write_binary(out, std::move(values), format == PlyFormat::BinaryBigEndian ? std::endian::big : std::endian::little);
+    out.close();
+    if (!out) throw InputError(temp, "writing failed (disk full or no permission?)");
+  });
 }
 
 }  // namespace splattrack::io
