@@ -11,6 +11,7 @@
 #include "splattrack/io/poses_csv.hpp"
 
 using namespace splattrack;
+using test::read_text;
 
 namespace {
 
@@ -18,9 +19,18 @@ const std::string kHeader = std::string(io::kPosesCsvHeader) + "\n";
 const std::string kRow0 = "0,0,1,0,0,0,0,0,3,tracking,0.5,0.9,40,12.5\n";
 const std::string kRow1 = "1,0.0333,1,0,0,0,0.01,0,3,degraded,0.6,0.7,40,11.25\n";
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+
+// Appending frame 2 after the two good rows gives a file a strict read accepts.
+void expect_appendable(const std::string& path) {
+  {
+    io::PoseCsvWriter writer(path, /*append=*/true);
+    io::PoseRow row;
+    row.frame = 2;
+    writer.write(row);
+  }
+  const auto rows = io::read_poses_csv(path);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[2].frame, 2);
 }
 
 // Expects `tail` after two good rows to be dropped as line 4 and the file cut
@@ -36,16 +46,7 @@ void expect_dropped(const std::string& tail, const std::string& reason) {
     EXPECT_NE(resumed.dropped.find(word), std::string::npos) << "'" << word << "' not in: " << resumed.dropped;
   EXPECT_EQ(read_text(path), kHeader + kRow0 + kRow1) << "the partial line must be cut off the file";
 
-  // Appending after the cut gives a file a strict read accepts.
-  {
-    io::PoseCsvWriter writer(path, /*append=*/true);
-    io::PoseRow row;
-    row.frame = 2;
-    writer.write(row);
-  }
-  const auto rows = io::read_poses_csv(path);
-  ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[2].frame, 2);
+  expect_appendable(path);
 }
 
 }  // namespace
@@ -100,4 +101,48 @@ TEST(PosesResume, CutHeaderOrEmptyFileHasNoRows) {
 
   const std::string wrong = test::write_file("wrong.csv", "time,frame");
   test::expect_input_error([&] { io::resume_poses_csv(wrong); }, wrong, {"line 1:", "header"});
+}
+
+// Issue #8 D6: a last line that is a lone "\r" (or blank lines) was left in
+// place, so the first appended row continued it and the file became
+// unreadable. It is cut off now, silently: it held no row.
+TEST(PosesResume, TrailingBlankOrCarriageReturnLinesAreCutBeforeAppending) {
+  for (const std::string tail : {"\r", "\r\n", "\n\n", "\r\n\r\n"}) {
+    SCOPED_TRACE(::testing::PrintToString(tail));
+    const std::string path = test::write_file("poses.csv", kHeader + kRow0 + kRow1 + tail);
+    const io::ResumedPoses resumed = io::resume_poses_csv(path);
+    ASSERT_EQ(resumed.rows.size(), 2u);
+    EXPECT_EQ(resumed.dropped, "");
+    EXPECT_EQ(read_text(path), kHeader + kRow0 + kRow1);
+    expect_appendable(path);
+  }
+}
+
+// Issue #8 D4: a unit quaternion written and read back must be the same
+// doubles, or a resumed run starts from a pose one bit off the run it
+// continues (grown to 6.8° over 300 frames). Normalising twice is not exact.
+TEST(PosesResume, UnitQuaternionsRoundTripBitForBit) {
+  std::uint64_t state = 12345;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5;
+  };
+  const std::string path = test::scratch_path("unit.csv");
+  std::vector<io::PoseRow> written(200);
+  {
+    io::PoseCsvWriter writer(path);
+    for (std::size_t i = 0; i < written.size(); ++i) {
+      written[i].frame = static_cast<int>(i);
+      written[i].world_from_model.rotation = Eigen::Quaterniond(next(), next(), next(), next()).normalized();
+      written[i].world_from_model.translation = {next(), next(), next()};
+      writer.write(written[i]);
+    }
+  }
+  const auto rows = io::read_poses_csv(path);
+  ASSERT_EQ(rows.size(), written.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].world_from_model.rotation.coeffs(), written[i].world_from_model.rotation.coeffs()) << i;
+    EXPECT_EQ(rows[i].world_from_model.translation, written[i].world_from_model.translation) << i;
+  }
+  std::remove(path.c_str());
 }

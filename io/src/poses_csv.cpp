@@ -27,6 +27,15 @@ std::vector<std::string_view> split_commas(std::string_view line) {
   }
 }
 
+// Squared-norm slack within which a quaternion counts as unit already.
+// Normalising a normalised quaternion again can move its last bit, and
+// --resume must restore exactly the rotation the run computed and wrote.
+inline constexpr double kUnitSquaredNormSlack = 1e-14;
+
+Eigen::Quaterniond unit(const Eigen::Quaterniond& q) {
+  return std::abs(q.squaredNorm() - 1.0) <= kUnitSquaredNormSlack ? q : q.normalized();
+}
+
 void append_number(std::string& out, double value) {
   std::array<char, 32> buffer;
   const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
@@ -97,7 +106,7 @@ PoseRow parse_row(const std::vector<std::string_view>& cells) {
   row.time_s = p.number(kTime);
   Eigen::Quaterniond q(p.number(kQw), p.number(kQx), p.number(kQy), p.number(kQz));
   if (q.norm() < 1e-12) throw std::runtime_error("the quaternion qw,qx,qy,qz is zero");
-  row.world_from_model.rotation = q.normalized();
+  row.world_from_model.rotation = unit(q);
   row.world_from_model.translation = {p.number(kTx), p.number(kTy), p.number(kTz)};
   row.status = p.status();
   row.loss = p.optional_number(kLoss);
@@ -110,7 +119,7 @@ PoseRow parse_row(const std::vector<std::string_view>& cells) {
 }  // namespace
 
 std::string format_pose_row(const PoseRow& row) {
-  const Eigen::Quaterniond q = row.world_from_model.rotation.normalized();
+  const Eigen::Quaterniond q = unit(row.world_from_model.rotation);
   const Eigen::Vector3d& t = row.world_from_model.translation;
   std::string line = std::to_string(row.frame);
   for (const double v : {row.time_s, q.w(), q.x(), q.y(), q.z(), t.x(), t.y(), t.z()}) {
@@ -209,14 +218,20 @@ std::vector<PoseRow> read_rows(const std::string& path, ResumedPoses* resumed, s
 
 }  // namespace
 
-std::vector<PoseRow> read_poses_csv(const std::string& path) { return read_rows(path, nullptr, nullptr); }
+std::vector<PoseRow> read_poses_csv(const std::string& path) {
+  return with_file_context(path, [&] { return read_rows(path, nullptr, nullptr); });
+}
 
 ResumedPoses resume_poses_csv(const std::string& path) {
   ResumedPoses resumed;
   std::size_t complete_bytes = 0;
-  resumed.rows = read_rows(path, &resumed, &complete_bytes);
-  if (!resumed.dropped.empty()) {
-    std::error_code ec;
+  resumed.rows = with_file_context(path, [&] { return read_rows(path, &resumed, &complete_bytes); });
+  // Cut whatever follows the last complete row: a half-written row, and
+  // also blank lines or a lone "\r", after which appended rows would
+  // otherwise continue a line and make the file unreadable.
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && complete_bytes < size) {
     std::filesystem::resize_file(path, complete_bytes, ec);
     if (ec) throw InputError(path, "cannot cut off the incomplete last line: " + ec.message());
   }

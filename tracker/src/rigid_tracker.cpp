@@ -198,8 +198,13 @@ FrameResult RigidTracker::process(const Frame& frame, const RigidPose& start, bo
   result.status = verdict.status;
   result.quality = verdict.scores.quality;
   result.pose = from_centred(pose);
-  before_previous_ = first ? pose : previous_;
-  previous_ = pose;
+  result.pose.rotation.normalize();
+  // The next prediction starts from the pose as reported, not from the
+  // internal centred one (they differ in the last bits): --resume has only
+  // the reported poses, and must continue exactly as this run does.
+  const RigidPose reported = to_centred(result.pose);
+  before_previous_ = first ? reported : previous_;
+  previous_ = reported;
   ++frame_index_;
   result.timings.total_ms = ms_since(t0);
   return result;
