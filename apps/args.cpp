@@ -1,6 +1,8 @@
 #include "args.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <thread>
 #include <sstream>
 
 namespace splattrack::apps {
@@ -49,6 +51,13 @@ int Args::get_int(const std::string& key, int fallback) const {
   if (used == 0 || used != it->second.size())
     throw UsageError("--" + key + " expects an integer, got '" + it->second + "'");
   return v;
+}
+
+int Args::get_threads(int fallback) const {
+  const int threads = get_int("threads", fallback);
+  if (threads < 0) throw UsageError("--threads must be 0 (all cores) or a positive count, got " + std::to_string(threads));
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return threads == 0 ? cores : std::min(threads, cores);
 }
 
 double Args::get_double(const std::string& key, double fallback) const {

@@ -30,6 +30,10 @@ class Args {
   std::string get_or(const std::string& key, const std::string& fallback) const;
   int get_int(const std::string& key, int fallback) const;
   double get_double(const std::string& key, double fallback) const;
+  // --threads: 0 = all cores; a count above the machine's cores is capped
+  // to it (more threads would only contend, and an absurd count would create
+  // them all); a negative count is a usage error naming the option.
+  int get_threads(int fallback) const;
   // "a,b,c" as exactly n numbers.
   std::optional<std::vector<double>> get_list(const std::string& key, std::size_t n) const;
   const std::vector<std::string>& positional() const { return positional_; }

@@ -100,9 +100,8 @@ int cmd_bench(int argc, char** argv) {
     throw UsageError("unknown benchmark '" + what + "'");
 
   BenchConfig config;
-  config.threads = args.get_int("threads", 2);
+  config.threads = args.get_threads(2);
   config.runs = args.get_int("runs", 20);
-  if (config.threads < 1) throw UsageError("--threads must be >= 1");
   if (config.runs < 1) throw UsageError("--runs must be >= 1");
   config.shared_data = args.get_or("data", default_data_dir());
   config.seeds = args.get_int("seeds", config.seeds);

@@ -42,8 +42,7 @@ int cmd_render(int argc, char** argv) {
   const std::string out_path = args.get("out");
 
   RenderOptions options;
-  options.threads = args.get_int("threads", 0);
-  if (options.threads < 0) throw UsageError("--threads must be >= 0");
+  options.threads = args.get_threads(0);
   if (const auto bg = args.get_list("background", 3)) {
     for (int c = 0; c < 3; ++c) {
       if ((*bg)[c] < 0 || (*bg)[c] > 1) throw UsageError("--background values must lie in 0..1");

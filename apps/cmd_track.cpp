@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <opencv2/core/version.hpp>
 #include <string>
@@ -12,9 +12,12 @@
 #include "args.hpp"
 #include "bench.hpp"
 #include "commands.hpp"
+#include "interrupt.hpp"
+#include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
+#include "splattrack/io/output_lock.hpp"
 #include "splattrack/io/pose_io.hpp"
 #include "splattrack/io/poses_csv.hpp"
 #include "splattrack/io/video.hpp"
@@ -30,6 +33,8 @@ constexpr const char* kHelp =
     "                        [options]\n"
     "\n"
     "Tracks the model's rigid pose through the video; writes DIR/poses.csv and DIR/run.json as it goes.\n"
+    "One run at a time per DIR. SIGINT/SIGTERM stop after the frame in flight (exit 130/143); a second\n"
+    "signal stops at once. Every row and file on disk stays whole either way.\n"
     "\n"
     "  --video V              video file, image folder or glob, or camera index (0)\n"
     "  --masks K              masks (white = object) of the same kinds; default: the frames' alpha if any\n"
@@ -44,10 +49,10 @@ constexpr const char* kHelp =
     "  --iterations N         optimiser iterations on the first frame (default 300)\n"
     "  --track-iterations N   optimiser iterations per later frame (default 40)\n"
     "  --bands K              spectral bands (default 8)\n"
-    "  --max-frames N         stop after N frames\n"
+    "  --max-frames N         stop after N frames (N >= 1)\n"
     "  --resume               continue after the last frame already in DIR/poses.csv (a half-written\n"
     "                         last line, from a killed run, is dropped with a warning)\n"
-    "  --threads N            worker threads (default: all cores)\n"
+    "  --threads N            worker threads (default 0: all cores; more than the cores are capped)\n"
     "  --quiet                no per-frame lines\n";
 
 RigidPose default_initial_pose(const GaussianModel& model, const Camera& camera) {
@@ -112,7 +117,7 @@ int cmd_track(int argc, char** argv) {
   if (masks == "bgsub") throw UsageError("--masks bgsub is not implemented yet: give mask images or RGBA frames");
 
   TrackerOptions options;
-  options.threads = args.get_int("threads", 0);
+  options.threads = args.get_threads(0);
   options.init_search = args.has("init-search");
   options.ceres_on_first_frame = args.has("ceres");
   options.recover = !args.has("no-recover");
@@ -122,19 +127,26 @@ int cmd_track(int argc, char** argv) {
   options.spectral.band_count = args.get_int("bands", options.spectral.band_count);
   options.search.refine = options.first_frame;
   const int max_frames = args.get_int("max-frames", -1);
+  if (args.has("max-frames") && max_frames < 1) throw UsageError("--max-frames must be >= 1");
   if (options.first_frame.iterations < 1 || options.tracking.iterations < 1)
     throw UsageError("iteration counts must be >= 1");
   if (options.spectral.band_count < 1 || options.spectral.band_count > losses::kMaxBandCount)
     throw UsageError("--bands must be in 1.." + std::to_string(losses::kMaxBandCount));
 
+  // Every input is read and checked before anything in --out is touched: a
+  // typo must not cost an earlier run its rows.
   io::LoadReport report;
   const GaussianModel model = io::read_gaussians(args.get("model"), &report);
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   const Camera camera = io::read_camera(args.get("camera"));
   const RigidPose initial_pose =
       args.has("init-pose") ? io::read_pose(args.get("init-pose")) : default_initial_pose(model, camera);
+  io::VideoOptions vo;
+  vo.expected_width = camera.width;
+  vo.expected_height = camera.height;
+  auto source = io::open_video(args.get("video"), masks, vo);
 
-  std::filesystem::create_directories(out);
+  const io::OutputLock lock(out.string());
   const std::string csv_path = (out / "poses.csv").string();
   std::vector<io::PoseRow> done;  // frames a previous run tracked (--resume)
   if (args.has("resume") && std::filesystem::is_regular_file(csv_path)) {
@@ -143,12 +155,9 @@ int cmd_track(int argc, char** argv) {
     done = std::move(resumed.rows);
   }
   const int resume_after = done.empty() ? -1 : done.back().frame;
-  io::PoseCsvWriter writer(csv_path, !done.empty());
-
-  io::VideoOptions vo;
-  vo.expected_width = camera.width;
-  vo.expected_height = camera.height;
-  auto source = io::open_video(args.get("video"), masks, vo);
+  // Opened (and, without --resume, emptied) only once the first frame has
+  // been read, checked and tracked.
+  std::optional<io::PoseCsvWriter> writer;
 
   nlohmann::ordered_json run;
   std::string command;
@@ -178,19 +187,29 @@ int cmd_track(int argc, char** argv) {
     const std::size_t n = done.size();
     tracker.resume(done[n >= 2 ? n - 2 : 0].world_from_model, done.back().world_from_model, static_cast<int>(n));
   }
+  nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
   const auto write_run_json = [&](int skipped) {
     run["summary"] = summary.json(skipped);
-    std::ofstream((out / "run.json").string()) << run.dump(2) << "\n";
+    if (!warnings.empty()) run["warnings"] = warnings;
+    io::write_file_atomically((out / "run.json").string(), run.dump(2) + "\n");
   };
 
+  const InterruptGuard interrupts;
   io::Frame in;
   bool started = !done.empty();
   int processed = 0, skipped = 0;
   const bool quiet = args.has("quiet");
   for (;;) {
+    if (InterruptGuard::received() != 0) break;
     if (max_frames >= 0 && processed >= max_frames) break;
     const io::FrameStatus st = source->next(in);
-    if (st == io::FrameStatus::end) break;
+    if (st == io::FrameStatus::end) {
+      if (const std::string w = source->end_warning(); !w.empty()) {
+        std::fprintf(stderr, "warning: %s\n", w.c_str());
+        warnings.push_back(w);
+      }
+      break;
+    }
     if (st == io::FrameStatus::skipped) {
       std::fprintf(stderr, "warning: frame %d (%s) skipped: %s\n", in.index, in.name.c_str(), in.problem.c_str());
       ++skipped;
@@ -211,12 +230,20 @@ int cmd_track(int argc, char** argv) {
     if (r.has_mask) row.iou = r.quality;
     row.iterations = r.iterations;
     row.ms = r.timings.total_ms;
-    writer.write(row);
+    if (!writer) writer.emplace(csv_path, !done.empty());
+    writer->write(row);
     summary.add(row);
     if (!quiet)
       std::printf("frame %5d  %-9s  quality %.3f  iterations %3d  %7.1f ms\n", in.index,
                   std::string(to_string(r.status)).c_str(), r.quality, r.iterations, r.timings.total_ms);
     write_run_json(skipped);
+  }
+  if (const int signal = InterruptGuard::received(); signal != 0) {
+    run["interrupted"] = signal_name(signal);
+    if (summary.frames > 0) write_run_json(skipped);
+    std::printf("interrupted by %s: %d frames in %s (%d in this run)\n", signal_name(signal), summary.frames,
+                csv_path.c_str(), processed);
+    return 128 + signal;
   }
   if (summary.frames == 0) throw io::InputError(args.get("video"), "no frame could be read");
   write_run_json(skipped);

@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <string>
 
 #include "args.hpp"
@@ -52,6 +53,11 @@ int main(int argc, char** argv) {
     } catch (const splattrack::apps::UsageError& e) {
       std::fprintf(stderr, "splattrack %s: %s (see splattrack %s --help)\n", c.name, e.what(), c.name);
       return 2;
+    } catch (const std::bad_alloc&) {
+      // The readers name the file when they run out of memory; this is for
+      // anything else, which would otherwise print just "std::bad_alloc".
+      std::fprintf(stderr, "splattrack %s: out of memory\n", c.name);
+      return 1;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "splattrack %s: %s\n", c.name, e.what());
       return 1;

@@ -18,13 +18,6 @@ namespace {
 inline constexpr int kW = 8;
 inline constexpr int kH = 6;
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path dir = test::scratch_path(name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 // A distinct integer value for every (frame, pixel, channel), channel order
 // R G B A, within [0, max].
 int value(int frame, int x, int y, int c, int max) {
@@ -90,7 +83,7 @@ TEST(NaturalOrder, DigitRunsCompareAsNumbers) {
 }
 
 TEST(Video, FolderOfPngsInNaturalOrderWithAlphaAsMask) {
-  const fs::path dir = temp_dir("folder");
+  const fs::path dir = test::scratch_dir("folder");
   // Frame k is written as file "frame<name>.png"; natural order is 2 < 9 < 10 < 100.
   write_png(dir / "frame10.png", 2, 4, true);   // RGBA 16-bit
   write_png(dir / "frame2.png", 0, 4, false);   // RGBA 8-bit
@@ -124,7 +117,7 @@ TEST(Video, FolderOfPngsInNaturalOrderWithAlphaAsMask) {
 }
 
 TEST(Video, CorruptFrameIsReportedAndSkipped) {
-  const fs::path dir = temp_dir("corrupt");
+  const fs::path dir = test::scratch_dir("corrupt");
   write_png(dir / "f1.png", 0, 3, false);
   std::ofstream(dir / "f2.png", std::ios::binary) << "\x89PNG\r\n\x1a\n garbage, not a PNG body";
   write_png(dir / "f3.png", 2, 3, false);
@@ -141,7 +134,7 @@ TEST(Video, CorruptFrameIsReportedAndSkipped) {
 }
 
 TEST(Video, WrongSizeNamesFrameAndBothSizes) {
-  const fs::path dir = temp_dir("size");
+  const fs::path dir = test::scratch_dir("size");
   write_png(dir / "a1.png", 0, 3, false);
   write_png(dir / "a2.png", 1, 3, false, kW + 2, kH);
   auto source = io::open_frames(dir.string());
@@ -154,7 +147,7 @@ TEST(Video, WrongSizeNamesFrameAndBothSizes) {
 }
 
 TEST(Video, MissingOrEmptyInputsAreInputErrors) {
-  const fs::path dir = temp_dir("missing");
+  const fs::path dir = test::scratch_dir("missing");
   const std::string missing = (dir / "nope").string();
   test::expect_input_error([&] { io::open_frames(missing); }, missing, {"no such file or folder"});
   test::expect_input_error([&] { io::open_frames(dir.string()); }, dir.string(), {"no image files"});
@@ -167,8 +160,8 @@ TEST(Video, MissingOrEmptyInputsAreInputErrors) {
 }
 
 TEST(Video, MasksFromFolderInLockstepWithFrames) {
-  const fs::path frames_dir = temp_dir("mframes");
-  const fs::path masks_dir = temp_dir("masks");
+  const fs::path frames_dir = test::scratch_dir("mframes");
+  const fs::path masks_dir = test::scratch_dir("masks");
   for (int k = 0; k < 3; ++k) {
     write_png(frames_dir / ("f" + std::to_string(k) + ".png"), k, 4, false);
     write_png(masks_dir / ("m" + std::to_string(k) + ".png"), 10 + k, 1, false);
@@ -202,7 +195,7 @@ TEST(Video, MasksFromFolderInLockstepWithFrames) {
 }
 
 TEST(Video, WrittenImageReadsBack) {
-  const fs::path path = temp_dir("write") / "rgba.png";
+  const fs::path path = test::scratch_dir("write") / "rgba.png";
   std::vector<float> rgb(3 * kW * kH);
   std::vector<float> mask(kW * kH);
   for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<float>(i % 17) / 16.f;
@@ -231,7 +224,7 @@ TEST(Video, EncodedVideoReadsBack) {
       }
     return rgb;
   };
-  const fs::path dir = temp_dir("encoded");
+  const fs::path dir = test::scratch_dir("encoded");
   std::string written;
   for (const char* name : {"clip.mp4", "clip.avi"}) {
     try {
@@ -260,4 +253,54 @@ TEST(Video, EncodedVideoReadsBack) {
     EXPECT_NEAR(centre[0], 0.9f, 0.08f);
     EXPECT_NEAR(centre[2], 0.2f, 0.08f);
   }
+}
+
+// Issue #8 D5: a truncated AVI ended the stream early with no word (12 of 20
+// frames, exit 0). The container's declared count now makes it a warning.
+TEST(Video, TruncatedVideoSaysHowManyFramesAreMissing) {
+  constexpr int w = 64;
+  constexpr int h = 48;
+  constexpr int n = 20;
+  const fs::path dir = test::scratch_dir("truncated");
+  const std::string path = (dir / "clip.avi").string();
+  {
+    io::VideoFileWriter writer(path, w, h, 25.0);
+    std::vector<float> rgb(3 * w * h);
+    for (int k = 0; k < n; ++k) {
+      for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<float>((i * 7 + k * 13) % 256) / 255.f;
+      writer.write(rgb);
+    }
+    writer.close();
+  }
+  auto whole = io::open_frames(path);
+  EXPECT_EQ(read_all(*whole).size(), static_cast<std::size_t>(n));
+  EXPECT_EQ(whole->end_warning(), "");
+
+  fs::resize_file(path, fs::file_size(path) * 6 / 10);
+  auto cut = io::open_frames(path);
+  const std::size_t read = read_all(*cut).size();
+  ASSERT_LT(read, static_cast<std::size_t>(n));
+  const std::string warning = cut->end_warning();
+  for (const std::string& word : {path, "ended after " + std::to_string(read) + " frames", std::string("declares 20")})
+    EXPECT_NE(warning.find(word), std::string::npos) << "'" << word << "' not in: " << warning;
+}
+
+// Issue #8, message row: masks left over after the last frame were ignored
+// without a word.
+TEST(Video, LeftOverMasksAreReported) {
+  const fs::path frames_dir = test::scratch_dir("fewframes");
+  const fs::path masks_dir = test::scratch_dir("moremasks");
+  for (int k = 0; k < 3; ++k) write_png(frames_dir / ("f" + std::to_string(k) + ".png"), k, 3, false);
+  for (int k = 0; k < 5; ++k) write_png(masks_dir / ("m" + std::to_string(k) + ".png"), k, 1, false);
+  auto source = io::open_video(frames_dir.string(), masks_dir.string());
+  EXPECT_EQ(read_all(*source).size(), 3u);
+  const std::string warning = source->end_warning();
+  for (const std::string& word : {masks_dir.string(), std::string("more masks than the 3 frames")})
+    EXPECT_NE(warning.find(word), std::string::npos) << "'" << word << "' not in: " << warning;
+
+  fs::remove(masks_dir / "m3.png");
+  fs::remove(masks_dir / "m4.png");
+  auto matched = io::open_video(frames_dir.string(), masks_dir.string());
+  read_all(*matched);
+  EXPECT_EQ(matched->end_warning(), "");
 }

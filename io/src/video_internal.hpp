@@ -24,6 +24,8 @@ class RawSource {
  public:
   virtual ~RawSource() = default;
   virtual FrameStatus next(RawFrame& frame) = 0;
+  // See FrameSource::end_warning.
+  virtual std::string end_warning() const { return {}; }
 };
 
 // Resolves `spec` (folder, glob, image file, video file, camera index) and

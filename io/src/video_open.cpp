@@ -95,7 +95,10 @@ class ImageListSource : public RawSource {
 class CaptureSource : public RawSource {
  public:
   CaptureSource(std::string name, cv::VideoCapture capture, double fps, bool live)
-      : name_(std::move(name)), capture_(std::move(capture)), fps_(fps), live_(live) {}
+      : name_(std::move(name)), capture_(std::move(capture)), fps_(fps), live_(live) {
+    const double declared = live_ ? 0.0 : capture_.get(cv::CAP_PROP_FRAME_COUNT);
+    declared_ = std::isfinite(declared) && declared > 0 && declared < 1e9 ? static_cast<int>(declared) : 0;
+  }
 
   FrameStatus next(RawFrame& frame) override {
     bool read = false;
@@ -113,11 +116,20 @@ class CaptureSource : public RawSource {
     return FrameStatus::ok;
   }
 
+  // FFmpeg ends a damaged or cut stream at its first unreadable frame; the
+  // container's own count is how the user learns that frames are missing.
+  std::string end_warning() const override {
+    if (declared_ <= index_) return {};
+    return name_ + ": the video ended after " + std::to_string(index_) + " frames, but its container declares " +
+           std::to_string(declared_) + " (truncated or damaged file?)";
+  }
+
  private:
   std::string name_;
   cv::VideoCapture capture_;
   double fps_;
   bool live_;
+  int declared_ = 0;  // frames the container declares; 0 when unknown or live
   int index_ = 0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };

@@ -41,6 +41,7 @@ class ConvertingSource : public FrameSource {
   }
 
   const std::string& spec() const override { return spec_; }
+  std::string end_warning() override { return raw_->end_warning(); }
 
  private:
   // A wrong size is an input error, not a decoding hiccup: every later frame
@@ -80,6 +81,7 @@ class PairedSource : public FrameSource {
   FrameStatus next(Frame& frame) override {
     const FrameStatus frame_status = frames_.next(frame);
     if (frame_status == FrameStatus::end) return frame_status;
+    ++frames_read_;
     const FrameStatus mask_status = masks_.next(mask_);
     if (mask_status == FrameStatus::end)
       throw InputError(masks_.spec(), "has no mask for frame " + std::to_string(frame.index) + " (" + frame.name +
@@ -101,10 +103,25 @@ class PairedSource : public FrameSource {
 
   const std::string& spec() const override { return frames_.spec(); }
 
+  std::string end_warning() override {
+    std::string warning = frames_.end_warning();
+    bool more_masks = false;
+    try {
+      more_masks = masks_.next(mask_) != FrameStatus::end;
+    } catch (const InputError&) {
+      more_masks = true;  // a left-over mask of the wrong size is still a left-over mask
+    }
+    if (more_masks)
+      warning += (warning.empty() ? "" : "; ") + masks_.spec() + ": more masks than the " +
+                 std::to_string(frames_read_) + " frames of " + frames_.spec() + "; the extra masks were ignored";
+    return warning;
+  }
+
  private:
   ConvertingSource frames_;
   ConvertingSource masks_;
   Frame mask_;
+  int frames_read_ = 0;  // skipped ones included
 };
 
 }  // namespace

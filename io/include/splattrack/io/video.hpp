@@ -55,6 +55,11 @@ class FrameSource {
   virtual FrameStatus next(Frame& frame) = 0;
   // The input as the user gave it, for messages.
   virtual const std::string& spec() const = 0;
+  // Once next() has returned `end`: what was wrong with how the input ended
+  // ("" when nothing), e.g. a video shorter than its container declares
+  // (truncated file) or masks left over after the last frame. A warning,
+  // not an error: every frame that could be read was read.
+  virtual std::string end_warning() = 0;
 };
 
 // Frames as RGB with, for images that have an alpha channel, the alpha as
