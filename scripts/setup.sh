@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev libceres-dev nlohmann-json3-dev
-  libopencv-dev libgtest-dev
+  libopencv-dev libgtest-dev libyaml-cpp-dev libtinyxml2-dev
+  clang libclang-rt-14-dev  # scripts/fuzz.sh: clang with libFuzzer and the sanitizers
 )
 
 missing=()

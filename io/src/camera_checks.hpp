@@ -1,9 +1,13 @@
-// What every camera, read or about to be written, must satisfy; and the
-// per-format readers behind read_camera.
+// What every camera, read or about to be written, must satisfy; the
+// per-format parsers behind read_camera; and the OpenCV calibration pieces
+// its YAML and XML parsers share.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "splattrack/render/camera.hpp"
 
@@ -16,7 +20,58 @@ inline constexpr double kRotationTolerance = 1e-6;
 // nullopt for a usable camera, else what is wrong with it.
 std::optional<std::string> camera_problem(const Camera& camera);
 
-Camera read_camera_json(const std::string& path);
-Camera read_camera_opencv(const std::string& path);  // OpenCV FileStorage YAML/XML
+// A whole camera file held in memory, parsed: read_camera reads the file and
+// picks one, fuzzers call them directly. Each passes the text through
+// guard_text (text_guard.hpp) first; every problem is an InputError naming
+// `path`.
+Camera parse_camera_json(std::string_view text, const std::string& path);
+Camera parse_camera_yaml(std::string_view text, const std::string& path);  // OpenCV calibration YAML
+Camera parse_camera_xml(std::string_view text, const std::string& path);   // OpenCV calibration XML
+
+// ---- OpenCV calibration files (camera_calibration.cpp) ----
+
+// The largest side a calibration matrix may declare: splattrack reads at
+// most 4x4 and 1x14, and checking this first means a declared size can never
+// make a reader allocate more than the file holds.
+inline constexpr int kMaxMatrixSide = 16;
+
+// A matrix's declared shape, checked before any of its values is read.
+struct MatrixShape {
+  int rows = 0;
+  int cols = 0;
+  bool single_precision = false;  // dt "f": OpenCV would hold the values as floats
+};
+
+// From the texts of a matrix's rows, cols and dt (empty dt: doubles, as ROS
+// camera_info files leave it out) and how many data values it holds: sides
+// 1..kMaxMatrixSide, one channel of a numeric type, rows·cols values.
+MatrixShape matrix_shape(std::string_view key, std::string_view rows, std::string_view cols, std::string_view dt,
+                         std::size_t count, const std::string& path);
+
+// One data value as OpenCV would hold it: decimal, exponent or ".Inf"/".Nan"
+// form, rounded to float for single-precision matrices.
+double matrix_value(std::string_view key, std::string_view text, const MatrixShape& shape, const std::string& path);
+
+[[noreturn]] void throw_not_a_matrix(std::string_view key, const std::string& path);
+
+struct CalibrationMatrix {
+  MatrixShape shape;
+  std::vector<double> values;  // row-major
+};
+
+// The keys splattrack reads from a calibration file, as its parser found them
+// (nullopt: absent); the texts point into the parser's document.
+struct Calibration {
+  std::optional<std::string_view> image_width;
+  std::optional<std::string_view> image_height;
+  std::optional<CalibrationMatrix> camera_matrix;
+  std::optional<CalibrationMatrix> distortion_coefficients;
+  std::optional<CalibrationMatrix> cam_from_world;
+};
+
+// The camera a calibration describes, or InputError naming `path`: required
+// keys present, sizes integers, camera_matrix [fx 0 cx; 0 fy cy; 0 0 1],
+// distortion a row or a column, cam_from_world 4x4, then camera_problem.
+Camera calibration_camera(const Calibration& calibration, const std::string& path);
 
 }  // namespace splattrack::io

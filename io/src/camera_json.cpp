@@ -1,20 +1,27 @@
+// Camera JSON (FORMATS.md): the parser behind read_camera and the writer.
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <vector>
 
 #include "camera_checks.hpp"
-#include "file_util.hpp"
+#include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/error.hpp"
+#include "text_guard.hpp"
 
 namespace splattrack::io {
 
 namespace {
 
 using nlohmann::json;
+
+// A value quoted in an error message; guard_text keeps dump's recursion
+// shallow, quoted_excerpt its length.
+std::string excerpt(const json& value) {
+  return quoted_excerpt(value.dump(-1, ' ', false, json::error_handler_t::replace));
+}
 
 class JsonFields {
  public:
@@ -35,7 +42,7 @@ class JsonFields {
     const json& v = required(key);
     const double d = v.is_number() ? v.get<double>() : 0;
     if (!(d >= 1 && d <= std::numeric_limits<int>::max() && d == std::floor(d)))
-      fail(std::string("\"") + key + "\" must be a positive integer, got " + v.dump());
+      fail(std::string("\"") + key + "\" must be a positive integer, got " + excerpt(v));
     return static_cast<int>(d);
   }
 
@@ -46,7 +53,7 @@ class JsonFields {
     if (!v.is_array()) fail(std::string("\"") + key + "\" must be an array of numbers");
     std::vector<double> values;
     for (const json& x : v) {
-      if (!x.is_number()) fail(std::string("\"") + key + "\" holds a non-number: " + x.dump());
+      if (!x.is_number()) fail(std::string("\"") + key + "\" holds a non-number: " + excerpt(x));
       values.push_back(x.get<double>());
     }
     return values;
@@ -61,13 +68,13 @@ class JsonFields {
 
 }  // namespace
 
-Camera read_camera_json(const std::string& path) {
-  const FileBytes bytes = read_file_bytes(path);
+Camera parse_camera_json(std::string_view text, const std::string& path) {
+  guard_text(text, TextSyntax::json, path);
   json j;
   try {
-    j = json::parse(bytes.view());
+    j = json::parse(text);
   } catch (const json::exception& e) {
-    throw InputError(path, std::string("not valid JSON: ") + e.what());
+    throw InputError(path, "not valid JSON: " + parser_message(e.what()));
   }
   if (!j.is_object()) throw InputError(path, "camera file must hold a JSON object");
   const JsonFields fields(j, path);
@@ -102,13 +109,9 @@ void write_camera_json(const std::string& path, const Camera& camera) {
   Eigen::Map<Eigen::Matrix<double, 4, 4, Eigen::RowMajor>>(rows.data()) = camera.cam_from_world;
   j["cam_from_world"] = rows;
   if (!camera.distortion.empty()) j["distortion"] = camera.distortion;
-  std::ofstream out(path);
-  if (!out) throw InputError(path, "cannot open for writing");
   // nlohmann writes each double in its shortest exact form: the file reads
   // back bit for bit, like printing with 17 significant digits.
-  out << j.dump(2) << "\n";
-  out.close();
-  if (!out) throw InputError(path, "writing failed (disk full or no permission?)");
+  write_file_atomically(path, j.dump(2) + "\n");
 }
 
 }  // namespace splattrack::io

@@ -1,11 +1,13 @@
 #include "splattrack/io/pose_io.hpp"
 
 #include <cmath>
-#include <fstream>
-#include <iomanip>
 #include <nlohmann/json.hpp>
 
+#include "file_util.hpp"
+#include "pose_parse.hpp"
+#include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/error.hpp"
+#include "text_guard.hpp"
 
 namespace splattrack::io {
 
@@ -25,24 +27,31 @@ std::vector<double> numbers(const nlohmann::json& j, const char* key, std::size_
 }
 }  // namespace
 
-RigidPose read_pose(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, "cannot open pose file");
+RigidPose parse_pose_json(std::string_view text, const std::string& path) {
+  guard_text(text, TextSyntax::json, path);
   nlohmann::json j;
   try {
-    in >> j;
+    j = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(path, std::string("not valid JSON: ") + e.what());
+    throw InputError(path, "not valid JSON: " + parser_message(e.what()));
   }
   if (!j.is_object()) throw InputError(path, "pose file must hold a JSON object");
   const auto q = numbers(j, "rotation_wxyz", 4, path);
   const auto t = numbers(j, "translation", 3, path);
+  // stableNorm: components near 1e308 would overflow a plain sum of squares
+  // and normalise to zero.
+  const Eigen::Vector4d wxyz(q[0], q[1], q[2], q[3]);
+  const double norm = wxyz.stableNorm();
+  if (norm < 1e-12) throw InputError(path, "\"rotation_wxyz\" is the zero quaternion");
   RigidPose p;
-  p.rotation = Eigen::Quaterniond(q[0], q[1], q[2], q[3]);
-  if (p.rotation.norm() < 1e-12) throw InputError(path, "\"rotation_wxyz\" is the zero quaternion");
-  p.rotation.normalize();
+  p.rotation = Eigen::Quaterniond(wxyz[0] / norm, wxyz[1] / norm, wxyz[2] / norm, wxyz[3] / norm);
   p.translation = Eigen::Vector3d(t[0], t[1], t[2]);
   return p;
+}
+
+RigidPose read_pose(const std::string& path) {
+  const FileBytes bytes = read_file_bytes(path, kMaxSmallFileBytes);
+  return parse_pose_json(bytes.view(), path);
 }
 
 void write_pose(const std::string& path, const RigidPose& pose) {
@@ -50,9 +59,8 @@ void write_pose(const std::string& path, const RigidPose& pose) {
   nlohmann::json j;
   j["rotation_wxyz"] = {q.w(), q.x(), q.y(), q.z()};
   j["translation"] = {pose.translation.x(), pose.translation.y(), pose.translation.z()};
-  std::ofstream out(path);
-  if (!out) throw InputError(path, "cannot write pose file");
-  out << std::setprecision(17) << j.dump(2) << "\n";
+  // nlohmann writes each double in its shortest exact form: it reads back bit for bit.
+  write_file_atomically(path, j.dump(2) + "\n");
 }
 
 }  // namespace splattrack::io

@@ -8,6 +8,14 @@
 // finite fx and fy, finite cx and cy, a rigid cam_from_world (last row
 // 0 0 0 1, rotation orthonormal within 1e-6 and not a reflection) and 0, 4,
 // 5, 8, 12 or 14 distortion coefficients (OpenCV's models), stored as given.
+//
+// Any bytes at all give a camera or an InputError, quickly and in little
+// memory: a camera file may have at most 1 MiB, no control character but
+// tab, CR and LF, nesting at most 64 levels deep (XML: 100 elements), and
+// OpenCV matrices of at most 16x16 whose data count matches rows x cols.
+// OpenCV YAML/XML is read without OpenCV (yaml-cpp, tinyxml2): the matrix
+// forms cv::FileStorage writes (rows, cols, dt, data; float or double),
+// "%YAML:1.0" with or without "---", block or flow style.
 #pragma once
 
 #include <string>
@@ -16,13 +24,15 @@
 
 namespace splattrack::io {
 
-// Chooses the reader by extension (.json; .yml/.yaml/.xml; any case).
+// Chooses the reader by extension (.json; .yml/.yaml/.xml; any case); for
+// the OpenCV extensions the content picks YAML or XML, as in FileStorage.
 // Throws InputError naming the file and the problem.
 Camera read_camera(const std::string& path);
 
 // Writes the JSON form; every double reads back bit for bit. Throws
 // std::invalid_argument for a camera that breaks the rules above,
-// InputError when the file cannot be written.
+// InputError when the file cannot be written. The file is replaced
+// atomically: a failed write leaves the previous one.
 void write_camera_json(const std::string& path, const Camera& camera);
 
 }  // namespace splattrack::io

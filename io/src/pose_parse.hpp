@@ -1,0 +1,17 @@
+// The pose-file parser behind read_pose, on text held in memory so that
+// fuzzers can call it directly.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "splattrack/tracker/pose.hpp"
+
+namespace splattrack::io {
+
+// {"rotation_wxyz":[w,x,y,z],"translation":[x,y,z]}, passed through
+// guard_text (text_guard.hpp) first; every problem is an InputError naming
+// `path`. The quaternion comes back normalised.
+RigidPose parse_pose_json(std::string_view text, const std::string& path);
+
+}  // namespace splattrack::io
