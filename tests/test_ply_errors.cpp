@@ -216,6 +216,11 @@ TEST(PlyErrors, NonFiniteValuesAreRefusedWithCountAndFirstIndex) {
   m.quats[4 * 4 + 0] = 0.f;
   m.quats[5 * 4 + 0] = 0.f;
   expect_input_error([&] { through_file(m, path); }, path, {"2 Gaussian(s)", "zero rotation", "Gaussian 4"});
+  // Found by fuzz_ply: finite, but its squared norm overflows float and the
+  // renderer's normalisation gave NaN.
+  m = valid_model(0, 3);
+  m.quats[1 * 4 + 0] = 1e20f;
+  expect_input_error([&] { through_file(m, path); }, path, {"1 Gaussian(s)", "too large", "Gaussian 1"});
   std::remove(path.c_str());
 }
 

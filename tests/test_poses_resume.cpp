@@ -146,3 +146,28 @@ TEST(PosesResume, UnitQuaternionsRoundTripBitForBit) {
   }
   std::remove(path.c_str());
 }
+
+// Found by fuzz_poses_csv: a header cut before its newline but with an extra
+// column was kept, and the first appended row continued the header's line.
+TEST(PosesResume, HeaderWithoutNewlineIsCutEvenWithExtraColumns) {
+  const std::string path = test::write_file("poses.csv", std::string(io::kPosesCsvHeader) + ",extra");
+  const io::ResumedPoses resumed = io::resume_poses_csv(path);
+  EXPECT_TRUE(resumed.rows.empty());
+  EXPECT_NE(resumed.dropped.find("no newline"), std::string::npos) << resumed.dropped;
+  EXPECT_EQ(read_text(path), "");
+  {
+    io::PoseCsvWriter writer(path, /*append=*/true);
+    io::PoseRow row;
+    writer.write(row);
+  }
+  EXPECT_EQ(io::read_poses_csv(path).size(), 1u);
+}
+
+// Found by fuzz_poses_csv: (1e200, 0, 0, 0) has a squared norm that
+// overflows; normalising it gave NaN instead of the identity.
+TEST(PosesResume, HugeQuaternionNormalises) {
+  const std::string path = test::write_file("poses.csv", kHeader + "0,0,1e200,0,0,0,0,0,0,tracking,,,,\n");
+  const auto rows = io::read_poses_csv(path);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].world_from_model.rotation.coeffs(), Eigen::Quaterniond::Identity().coeffs());
+}

@@ -69,16 +69,18 @@ void check_and_repair(GaussianModel& model, const std::string& path, LoadReport*
     throw InputError(path, std::to_string(bad.count) + " non-finite value(s) (NaN, or infinite outside opacity); first at "
                            "Gaussian " + std::to_string(bad.gaussian) + ", property " + bad.property);
 
-  Finding zero_rotation;
+  Finding unnormalisable;
   for (std::size_t i = 0; i < model.size(); ++i) {
     double norm2 = 0;
     for (int c = 0; c < 4; ++c) norm2 += static_cast<double>(model.quats[i * 4 + c]) * model.quats[i * 4 + c];
-    if (norm2 < kMinQuaternionNorm * kMinQuaternionNorm) zero_rotation.add(i, "rot");
+    if (norm2 < kMinQuaternionNorm * kMinQuaternionNorm || norm2 > kMaxQuaternionNorm * kMaxQuaternionNorm)
+      unnormalisable.add(i, "rot");
   }
-  if (zero_rotation.count > 0)
-    throw InputError(path, std::to_string(zero_rotation.count) +
-                               " Gaussian(s) with a zero rotation quaternion, which cannot be normalised; first at "
-                               "Gaussian " + std::to_string(zero_rotation.gaussian));
+  if (unnormalisable.count > 0)
+    throw InputError(path, std::to_string(unnormalisable.count) +
+                               " Gaussian(s) with a zero rotation quaternion, or one too large to normalise in float, "
+                               "which cannot be normalised; first at Gaussian " +
+                               std::to_string(unnormalisable.gaussian));
 
   if (infinite_opacity.count == 0) return;
   for (float& logit : model.opacity_logits)

@@ -105,7 +105,11 @@ PoseRow parse_row(const std::vector<std::string_view>& cells) {
   if (row.frame < 0) throw std::runtime_error("column frame is negative");
   row.time_s = p.number(kTime);
   Eigen::Quaterniond q(p.number(kQw), p.number(kQx), p.number(kQy), p.number(kQz));
-  if (q.norm() < 1e-12) throw std::runtime_error("the quaternion qw,qx,qy,qz is zero");
+  // Scaled by its largest entry first: the squared norm of (1e200, 0, 0, 0)
+  // overflows, and normalising it gave NaN (found by fuzz_poses_csv).
+  const double largest = q.coeffs().cwiseAbs().maxCoeff();
+  if (largest < 1e-12) throw std::runtime_error("the quaternion qw,qx,qy,qz is zero");
+  if (largest > 1e6) q.coeffs() /= largest;
   row.world_from_model.rotation = unit(q);
   row.world_from_model.translation = {p.number(kTx), p.number(kTy), p.number(kTz)};
   row.status = p.status();
@@ -184,7 +188,10 @@ std::vector<PoseRow> read_rows(const std::string& path, ResumedPoses* resumed, s
     if (resumed) return {};  // killed before the header was written
     throw InputError(path, "empty file, expected the header " + std::string(header));
   }
-  if (resumed && !terminated && header.starts_with(line)) {
+  // A header without its newline is the only line, cut while being written:
+  // a prefix of the header, or the header with more columns (appended rows
+  // would continue its line; found by fuzz_poses_csv).
+  if (resumed && !terminated && (header.starts_with(line) || line.starts_with(header))) {
     drop("the header has no newline at its end");
     return {};
   }

@@ -12,7 +12,8 @@
 //   LoadReport. The renderer caps α at 0.99 (logit 4.6) and drops α < 1/255
 //   (logit −5.5), so the clamp changes no rendered pixel.
 // - A rotation quaternion with norm below kMinQuaternionNorm (in practice
-//   all four zero): refused, since it has no direction to normalise to.
+//   all four zero): refused, since it has no direction to normalise to; and
+//   one above kMaxQuaternionNorm, which float cannot normalise.
 // Finite but large values (splatapult's opacity logit 100) are kept as is.
 #pragma once
 
@@ -29,6 +30,10 @@ inline constexpr float kMaxOpacityLogit = 30.f;
 // Below this the squared norm nears float's smallest normal numbers and
 // normalising in float stops being meaningful.
 inline constexpr double kMinQuaternionNorm = 1e-12;
+// Above this the squared norm the renderer computes in float overflows
+// (float's largest value is 3.4e38): a fuzzed file with rot_0 = 1e20 loaded
+// and then rendered NaN.
+inline constexpr double kMaxQuaternionNorm = 1e18;
 // .splat stores alpha as a byte a = round(255·α), so a = 0 and a = 255 stand
 // for α within half a step of 0 and 1. Clamping α to that half step keeps
 // the logit finite (±6.2) and, as above, on the same side of both cut-offs.
