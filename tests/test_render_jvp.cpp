@@ -58,10 +58,10 @@ Scene make_scene(int sh_degree, unsigned seed, bool dense = false) {
   return s;
 }
 
-Renderer make_renderer(int threads = 2) {
+Renderer make_renderer() {
   RenderOptions options;
   options.background = kBackground;
-  options.threads = threads;
+  options.threads = 2;
   return Renderer(options);
 }
 
@@ -203,10 +203,11 @@ TEST(RenderJvp, SameForAnyThreadCount) {
   const Scene scene = make_scene(2, 51, true);
   std::vector<ModelTangent> v;
   for (int k = 0; k < 6; ++k) v.push_back(random_tangent(scene.model, 0.05, 0.3, rng));
-  Renderer one = make_renderer(1), three = make_renderer(3);
-  one.forward(scene.model, scene.cam);
-  three.forward(scene.model, scene.cam);
-  const std::vector<RenderTangent> a = one.jvp(v), b = three.jvp(v);
+  ExecutionContext serial(1), all(0);
+  Renderer one(serial, {.background = kBackground}), many(all, {.background = kBackground});
+  RenderPass one_pass = one.forward(scene.model, scene.cam), many_pass = many.forward(scene.model, scene.cam);
+  const std::vector<RenderTangent>& a = one_pass.jvp(v);
+  const std::vector<RenderTangent>& b = many_pass.jvp(v);
   for (std::size_t k = 0; k < v.size(); ++k) {
     EXPECT_EQ(a[k].rgb, b[k].rgb) << "direction " << k;
     EXPECT_EQ(a[k].alpha, b[k].alpha) << "direction " << k;

@@ -19,6 +19,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "always_inline.hpp"
+
 namespace splattrack::losses {
 
 inline constexpr int kFftLanes = 8;               // one AVX register of floats
@@ -53,6 +55,9 @@ class PrunedFft {
     double generic = 0.0;  // complex multiply-adds of the generic butterflies (odd radices, partial inputs)
   };
   const Work& work() const { return work_; }
+  // The largest radix of its stages: forward() and adjoint() need
+  // [max_radix + 1, kFftStride] floats of scratch for the generic butterflies.
+  int max_radix() const { return max_radix_; }
 
   struct Stage {
     int radix = 0;
@@ -62,6 +67,9 @@ class PrunedFft {
     std::vector<unsigned char> wanted;  // [groups, radix]: outputs some wanted bin depends on
     std::vector<float> twiddles;        // [span, radix − 1, 2]: exp(−2πj·i·t/(radix·span)), t >= 1
   };
+  // For the kernels (losses/src/isa/fft_stages.cpp).
+  const std::vector<Stage>& stages() const { return stages_; }
+  const float* roots() const { return roots_.data(); }
 
  private:
   int length_;
@@ -70,7 +78,18 @@ class PrunedFft {
   std::vector<int> position_;          // [L] bin -> position
   std::vector<int> wanted_positions_;  // [2·radius + 1]
   std::vector<float> roots_;           // [L, 2] exp(−2πj·e/L), for the generic butterflies
+  int max_radix_ = 2;
   Work work_;
 };
+
+// Radix 2 to 5 with every input present take the dense butterflies.
+ST_ALWAYS_INLINE bool has_dense_butterfly(int radix) { return radix >= 2 && radix <= 5; }
+
+// Whether any output of a sub-transform is wanted (want: [radix]).
+ST_ALWAYS_INLINE bool any_wanted(const unsigned char* want, int radix) {
+  for (int t = 0; t < radix; ++t)
+    if (want[t]) return true;
+  return false;
+}
 
 }  // namespace splattrack::losses

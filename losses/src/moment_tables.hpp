@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <complex>
 #include <vector>
 
@@ -64,11 +65,44 @@ struct MomentTables {
 struct FrequencyBlock {
   int kx0, kx1, ky0, ky1;
 };
-std::vector<FrequencyBlock> frequency_blocks(BandSet active);
 
-void dft_forward(const MomentTables& t, const float* plane, BandSet active, std::complex<float>* grid);
-void dft_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, float* plane);
-void fft_forward(const MomentTables& t, const float* plane, BandSet active, std::complex<float>* grid);
-void fft_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, float* plane);
+// At most two blocks per run of active bands, runs at least one band apart.
+inline constexpr int kMaxFrequencyBlocks = 2 * ((kMaxBandCount + 1) / 2);
+
+// The blocks of a band set, in a fixed-size array (computed per call, so
+// it must not allocate).
+struct FrequencyBlocks {
+  std::array<FrequencyBlock, kMaxFrequencyBlocks> block;
+  int count = 0;
+  const FrequencyBlock* begin() const { return block.data(); }
+  const FrequencyBlock* end() const { return block.data() + count; }
+};
+FrequencyBlocks frequency_blocks(BandSet active);
+
+// The buffers of both paths for one thread (moments.hpp's MomentBuffers).
+struct MomentScratch {
+  // FFT path.
+  std::vector<float> block;          // [2S, 2, kFftLanes]: one PrunedFft block
+  std::vector<float> stage_scratch;  // [max radix + 1, kFftStride]
+  std::vector<float> columns;        // [H, 2, npad]: the row pass's bins kx < npad, re then im
+  std::vector<float> dummy;          // [W]: stands in for rows past the image
+  // DFT path, J = round_up(2n, kDftLanes).
+  std::vector<float> even, odd;            // [pitch_x] one folded image row
+  std::vector<float> rows;                 // [H, J] row-stage output
+  std::vector<float> rows_even, rows_odd;  // [pairs_y, J] folded over v
+  std::vector<float> a, c;                 // [n, J] column-stage scratch of the adjoint
+};
+
+// The two paths (moment_paths.cpp).
+void dft_forward(const MomentTables& t, const float* plane, BandSet active, std::complex<float>* grid,
+                 MomentScratch& scratch);
+void dft_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, float* plane,
+                 MomentScratch& scratch);
+void fft_forward(const MomentTables& t, const float* plane, BandSet active, std::complex<float>* grid,
+                 MomentScratch& scratch);
+void fft_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, float* plane,
+                 MomentScratch& scratch);
+// Sizes scratch for every band set of t.
+void reserve_scratch(const MomentTables& t, MomentScratch& scratch);
 
 }  // namespace splattrack::losses

@@ -53,8 +53,8 @@ MomentTables::MomentTables(int w, int h, int band_count)
   }
 }
 
-std::vector<FrequencyBlock> frequency_blocks(BandSet active) {
-  std::vector<FrequencyBlock> blocks;
+FrequencyBlocks frequency_blocks(BandSet active) {
+  FrequencyBlocks blocks;
   for (int b = 0; b <= active.highest();) {
     if (!active.contains(b)) {
       ++b;
@@ -66,8 +66,8 @@ std::vector<FrequencyBlock> frequency_blocks(BandSet active) {
     // inner < |ky| plus, for |ky| <= inner, the columns kx > inner.
     const int inner = band_inner_radius(b);
     const int outer = band_radius(last);
-    blocks.push_back({0, outer, inner + 1, outer});
-    if (inner >= 0) blocks.push_back({inner + 1, outer, 0, inner});
+    blocks.block[blocks.count++] = {0, outer, inner + 1, outer};
+    if (inner >= 0) blocks.block[blocks.count++] = {inner + 1, outer, 0, inner};
     b = last + 1;
   }
   return blocks;
@@ -96,22 +96,48 @@ void require_bands(const MomentTransform& t, BandSet active, const char* what) {
 
 }  // namespace
 
-void MomentTransform::forward(const float* plane, BandSet active, MomentPath path,
-                              std::complex<float>* grid) const {
+MomentBuffers::MomentBuffers() : scratch_(std::make_unique<MomentScratch>()) {}
+MomentBuffers::~MomentBuffers() = default;
+MomentBuffers::MomentBuffers(MomentBuffers&&) noexcept = default;
+MomentBuffers& MomentBuffers::operator=(MomentBuffers&&) noexcept = default;
+
+namespace {
+
+// The buffers of callers that keep none.
+MomentBuffers& thread_buffers() {
+  static thread_local MomentBuffers buffers;
+  return buffers;
+}
+
+}  // namespace
+
+void MomentTransform::forward(const float* plane, BandSet active, MomentPath path, std::complex<float>* grid) const {
+  forward(plane, active, path, grid, thread_buffers());
+}
+
+void MomentTransform::forward(const float* plane, BandSet active, MomentPath path, std::complex<float>* grid,
+                              MomentBuffers& buffers) const {
   require_bands(*this, active, "MomentTransform::forward");
   if (resolve(path, active) == MomentPath::kFft)
-    fft_forward(*tables_, plane, active, grid);
+    fft_forward(*tables_, plane, active, grid, *buffers.scratch_);
   else
-    dft_forward(*tables_, plane, active, grid);
+    dft_forward(*tables_, plane, active, grid, *buffers.scratch_);
 }
 
 void MomentTransform::adjoint(const std::complex<float>* weights, BandSet active, MomentPath path,
                               float* plane) const {
+  adjoint(weights, active, path, plane, thread_buffers());
+}
+
+void MomentTransform::adjoint(const std::complex<float>* weights, BandSet active, MomentPath path, float* plane,
+                              MomentBuffers& buffers) const {
   require_bands(*this, active, "MomentTransform::adjoint");
   if (resolve(path, active) == MomentPath::kFft)
-    fft_adjoint(*tables_, weights, active, plane);
+    fft_adjoint(*tables_, weights, active, plane, *buffers.scratch_);
   else
-    dft_adjoint(*tables_, weights, active, plane);
+    dft_adjoint(*tables_, weights, active, plane, *buffers.scratch_);
 }
+
+void MomentTransform::reserve(MomentBuffers& buffers) const { reserve_scratch(*tables_, *buffers.scratch_); }
 
 }  // namespace splattrack::losses

@@ -1,13 +1,11 @@
 #include "splattrack/losses/spectral_loss.hpp"
 
 #include <algorithm>
-#include <cfloat>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
-#include "simd.hpp"
-#include "thread_pool.hpp"
+#include "kernels.hpp"
 
 namespace splattrack::losses {
 
@@ -18,66 +16,32 @@ void require_weight(double w, const std::string& what) {
     throw std::invalid_argument("SpectralLossOptions: " + what + " must be finite and >= 0, got " + std::to_string(w));
 }
 
-// planes[c][i] = src[i·channels + c] over the pixels [begin, end); false
-// when some value is NaN or infinite (|x| <= FLT_MAX fails exactly for
-// those, and OR-ing it vectorises). The renderer's RGB has a loop of its own
-// that vectorises.
-ST_MULTIVERSION bool deinterleave(const float* __restrict src, int channels, std::size_t begin, std::size_t end,
-                                  float* const* planes) {
-  int bad = 0;
-  if (channels == 3) {
-    float* __restrict r = planes[0];
-    float* __restrict g = planes[1];
-    float* __restrict b = planes[2];
-    for (std::size_t i = begin; i < end; ++i) {
-      const float x = src[3 * i], y = src[3 * i + 1], z = src[3 * i + 2];
-      bad |= (std::abs(x) <= FLT_MAX ? 0 : 1) | (std::abs(y) <= FLT_MAX ? 0 : 1) | (std::abs(z) <= FLT_MAX ? 0 : 1);
-      r[i] = x;
-      g[i] = y;
-      b[i] = z;
-    }
-    return bad == 0;
-  }
-  for (int c = 0; c < channels; ++c)
-    for (std::size_t i = begin; i < end; ++i) {
-      const float x = src[i * channels + c];
-      bad |= std::abs(x) <= FLT_MAX ? 0 : 1;
-      planes[c][i] = x;
-    }
-  return bad == 0;
-}
-
-ST_MULTIVERSION void multiply(const float* __restrict factor, std::size_t n, float* __restrict x) {
-  for (std::size_t i = 0; i < n; ++i) x[i] *= factor[i];
-}
-
-// out[i·3 + c] = planes[c][i] over the pixels [begin, end), channel by
-// channel for other counts.
-ST_MULTIVERSION void interleave_planes(const std::vector<std::vector<float>>& planes, int channels, std::size_t begin,
-                                       std::size_t end, float* __restrict out) {
-  if (channels == 3) {
-    const float* __restrict r = planes[0].data();
-    const float* __restrict g = planes[1].data();
-    const float* __restrict b = planes[2].data();
-    for (std::size_t i = begin; i < end; ++i) {
-      out[3 * i] = r[i];
-      out[3 * i + 1] = g[i];
-      out[3 * i + 2] = b[i];
-    }
-    return;
-  }
-  for (int c = 0; c < channels; ++c)
-    for (std::size_t i = begin; i < end; ++i) out[i * channels + c] = planes[c][i];
-}
-
 }  // namespace
 
 SpectralLoss::~SpectralLoss() = default;
 SpectralLoss::SpectralLoss(SpectralLoss&&) noexcept = default;
 SpectralLoss& SpectralLoss::operator=(SpectralLoss&&) noexcept = default;
 
+SpectralLoss::SpectralLoss(int width, int height, SpectralLossOptions options, ExecutionContext& context)
+    : width_(width),
+      height_(height),
+      options_(std::move(options)),
+      transform_(width, height, options_.band_count),
+      context_(&context) {
+  init();
+}
+
+// Transitional: removed when the tracker moves to RenderPass (issue #9).
 SpectralLoss::SpectralLoss(int width, int height, SpectralLossOptions options)
     : width_(width), height_(height), options_(std::move(options)), transform_(width, height, options_.band_count) {
+  if (options_.threads < 1)
+    throw std::invalid_argument("SpectralLossOptions: threads must be >= 1, got " + std::to_string(options_.threads));
+  own_context_ = std::make_unique<ExecutionContext>(options_.threads);
+  context_ = own_context_.get();
+  init();
+}
+
+void SpectralLoss::init() {
   if (!std::isfinite(options_.epsilon) || options_.epsilon <= 0.0)
     throw std::invalid_argument("SpectralLossOptions: epsilon must be finite and > 0, got " +
                                 std::to_string(options_.epsilon));
@@ -87,44 +51,61 @@ SpectralLoss::SpectralLoss(int width, int height, SpectralLossOptions options)
                                 " values, expected " + std::to_string(options_.band_count));
   for (std::size_t b = 0; b < options_.band_scales.size(); ++b)
     require_weight(options_.band_scales[b], "band_scales[" + std::to_string(b) + "]");
-  if (options_.threads < 1)
-    throw std::invalid_argument("SpectralLossOptions: threads must be >= 1, got " + std::to_string(options_.threads));
-  pool_ = std::make_unique<ThreadPool>(options_.threads);
+  finite_.resize(2 * static_cast<std::size_t>(context_->size()));
+  buffers_.resize(context_->size());
+  for (MomentBuffers& b : buffers_) transform_.reserve(b);
 }
 
 bool SpectralLoss::has_mask_term() const { return target_has_mask_ && options_.mask_weight > 0.0; }
 
+void SpectralLoss::load_target_plane(int p, const ImageView& rgb, const ImageView& mask) {
+  const bool is_mask = p == rgb.channels;
+  const float* data = is_mask ? mask.data : rgb.data + p;
+  const std::size_t stride = is_mask ? 1 : rgb.channels;
+  const std::size_t n = static_cast<std::size_t>(width_) * height_;
+  float* plane = scratch_[p].data();
+  bool all_finite = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    plane[i] = data[i * stride];
+    all_finite &= std::isfinite(plane[i]);
+  }
+  masked_[p] = !all_finite;
+  if (all_finite) return;
+  valid_[p].resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    valid_[p][i] = std::isfinite(plane[i]) ? 1.0f : 0.0f;
+    if (valid_[p][i] == 0.0f) plane[i] = 0.0f;
+  }
+}
+
+// Grids and planes are kept from one target to the next (same planes: no
+// allocation); the target's moments are the only work.
 void SpectralLoss::set_target(const ImageView& rgb, const ImageView& mask) {
   if (rgb.empty()) throw std::invalid_argument("SpectralLoss::set_target: empty colour image");
   require_shape(rgb, width_, height_, rgb.channels, "SpectralLoss::set_target colour");
   if (!mask.empty()) require_shape(mask, width_, height_, 1, "SpectralLoss::set_target mask");
 
   const int planes = rgb.channels + 1;
-  const std::size_t n = static_cast<std::size_t>(width_) * height_;
-  target_ = MomentGrid(transform_.radius(), planes);
-  rendered_ = MomentGrid(transform_.radius(), planes);
-  weights_ = MomentGrid(transform_.radius(), planes);
-  valid_.assign(planes, {});
-  scratch_.assign(planes, std::vector<float>(n));
+  if (target_.planes() != planes) {
+    const std::size_t n = static_cast<std::size_t>(width_) * height_;
+    target_ = MomentGrid(transform_.radius(), planes);
+    rendered_ = MomentGrid(transform_.radius(), planes);
+    weights_ = MomentGrid(transform_.radius(), planes);
+    valid_.resize(planes);
+    masked_.resize(planes);
+    scratch_.resize(planes);
+    for (std::vector<float>& plane : scratch_) plane.resize(n);
+    colour_planes_.resize(rgb.channels);
+    for (int c = 0; c < rgb.channels; ++c) colour_planes_[c] = scratch_[c].data();
+    plane_losses_.resize(planes);
+  }
+  target_channels_ = 0;  // no target until its moments are in
+  std::fill(masked_.begin(), masked_.end(), 0);
   const BandSet all = BandSet::all(options_.band_count);
   const MomentPath path = transform_.resolve(MomentPath::kAuto, all);
-  pool_->run(mask.empty() ? rgb.channels : planes, [&](int p) {
-    const bool is_mask = p == rgb.channels;
-    const float* data = is_mask ? mask.data : rgb.data + p;
-    const int stride = is_mask ? 1 : rgb.channels;
-    std::vector<float>& plane = scratch_[p];
-    std::vector<float> valid(n, 1.0f);
-    bool all_valid = true;
-    for (std::size_t i = 0; i < n; ++i) {
-      plane[i] = data[i * stride];
-      if (!std::isfinite(plane[i])) {
-        plane[i] = 0.0f;
-        valid[i] = 0.0f;
-        all_valid = false;
-      }
-    }
-    if (!all_valid) valid_[p] = std::move(valid);
-    transform_.forward(plane.data(), all, path, target_.plane(p));
+  context_->run(mask.empty() ? rgb.channels : planes, [&](int p, int thread) {
+    load_target_plane(p, rgb, mask);
+    transform_.forward(scratch_[p].data(), all, path, target_.plane(p), buffers_[thread]);
   });
   target_channels_ = rgb.channels;
   target_has_mask_ = !mask.empty();
@@ -145,29 +126,24 @@ BandSet SpectralLoss::active_bands(std::span<const double> band_weights) const {
   return BandSet::from_weights(band_weights);
 }
 
-std::vector<double> SpectralLoss::plane_weights() const {
-  std::vector<double> weights(target_channels_, 1.0);
-  if (has_mask_term()) weights.push_back(options_.mask_weight);
-  return weights;
-}
+double SpectralLoss::plane_weight(int p) const { return p < target_channels_ ? 1.0 : options_.mask_weight; }
 
 void SpectralLoss::load_planes(const ImageView& rgb, const ImageView& alpha, const char* what) {
   const std::size_t n = static_cast<std::size_t>(width_) * height_;
-  const int parts = pool_->threads();
-  std::vector<float*> colour;
-  for (int c = 0; c < target_channels_; ++c) colour.push_back(scratch_[c].data());
-  std::vector<char> finite(2 * parts, 1);
-  pool_->run(parts, [&](int part) {
+  const int parts = context_->size();
+  std::fill(finite_.begin(), finite_.end(), 1);
+  context_->run(parts, [&](int part, int) {
     const std::size_t begin = n * part / parts, end = n * (part + 1) / parts;
-    finite[2 * part] = deinterleave(rgb.data, target_channels_, begin, end, colour.data());
+    const LossKernels& k = kernels();
+    finite_[2 * part] = k.deinterleave(rgb.data, target_channels_, begin, end, colour_planes_.data());
     if (has_mask_term()) {
       float* mask = scratch_[target_channels_].data();
-      finite[2 * part + 1] = deinterleave(alpha.data, 1, begin, end, &mask);
+      finite_[2 * part + 1] = k.deinterleave(alpha.data, 1, begin, end, &mask);
     }
     for (int p = 0; p < plane_count(); ++p)
-      if (!valid_[p].empty()) multiply(valid_[p].data() + begin, end - begin, scratch_[p].data() + begin);
+      if (masked_[p]) k.multiply(valid_[p].data() + begin, end - begin, scratch_[p].data() + begin);
   });
-  if (std::find(finite.begin(), finite.end(), 0) == finite.end()) return;
+  if (std::find(finite_.begin(), finite_.end(), 0) == finite_.end()) return;
   require_finite(rgb, what);  // throws, naming the first offending element
   require_finite(alpha, what);
 }
@@ -175,17 +151,19 @@ void SpectralLoss::load_planes(const ImageView& rgb, const ImageView& alpha, con
 void SpectralLoss::rendered_moments(const ImageView& rgb, const ImageView& alpha, BandSet active, MomentPath path,
                                     const char* what) {
   load_planes(rgb, alpha, what);
-  pool_->run(plane_count(), [&](int p) { transform_.forward(scratch_[p].data(), active, path, rendered_.plane(p)); });
+  context_->run(plane_count(), [&](int p, int thread) {
+    transform_.forward(scratch_[p].data(), active, path, rendered_.plane(p), buffers_[thread]);
+  });
 }
 
 bool SpectralLoss::wants_gradient(int p, const float* dl_drgb, const float* dl_dalpha) const {
   return (p == target_channels_ ? dl_dalpha : dl_drgb) != nullptr;
 }
 
-void SpectralLoss::plane_gradient(int p, BandSet active, MomentPath path) {
+void SpectralLoss::plane_gradient(int p, BandSet active, MomentPath path, MomentBuffers& buffers) {
   std::vector<float>& plane = scratch_[p];
-  transform_.adjoint(weights_.plane(p), active, path, plane.data());
-  if (!valid_[p].empty()) multiply(valid_[p].data(), plane.size(), plane.data());
+  transform_.adjoint(weights_.plane(p), active, path, plane.data(), buffers);
+  if (masked_[p]) kernels().multiply(valid_[p].data(), plane.size(), plane.data());
   clear_weights(p, active);
 }
 
@@ -198,10 +176,10 @@ void SpectralLoss::write_gradients(float* dl_drgb, float* dl_dalpha) {
   const std::size_t n = static_cast<std::size_t>(width_) * height_;
   if (dl_drgb != nullptr) {
     // In row bands, so that no two threads write the same cache lines.
-    const int parts = pool_->threads();
-    pool_->run(parts, [&](int part) {
+    const int parts = context_->size();
+    context_->run(parts, [&](int part, int) {
       const std::size_t begin = n * part / parts, end = n * (part + 1) / parts;
-      interleave_planes(scratch_, target_channels_, begin, end, dl_drgb);
+      kernels().interleave(colour_planes_.data(), target_channels_, begin, end, dl_drgb);
     });
   }
   if (dl_dalpha != nullptr) {
@@ -228,9 +206,8 @@ void SpectralLoss::for_each_plane_residual(BandSet active, std::span<const doubl
 // Calls f(plane, kx, ky, coefficient) for every residual entry in order.
 template <class F>
 void SpectralLoss::for_each_residual(BandSet active, std::span<const double> band_weights, F&& f) const {
-  const std::vector<double> lambdas = plane_weights();
-  for (int p = 0; p < static_cast<int>(lambdas.size()); ++p)
-    for_each_plane_residual(active, band_weights, lambdas[p], [&](int kx, int ky, double c) { f(p, kx, ky, c); });
+  for (int p = 0; p < plane_count(); ++p)
+    for_each_plane_residual(active, band_weights, plane_weight(p), [&](int kx, int ky, double c) { f(p, kx, ky, c); });
 }
 
 double SpectralLoss::plane_loss(int p, BandSet active, std::span<const double> band_weights, double plane_weight) {
@@ -262,20 +239,18 @@ double SpectralLoss::evaluate(const ImageView& rgb, const ImageView& alpha, std:
   const BandSet active = active_bands(band_weights);
   require_inputs(rgb, alpha, what);
   const MomentPath path = transform_.resolve(options_.path, active);
-  const std::vector<double> lambdas = plane_weights();
-  std::vector<double> losses(lambdas.size(), 0.0);
   load_planes(rgb, alpha, what);
-  pool_->run(plane_count(), [&](int p) {
-    transform_.forward(scratch_[p].data(), active, path, rendered_.plane(p));
-    losses[p] = plane_loss(p, active, band_weights, lambdas[p]);
+  context_->run(plane_count(), [&](int p, int thread) {
+    transform_.forward(scratch_[p].data(), active, path, rendered_.plane(p), buffers_[thread]);
+    plane_losses_[p] = plane_loss(p, active, band_weights, plane_weight(p));
     if (wants_gradient(p, dl_drgb, dl_dalpha))
-      plane_gradient(p, active, path);
+      plane_gradient(p, active, path, buffers_[thread]);
     else
       clear_weights(p, active);
   });
   write_gradients(dl_drgb, dl_dalpha);
   double loss = 0.0;
-  for (const double l : losses) loss += l;
+  for (int p = 0; p < plane_count(); ++p) loss += plane_losses_[p];
   return loss;
 }
 
@@ -302,7 +277,7 @@ std::vector<double> SpectralLoss::residuals(const ImageView& rgb, const ImageVie
 }
 
 std::size_t SpectralLoss::residual_count(std::span<const double> band_weights) const {
-  return 2 * plane_weights().size() * active_bands(band_weights).frequency_count();
+  return 2 * static_cast<std::size_t>(plane_count()) * active_bands(band_weights).frequency_count();
 }
 
 std::vector<double> SpectralLoss::residual_jacobian_times(const ImageView& d_rgb, const ImageView& d_alpha,
@@ -324,9 +299,9 @@ void SpectralLoss::residual_jacobian_transpose_times(std::span<const double> dr,
     i += 2;
   });
   const MomentPath path = transform_.resolve(options_.path, active);
-  pool_->run(plane_count(), [&](int p) {
+  context_->run(plane_count(), [&](int p, int thread) {
     if (wants_gradient(p, dl_drgb, dl_dalpha))
-      plane_gradient(p, active, path);
+      plane_gradient(p, active, path, buffers_[thread]);
     else
       clear_weights(p, active);
   });

@@ -10,6 +10,10 @@
 
 namespace splattrack::cpu {
 
+// Gaussians per task of the Gaussian-parallel loops: a multiple of the SIMD
+// width, so that lanes group the same way for any thread count.
+inline constexpr int kGaussiansPerTask = 1024;
+
 // The passes themselves are in kernels.hpp:
 // project_gaussians projects Gaussians [begin, end) into out (depth key
 // kCulledKey where a Gaussian is culled or reaches no pixel);

@@ -1,11 +1,10 @@
 // The SIMD kernels, built once per instruction set (render/src/isa/, see
-// render/CMakeLists.txt) and picked at run time for the CPU at hand. Results
+// render/cmake/isa.cmake) and picked at run time (active_isa()). Results
 // are the same for any thread count on one machine; the two builds may
 // round differently (the x86-64-v3 one uses FMA).
 #pragma once
 
 #include <cstddef>
-#include <vector>
 
 #include "gaussian_pass.hpp"
 #include "raster.hpp"
@@ -13,15 +12,13 @@
 namespace splattrack::cpu {
 
 struct Kernels {
-  const char* isa;
   // See raster.hpp.
   void (*build_batch_lists)(TileEntry* entries, int begin, int end, const TileSplat* splats,
                             const float* reach, int x0, int y0, TileSplat* tile_splats,
                             int first, int* offsets, int* items);
   void (*rasterize_tile_forward)(const RasterInput& in, int tile, const ForwardOutput& out);
   void (*rasterize_tile_backward)(const RasterInput& in, const BackwardInput& grad_in, int tile,
-                                  bool appearance, SplatGrad* slots,
-                                  std::vector<SplatGrad>& scratch);
+                                  bool appearance, SplatGrad* slots, SplatGrad* scratch);
   // See gaussian_pass.hpp.
   void (*project_gaussians)(const GaussianModel& model, const gs::View& view, int width,
                             int height, std::size_t begin, std::size_t end, const ProjectedSplats& out);
@@ -34,7 +31,7 @@ struct Kernels {
                            std::size_t end, SplatTangent* out);
 };
 
-// The best build this CPU runs, chosen once.
+// The build of active_isa().
 const Kernels& kernels();
 
 }  // namespace splattrack::cpu

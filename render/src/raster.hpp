@@ -125,9 +125,10 @@ struct TangentPass {
 
 // The tile kernels (kernels.hpp): rasterize_tile_forward writes the tile's
 // pixels; rasterize_tile_backward writes one SplatGrad per entry of the tile
-// (zero for entries no pixel reached) at slots[entry.slot], with scratch a
-// per-thread buffer it reuses; appearance = false leaves the opacity and
-// colour parts at zero (and saves their work); rasterize_tile_tangent
-// writes the tile's pixels of the pass's tangent images.
+// (zero for entries no pixel reached) at slots[entry.slot], using scratch,
+// a per-thread buffer with room for the tile's entries; appearance = false
+// leaves the opacity and colour parts at zero (and saves their work);
+// rasterize_tile_tangent writes the tile's pixels of the pass's tangent
+// images.
 
 }  // namespace splattrack::cpu

@@ -5,19 +5,18 @@
 #include <cstring>
 #include <utility>
 
+#include "gaussian_pass.hpp"
 #include "kernels.hpp"
 #include "splattrack/render/blend.hpp"
 
 namespace splattrack::cpu {
 namespace {
 
-constexpr int kGaussiansPerTask = 1024;
-
 int task_count(std::size_t n, int per_task) {
   return static_cast<int>((n + per_task - 1) / per_task);
 }
 
-void project_all(const GaussianModel& model, const gs::View& view, ThreadPool& pool,
+void project_all(const GaussianModel& model, const gs::View& view, ExecutionContext& context,
                  SplatFrame& f) {
   const std::size_t n = model.size();
   f.keys.resize(n);
@@ -25,7 +24,7 @@ void project_all(const GaussianModel& model, const gs::View& view, ThreadPool& p
   f.splats.resize(n);
   f.reach.resize(n);
   const ProjectedSplats out{f.keys.data(), f.rects.data(), f.splats.data(), f.reach.data()};
-  pool.run(task_count(n, kGaussiansPerTask), [&](int task, int) {
+  context.run(task_count(n, kGaussiansPerTask), [&](int task, int) {
     const std::size_t begin = static_cast<std::size_t>(task) * kGaussiansPerTask;
     kernels().project_gaussians(model, view, f.width, f.height, begin,
                                 std::min(n, begin + kGaussiansPerTask), out);
@@ -64,7 +63,7 @@ void radix_sort(std::vector<std::uint32_t>& keys, std::vector<int>& values,
 
 // Gaussians front to back, culled ones last; ties keep model order (the sort
 // is stable).
-void sort_by_depth(ThreadPool& pool, SplatFrame& f) {
+void sort_by_depth(ExecutionContext& context, SplatFrame& f) {
   const std::size_t n = f.keys.size();
   f.order.resize(n);
   for (std::size_t i = 0; i < n; ++i) f.order[i] = static_cast<int>(i);
@@ -73,7 +72,7 @@ void sort_by_depth(ThreadPool& pool, SplatFrame& f) {
       std::lower_bound(f.keys.begin(), f.keys.end(), kCulledKey) - f.keys.begin());
   f.rank_of.resize(n);
   f.sorted_rects.resize(f.visible);
-  pool.run(task_count(n, kGaussiansPerTask), [&](int task, int) {
+  context.run(task_count(n, kGaussiansPerTask), [&](int task, int) {
     const std::size_t end = std::min(n, static_cast<std::size_t>(task + 1) * kGaussiansPerTask);
     for (std::size_t r = static_cast<std::size_t>(task) * kGaussiansPerTask; r < end; ++r) {
       const int i = f.order[r];
@@ -106,10 +105,10 @@ void for_each_tile(const SplatFrame& f, const gs::PixelRect<int>& rect, F&& visi
 // ranks: a tile's entries are its chunks' entries in chunk order, each chunk
 // in rank order, so they come out front to back for any chunking. Each tile
 // gets one more, transparent, entry at its end.
-void bin_tiles(ThreadPool& pool, SplatFrame& f) {
+void bin_tiles(ExecutionContext& context, SplatFrame& f) {
   const int tiles = f.tile_count();
   const std::size_t count = f.visible;
-  const int chunks = static_cast<int>(std::min<std::size_t>(8 * pool.size(), count / 256 + 1));
+  const int chunks = static_cast<int>(std::min<std::size_t>(8 * context.size(), count / 256 + 1));
   const std::size_t per_chunk = (count + chunks - 1) / chunks;
   const auto chunk_range = [&](int c) {
     const std::size_t begin = std::min(count, c * per_chunk);
@@ -119,7 +118,7 @@ void bin_tiles(ThreadPool& pool, SplatFrame& f) {
   f.chunk_counts.assign(2 * static_cast<std::size_t>(chunks) * tiles, 0);
   f.slot_offsets.resize(count + 1);
   f.slot_offsets[0] = 0;
-  pool.run(chunks, [&](int c, int) {
+  context.run(chunks, [&](int c, int) {
     int* entries = &f.chunk_counts[2 * static_cast<std::size_t>(c) * tiles];
     int* items = entries + tiles;
     const auto [begin, end] = chunk_range(c);
@@ -153,7 +152,7 @@ void bin_tiles(ThreadPool& pool, SplatFrame& f) {
     f.item_offsets[t + 1] = f.item_offsets[t] + items + kBatches * (kBatchUnroll - 1);
   }
   f.entries.resize(f.tile_offsets[tiles]);
-  pool.run(chunks, [&](int c, int) {
+  context.run(chunks, [&](int c, int) {
     int* cursor = &f.chunk_counts[2 * static_cast<std::size_t>(c) * tiles];
     const auto [begin, end] = chunk_range(c);
     for (std::size_t r = begin; r < end; ++r) {
@@ -171,14 +170,14 @@ void bin_tiles(ThreadPool& pool, SplatFrame& f) {
 }  // namespace
 
 void build_splat_frame(const GaussianModel& model, const gs::View& view, int width, int height,
-                       ThreadPool& pool, SplatFrame& frame) {
+                       ExecutionContext& context, SplatFrame& frame) {
   frame.width = width;
   frame.height = height;
   frame.tiles_x = (width + gs::kTileSize - 1) / gs::kTileSize;
   frame.tiles_y = (height + gs::kTileSize - 1) / gs::kTileSize;
-  project_all(model, view, pool, frame);
-  sort_by_depth(pool, frame);
-  bin_tiles(pool, frame);
+  project_all(model, view, context, frame);
+  sort_by_depth(context, frame);
+  bin_tiles(context, frame);
   const std::size_t tiles = frame.tile_count();
   frame.batch_offsets.resize(tiles * (kBatches + 1));
   frame.items.resize(frame.item_offsets[tiles]);

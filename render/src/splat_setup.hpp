@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "raster.hpp"
+#include "splattrack/render/execution.hpp"
 #include "splattrack/render/gaussian_math.hpp"
 #include "splattrack/render/model.hpp"
-#include "thread_pool.hpp"
 
 namespace splattrack::cpu {
 
@@ -43,7 +43,7 @@ struct SplatFrame {
 
 // Projects, sorts and bins model for view into frame.
 void build_splat_frame(const GaussianModel& model, const gs::View& view, int width, int height,
-                       ThreadPool& pool, SplatFrame& frame);
+                       ExecutionContext& context, SplatFrame& frame);
 
 // Builds the batch lists of one tile (kernels().build_batch_lists). Called
 // right before the tile is rasterized, so that its splat copies are still in

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <memory>
 #include <vector>
 
 #include "splattrack/render/camera.hpp"
+#include "splattrack/render/execution.hpp"
 #include "splattrack/render/model.hpp"
 
 namespace splattrack {
@@ -13,7 +15,10 @@ namespace splattrack {
 struct RenderOptions {
   std::array<float, 3> background{0.f, 0.f, 0.f};
   float near_plane = 0.2f;  // must be > 0
-  int threads = 0;  // 0: std::thread::hardware_concurrency()
+  // Transitional: removed when the tracker moves to RenderPass (issue #9).
+  // Threads of the context Renderer(RenderOptions) makes for itself
+  // (ExecutionContext's rule); ignored by Renderer(ExecutionContext&, ...).
+  int threads = 0;
   // true: backward() computes only the gradients of means and quats (what
   // pose tracking needs) and leaves log_scales, opacity_logits and sh at zero.
   bool pose_gradients_only = false;
@@ -51,6 +56,54 @@ struct RenderTangent {
   std::vector<float> alpha;  // [H, W] d alpha
 };
 
+class Renderer;
+struct RenderPassState;
+
+// One forward() and what its backward and jvp need: the splat setup, the
+// tile lists, the images, and the identity of what was rendered.
+// Lifetime: the model given to forward() must outlive the pass and stay
+// unchanged while it lives (backward and jvp read it again; a change of its
+// size is caught, other changes are not); the renderer must outlive the
+// pass (its context runs them, and it takes the pass's buffers back when the
+// pass ends, so that the next forward() allocates nothing).
+class RenderPass {
+ public:
+  RenderPass(RenderPass&& other) noexcept;
+  RenderPass& operator=(RenderPass&& other) noexcept;
+  RenderPass(const RenderPass&) = delete;
+  RenderPass& operator=(const RenderPass&) = delete;
+  ~RenderPass();  // hands the buffers back to the renderer
+
+  const RenderImage& image() const;
+  const GaussianModel& model() const;
+  std::size_t gaussian_count() const;  // N at forward()
+  const Camera& camera() const;
+
+  // Gradients of a loss given dL/d rgb [H, W, 3] and dL/d alpha [H, W]
+  // (either may be null). Valid until this pass's next backward() or end.
+  const GaussianGradients& backward(const float* dl_drgb, const float* dl_dalpha);
+
+  // Forward mode: the derivative of the image along each tangent, exact for
+  // the function computed in the same sense as backward() (and its
+  // transpose: for any u, <u, jvp(v)> = <backward(u), v>). Up to six
+  // directions cost one walk over the splats. Valid until this pass's next
+  // jvp() or end.
+  const std::vector<RenderTangent>& jvp(const std::vector<ModelTangent>& tangents);
+
+  // Transitional: removed when the tracker moves to RenderPass (issue #9).
+  // Lets `const RenderImage& img = renderer.forward(m, c);` compile: the
+  // image stays valid until the renderer's next forward(), as before.
+  operator const RenderImage&() && { return image(); }
+
+ private:
+  friend class Renderer;
+  RenderPass(Renderer& renderer, std::unique_ptr<RenderPassState> state);
+  RenderPassState& state(const char* what) const;  // throws on a moved-from pass
+
+  Renderer* renderer_;
+  std::unique_ptr<RenderPassState> state_;
+};
+
 // Tile-based rasterizer (METHOD.md §2, the original 3DGS conventions) with an
 // exact backward pass. The formulas are in render/gaussian_math.hpp, sh.hpp
 // and blend.hpp; the points where 3DGS leaves room for choice:
@@ -69,29 +122,36 @@ struct RenderTangent {
 // with non-zero distortion coefficients is rejected.
 class Renderer {
  public:
-  explicit Renderer(RenderOptions options = {});
+  // Runs its loops on `context`, which must outlive the renderer.
+  Renderer(ExecutionContext& context, RenderOptions options = {});
   ~Renderer();
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
 
   const RenderOptions& options() const;
+  // For later forward() calls; a live pass keeps the options it was made with.
   void set_options(const RenderOptions& options);
 
-  // Renders; keeps what backward() needs until the next forward().
-  const RenderImage& forward(const GaussianModel& model, const Camera& camera);
+  // Renders model through camera. The pass owns what backward() and jvp()
+  // need (RenderPass says how long model must live); it reuses the buffers
+  // of the last pass that ended.
+  RenderPass forward(const GaussianModel& model, const Camera& camera);
 
-  // Gradients of a loss given dL/d rgb [H, W, 3] and dL/d alpha [H, W] (either
-  // may be null) at the last forward(), whose model must be unchanged.
+  // Transitional: removed when the tracker moves to RenderPass (issue #9).
+  // Then: `RenderPass forward(const GaussianModel&&, const Camera&) = delete;`
+  // so that rendering a temporary model does not compile. Until then a
+  // temporary renders (its image only: backward() refuses).
+  const RenderImage& forward(const GaussianModel&& model, const Camera& camera);
+  // Transitional: removed when the tracker moves to RenderPass (issue #9).
+  // A renderer with a context of its own, of options.threads threads.
+  explicit Renderer(RenderOptions options = {});
+  // Transitional: removed when the tracker moves to RenderPass (issue #9).
+  // backward() / jvp() of the last pass that ended (a discarded forward()).
   const GaussianGradients& backward(const float* dl_drgb, const float* dl_dalpha);
-
-  // Forward mode at the last forward(), whose model must be unchanged: the
-  // derivative of the image along each tangent, exact for the function
-  // computed in the same sense as backward() (and its transpose: for any u,
-  // <u, jvp(v)> = <backward(u), v>). Up to six directions cost one walk
-  // over the splats.
   const std::vector<RenderTangent>& jvp(const std::vector<ModelTangent>& tangents);
 
  private:
+  friend class RenderPass;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

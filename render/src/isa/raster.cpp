@@ -186,15 +186,14 @@ void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput
 }
 
 void rasterize_tile_backward(const RasterInput& in, const BackwardInput& gin, int tile,
-                                       bool appearance, SplatGrad* slots,
-                                       std::vector<SplatGrad>& scratch) {
+                             bool appearance, SplatGrad* slots, SplatGrad* scratch) {
   const int x0 = (tile % in.tiles_x) * kTile, y0 = (tile / in.tiles_x) * kTile;
   const int begin = in.tile_offsets[tile], end = in.tile_offsets[tile + 1];
-  scratch.assign(end - begin, SplatGrad{});  // the last: the transparent entry
+  std::fill_n(scratch, end - begin, SplatGrad{});  // the last: the transparent entry
   if (appearance)
-    backward_batches<true>(in, gin, tile, x0, y0, scratch.data());
+    backward_batches<true>(in, gin, tile, x0, y0, scratch);
   else
-    backward_batches<false>(in, gin, tile, x0, y0, scratch.data());
+    backward_batches<false>(in, gin, tile, x0, y0, scratch);
   for (int e = begin; e < end - 1; ++e) slots[in.entries[e].slot] = scratch[e - begin];
 }
 

@@ -3,7 +3,7 @@
 namespace splattrack::cpu::ST_ISA {
 
 extern const Kernels kKernels;
-const Kernels kKernels{ST_ISA_NAME, build_batch_lists, rasterize_tile_forward, rasterize_tile_backward,
+const Kernels kKernels{build_batch_lists, rasterize_tile_forward, rasterize_tile_backward,
                        project_gaussians, backpropagate_gaussians, rasterize_tile_tangent,
                        project_tangents};
 

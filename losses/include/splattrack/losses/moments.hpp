@@ -26,6 +26,22 @@ enum class MomentPath { kAuto, kFft, kDft };
 const char* to_string(MomentPath path);
 
 struct MomentTables;
+struct MomentScratch;
+
+// The buffers forward() and adjoint() work in, for one thread at a time.
+// They grow to what a call needs and are kept: a caller that keeps one per
+// thread, sized by MomentTransform::reserve(), allocates nothing per call.
+class MomentBuffers {
+ public:
+  MomentBuffers();
+  ~MomentBuffers();
+  MomentBuffers(MomentBuffers&&) noexcept;
+  MomentBuffers& operator=(MomentBuffers&&) noexcept;
+
+ private:
+  friend class MomentTransform;
+  std::unique_ptr<MomentScratch> scratch_;
+};
 
 class MomentTransform {
  public:
@@ -46,14 +62,22 @@ class MomentTransform {
 
   // Moments of `plane` ([H, W]) at every grid entry of the active bands
   // (including the redundant (0, ky < 0)); other entries are left untouched.
-  // grid: [R + 1, 2R + 1] laid out as MomentGrid::plane.
+  // grid: [R + 1, 2R + 1] laid out as MomentGrid::plane. Without buffers it
+  // works in buffers of the calling thread's own.
   void forward(const float* plane, BandSet active, MomentPath path, std::complex<float>* grid) const;
+  void forward(const float* plane, BandSet active, MomentPath path, std::complex<float>* grid,
+               MomentBuffers& buffers) const;
 
   // The transpose of forward() as a real linear map I -> (Re M, Im M):
   //   plane(p) = Σ_k Re(conj(g_k) · ∂M_k/∂I(p)) over the grid entries of the
   // active bands, i.e. the gradient of Σ_k (Re g_k · Re M_k + Im g_k · Im M_k).
   // Overwrites plane ([H, W]).
   void adjoint(const std::complex<float>* weights, BandSet active, MomentPath path, float* plane) const;
+  void adjoint(const std::complex<float>* weights, BandSet active, MomentPath path, float* plane,
+               MomentBuffers& buffers) const;
+
+  // Sizes buffers for every band set and path of this transform.
+  void reserve(MomentBuffers& buffers) const;
 
  private:
   int width_;

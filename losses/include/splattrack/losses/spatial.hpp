@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "splattrack/losses/image.hpp"
+#include "splattrack/render/execution.hpp"
 
 namespace splattrack::losses {
 
@@ -28,23 +29,32 @@ inline constexpr double kSsimC2 = 0.03 * 0.03;
 // D-SSIM = (1 − SSIM)/2, SSIM the mean over pixels and channels of
 //   ((2μ_rμ_t + C1)(2σ_rt + C2)) / ((μ_r² + μ_t² + C1)(σ_r² + σ_t² + C2))
 // with μ, σ², σ_rt the windowed moments of each channel (σ² = E[x²] − μ²).
-// Keeps a DssimLoss per calling thread (re-made when the shape or thread
-// count changes), so repeated calls allocate nothing.
+// Keeps a DssimLoss per calling thread (re-made when the shape changes), so
+// repeated calls allocate nothing; for one target against many images, or
+// rows on several threads, use DssimLoss.
+// Transitional: `threads` is removed when the tracker moves to RenderPass
+// (issue #9); then it runs on one thread. Until then: a context of that many
+// threads (ExecutionContext's rule) per calling thread.
 double dssim_loss(const ImageView& rendered, const ImageView& target, float* grad, int threads = 1);
 
 // D-SSIM against one target over many rendered images, as an optimiser
 // calls it: the target's window moments are filtered once by set_target(),
-// and the buffers and `threads` worker threads (rows are split between
-// them; results do not depend on the count) are kept between calls.
+// and the buffers are kept between calls. Rows are split between the
+// context's threads; results do not depend on how many there are.
 class DssimLoss {
  public:
-  // Throws std::invalid_argument on a non-positive size or thread count.
+  // Throws std::invalid_argument on a non-positive size. The context must
+  // outlive the loss.
+  DssimLoss(int width, int height, int channels, ExecutionContext& context);
+  // Transitional: removed when the tracker moves to RenderPass (issue #9).
+  // A loss with a context of its own, of `threads` >= 1 threads.
   DssimLoss(int width, int height, int channels, int threads = 1);
   ~DssimLoss();
   DssimLoss(DssimLoss&&) noexcept;
   DssimLoss& operator=(DssimLoss&&) noexcept;
 
-  // Copies the target ([H, W, C], finite) and filters its moments.
+  // Copies the target ([H, W, C], finite) and filters its moments; allocates
+  // nothing (one DssimLoss per image size, a new target per frame).
   void set_target(const ImageView& target);
   // The loss of `rendered` ([H, W, C], finite) against the target and, when
   // grad is not null, ∂L/∂rendered in its layout.

@@ -20,6 +20,7 @@
 #include "splattrack/losses/bands.hpp"
 #include "splattrack/losses/image.hpp"
 #include "splattrack/losses/moments.hpp"
+#include "splattrack/render/execution.hpp"
 
 namespace splattrack::losses {
 
@@ -44,16 +45,24 @@ struct SpectralLossOptions {
   double mask_weight = kDefaultMaskWeight;
   std::vector<double> band_scales;  // s_b, empty = all 1, else band_count values >= 0
   MomentPath path = MomentPath::kAuto;
-  // Planes (colour channels + mask) are processed in parallel on a pool of
-  // this many threads, kept by the loss. Results do not depend on it.
+  // Transitional: removed when the tracker moves to RenderPass (issue #9).
+  // Threads (>= 1) of the context SpectralLoss(w, h, options) makes for
+  // itself; ignored when the loss is given a context.
   int threads = 1;
 };
 
-class ThreadPool;
-
+// One loss per image size: it keeps the size's moment tables, FFT plans and
+// buffers. The intended use is one SpectralLoss per tracking resolution,
+// kept for the whole video, and set_target() once per frame.
+// Planes (colour channels + mask) are processed in parallel on the
+// context's threads; results do not depend on how many there are.
 class SpectralLoss {
  public:
-  // Throws std::invalid_argument on a bad size or option.
+  // Throws std::invalid_argument on a bad size or option. The context must
+  // outlive the loss.
+  SpectralLoss(int width, int height, SpectralLossOptions options, ExecutionContext& context);
+  // Transitional: removed when the tracker moves to RenderPass (issue #9).
+  // A loss with a context of its own, of options.threads threads.
   SpectralLoss(int width, int height, SpectralLossOptions options = {});
   ~SpectralLoss();
   SpectralLoss(SpectralLoss&&) noexcept;
@@ -64,7 +73,10 @@ class SpectralLoss {
 
   // The frame to match: colour [H, W, C] and, optionally, the foreground mask
   // [H, W, 1] (empty view = no mask term). Computes and keeps the moments of
-  // all bands; every later call compares against them.
+  // all bands; every later call compares against them. Allocates nothing
+  // after the first call with the same channel count and mask presence
+  // (the first target with non-finite values in a plane adds that plane's
+  // validity mask once).
   void set_target(const ImageView& rgb, const ImageView& mask = {});
   bool has_target() const { return target_channels_ > 0; }
   bool has_mask_term() const;
@@ -95,12 +107,19 @@ class SpectralLoss {
                                          float* dl_drgb, float* dl_dalpha);
 
  private:
+  // Throws std::invalid_argument on a bad option; sizes the buffers of the
+  // context's threads.
+  void init();
   // Throws naming `what` unless there is a target and the images have its
   // shape (alpha only when there is a mask term).
   void require_inputs(const ImageView& rgb, const ImageView& alpha, const char* what) const;
   int plane_count() const;  // colour channels, plus the mask when there is a mask term
   BandSet active_bands(std::span<const double> band_weights) const;
-  std::vector<double> plane_weights() const;
+  // λ_plane: 1 for colour, mask_weight for the mask.
+  double plane_weight(int p) const;
+  // Copies plane p of the target into scratch_[p], zero where it is not
+  // finite, and records its validity in valid_[p] / masked_[p].
+  void load_target_plane(int p, const ImageView& rgb, const ImageView& mask);
   // The input planes into scratch_ (colour channels, then alpha), the
   // target's validity applied; throws naming `what` on a non-finite value.
   void load_planes(const ImageView& rgb, const ImageView& alpha, const char* what);
@@ -111,7 +130,7 @@ class SpectralLoss {
   double plane_loss(int p, BandSet active, std::span<const double> band_weights, double plane_weight);
   // The adjoint of plane p's weights into scratch_[p] (validity applied),
   // then clear_weights.
-  void plane_gradient(int p, BandSet active, MomentPath path);
+  void plane_gradient(int p, BandSet active, MomentPath path, MomentBuffers& buffers);
   // Restores the invariant that weights_ is zero outside the entries in use.
   void clear_weights(int p, BandSet active);
   // The gradient planes in scratch_ into the caller's layouts.
@@ -132,14 +151,22 @@ class SpectralLoss {
   int height_;
   SpectralLossOptions options_;
   MomentTransform transform_;
+  ExecutionContext* context_ = nullptr;
+  // Transitional: removed when the tracker moves to RenderPass (issue #9).
+  // The context of SpectralLoss(w, h, options), which context_ points to.
+  std::unique_ptr<ExecutionContext> own_context_;
   int target_channels_ = 0;
   bool target_has_mask_ = false;
-  MomentGrid target_;                  // moments of all bands, [colour channels + mask]
-  std::vector<std::vector<float>> valid_;  // per plane [H, W] 0/1, empty = all valid
-  MomentGrid rendered_;                // scratch: moments of the last evaluated images
-  MomentGrid weights_;                 // scratch: ∂L/∂M, zero outside the entries in use
+  MomentGrid target_;                        // moments of all bands, [colour channels + mask]
+  std::vector<std::vector<float>> valid_;    // per plane [H, W] 0/1 where masked_[p]
+  std::vector<char> masked_;                 // per plane: the target has non-finite values there
+  MomentGrid rendered_;                      // scratch: moments of the last evaluated images
+  MomentGrid weights_;                       // scratch: ∂L/∂M, zero outside the entries in use
   std::vector<std::vector<float>> scratch_;  // per plane [H, W]: the plane, then its gradient
-  std::unique_ptr<ThreadPool> pool_;
+  std::vector<float*> colour_planes_;        // [C] scratch_'s colour planes
+  std::vector<double> plane_losses_;         // per plane, summed in plane order
+  std::vector<char> finite_;                 // [threads, 2] of load_planes: colour, alpha
+  std::vector<MomentBuffers> buffers_;       // [threads] of the moment transforms
 };
 
 }  // namespace splattrack::losses

@@ -1,38 +1,24 @@
-// Internal: function multiversioning for the hot loops, and an 8-float
-// vector value for the kernels that keep accumulators in registers.
-//
-// The build carries no -march flag, so the library runs on any x86-64 CPU;
-// on x86-64 GCC and clang emit each ST_MULTIVERSION function twice, for
-// x86-64-v3 (AVX2 + FMA) and the baseline, and pick one at load time.
-// Marked functions must not use Eigen or other inline library code whose
-// instances would differ per clone; helpers they call are ST_ALWAYS_INLINE
-// so that they are compiled into each clone.
+// Internal: an 8-float vector value for the kernels that keep accumulators
+// in registers. Only the per-ISA kernels include it: the same source is
+// built once per instruction set (render/cmake/isa.cmake), to AVX2 + FMA
+// registers in the x86-64-v3 build and to pairs of SSE registers in the
+// baseline one.
 #pragma once
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__)
-#define ST_MULTIVERSION __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define ST_MULTIVERSION
-#endif
-
-#if defined(__GNUC__) || defined(__clang__)
-#define ST_ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ST_ALWAYS_INLINE inline
-#endif
+#include "../always_inline.hpp"
 
 namespace splattrack::losses {
 
 // Eight floats as one value (GCC/clang vector extension). Plain loops over
 // lanes with several accumulators are split between vector and scalar code
 // depending on what surrounds them; kernels written on Float8 are not. The
-// baseline clone lowers it to pairs of SSE registers.
+// baseline build lowers it to pairs of SSE registers.
 typedef float Float8 __attribute__((vector_size(32)));
 inline constexpr int kFloat8Lanes = 8;
 
 // Eight floats at any float address, read or written as a Float8 through a
 // reference: no vector is passed by value across a call, which clang
-// rejects in the baseline clone (its ABI differs without AVX).
+// rejects in the baseline build (its ABI differs without AVX).
 typedef float Float8At __attribute__((vector_size(32), aligned(4), may_alias));
 ST_ALWAYS_INLINE Float8At& at8(float* p) { return *reinterpret_cast<Float8At*>(p); }
 ST_ALWAYS_INLINE const Float8At& at8(const float* p) { return *reinterpret_cast<const Float8At*>(p); }

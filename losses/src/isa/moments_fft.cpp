@@ -6,10 +6,10 @@
 // runs the transposes in reverse order.
 #include <algorithm>
 
-#include "moment_tables.hpp"
+#include "isa_kernels.hpp"
 #include "simd.hpp"
 
-namespace splattrack::losses {
+namespace splattrack::losses::ST_ISA {
 
 namespace {
 
@@ -17,24 +17,6 @@ constexpr int B = kFftLanes;
 constexpr int S = kFftStride;
 constexpr int kRowsPerBlock = 2 * B;  // real rows packed into one block
 static_assert(B == kFloat8Lanes);
-
-// Buffers of one thread, kept between calls.
-struct Workspace {
-  std::vector<float> block;    // [2S, 2, B]: one PrunedFft block
-  std::vector<float> columns;  // [H, 2, npad]: the row pass's bins kx < npad of every row, re then im
-  std::vector<float> dummy;    // [W]: stands in for rows past the image
-};
-
-Workspace& workspace(const MomentTables& t, int npad) {
-  static thread_local Workspace ws;
-  const auto reserve = [](std::vector<float>& v, std::size_t n) {
-    if (v.size() < n) v.resize(n);
-  };
-  reserve(ws.block, static_cast<std::size_t>(2 * t.side) * S);
-  reserve(ws.columns, static_cast<std::size_t>(t.height) * 2 * npad);
-  reserve(ws.dummy, t.width);
-  return ws;
-}
 
 // The 2B image rows of block v0 (the dummy row past the image).
 template <class Row>
@@ -76,20 +58,20 @@ ST_ALWAYS_INLINE float* column_row(const MomentTables& t, int v, int npad, float
   return v < t.height ? columns + static_cast<std::size_t>(v) * 2 * npad : nullptr;
 }
 
-ST_MULTIVERSION void row_pass_forward(const MomentTables& t, const PrunedFft& fft, const float* plane, int n, int npad,
-                                      Workspace& ws) {
-  float* block = ws.block.data();
+void row_pass_forward(const MomentTables& t, const PrunedFft& fft, const float* plane, int n, int npad,
+                      const FftBuffers& ws) {
+  float* block = ws.block;
   const int* at = fft.wanted_positions().data() + (n - 1);  // at[k], k = −R_active..R_active
-  std::fill_n(ws.dummy.begin(), t.width, 0.0f);
+  std::fill_n(ws.dummy, t.width, 0.0f);
   for (int v0 = 0; v0 < t.height; v0 += kRowsPerBlock) {
     const float* rows[kRowsPerBlock];
-    block_rows<const float>(t, v0, plane, ws.dummy.data(), rows);
+    block_rows<const float>(t, v0, plane, ws.dummy, rows);
     move_rows<true>(rows, t.width, block);
-    fft.forward(block);
+    fft_block_forward(fft, block, ws.stage_scratch);
     // z = a + j·b for the rows a (lane c) and b (lane c + B), so
     // A(k) = (Z(k) + conj Z(−k))/2 and B(k) = (Z(k) − conj Z(−k))/(2j).
     float* out[kRowsPerBlock];
-    for (int c = 0; c < kRowsPerBlock; ++c) out[c] = column_row(t, v0 + c, npad, ws.columns.data());
+    for (int c = 0; c < kRowsPerBlock; ++c) out[c] = column_row(t, v0 + c, npad, ws.columns);
     for (int kx = 0; kx < n; ++kx) {
       const float* z = block + static_cast<std::size_t>(at[kx]) * S;
       const float* zm = block + static_cast<std::size_t>(at[-kx]) * S;
@@ -125,23 +107,23 @@ ST_ALWAYS_INLINE void lane_phases(const MomentTables& t, int kx0, int ra, Float8
 // Bands 0..highest all active: every grid entry within R_active is wanted.
 ST_ALWAYS_INLINE bool dense_bands(BandSet active) { return active.bits == BandSet::all(active.highest() + 1).bits; }
 
-ST_MULTIVERSION void column_pass_forward(const MomentTables& t, const PrunedFft& fft, BandSet active, int n, int npad,
-                                         Workspace& ws, std::complex<float>* grid) {
-  float* block = ws.block.data();
+void column_pass_forward(const MomentTables& t, const PrunedFft& fft, BandSet active, int n, int npad,
+                         const FftBuffers& ws, std::complex<float>* grid) {
+  float* block = ws.block;
   const int ra = n - 1;
   const int* at = fft.wanted_positions().data() + ra;
   const int stride = 2 * t.radius + 1;
   const bool all = dense_bands(active);
   for (int kx0 = 0; kx0 < n; kx0 += B) {
     for (int v = 0; v < t.height; ++v) {
-      const float* row = ws.columns.data() + static_cast<std::size_t>(v) * 2 * npad;
+      const float* row = ws.columns + static_cast<std::size_t>(v) * 2 * npad;
       float* to = block + static_cast<std::size_t>(v) * S;
       for (int c = 0; c < B; ++c) {
         to[c] = row[kx0 + c];
         to[c + B] = row[npad + kx0 + c];
       }
     }
-    fft.forward(block);
+    fft_block_forward(fft, block, ws.stage_scratch);
     Float8 px, qx;
     lane_phases(t, kx0, ra, px, qx);
     const int lanes = std::min(B, n - kx0);
@@ -162,9 +144,9 @@ ST_MULTIVERSION void column_pass_forward(const MomentTables& t, const PrunedFft&
 
 // Transpose of column_pass_forward: the conjugated phases and 1/N, an
 // adjoint column FFT per group of kx, into ws.columns.
-ST_MULTIVERSION void column_pass_adjoint(const MomentTables& t, const PrunedFft& fft, BandSet active, int n, int npad,
-                                         const std::complex<float>* weights, Workspace& ws) {
-  float* block = ws.block.data();
+void column_pass_adjoint(const MomentTables& t, const PrunedFft& fft, BandSet active, int n, int npad,
+                         const std::complex<float>* weights, const FftBuffers& ws) {
+  float* block = ws.block;
   const int ra = n - 1;
   const int* at = fft.wanted_positions().data() + ra;
   const int stride = 2 * t.radius + 1;
@@ -190,9 +172,9 @@ ST_MULTIVERSION void column_pass_adjoint(const MomentTables& t, const PrunedFft&
       at8(x) = at8(x) + pr * wr + pi * wi;
       at8(x + B) = at8(x + B) + pr * wi - pi * wr;
     }
-    fft.adjoint(block);
+    fft_block_adjoint(fft, block, ws.stage_scratch);
     for (int v = 0; v < t.height; ++v) {
-      float* row = ws.columns.data() + static_cast<std::size_t>(v) * 2 * npad;
+      float* row = ws.columns + static_cast<std::size_t>(v) * 2 * npad;
       const float* from = block + static_cast<std::size_t>(v) * S;
       for (int c = 0; c < B; ++c) {
         row[kx0 + c] = from[c];
@@ -205,15 +187,15 @@ ST_MULTIVERSION void column_pass_adjoint(const MomentTables& t, const PrunedFft&
 // Transpose of row_pass_forward: row a gets Re Σ_kx A(kx)·exp(2πj·kx·u/L),
 // the inverse transform of the Hermitian spectrum A(kx)/2 at kx,
 // conj A(kx)/2 at −kx; row b rides in the imaginary part.
-ST_MULTIVERSION void row_pass_adjoint(const MomentTables& t, const PrunedFft& fft, int n, int npad, Workspace& ws,
-                                      float* plane) {
-  float* block = ws.block.data();
+void row_pass_adjoint(const MomentTables& t, const PrunedFft& fft, int n, int npad, const FftBuffers& ws,
+                      float* plane) {
+  float* block = ws.block;
   const int ra = n - 1;
   const int* at = fft.wanted_positions().data() + ra;
   for (int v0 = 0; v0 < t.height; v0 += kRowsPerBlock) {
     for (int kx = -ra; kx <= ra; ++kx) std::fill_n(block + static_cast<std::size_t>(at[kx]) * S, S, 0.0f);
     const float* in[kRowsPerBlock];
-    for (int c = 0; c < kRowsPerBlock; ++c) in[c] = column_row(t, v0 + c, npad, ws.columns.data());
+    for (int c = 0; c < kRowsPerBlock; ++c) in[c] = column_row(t, v0 + c, npad, ws.columns);
     for (int kx = 0; kx < n; ++kx) {
       float re[kRowsPerBlock], im[kRowsPerBlock];
       for (int c = 0; c < kRowsPerBlock; ++c) {
@@ -228,34 +210,25 @@ ST_MULTIVERSION void row_pass_adjoint(const MomentTables& t, const PrunedFft& ff
       at8(zm) = at8(zm) + 0.5f * (ar + bi);  // (conj A + j·conj B)/2
       at8(zm + B) = at8(zm + B) + 0.5f * (br - ai);
     }
-    fft.adjoint(block);
+    fft_block_adjoint(fft, block, ws.stage_scratch);
     float* rows[kRowsPerBlock];
-    block_rows(t, v0, plane, ws.dummy.data(), rows);
+    block_rows(t, v0, plane, ws.dummy, rows);
     move_rows<false>(rows, t.width, block);
   }
 }
 
 }  // namespace
 
-void fft_forward(const MomentTables& t, const float* plane, BandSet active, std::complex<float>* grid) {
-  if (active.empty()) return;
-  const int n = active.radius() + 1;
-  const int npad = round_up(n, B);
-  Workspace& ws = workspace(t, npad);
+void fft_moments_forward(const MomentTables& t, const float* plane, BandSet active, int n, int npad,
+                         const FftBuffers& ws, std::complex<float>* grid) {
   row_pass_forward(t, t.row_fft[active.highest()], plane, n, npad, ws);
   column_pass_forward(t, t.column_fft[active.highest()], active, n, npad, ws, grid);
 }
 
-void fft_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, float* plane) {
-  if (active.empty()) {
-    std::fill(plane, plane + static_cast<std::size_t>(t.width) * t.height, 0.0f);
-    return;
-  }
-  const int n = active.radius() + 1;
-  const int npad = round_up(n, B);
-  Workspace& ws = workspace(t, npad);
+void fft_moments_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, int n, int npad,
+                         const FftBuffers& ws, float* plane) {
   column_pass_adjoint(t, t.column_fft[active.highest()], active, n, npad, weights, ws);
   row_pass_adjoint(t, t.row_fft[active.highest()], n, npad, ws, plane);
 }
 
-}  // namespace splattrack::losses
+}  // namespace splattrack::losses::ST_ISA

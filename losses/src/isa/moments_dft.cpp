@@ -4,38 +4,20 @@
 // kx = 0..R_active; column stage per block:
 //   M(kx, ky) = (1/N)·Σ_v R(kx, v)·exp(−jπ·ky·(v − cy)/S).
 // The products run on Float8 lanes of contiguous values with accumulators
-// in registers (multiversioned: AVX2 + FMA where present); every sum runs in
-// an order fixed by the code, so results do not depend on the thread that
-// computes them.
+// in registers (built per instruction set: AVX2 + FMA where present); every
+// sum runs in an order fixed by the code, so results do not depend on the
+// thread that computes them.
 #include <algorithm>
 
-#include "moment_tables.hpp"
+#include "isa_kernels.hpp"
 #include "simd.hpp"
 
-namespace splattrack::losses {
+namespace splattrack::losses::ST_ISA {
 
 namespace {
 
 constexpr int L = kDftLanes;
 static_assert(L == kFloat8Lanes);
-
-// Buffers of one thread, kept between calls: at 256² they are 100–300 kB
-// each, and fresh ones cost page faults comparable to the band-0 work.
-struct Workspace {
-  std::vector<float> even, odd;            // [pitch_x] one folded image row
-  std::vector<float> rows;                 // [H, J]: row-stage output, J = round_up(2n, L)
-  std::vector<float> rows_even, rows_odd;  // [pairs_y, J] folded over v
-  std::vector<float> a, c;                 // [block rows, J] column-stage scratch of the adjoint
-};
-
-Workspace& workspace() {
-  static thread_local Workspace ws;
-  return ws;
-}
-
-void reserve(std::vector<float>& v, std::size_t n) {
-  if (v.size() < n) v.resize(n);
-}
 
 // e[i] = x[plus(i)] + x[minus(i)], o[i] = x[plus(i)] − x[minus(i)]; the
 // centre pixel of an odd length is its own mirror (e = x, o = 0). The tail
@@ -73,8 +55,8 @@ ST_ALWAYS_INLINE void unfold_row(const AxisFold& f, const float* __restrict e, c
 // Σ_i cos[q][i]·e[i], out[2q + 1] = −Σ_i sin[q][i]·o[i], the tables' rows
 // `pitch` apart; only the first `count` are written (the others may be the
 // tables' zero padding).
-ST_MULTIVERSION void row_products(const float* cos, const float* sin, int pitch, int count, const float* e,
-                                  const float* o, float* out) {
+void row_products(const float* cos, const float* sin, int pitch, int count, const float* e,
+                  const float* o, float* out) {
   Float8 cs[kDftGroup] = {}, sn[kDftGroup] = {};
   for (int i = 0; i < pitch; i += L) {
     const Float8 ev = at8(e + i), ov = at8(o + i);
@@ -89,14 +71,14 @@ ST_MULTIVERSION void row_products(const float* cos, const float* sin, int pitch,
   }
 }
 
-ST_MULTIVERSION void row_stage_forward(const MomentTables& t, const float* plane, int n, int pitch_j, Workspace& ws) {
+void row_stage_forward(const MomentTables& t, const float* plane, int n, int pitch_j, const DftBuffers& ws) {
   for (int v = 0; v < t.height; ++v) {
-    fold_row(t.fold_x, t.pitch_x, plane + static_cast<std::size_t>(v) * t.width, ws.even.data(), ws.odd.data());
-    float* out = ws.rows.data() + static_cast<std::size_t>(v) * pitch_j;
+    fold_row(t.fold_x, t.pitch_x, plane + static_cast<std::size_t>(v) * t.width, ws.even, ws.odd);
+    float* out = ws.rows + static_cast<std::size_t>(v) * pitch_j;
     for (int kx = 0; kx < n; kx += kDftGroup) {
       const std::size_t table = static_cast<std::size_t>(kx) * t.pitch_x;
       row_products(t.cos_x.data() + table, t.sin_x.data() + table, t.pitch_x, std::min(kDftGroup, n - kx),
-                   ws.even.data(), ws.odd.data(), out + 2 * kx);
+                   ws.even, ws.odd, out + 2 * kx);
     }
     std::fill(out + 2 * n, out + pitch_j, 0.0f);  // lanes the column stage reads past the last kx
   }
@@ -104,8 +86,8 @@ ST_MULTIVERSION void row_stage_forward(const MomentTables& t, const float* plane
 
 // Transpose of the row stage for kDftGroup lane groups of pairs of one row:
 // e[i] = Σ_kx in[2kx]·cos[kx][i], o[i] = −Σ_kx in[2kx + 1]·sin[kx][i].
-ST_MULTIVERSION void row_products_adjoint(const float* cos, const float* sin, int pitch, int n, const float* in,
-                                          float* e, float* o) {
+void row_products_adjoint(const float* cos, const float* sin, int pitch, int n, const float* in,
+                          float* e, float* o) {
   Float8 es[kDftGroup] = {}, os[kDftGroup] = {};
   for (int kx = 0; kx < n; ++kx) {
     const float re = in[2 * kx], im = -in[2 * kx + 1];
@@ -120,24 +102,24 @@ ST_MULTIVERSION void row_products_adjoint(const float* cos, const float* sin, in
   }
 }
 
-ST_MULTIVERSION void row_stage_adjoint(const MomentTables& t, float* plane, int n, int pitch_j, Workspace& ws) {
+void row_stage_adjoint(const MomentTables& t, float* plane, int n, int pitch_j, const DftBuffers& ws) {
   for (int v = 0; v < t.height; ++v) {
-    const float* in = ws.rows.data() + static_cast<std::size_t>(v) * pitch_j;
+    const float* in = ws.rows + static_cast<std::size_t>(v) * pitch_j;
     for (int i = 0; i < t.pitch_x; i += kDftGroup * L)
-      row_products_adjoint(t.cos_x.data() + i, t.sin_x.data() + i, t.pitch_x, n, in, ws.even.data() + i,
-                           ws.odd.data() + i);
-    unfold_row(t.fold_x, ws.even.data(), ws.odd.data(), plane + static_cast<std::size_t>(v) * t.width);
+      row_products_adjoint(t.cos_x.data() + i, t.sin_x.data() + i, t.pitch_x, n, in, ws.even + i,
+                           ws.odd + i);
+    unfold_row(t.fold_x, ws.even, ws.odd, plane + static_cast<std::size_t>(v) * t.width);
   }
 }
 
 // Fold the row-stage output over v: rows_even / rows_odd [pairs_y, J].
-ST_MULTIVERSION void fold_columns(const AxisFold& f, int pitch_j, Workspace& ws) {
+void fold_columns(const AxisFold& f, int pitch_j, const DftBuffers& ws) {
   const int first = f.length % 2;
   for (int i = 0; i < f.pairs; ++i) {
-    const float* __restrict plus = ws.rows.data() + static_cast<std::size_t>(f.plus(i)) * pitch_j;
-    const float* __restrict minus = ws.rows.data() + static_cast<std::size_t>(f.minus(i)) * pitch_j;
-    float* __restrict e = ws.rows_even.data() + static_cast<std::size_t>(i) * pitch_j;
-    float* __restrict o = ws.rows_odd.data() + static_cast<std::size_t>(i) * pitch_j;
+    const float* __restrict plus = ws.rows + static_cast<std::size_t>(f.plus(i)) * pitch_j;
+    const float* __restrict minus = ws.rows + static_cast<std::size_t>(f.minus(i)) * pitch_j;
+    float* __restrict e = ws.rows_even + static_cast<std::size_t>(i) * pitch_j;
+    float* __restrict o = ws.rows_odd + static_cast<std::size_t>(i) * pitch_j;
     if (i < first) {
       std::copy_n(plus, pitch_j, e);
       std::fill_n(o, pitch_j, 0.0f);
@@ -150,13 +132,13 @@ ST_MULTIVERSION void fold_columns(const AxisFold& f, int pitch_j, Workspace& ws)
   }
 }
 
-ST_MULTIVERSION void unfold_columns(const AxisFold& f, int pitch_j, Workspace& ws) {
+void unfold_columns(const AxisFold& f, int pitch_j, const DftBuffers& ws) {
   const int first = f.length % 2;
   for (int i = 0; i < f.pairs; ++i) {
-    float* __restrict plus = ws.rows.data() + static_cast<std::size_t>(f.plus(i)) * pitch_j;
-    float* __restrict minus = ws.rows.data() + static_cast<std::size_t>(f.minus(i)) * pitch_j;
-    const float* __restrict e = ws.rows_even.data() + static_cast<std::size_t>(i) * pitch_j;
-    const float* __restrict o = ws.rows_odd.data() + static_cast<std::size_t>(i) * pitch_j;
+    float* __restrict plus = ws.rows + static_cast<std::size_t>(f.plus(i)) * pitch_j;
+    float* __restrict minus = ws.rows + static_cast<std::size_t>(f.minus(i)) * pitch_j;
+    const float* __restrict e = ws.rows_even + static_cast<std::size_t>(i) * pitch_j;
+    const float* __restrict o = ws.rows_odd + static_cast<std::size_t>(i) * pitch_j;
     if (i < first) {
       std::copy_n(e, pitch_j, plus);
       continue;
@@ -171,8 +153,8 @@ ST_MULTIVERSION void unfold_columns(const AxisFold& f, int pitch_j, Workspace& w
 // Column stage of one block: for each ky, the lane groups of j in the
 // block's columns: A = Σ_v cos_y·rows_even, B = Σ_v sin_y·rows_odd, then
 // M(kx, ±ky) = A ∓ j·B.
-ST_MULTIVERSION void column_block_forward(const MomentTables& t, const FrequencyBlock& b, int pitch_j,
-                                          const Workspace& ws, std::complex<float>* grid) {
+void column_block_forward(const MomentTables& t, const FrequencyBlock& b, int pitch_j,
+                          const DftBuffers& ws, std::complex<float>* grid) {
   const int pairs = t.fold_y.pairs;
   const int stride = 2 * t.radius + 1;
   const int j0 = 2 * b.kx0 / L * L, j1 = 2 * (b.kx1 + 1);
@@ -182,8 +164,8 @@ ST_MULTIVERSION void column_block_forward(const MomentTables& t, const Frequency
     for (int j = j0; j < j1; j += L) {
       Float8 a = {}, c = {};
       for (int v = 0; v < pairs; ++v) {
-        a += cos[v] * at8(ws.rows_even.data() + static_cast<std::size_t>(v) * pitch_j + j);
-        c += sin[v] * at8(ws.rows_odd.data() + static_cast<std::size_t>(v) * pitch_j + j);
+        a += cos[v] * at8(ws.rows_even + static_cast<std::size_t>(v) * pitch_j + j);
+        c += sin[v] * at8(ws.rows_odd + static_cast<std::size_t>(v) * pitch_j + j);
       }
       for (int l = 0; l < L; l += 2) {
         const int kx = (j + l) / 2;
@@ -199,14 +181,14 @@ ST_MULTIVERSION void column_block_forward(const MomentTables& t, const Frequency
 // Transpose of column_block_forward: a weight g+ on M(+ky) and g− on
 // M(−ky) pull on A with g+ + g− and on B with j·(g+ − g−) (as real pairs);
 // they accumulate into rows_even / rows_odd.
-ST_MULTIVERSION void column_block_adjoint(const MomentTables& t, const FrequencyBlock& b, int pitch_j,
-                                          const std::complex<float>* weights, Workspace& ws) {
+void column_block_adjoint(const MomentTables& t, const FrequencyBlock& b, int pitch_j,
+                          const std::complex<float>* weights, const DftBuffers& ws) {
   const int pairs = t.fold_y.pairs;
   const int stride = 2 * t.radius + 1;
   const int rows = b.ky1 - b.ky0 + 1;
   const int j0 = 2 * b.kx0 / L * L, j1 = round_up(2 * (b.kx1 + 1), L);
-  float* a = ws.a.data();  // [rows, J]
-  float* c = ws.c.data();
+  float* a = ws.a;  // [rows, J]
+  float* c = ws.c;
   for (int i = 0; i < rows; ++i) {
     std::fill_n(a + static_cast<std::size_t>(i) * pitch_j + j0, j1 - j0, 0.0f);
     std::fill_n(c + static_cast<std::size_t>(i) * pitch_j + j0, j1 - j0, 0.0f);
@@ -224,8 +206,8 @@ ST_MULTIVERSION void column_block_adjoint(const MomentTables& t, const Frequency
     }
   }
   for (int v = 0; v < pairs; ++v) {
-    float* __restrict e = ws.rows_even.data() + static_cast<std::size_t>(v) * pitch_j;
-    float* __restrict o = ws.rows_odd.data() + static_cast<std::size_t>(v) * pitch_j;
+    float* __restrict e = ws.rows_even + static_cast<std::size_t>(v) * pitch_j;
+    float* __restrict o = ws.rows_odd + static_cast<std::size_t>(v) * pitch_j;
     for (int j = j0; j < j1; j += L) {
       Float8 se = at8(e + j), so = at8(o + j);
       for (int i = 0; i < rows; ++i) {
@@ -242,42 +224,21 @@ ST_MULTIVERSION void column_block_adjoint(const MomentTables& t, const Frequency
 
 }  // namespace
 
-void dft_forward(const MomentTables& t, const float* plane, BandSet active, std::complex<float>* grid) {
-  if (active.empty()) return;
-  const int n = active.radius() + 1;  // columns kx = 0..R_active
-  const int pitch_j = round_up(2 * n, L);
-  Workspace& ws = workspace();
-  reserve(ws.even, t.pitch_x);
-  reserve(ws.odd, t.pitch_x);
-  reserve(ws.rows, static_cast<std::size_t>(t.height) * pitch_j);
-  reserve(ws.rows_even, static_cast<std::size_t>(t.fold_y.pairs) * pitch_j);
-  reserve(ws.rows_odd, static_cast<std::size_t>(t.fold_y.pairs) * pitch_j);
+void dft_moments_forward(const MomentTables& t, const float* plane, const FrequencyBlock* blocks, int block_count,
+                         int n, int pitch_j, const DftBuffers& ws, std::complex<float>* grid) {
   row_stage_forward(t, plane, n, pitch_j, ws);
   fold_columns(t.fold_y, pitch_j, ws);
-  for (const FrequencyBlock& b : frequency_blocks(active)) column_block_forward(t, b, pitch_j, ws, grid);
+  for (int i = 0; i < block_count; ++i) column_block_forward(t, blocks[i], pitch_j, ws, grid);
 }
 
-void dft_adjoint(const MomentTables& t, const std::complex<float>* weights, BandSet active, float* plane) {
-  if (active.empty()) {
-    std::fill(plane, plane + static_cast<std::size_t>(t.width) * t.height, 0.0f);
-    return;
-  }
-  const int n = active.radius() + 1;
-  const int pitch_j = round_up(2 * n, L);
-  Workspace& ws = workspace();
-  reserve(ws.even, t.pitch_x);
-  reserve(ws.odd, t.pitch_x);
-  reserve(ws.rows, static_cast<std::size_t>(t.height) * pitch_j);
+void dft_moments_adjoint(const MomentTables& t, const std::complex<float>* weights, const FrequencyBlock* blocks,
+                         int block_count, int n, int pitch_j, const DftBuffers& ws, float* plane) {
   const std::size_t folded = static_cast<std::size_t>(t.fold_y.pairs) * pitch_j;
-  reserve(ws.rows_even, folded);
-  reserve(ws.rows_odd, folded);
-  reserve(ws.a, static_cast<std::size_t>(n) * pitch_j);
-  reserve(ws.c, static_cast<std::size_t>(n) * pitch_j);
-  std::fill_n(ws.rows_even.begin(), folded, 0.0f);
-  std::fill_n(ws.rows_odd.begin(), folded, 0.0f);
-  for (const FrequencyBlock& b : frequency_blocks(active)) column_block_adjoint(t, b, pitch_j, weights, ws);
+  std::fill_n(ws.rows_even, folded, 0.0f);
+  std::fill_n(ws.rows_odd, folded, 0.0f);
+  for (int i = 0; i < block_count; ++i) column_block_adjoint(t, blocks[i], pitch_j, weights, ws);
   unfold_columns(t.fold_y, pitch_j, ws);
   row_stage_adjoint(t, plane, n, pitch_j, ws);
 }
 
-}  // namespace splattrack::losses
+}  // namespace splattrack::losses::ST_ISA

@@ -1,0 +1,59 @@
+// Internal: what a RenderPass owns and what its Renderer keeps between
+// passes (render.hpp).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "raster.hpp"
+#include "splat_setup.hpp"
+#include "splattrack/render.hpp"
+
+namespace splattrack {
+
+// Every buffer of one forward() and its backward() / jvp(). A renderer
+// takes the buffers back when a pass ends and hands them to the next
+// forward(), so that their capacity carries over.
+struct RenderPassState {
+  // What was rendered; model is null where there is nothing to
+  // differentiate (a transitional forward() of a temporary).
+  const GaussianModel* model = nullptr;
+  std::size_t gaussians = 0;  // N at forward()
+  Camera camera;
+  RenderOptions options;  // as at forward()
+  gs::View view{};
+
+  cpu::SplatFrame frame;  // projection, depth order, tile lists
+  RenderImage image;
+  std::vector<float> transmittance;                // [H, W] final T, for backward()
+  std::vector<cpu::SplatGrad> slots;               // [E] per (splat, tile) entry, by backward()
+  GaussianGradients grads;                         // by backward()
+  std::vector<cpu::SplatTangent> splat_tangents;   // [N, K] by jvp()
+  std::vector<RenderTangent> tangent_images;       // [K] by jvp()
+
+  cpu::RasterInput raster_input() const {
+    return {frame.entries.data(),
+            frame.tile_splats.data(),
+            frame.tile_offsets.data(),
+            frame.batch_offsets.data(),
+            frame.items.data(),
+            frame.width,
+            frame.height,
+            frame.tiles_x,
+            {options.background[0], options.background[1], options.background[2]}};
+  }
+};
+
+struct Renderer::Impl {
+  ExecutionContext* context;
+  // Transitional: removed when the tracker moves to RenderPass (issue #9).
+  // The context of Renderer(RenderOptions), which context points to.
+  std::unique_ptr<ExecutionContext> own_context;
+  RenderOptions options;
+  std::vector<std::vector<cpu::SplatGrad>> scratch;  // [threads][largest tile's entries] for backward()
+  std::unique_ptr<RenderPassState> spare;            // the buffers of the last pass that ended
+
+  Impl(ExecutionContext& c, const RenderOptions& o) : context(&c), options(o), scratch(c.size()) {}
+};
+
+}  // namespace splattrack
