@@ -91,7 +91,7 @@ GaussianModel subsample(const GaussianModel& m, std::size_t count) {
   return out;
 }
 
-Frame render_frame(const GaussianModel& model, const Camera& camera, const RigidPose& pose) {
+FrameImage render_frame(const GaussianModel& model, const Camera& camera, const RigidPose& pose) {
   Renderer r;
   const GaussianModel posed = transformed(model, pose);
   return frame_from_render(r.forward(posed, camera));
@@ -135,9 +135,9 @@ void sweep(const std::string& scene, const GaussianModel& model, const BenchConf
           truth.translation = {0, 0, placement.distance};
           datasets::Misalignment mis{cell.translation, cell.rotation_deg, size, static_cast<std::uint64_t>(seed)};
           const RigidPose start = datasets::misalign(truth, mis);
-          const Frame frame = render_frame(model, camera, truth);
+          const FrameImage frame = render_frame(model, camera, truth);
           RigidTracker tracker(model, camera, options);
-          const FrameResult r = tracker.initialize(frame, start);
+          const FrameResult r = tracker.initialize(frame.view(), start);
           out[i] = {rotation_error_deg(r.pose, truth) < kSuccessRotationDeg &&
                         translation_error(r.pose, truth) < kSuccessTranslation * size,
                     r.status == TrackStatus::tracking, r.timings.total_ms};
@@ -219,8 +219,8 @@ BenchRow sequence(const BenchConfig& config) {
   double worst_rot = 0, worst_trans = 0;
   int lost = 0;
   for (std::size_t f = 0; f < poses.size(); ++f) {
-    const Frame frame = render_frame(model, camera, poses[f]);
-    const FrameResult r = f == 0 ? tracker.initialize(frame, poses[0]) : tracker.track(frame);
+    const FrameImage frame = render_frame(model, camera, poses[f]);
+    const FrameResult r = f == 0 ? tracker.initialize(frame.view(), poses[0]) : tracker.track(frame.view());
     if (f > 0) ms.push_back(r.timings.total_ms);
     worst_rot = std::max(worst_rot, rotation_error_deg(r.pose, poses[f]));
     worst_trans = std::max(worst_trans, translation_error(r.pose, poses[f]) / datasets::kObjectDiameter);

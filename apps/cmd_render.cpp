@@ -11,7 +11,7 @@
 #include "splattrack/io/poses_csv.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/render.hpp"
-#include "splattrack/tracker/pose.hpp"
+#include "splattrack/render/pose.hpp"
 
 namespace splattrack::apps {
 

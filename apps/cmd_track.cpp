@@ -121,7 +121,7 @@ int cmd_track(int argc, char** argv) {
   options.init_search = args.has("init-search");
   options.ceres_on_first_frame = args.has("ceres");
   options.recover = !args.has("no-recover");
-  options.first_frame_acceptance = args.get_double("accept", options.first_frame_acceptance);
+  options.verdict.first_frame_acceptance = args.get_double("accept", options.verdict.first_frame_acceptance);
   options.first_frame.iterations = args.get_int("iterations", options.first_frame.iterations);
   options.tracking.iterations = args.get_int("track-iterations", options.tracking.iterations);
   options.spectral.band_count = args.get_int("bands", options.spectral.band_count);
@@ -171,7 +171,7 @@ int cmd_track(int argc, char** argv) {
                      {"init_search", options.init_search},
                      {"ceres_on_first_frame", options.ceres_on_first_frame},
                      {"recover", options.recover},
-                     {"first_frame_acceptance", options.first_frame_acceptance},
+                     {"first_frame_acceptance", options.verdict.first_frame_acceptance},
                      {"first_frame_iterations", options.first_frame.iterations},
                      {"tracking_iterations", options.tracking.iterations},
                      {"bands", options.spectral.band_count},
@@ -216,7 +216,7 @@ int cmd_track(int argc, char** argv) {
       continue;
     }
     if (in.index <= resume_after) continue;
-    const Frame frame = io::tracker_frame(in);
+    const FrameView frame = in.view();
     const FrameResult r = started ? tracker.track(frame) : tracker.initialize(frame, initial_pose);
     started = true;
     ++processed;

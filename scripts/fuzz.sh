@@ -16,26 +16,11 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS_PER_TARGET [TARGET...]]" >&2; exit 2; }
-build=build-fuzz
 cores="$(nproc)"
 jobs="${FUZZ_JOBS:-$(( cores < 2 ? cores : 2 ))}"
 
-# clang and its libFuzzer runtime, or skip.
-probe="$(mktemp -d)"
-trap 'rm -rf "$probe"' EXIT
-echo 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }' >"$probe/p.cpp"
-if ! command -v clang++ >/dev/null ||
-   ! clang++ -fsanitize=fuzzer,address,undefined "$probe/p.cpp" -o "$probe/p" 2>/dev/null; then
-  echo "fuzz: skipped: clang++ with libFuzzer not found (scripts/setup.sh installs clang and libclang-rt-14-dev)"
-  exit 0
-fi
-
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  generator=()
-  command -v ninja >/dev/null && generator=(-G Ninja)
-  CC=clang CXX=clang++ cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DSPLATTRACK_FUZZ=ON -DSPLATTRACK_TESTS=OFF -DSPLATTRACK_CUDA=OFF >/dev/null
-fi
+source scripts/sanitizer_build.sh
+sanitizer_build_configure fuzz || exit 0
 cmake --build "$build" --target fuzz_targets --parallel "$cores" >"$build/fuzz-build.log" 2>&1 ||
   { tail -n 40 "$build/fuzz-build.log"; echo "fuzz: build failed (log: $build/fuzz-build.log)"; exit 1; }
 

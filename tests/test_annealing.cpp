@@ -67,7 +67,9 @@ TEST(Annealing, WeightsAreMonotoneInTime) {
       EXPECT_GE(w[b], prev[b]);
       EXPECT_GE(w[b], 0.0);
       EXPECT_LE(w[b], 1.0);
-      if (b > 0) EXPECT_LE(w[b], w[b - 1]) << "a band never leads the one below it";
+      if (b > 0) {
+        EXPECT_LE(w[b], w[b - 1]) << "a band never leads the one below it";
+      }
     }
     prev = w;
   }

@@ -208,5 +208,7 @@ TEST_F(CliHardening, SecondSignalStopsAtOnceLeavingWholeRows) {
               (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT))
       << status;
   EXPECT_NO_THROW(io::read_poses_csv((out / "poses.csv").string()));
-  if (fs::exists(out / "run.json")) EXPECT_NO_THROW(nlohmann::json::parse(read_text(out / "run.json")));
+  if (fs::exists(out / "run.json")) {
+    EXPECT_NO_THROW(nlohmann::json::parse(read_text(out / "run.json")));
+  }
 }

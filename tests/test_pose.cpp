@@ -6,7 +6,7 @@
 
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/pose_io.hpp"
-#include "splattrack/tracker/pose.hpp"
+#include "splattrack/render/pose.hpp"
 
 using namespace splattrack;
 
@@ -30,8 +30,8 @@ TEST(Pose, InverseAndComposition) {
   RigidPose p;
   p.rotation = Eigen::Quaterniond(Eigen::AngleAxisd(0.7, Eigen::Vector3d(1, 2, 3).normalized()));
   p.translation = {0.3, -1, 2};
-  const RigidPose id = p * p.inverse();
-  EXPECT_LT(rotation_error_deg(id, RigidPose{}), 1e-6);
+  const WorldMotion id = p * p.inverse();
+  EXPECT_LT(rotation_error_deg(id, WorldMotion{}), 1e-6);
   EXPECT_LT(id.translation.norm(), 1e-12);
   RigidPose q = p;
   q.rotation = q.rotation * Eigen::Quaterniond(Eigen::AngleAxisd(0.1, Eigen::Vector3d::UnitX()));

@@ -5,7 +5,7 @@
 
 #include <random>
 
-#include "splattrack/tracker/pose.hpp"
+#include "splattrack/render/pose.hpp"
 #include "splattrack/tracker/pose_gradient.hpp"
 
 using namespace splattrack;

@@ -32,7 +32,7 @@ struct Scene {
     p.coverage = coverage;
     camera = datasets::place_camera(p);
   }
-  Frame render(const RigidPose& pose) const {
+  FrameImage render(const RigidPose& pose) const {
     Renderer r;
     return frame_from_render(r.forward(transformed(model, pose), camera));
   }
@@ -54,49 +54,54 @@ namespace {
 void check_jacobian_against_backward(bool use_mask) {
   Scene s;
   const RigidPose truth = s.pose_at(0.05, -0.02, datasets::kDefaultDistance, 30, {1, 2, 0});
-  Frame frame = s.render(truth);
-  const std::array<float, 3> background = use_mask ? std::array<float, 3>{0, 0, 0} : std::array<float, 3>{0.4f, 0.5f, 0.3f};
+  FrameImage frame = s.render(truth);
   if (!use_mask) {
+    const std::array<float, 3> grey{0.4f, 0.5f, 0.3f};
     for (std::size_t p = 0; p < frame.mask.size(); ++p)
-      for (int c = 0; c < 3; ++c) frame.rgb[3 * p + c] += (1.f - frame.mask[p]) * background[static_cast<std::size_t>(c)];
+      for (std::size_t c = 0; c < 3; ++c) frame.rgb[3 * p + c] += (1.f - frame.mask[p]) * grey[c];
     frame.mask.clear();
   }
   losses::SpectralLossOptions so;
   so.norm = losses::SpectralNorm::kLeastSquares;
-  MatchTarget target(frame, s.camera, so);
-  PoseAligner aligner(s.model, 0.5, RenderOptions{});
-  const RigidPose at = s.pose_at(0.12, 0.03, datasets::kDefaultDistance + 0.1, 36, {1, 2, 0.3});
+  losses::SpectralLoss spectral(kImage, kImage, so);
+  MatchTarget target(frame.view(), s.camera, spectral);
+  ExecutionContext context(1);
+  PoseAligner aligner(s.model, 0.5, RenderOptions{}, context);
+  CentredPose at;
+  at.rotation = Eigen::AngleAxisd(36 * M_PI / 180, Eigen::Vector3d(1, 2, 0.3).normalized());
+  at.translation = {0.12, 0.03, datasets::kDefaultDistance + 0.1};
   const std::vector<double> w = {1, 1, 1, 1, 0, 0, 0, 0};
-  TargetLevel& level = target.level(target.level_for_band(3));
-
-  const std::vector<double> j = pose_residual_jacobian(aligner, level, at, w, use_mask, background);
-  const RenderImage img = aligner.render(level.camera, at, background);
-  std::vector<float> observed;
-  observed_colour(img, use_mask, observed);
-  const losses::ImageView rgb{observed.data(), img.width, img.height, 3};
-  const losses::ImageView alpha =
-      use_mask ? losses::ImageView{img.alpha.data(), img.width, img.height, 1} : losses::ImageView{};
-  const std::vector<double> r = level.spectral->residuals(rgb, alpha, w);
+  const Eigen::Quaterniond q = at.rotation;
+  const double quat[4] = {q.x(), q.y(), q.z(), q.w()};
+  const double trans[3] = {at.translation.x(), at.translation.y(), at.translation.z()};
+  PoseEvaluation evaluation(aligner, target, w, quat, trans);
+  evaluation.evaluate_at(quat, trans, true);
+  const std::vector<double>& j = evaluation.jacobian();
+  const std::vector<double> r = evaluation.residuals();
   Eigen::Matrix<double, 6, 1> jt_r = Eigen::Matrix<double, 6, 1>::Zero();
   for (std::size_t row = 0; row < r.size(); ++row)
     for (int k = 0; k < 6; ++k) jt_r[k] += j[row * 6 + static_cast<std::size_t>(k)] * r[row];
 
-  // Exact: ∇(½‖r‖²) = Jᵀr through the adjoint and the renderer's backward.
-  std::vector<float> d_observed(img.rgb.size()), d_rgb(img.rgb.size()), d_alpha(img.alpha.size(), 0.f);
-  level.spectral->residual_jacobian_transpose_times(r, w, d_observed.data(), use_mask ? d_alpha.data() : nullptr);
-  observed_colour_backward(img, use_mask, d_observed.data(), d_rgb.data(), d_alpha.data());
+  // Exact: ∇(½‖r‖²) = Jᵀr through the adjoint, the observation's vjp and the
+  // renderer's backward.
+  const Observation& observation = target.observation();
   RenderOptions ro;
-  ro.background = background;
+  ro.background = observation.background();
   Renderer renderer(ro);
   const GaussianModel posed = transformed(aligner.model(), at);
-  renderer.forward(posed, level.camera);
-  const PoseGradient g = pose_gradient(posed, at.translation, renderer.backward(d_rgb.data(), d_alpha.data()));
+  const RenderImage img = renderer.forward(posed, s.camera);
+  std::vector<float> d_observed(img.rgb.size()), d_observed_alpha(img.alpha.size(), 0.f);
+  std::vector<float> d_rgb(img.rgb.size()), d_alpha(img.alpha.size(), 0.f);
+  spectral.residual_jacobian_transpose_times(r, w, d_observed.data(), use_mask ? d_observed_alpha.data() : nullptr);
+  observation.vjp(img, d_observed.data(), d_observed_alpha.data(), d_rgb.data(), d_alpha.data());
+  const PoseGradient g =
+      pose_gradient(posed, at.translation, renderer.backward(d_rgb.data(), use_mask ? d_alpha.data() : nullptr));
   Eigen::Matrix<double, 6, 1> exact;
   exact << g.rotation, g.translation;
   ASSERT_GT(exact.norm(), 0.0);
   // The same function differentiated two ways (forward mode through the
-  // renderer and the moments, reverse mode back through both): equal up to
-  // float rounding in the sums (measured 2e-7 with the mask).
+  // renderer, the observation and the moments, reverse mode back through all
+  // three): equal up to float rounding in the sums (measured 2e-7 with the mask).
   EXPECT_LT((jt_r - exact).norm(), 1e-5 * exact.norm()) << "forward " << jt_r.transpose() << "\nreverse "
                                                         << exact.transpose();
 }
@@ -110,17 +115,17 @@ TEST(Tracker, TangentImageJacobianMatchesBackwardPassWithoutMask) { check_jacobi
 TEST(Tracker, RecoversFromZeroOverlapStart) {
   Scene s(0.25);  // a small object, so that it can stand beside itself in view
   const RigidPose truth = s.pose_at(0.0, 0.0, datasets::kDefaultDistance, 40, {0.3, 1, 0.2});
-  const Frame frame = s.render(truth);
+  const FrameImage frame = s.render(truth);
   RigidPose start = truth;
   start.translation.x() += 1.2 * s.size;
   start.rotation = Eigen::AngleAxisd(0.25, Eigen::Vector3d::UnitZ()) * truth.rotation;
-  const Frame at_start = s.render(start);
+  const FrameImage at_start = s.render(start);
   double overlap = 0;
   for (std::size_t p = 0; p < frame.mask.size(); ++p) overlap += frame.mask[p] * at_start.mask[p];
   ASSERT_EQ(overlap, 0.0);
 
   RigidTracker tracker(s.model, s.camera);
-  const FrameResult r = tracker.initialize(frame, start);
+  const FrameResult r = tracker.initialize(frame.view(), start);
   EXPECT_LT(rotation_error_deg(r.pose, truth), 2.0);
   EXPECT_LT(translation_error(r.pose, truth), 0.02 * s.size);
   EXPECT_NE(r.status, TrackStatus::lost);
@@ -135,8 +140,8 @@ TEST(Tracker, FollowsAShortSequence) {
   const auto poses = datasets::make_trajectory(s.camera, to);
   RigidTracker tracker(s.model, s.camera);
   for (std::size_t f = 0; f < poses.size(); ++f) {
-    const Frame frame = s.render(poses[f]);
-    const FrameResult r = f == 0 ? tracker.initialize(frame, poses[0]) : tracker.track(frame);
+    const FrameImage frame = s.render(poses[f]);
+    const FrameResult r = f == 0 ? tracker.initialize(frame.view(), poses[0]) : tracker.track(frame.view());
     EXPECT_LT(rotation_error_deg(r.pose, poses[f]), 2.0) << "frame " << f;
     EXPECT_LT(translation_error(r.pose, poses[f]), 0.02 * s.size) << "frame " << f;
   }
@@ -150,17 +155,17 @@ TEST(Tracker, EmptyFrameIsReportedLostNotThrown) {
   o.search.screen_iterations = 10;
   o.search.refine.iterations = 10;
   RigidTracker tracker(s.model, s.camera, o);
-  Frame empty;
+  FrameImage empty;
   empty.width = empty.height = kImage;
   empty.rgb.assign(3 * kImage * kImage, 0.f);
   empty.mask.assign(kImage * kImage, 0.f);
   FrameResult r;
-  ASSERT_NO_THROW(r = tracker.initialize(empty, s.pose_at(0, 0, datasets::kDefaultDistance, 0, {0, 0, 1})));
+  ASSERT_NO_THROW(r = tracker.initialize(empty.view(), s.pose_at(0, 0, datasets::kDefaultDistance, 0, {0, 0, 1})));
   EXPECT_EQ(r.status, TrackStatus::lost);
   EXPECT_TRUE(std::isfinite(r.loss));
-  Frame wrong = empty;
+  FrameImage wrong = empty;
   wrong.width = 64;
-  EXPECT_THROW(tracker.track(wrong), std::invalid_argument);
+  EXPECT_THROW(tracker.track(wrong.view()), std::invalid_argument);
 }
 
 TEST(Tracker, So3SamplesAreSpread) {
@@ -185,25 +190,27 @@ TEST(Tracker, So3SamplesAreSpread) {
 TEST(Tracker, AppearanceScoreMatchesItsDefinition) {
   Scene s;
   const RigidPose truth = s.pose_at(0.0, 0.0, datasets::kDefaultDistance, 20, {1, 0, 0});
-  MatchTarget target(s.render(truth), s.camera, losses::SpectralLossOptions{});
-  const Frame& f = target.full().frame;
-  PoseAligner aligner(s.model, 0.5, RenderOptions{});
-  EXPECT_NEAR(match_score(aligner, target, 0, truth), 1.0, 1e-6);
+  const FrameImage f = s.render(truth);  // over black: the object colour is the frame itself
+  losses::SpectralLoss spectral(kImage, kImage, {});
+  MatchTarget target(f.view(), s.camera, spectral);
+  ExecutionContext context(1);
+  PoseAligner aligner(s.model, 0.5, RenderOptions{}, context);
+  EXPECT_NEAR(pose_scores(aligner, target, CentredPose(truth)).match, 1.0, 1e-6);
 
-  const RigidPose off = s.pose_at(0.1, 0.0, datasets::kDefaultDistance, 50, {0, 1, 0});
-  const RenderImage img = aligner.render(s.camera, off, target.background());
+  const CentredPose off(s.pose_at(0.1, 0.0, datasets::kDefaultDistance, 50, {0, 1, 0}));
+  const RenderImage img = aligner.render(s.camera, off, target.observation().background());
   // Brute force of the documented formula, in double.
   double err = 0, base = 0;
   for (std::size_t p = 0; p < f.mask.size(); ++p) {
     for (int c = 0; c < 3; ++c) {
       const double observed = static_cast<double>(img.rgb[3 * p + c]) * img.alpha[p];
-      err += std::abs(observed - f.rgb[3 * p + c]);
-      base += std::abs(f.rgb[3 * p + c]);
+      err += std::abs(observed - f.rgb[3 * p + c] * f.mask[p]);
+      base += std::abs(f.rgb[3 * p + c] * f.mask[p]);
     }
     err += std::abs(static_cast<double>(img.alpha[p]) - f.mask[p]);
     base += f.mask[p];
   }
-  const double score = appearance_score(img, f, target.background());
+  const double score = appearance_score(img, target.observation());
   EXPECT_NEAR(score, 1.0 - err / base, 1e-5);
   EXPECT_LT(score, 0.9);
 }
@@ -211,7 +218,7 @@ TEST(Tracker, AppearanceScoreMatchesItsDefinition) {
 TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
   Scene s(0.25);
   const RigidPose truth = s.pose_at(0.0, 0.0, datasets::kDefaultDistance, 30, {0.3, 1, 0.2});
-  const Frame frame = s.render(truth);
+  const FrameImage frame = s.render(truth);
   RigidPose start = truth;
   start.rotation = Eigen::AngleAxisd(M_PI * 150 / 180, Eigen::Vector3d(1, 0.5, 0).normalized()) * truth.rotation;
   start.translation.x() += 0.2 * s.size;
@@ -223,7 +230,7 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
   plain.search.screen_iterations = 100;
   plain.search.refine_best = 2;
   plain.recover = false;
-  const FrameResult without = RigidTracker(s.model, s.camera, plain).initialize(frame, start);
+  const FrameResult without = RigidTracker(s.model, s.camera, plain).initialize(frame.view(), start);
   // The start is beyond the basin: plain alignment does not get there, and
   // the first frame's acceptance test says so.
   ASSERT_GT(rotation_error_deg(without.pose, truth), 20.0);
@@ -231,7 +238,7 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
 
   TrackerOptions searched = plain;
   searched.init_search = true;
-  const FrameResult with = RigidTracker(s.model, s.camera, searched).initialize(frame, start);
+  const FrameResult with = RigidTracker(s.model, s.camera, searched).initialize(frame.view(), start);
   EXPECT_LT(rotation_error_deg(with.pose, truth), 2.0);
   EXPECT_LT(translation_error(with.pose, truth), 0.02 * s.size);
   EXPECT_GT(with.timings.search_ms, 0.0);
@@ -240,7 +247,7 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
   // then the search) by itself.
   TrackerOptions recovering = plain;
   recovering.recover = true;
-  const FrameResult recovered = RigidTracker(s.model, s.camera, recovering).initialize(frame, start);
+  const FrameResult recovered = RigidTracker(s.model, s.camera, recovering).initialize(frame.view(), start);
   EXPECT_LT(rotation_error_deg(recovered.pose, truth), 2.0);
   EXPECT_EQ(recovered.status, TrackStatus::recovered);
 }
@@ -252,21 +259,22 @@ TEST(Tracker, MatteTargetRemovesAPlainBackgroundFromSoftEdges) {
   const RenderImage img = r.forward(transformed(s.model, truth), s.camera);
   // The camera's view: the object over a plain background, alpha as the mask.
   const std::array<float, 3> grey{0.5f, 0.3f, 0.7f};
-  Frame frame = frame_from_render(img);
+  FrameImage frame = frame_from_render(img);
   std::size_t soft = 0;
   for (std::size_t p = 0; p < frame.mask.size(); ++p) {
-    for (int c = 0; c < 3; ++c) frame.rgb[3 * p + c] += (1.f - frame.mask[p]) * grey[static_cast<std::size_t>(c)];
+    for (std::size_t c = 0; c < 3; ++c) frame.rgb[3 * p + c] += (1.f - frame.mask[p]) * grey[c];
     soft += frame.mask[p] > 0.05f && frame.mask[p] < 0.95f;
   }
   ASSERT_GT(soft, 50u);  // enough soft edge for the correction to matter
 
-  const Frame target = matte_target(frame);
-  std::vector<float> observed;
-  observed_colour(img, true, observed);
+  Observation observation(frame.view());
+  const Observed target = observation.target();
+  const Observed observed = observation.apply(img);
   double worst = 0, uncorrected = 0;
-  for (std::size_t i = 0; i < observed.size(); ++i) {
-    worst = std::max(worst, std::abs(static_cast<double>(target.rgb[i]) - observed[i]));
-    uncorrected = std::max(uncorrected, std::abs(static_cast<double>(frame.rgb[i]) * frame.mask[i / 3] - observed[i]));
+  for (std::size_t i = 0; i < observed.rgb.size(); ++i) {
+    worst = std::max(worst, std::abs(static_cast<double>(target.rgb.data[i]) - observed.rgb.data[i]));
+    uncorrected =
+        std::max(uncorrected, std::abs(static_cast<double>(frame.rgb[i]) * frame.mask[i / 3] - observed.rgb.data[i]));
   }
   EXPECT_LT(worst, 1e-5);        // the render's side at the true pose, exactly
   EXPECT_GT(uncorrected, 0.05);  // what frame·mask alone leaves at the edges
@@ -287,7 +295,7 @@ TEST(Tracker, RecoveryWithFewerBandsDoesNotThrow) {
   o.search.refine.iterations = 5;
   o.ceres.iterations_per_stage = 1;
   FrameResult r;
-  ASSERT_NO_THROW(r = RigidTracker(s.model, s.camera, o).initialize(s.render(truth), start));
+  ASSERT_NO_THROW(r = RigidTracker(s.model, s.camera, o).initialize(s.render(truth).view(), start));
   EXPECT_GT(r.timings.ceres_ms, 0.0);  // the recovery ran
   EXPECT_GT(r.timings.search_ms, 0.0);
 }

@@ -67,9 +67,9 @@ double lateral_amplitude(double focal, double principal, int size, double margin
   return amplitude;
 }
 
-RigidPose world_from_cam(const Camera& camera) {
+CameraPose world_from_cam(const Camera& camera) {
   const Eigen::Matrix3d r = camera.cam_from_world.topLeftCorner<3, 3>();
-  RigidPose cam_from_world;
+  Pose<frames::Camera, frames::World> cam_from_world;
   cam_from_world.rotation = Eigen::Quaterniond(r).normalized();
   cam_from_world.translation = camera.cam_from_world.topRightCorner<3, 1>();
   return cam_from_world.inverse();
@@ -114,8 +114,8 @@ std::vector<RigidPose> make_trajectory(const Camera& camera, const TrajectoryOpt
     return rate * (Eigen::AngleAxisd(drift * t, drift_axis) * spin_axis);
   };
 
-  const RigidPose world_from_camera = world_from_cam(camera);
-  RigidPose cam_from_model;
+  const CameraPose world_from_camera = world_from_cam(camera);
+  Pose<frames::Camera, frames::Model> cam_from_model;
   cam_from_model.rotation = rng.rotation();
   std::vector<RigidPose> poses;
   poses.reserve(static_cast<std::size_t>(o.frames));

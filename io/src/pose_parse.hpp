@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "splattrack/tracker/pose.hpp"
+#include "splattrack/render/pose.hpp"
 
 namespace splattrack::io {
 

@@ -80,9 +80,9 @@ class YamlDepthScan {
       quote_ = 0;
       i = text.find_first_not_of(' ');
       const bool blank = i == std::string_view::npos || text[i] == '\r';
-      if (block_scalar_) {
-        if (blank || i > *block_scalar_) return;  // the block scalar's text
-        block_scalar_.reset();
+      if (in_block_scalar_) {
+        if (blank || i > block_scalar_indent_) return;  // the block scalar's text
+        in_block_scalar_ = false;
       }
       if (blank || text[i] == '#') return;  // holds no node
       while (!block_.empty() && block_.back() >= i) block_.pop_back();
@@ -124,7 +124,8 @@ class YamlDepthScan {
     }
     if ((c == '|' || c == '>') && at_node_start_ && flow_ == 0) {
       // A block scalar: the lines indented deeper than its node are its text.
-      block_scalar_ = block_.back();
+      in_block_scalar_ = true;
+      block_scalar_indent_ = block_.back();
       i = text.size();
     } else if ((c == '"' || c == '\'') && at_node_start_) {
       quote_ = c;
@@ -148,7 +149,10 @@ class YamlDepthScan {
   std::size_t flow_ = 0;                     // open brackets
   char quote_ = 0;                           // the quote of an open quoted scalar
   bool at_node_start_ = true;                // whether a node may begin at the next character
-  std::optional<std::size_t> block_scalar_;  // in a block scalar: the indentation of its node
+  // In a block scalar, and the indentation of its node. Not a std::optional:
+  // GCC 12 warns that one may be read uninitialised where it cannot be.
+  bool in_block_scalar_ = false;
+  std::size_t block_scalar_indent_ = 0;
   std::size_t line_number_ = 0;
 };
 

@@ -30,39 +30,35 @@ std::vector<Eigen::Quaterniond> so3_samples(int n) {
   return out;
 }
 
-PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, int level_index, const RigidPose& pose) {
-  TargetLevel& level = target.level(level_index);
-  const RenderImage& img = aligner.render(level.camera, pose, target.background());
-  const double quality = target.has_mask() ? silhouette_iou(img, level.frame)
-                                           : explained_fraction(img, level.frame, target.background());
-  return {quality, appearance_score(img, level.frame, target.background())};
+PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, const CentredPose& pose) {
+  Observation& observation = target.observation();
+  const RenderImage& img = aligner.render(target.camera(), pose, observation.background());
+  const double quality =
+      observation.has_mask() ? silhouette_iou(img, observation) : explained_fraction(img, observation);
+  return {quality, appearance_score(img, observation)};
 }
 
-double match_score(PoseAligner& aligner, MatchTarget& target, int level_index, const RigidPose& pose) {
-  return pose_scores(aligner, target, level_index, pose).match;
-}
-
-InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const RigidPose& start,
+InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,
                              const InitSearchOptions& options) {
+  const auto match_score = [&](const CentredPose& p) { return pose_scores(aligner, target, p).match; };
   struct Candidate {
-    RigidPose pose;
+    CentredPose pose;
     double score;
   };
   std::vector<Eigen::Quaterniond> rotations{Eigen::Quaterniond::Identity()};
   for (const auto& q : so3_samples(options.hypotheses)) rotations.push_back(q);
 
   AlignOptions refine = options.refine;
-  refine.annealing.band_count = target.full().spectral->options().band_count;
+  refine.annealing.band_count = target.band_count();
   AlignOptions screen = refine;
   screen.iterations = options.screen_iterations;
 
-  const int full = target.level_count() - 1;
   std::vector<Candidate> candidates;
   for (const auto& h : rotations) {
-    RigidPose p = start;
+    CentredPose p = start;
     p.rotation = (h * start.rotation).normalized();
     p = aligner.align(target, p, screen).pose;
-    candidates.push_back({p, match_score(aligner, target, full, p)});
+    candidates.push_back({p, match_score(p)});
   }
   // Stable: at equal scores the start (first) and then the spiral's order win.
   std::stable_sort(candidates.begin(), candidates.end(),
@@ -72,12 +68,12 @@ InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const Ri
   InitSearchResult best;
   best.score = -std::numeric_limits<double>::infinity();
   for (int i = 0; i < n; ++i) {
-    const RigidPose p = aligner.align(target, candidates[static_cast<std::size_t>(i)].pose, refine).pose;
-    const double score = match_score(aligner, target, full, p);
+    const CentredPose p = aligner.align(target, candidates[static_cast<std::size_t>(i)].pose, refine).pose;
+    const double score = match_score(p);
     if (score > best.score) best = {p, score};
   }
-  const RigidPose polished = ceres_refine(aligner, target, best.pose, options.polish).pose;
-  const double score = match_score(aligner, target, full, polished);
+  const CentredPose polished = ceres_refine(aligner, target, best.pose, options.polish).pose;
+  const double score = match_score(polished);
   if (score > best.score) best = {polished, score};
   return best;
 }

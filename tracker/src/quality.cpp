@@ -2,18 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <vector>
-
-#include "splattrack/tracker/target.hpp"
 
 namespace splattrack {
 
-double silhouette_iou(const RenderImage& render, const Frame& frame) {
+double silhouette_iou(const RenderImage& render, const Observation& observation) {
+  const losses::ImageView mask = observation.target().alpha;
   std::size_t both = 0, any = 0;
   const float t = quality_defaults::kSilhouetteThreshold;
-  for (std::size_t p = 0; p < frame.mask.size(); ++p) {
+  for (std::size_t p = 0; p < (mask.empty() ? 0 : mask.pixels()); ++p) {
     const bool a = render.alpha[p] > t;
-    const bool m = frame.mask[p] > t;
+    const bool m = mask.data[p] > t;
     both += a && m;
     any += a || m;
   }
@@ -22,12 +20,13 @@ double silhouette_iou(const RenderImage& render, const Frame& frame) {
 
 namespace {
 
-double unclamped_explained_fraction(const RenderImage& render, const Frame& frame,
-                                    const std::array<float, 3>& background) {
+double unclamped_explained_fraction(const RenderImage& render, const Observation& observation) {
+  const losses::ImageView frame = observation.target().rgb;
+  const std::array<float, 3>& background = observation.background();
   double err = 0, base = 0;
-  for (std::size_t i = 0; i < frame.rgb.size(); ++i) {
-    err += std::abs(render.rgb[i] - frame.rgb[i]);
-    base += std::abs(background[i % 3] - frame.rgb[i]);
+  for (std::size_t i = 0; i < frame.size(); ++i) {
+    err += std::abs(render.rgb[i] - frame.data[i]);
+    base += std::abs(background[i % 3] - frame.data[i]);
   }
   if (base <= 0) return err <= 0 ? 1.0 : 0.0;
   return 1.0 - err / base;
@@ -35,22 +34,22 @@ double unclamped_explained_fraction(const RenderImage& render, const Frame& fram
 
 }  // namespace
 
-double explained_fraction(const RenderImage& render, const Frame& frame, const std::array<float, 3>& background) {
-  return std::clamp(unclamped_explained_fraction(render, frame, background), 0.0, 1.0);
+double explained_fraction(const RenderImage& render, const Observation& observation) {
+  return std::clamp(unclamped_explained_fraction(render, observation), 0.0, 1.0);
 }
 
-double appearance_score(const RenderImage& render, const Frame& frame, const std::array<float, 3>& background) {
-  if (!frame.has_mask()) return unclamped_explained_fraction(render, frame, background);
-  std::vector<float> observed;  // [H, W, 3]
-  observed_colour(render, true, observed);
+double appearance_score(const RenderImage& render, Observation& observation) {
+  if (!observation.has_mask()) return unclamped_explained_fraction(render, observation);
+  const Observed target = observation.target();
+  const Observed observed = observation.apply(render);
   double err = 0, base = 0;
-  for (std::size_t p = 0; p < frame.mask.size(); ++p) {
-    for (int c = 0; c < 3; ++c) {
-      err += std::abs(observed[3 * p + c] - frame.rgb[3 * p + c]);
-      base += std::abs(frame.rgb[3 * p + c]);
+  for (std::size_t p = 0; p < target.alpha.pixels(); ++p) {
+    for (std::size_t c = 0; c < 3; ++c) {
+      err += std::abs(observed.rgb.data[3 * p + c] - target.rgb.data[3 * p + c]);
+      base += std::abs(target.rgb.data[3 * p + c]);
     }
-    err += std::abs(render.alpha[p] - frame.mask[p]);
-    base += std::abs(frame.mask[p]);
+    err += std::abs(render.alpha[p] - target.alpha.data[p]);
+    base += std::abs(target.alpha.data[p]);
   }
   if (base <= 0) return err <= 0 ? 1.0 : 0.0;
   return 1.0 - err / base;

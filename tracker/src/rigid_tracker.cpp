@@ -5,7 +5,7 @@
 
 #include "splattrack/render/framing.hpp"
 #include "splattrack/tracker.hpp"
-#include "splattrack/tracker/quality.hpp"
+#include "splattrack/tracker/prediction.hpp"
 
 namespace splattrack {
 
@@ -16,16 +16,10 @@ double ms_since(clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
 }
 
-// The prediction error assumed at least, in pixels: the first tracked frame has
-// no motion estimate yet, and a prediction is never exact.
-inline constexpr double kMinExpectedShiftPx = 8.0;
-
-// Highest band whose basin (|ωᵀd| < π, METHOD.md §5) holds an image shift of
-// `shift_px` pixels, as the start of adaptive annealing.
-double safe_start_alpha(double shift_px, int image_size, int band_count) {
-  // Band b's top frequency 2^b has phase π·2^b·d/S per pixel shift d.
-  const double ratio = image_size / std::max(kMinExpectedShiftPx, shift_px);
-  return std::clamp(std::log2(ratio) - 1.0, 1.0, band_count - 2.0);
+void add_timings(const AlignTimings& t, FrameTimings& out) {
+  out.render_ms += t.render_ms;
+  out.loss_ms += t.loss_ms;
+  out.backward_ms += t.backward_ms;
 }
 
 }  // namespace
@@ -43,9 +37,16 @@ TrackerOptions::TrackerOptions() {
   search.refine = first_frame;
 }
 
+// One execution context serves the renderer and every loss of the tracker.
 struct RigidTracker::Impl {
-  Impl(const GaussianModel& model, double radius, const RenderOptions& ro) : aligner(model, radius, ro) {}
+  Impl(const GaussianModel& model, double radius, int threads, const Camera& camera,
+       const losses::SpectralLossOptions& spectral_options)
+      : context(threads),
+        aligner(model, radius, RenderOptions{}, context),
+        spectral(camera.width, camera.height, spectral_options, context) {}
+  ExecutionContext context;
   PoseAligner aligner;
+  losses::SpectralLoss spectral;  // the camera's size, reused for every frame
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -53,43 +54,31 @@ RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, con
   if (model.size() == 0) throw std::invalid_argument("tracker: the model has no Gaussians");
   if (camera.width <= 0 || camera.height <= 0) throw std::invalid_argument("tracker: camera has no image size");
   const ModelBounds bounds = model_bounds(model);
-  center_ = bounds.center;
-  RenderOptions ro;
-  ro.threads = options.threads;
-  impl_ = std::make_unique<Impl>(recentred(model, center_), std::max(bounds.radius, 1e-9), ro);
-  options_.spectral.threads = std::max(1, options.threads);
+  model_from_centred_.translation = bounds.center;
   // Every alignment anneals over the loss's bands (recovery uses first_frame
   // as it is: a count left at the default would not match `--bands K`).
   options_.first_frame.annealing.band_count = options_.spectral.band_count;
   options_.tracking.annealing.band_count = options_.spectral.band_count;
+  impl_ = std::make_unique<Impl>(recentred(model, bounds.center), std::max(bounds.radius, 1e-9), options.threads,
+                                 camera, options_.spectral);
 }
 
 RigidTracker::~RigidTracker() = default;
 
 double RigidTracker::object_radius() const { return impl_->aligner.object_radius(); }
 
-RigidPose RigidTracker::to_centred(const RigidPose& p) const {
-  RigidPose c = p;
-  c.translation = p.translation + p.rotation.normalized() * center_;
-  return c;
-}
+CentredPose RigidTracker::to_centred(const RigidPose& p) const { return p * model_from_centred_; }
 
-RigidPose RigidTracker::from_centred(const RigidPose& c) const {
-  RigidPose p = c;
-  p.translation = c.translation - c.rotation.normalized() * center_;
-  return p;
-}
+RigidPose RigidTracker::from_centred(const CentredPose& c) const { return c * model_from_centred_.inverse(); }
 
-FrameResult RigidTracker::initialize(const Frame& frame, const RigidPose& initial_pose) {
+FrameResult RigidTracker::initialize(const FrameView& frame, const RigidPose& initial_pose) {
   frame_index_ = 0;
   return process(frame, to_centred(initial_pose), true);
 }
 
-FrameResult RigidTracker::track(const Frame& frame) {
+FrameResult RigidTracker::track(const FrameView& frame) {
   if (frame_index_ == 0) throw std::logic_error("tracker: track() before initialize()");
-  // Constant velocity: repeat the last inter-frame motion.
-  const RigidPose motion = previous_ * before_previous_.inverse();
-  return process(frame, motion * previous_, false);
+  return process(frame, predict_constant_velocity(before_previous_, previous_), false);
 }
 
 void RigidTracker::resume(const RigidPose& before_previous, const RigidPose& previous, int tracked_frames) {
@@ -99,110 +88,89 @@ void RigidTracker::resume(const RigidPose& before_previous, const RigidPose& pre
   frame_index_ = tracked_frames;
 }
 
-FrameResult RigidTracker::process(const Frame& frame, const RigidPose& start, bool first) {
-  const auto t0 = clock::now();
-  if (frame.width != camera_.width || frame.height != camera_.height)
-    throw std::invalid_argument("tracker: frame is " + std::to_string(frame.width) + "x" +
-                                std::to_string(frame.height) + " but the camera is " +
-                                std::to_string(camera_.width) + "x" + std::to_string(camera_.height));
+CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, bool first, bool& searched,
+                                FrameResult& result) {
   PoseAligner& aligner = impl_->aligner;
-  MatchTarget target(frame, camera_, options_.spectral, options_.coarsest_level);
-  FrameResult result;
-  result.frame = frame_index_;
-  result.has_mask = target.has_mask();
-  const int full = target.level_count() - 1;
-  const int bands = options_.spectral.band_count;
-
-  RigidPose pose = start;
-  bool searched = false;
+  CentredPose pose = start;
   if (first && options_.init_search) {
     const auto ts = clock::now();
     pose = init_search(aligner, target, start, options_.search).pose;
     result.timings.search_ms = ms_since(ts);
     searched = true;
+    return pose;
   }
-
   AlignOptions align_options = first ? options_.first_frame : options_.tracking;
   if (!first) {
     const double motion_px = (previous_.translation - before_previous_.translation).norm() * camera_.fx /
                              std::max(1e-6, previous_.translation.z());
-    align_options.start_alpha = safe_start_alpha(motion_px, std::max(camera_.width, camera_.height), bands);
+    align_options.start_alpha =
+        safe_start_alpha(motion_px, std::max(camera_.width, camera_.height), options_.spectral.band_count);
   }
-  if (first && options_.ceres_on_first_frame && !searched) {
+  if (first && options_.ceres_on_first_frame) {
     const auto tc = clock::now();
     const CeresRefineResult c = ceres_refine(aligner, target, pose, options_.ceres);
     result.iterations += c.iterations;
     result.timings.ceres_ms += ms_since(tc);
     if (c.final_cost <= c.initial_cost) pose = c.pose;
   }
-  if (!searched) {
-    const AlignResult a = aligner.align(target, pose, align_options);
-    pose = a.pose;
-    result.loss = a.loss;
-    result.iterations += a.iterations;
-    result.timings.render_ms += a.timings.render_ms;
-    result.timings.loss_ms += a.timings.loss_ms;
-    result.timings.backward_ms += a.timings.backward_ms;
-  }
+  const AlignResult a = aligner.align(target, pose, align_options);
+  result.loss = a.loss;
+  result.iterations += a.iterations;
+  add_timings(a.timings, result.timings);
+  return a.pose;
+}
 
-  // What a pose earns. On the first frame, whose start may be far off, a
-  // plausible silhouette is not enough: a wrong pose can cover the mask
-  // (bench track, fox, 30° starts: IoU 0.90–0.96 at 14–47° off) without
-  // explaining the colours (match score 0.81–0.90, against ≥ 0.99 when right),
-  // so with a mask it must also reach first_frame_acceptance to count as
-  // tracking. Without a mask the match is the explained fraction of the whole
-  // frame, which noise and clutter keep far below 1 at the right pose.
-  struct Verdict {
-    TrackStatus status;
-    PoseScores scores;
-  };
-  const auto judge = [&](const RigidPose& p) {
-    Verdict v{TrackStatus::tracking, pose_scores(aligner, target, full, p)};
-    const bool unexplained = first && target.has_mask() && v.scores.match < options_.first_frame_acceptance;
-    if (v.scores.quality < options_.lost_quality) v.status = TrackStatus::lost;
-    else if (v.scores.quality < options_.tracking_quality || unexplained) v.status = TrackStatus::degraded;
-    return v;
-  };
-  // Candidates compare by status first, then by the match score.
-  const auto rank = [](TrackStatus s) { return s == TrackStatus::lost ? 0 : s == TrackStatus::degraded ? 1 : 2; };
-  const auto better = [&](const Verdict& a, const Verdict& b) {
-    return rank(a.status) != rank(b.status) ? rank(a.status) > rank(b.status) : a.scores.match > b.scores.match;
-  };
-  Verdict verdict = judge(pose);
-  const bool unsure = verdict.status == TrackStatus::lost || (first && verdict.status == TrackStatus::degraded);
-  if (unsure && options_.recover) {
-    // Recovery: Ceres from where the optimiser ended, then the full search
-    // (unless this frame has had it already).
-    const auto tc = clock::now();
-    const CeresRefineResult c = ceres_refine(aligner, target, pose, options_.ceres);
-    result.timings.ceres_ms += ms_since(tc);
-    result.iterations += c.iterations;
-    RigidPose candidate = aligner.align(target, c.pose, options_.first_frame).pose;
-    Verdict v = judge(candidate);
-    if (v.status != TrackStatus::tracking && !searched) {
-      const auto ts = clock::now();
-      const InitSearchResult s = init_search(aligner, target, pose, options_.search);
-      result.timings.search_ms += ms_since(ts);
-      const Verdict vs = judge(s.pose);
-      if (better(vs, v)) {
-        candidate = s.pose;
-        v = vs;
-      }
-    }
-    if (better(v, verdict)) {
-      pose = candidate;
-      verdict = v;
-      if (verdict.status == TrackStatus::tracking) verdict.status = TrackStatus::recovered;
+Verdict RigidTracker::assess(MatchTarget& target, const CentredPose& pose, bool first) {
+  return judge(pose_scores(impl_->aligner, target, pose), first, target.has_mask(), options_.verdict);
+}
+
+void RigidTracker::recover(MatchTarget& target, bool first, bool searched, CentredPose& pose, Verdict& verdict,
+                           FrameResult& result) {
+  // Ceres from where the optimiser ended, then the full search (unless this
+  // frame has had it already).
+  PoseAligner& aligner = impl_->aligner;
+  const auto tc = clock::now();
+  const CeresRefineResult c = ceres_refine(aligner, target, pose, options_.ceres);
+  result.timings.ceres_ms += ms_since(tc);
+  result.iterations += c.iterations;
+  CentredPose candidate = aligner.align(target, c.pose, options_.first_frame).pose;
+  Verdict v = assess(target, candidate, first);
+  if (v.status != TrackStatus::tracking && !searched) {
+    const auto ts = clock::now();
+    const InitSearchResult s = init_search(aligner, target, pose, options_.search);
+    result.timings.search_ms += ms_since(ts);
+    const Verdict vs = assess(target, s.pose, first);
+    if (better(vs, v)) {
+      candidate = s.pose;
+      v = vs;
     }
   }
+  if (!better(v, verdict)) return;
+  pose = candidate;
+  verdict = v;
+  if (verdict.status == TrackStatus::tracking) verdict.status = TrackStatus::recovered;
+}
+
+FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& start, bool first) {
+  const auto t0 = clock::now();
+  MatchTarget target(frame, camera_, impl_->spectral);
+  FrameResult result;
+  result.frame = frame_index_;
+  result.has_mask = target.has_mask();
+
+  bool searched = false;
+  CentredPose pose = align(target, start, first, searched, result);
+  Verdict verdict = assess(target, pose, first);
+  if (options_.recover && needs_recovery(verdict, first)) recover(target, first, searched, pose, verdict, result);
+
   result.status = verdict.status;
   result.quality = verdict.scores.quality;
   result.pose = from_centred(pose);
   result.pose.rotation.normalize();
   // The next prediction starts from the pose as reported, not from the
-  // internal centred one (they differ in the last bits): --resume has only
-  // the reported poses, and must continue exactly as this run does.
-  const RigidPose reported = to_centred(result.pose);
+  // internal one (they differ in the last bits): --resume has only the
+  // reported poses, and must continue exactly as this run does.
+  const CentredPose reported = to_centred(result.pose);
   before_previous_ = first ? reported : previous_;
   previous_ = reported;
   ++frame_index_;

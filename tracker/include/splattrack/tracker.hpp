@@ -1,22 +1,24 @@
 // Public interface of the rigid tracker (ViSP shape): initialize(frame, pose),
 // then track(frame) -> FrameResult. Lost tracks are reported, never thrown.
+// Each frame is predict → align → assess → recover.
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "splattrack/render/frame.hpp"
+#include "splattrack/render/pose.hpp"
+#include "splattrack/render/track_status.hpp"
 #include "splattrack/tracker/aligner.hpp"
 #include "splattrack/tracker/ceres_refine.hpp"
-#include "splattrack/tracker/frame.hpp"
 #include "splattrack/tracker/init_search.hpp"
-#include "splattrack/tracker/pose.hpp"
-#include "splattrack/tracker/track_status.hpp"
+#include "splattrack/tracker/verdict.hpp"
 
 namespace splattrack {
 
 struct TrackerOptions {
   int threads = 0;  // 0: all cores
   losses::SpectralLossOptions spectral;
-  int coarsest_level = 0;       // pixels; 0: full resolution only (see MatchTarget)
   AlignOptions first_frame;     // full annealing from band 0
   AlignOptions tracking;        // later frames: adaptive start, fewer iterations
   bool init_search = false;     // multi-start over rotations on the first frame
@@ -29,12 +31,7 @@ struct TrackerOptions {
   bool ceres_on_first_frame = false;
   bool recover = true;          // on "lost": Ceres, then the multi-start search
   CeresRefineOptions ceres;
-  double tracking_quality = 0.75;  // quality >= this: tracking
-  double lost_quality = 0.5;       // quality < this: lost (recovery is attempted)
-  // With a mask, the first frame counts as tracking only if its match_score
-  // (colour and silhouette, init_search.hpp) reaches this too; below it, it is
-  // degraded and recovery is attempted as for a lost frame. 0 turns it off.
-  double first_frame_acceptance = 0.95;
+  VerdictRules verdict;
 
   TrackerOptions();
 };
@@ -64,30 +61,38 @@ class RigidTracker {
   RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options = {});
   ~RigidTracker();
 
-  // The first frame, from a possibly bad initial pose (world_from_model).
-  FrameResult initialize(const Frame& frame, const RigidPose& initial_pose);
+  // The first frame, from a possibly bad initial pose.
+  FrameResult initialize(const FrameView& frame, const RigidPose& initial_pose);
   // Every later frame, warm-started by constant-velocity prediction.
-  FrameResult track(const Frame& frame);
+  FrameResult track(const FrameView& frame);
   // Continues a run whose last `tracked_frames` frames ended at these poses
-  // (world_from_model; after one frame, pass its pose twice): the next
-  // track() starts from the same prediction as in the uninterrupted run.
+  // (after one frame, pass its pose twice): the next track() starts from the
+  // same prediction as in the uninterrupted run.
   void resume(const RigidPose& before_previous, const RigidPose& previous, int tracked_frames);
 
   const Camera& camera() const { return camera_; }
   double object_radius() const;
 
  private:
-  FrameResult process(const Frame& frame, const RigidPose& start_centred, bool first);
-  RigidPose to_centred(const RigidPose& world_from_model) const;
-  RigidPose from_centred(const RigidPose& centred) const;
+  FrameResult process(const FrameView& frame, const CentredPose& start, bool first);
+  // The steps of process(): the pose the optimiser reaches from `start`, its
+  // verdict, and recovery when the verdict asks for it (pose and verdict
+  // replaced by a better candidate, if any).
+  CentredPose align(MatchTarget& target, const CentredPose& start, bool first, bool& searched, FrameResult& result);
+  Verdict assess(MatchTarget& target, const CentredPose& pose, bool first);
+  void recover(MatchTarget& target, bool first, bool searched, CentredPose& pose, Verdict& verdict,
+               FrameResult& result);
+
+  CentredPose to_centred(const RigidPose& world_from_model) const;
+  RigidPose from_centred(const CentredPose& centred) const;
 
   Camera camera_;
   TrackerOptions options_;
-  Eigen::Vector3d center_;  // model-frame point the centred model turns about
+  Pose<frames::Model, frames::Centred> model_from_centred_;  // a pure translation to the bounds' centre
   struct Impl;
   std::unique_ptr<Impl> impl_;
   int frame_index_ = 0;
-  RigidPose previous_, before_previous_;  // centred poses of the last two frames
+  CentredPose previous_, before_previous_;  // the last two frames' poses as reported
 };
 
 }  // namespace splattrack

@@ -4,7 +4,7 @@
 #include <cstdint>
 
 #include "splattrack/datasets/object_model.hpp"
-#include "splattrack/tracker/pose.hpp"
+#include "splattrack/render/pose.hpp"
 
 namespace splattrack::datasets {
 

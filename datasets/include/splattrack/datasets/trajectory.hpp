@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "splattrack/datasets/camera_placement.hpp"
-#include "splattrack/tracker/pose.hpp"
+#include "splattrack/render/pose.hpp"
 
 namespace splattrack::datasets {
 

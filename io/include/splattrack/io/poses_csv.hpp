@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "splattrack/tracker/pose.hpp"
-#include "splattrack/tracker/track_status.hpp"
+#include "splattrack/render/pose.hpp"
+#include "splattrack/render/track_status.hpp"
 
 namespace splattrack::io {
 

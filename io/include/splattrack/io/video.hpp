@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "splattrack/tracker/frame.hpp"
+#include "splattrack/render/frame.hpp"
 
 namespace splattrack::io {
 
@@ -19,23 +19,17 @@ enum class FrameStatus {
   end,      // no more frames
 };
 
-struct Frame {
+// A decoded frame: its pixels (FrameImage: rgb, and mask from the frame's
+// alpha or the mask input) and where it came from. view() hands it to the
+// tracker without a copy.
+struct Frame : FrameImage {
   int index = 0;        // position in the input, skipped frames included
   std::string name;     // the image file, the video file, or "camera N"
   std::string problem;  // why a skipped frame was skipped
   // index / fps (the container's fps, else VideoOptions::fps); for a live
   // camera, seconds since it was opened.
   double time_s = 0.0;
-  int width = 0;
-  int height = 0;
-  std::vector<float> rgb;   // [H, W, 3] 0..1, row-major, channel fastest
-  std::vector<float> mask;  // [H, W] 0..1, 1 = object; empty: no mask (the whole frame is the target)
 };
-
-// The frame as the tracker takes it.
-inline splattrack::Frame tracker_frame(const Frame& frame) {
-  return {frame.width, frame.height, frame.rgb, frame.mask};
-}
 
 struct VideoOptions {
   // Every frame (and mask) must have this size; 0 takes the first frame's.

@@ -111,7 +111,7 @@ ST_HDI Vec3<T> sh_to_color_vjp(int degree, const T* coeffs, Vec3<T> dir, Vec3<T>
                    select(raw.y + kShOffset < 0.f, T{}, d_color.y),
                    select(raw.z + kShOffset < 0.f, T{}, d_color.z)};
   T basis[kMaxShCoeffs];
-  T d_basis[kMaxShCoeffs];
+  T d_basis[kMaxShCoeffs]{};  // zeroed: GCC cannot see that degree >= 1 fills what sh_basis_vjp reads
   sh_basis(degree, dir, basis);
   const int k_count = (degree + 1) * (degree + 1);
   for (int k = 0; k < k_count; ++k) {

@@ -1,4 +1,5 @@
-// The per-frame quality verdict (METHOD.md §6), spelled as in poses.csv.
+// The per-frame quality verdict (METHOD.md §6), spelled as in poses.csv. In
+// render, the lowest library, because the tracker decides it and io stores it.
 #pragma once
 
 #include <array>

@@ -1,11 +1,17 @@
 // Per-frame pose alignment by gradient descent (Adam) through the renderer:
-// spectral-moment loss with frequency annealing on a coarse-to-fine pyramid,
-// then the spatial loss at full resolution (METHOD.md §4–§5).
+// spectral-moment loss with frequency annealing, optionally the spatial loss
+// after the hand-over (METHOD.md §4–§5). The optimiser works on a
+// ParameterVector; the rigid pose is its RigidPoseBlock.
 #pragma once
+
+#include <array>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "splattrack/losses.hpp"
 #include "splattrack/render.hpp"
-#include "splattrack/tracker/pose.hpp"
+#include "splattrack/render/pose.hpp"
 #include "splattrack/tracker/target.hpp"
 
 namespace splattrack {
@@ -22,7 +28,6 @@ struct AlignOptions {
   // frame-to-frame tracking: the prediction is already inside the basin of
   // the lower bands).
   double start_alpha = 1.0;
-  bool translation_only = false;
   // The photometric baseline: the spatial loss from the first iteration, no
   // spectral bands (for comparisons; the same optimiser and budget).
   bool photometric = false;
@@ -46,42 +51,55 @@ struct AlignTimings {
 };
 
 struct AlignResult {
-  RigidPose pose;       // of the centred model
+  CentredPose pose;
   double loss = 0;      // last iteration's loss (spectral or spatial)
   int iterations = 0;
   AlignTimings timings;
 };
 
+// What is frozen when (the tracker's annealing policy): with band 0 alone
+// (α ≤ 1) and before the spatial phase, only the translation moves — the
+// lowest band sees where the object is, not how it is turned.
+bool rotation_frozen(const losses::AnnealingState& state);
+
 // Works on a model centred at its bounds' centre, so that rotations turn the
 // object about itself and do not swing it around a far origin.
 class PoseAligner {
  public:
-  PoseAligner(const GaussianModel& centred_model, double object_radius, const RenderOptions& render_options);
+  // Renders and evaluates its losses on `context`, which must outlive it.
+  PoseAligner(const GaussianModel& centred_model, double object_radius, const RenderOptions& render_options,
+              ExecutionContext& context);
 
-  AlignResult align(MatchTarget& target, const RigidPose& start, const AlignOptions& options);
+  AlignResult align(MatchTarget& target, const CentredPose& start, const AlignOptions& options);
 
-  // Renders the centred model at `pose` through `camera`.
-  const RenderImage& render(const Camera& camera, const RigidPose& pose, const std::array<float, 3>& background);
+  // Renders the centred model at `pose` through `camera`. The image, and the
+  // pass behind it, are valid until the next render().
+  const RenderImage& render(const Camera& camera, const CentredPose& pose, const std::array<float, 3>& background);
   // The derivatives of the last render() along the six pose directions of
   // pose_tangents (pose_gradient.hpp): world rotation vector about the posed
-  // origin, then world translation. Exact forward mode (Renderer::jvp).
+  // origin, then world translation. Exact forward mode (RenderPass::jvp).
   const std::vector<RenderTangent>& pose_tangent_images();
   double object_radius() const { return object_radius_; }
   const GaussianModel& model() const { return model_; }
+  const RenderOptions& render_options() const { return renderer_.options(); }
 
  private:
-  // Loss and ∂L/∂image at one level; fills grad_rgb_ / grad_alpha_.
-  double spectral_step(TargetLevel& level, const RenderImage& img, const std::vector<double>& weights,
-                       bool use_mask);
-  double spatial_step(TargetLevel& level, const RenderImage& img, const AlignOptions& options, bool use_mask);
+  // Loss and ∂L/∂image of the render; fill grad_rgb_ / grad_alpha_.
+  double spectral_step(MatchTarget& target, const RenderImage& img, const std::vector<double>& weights);
+  double spatial_step(MatchTarget& target, const RenderImage& img, const AlignOptions& options);
 
   GaussianModel model_;  // centred, rest pose
   GaussianModel posed_;  // scratch: model_ moved to the current pose
   Eigen::Vector3d posed_translation_ = Eigen::Vector3d::Zero();  // of posed_
   std::vector<ModelTangent> pose_directions_;  // [6] scratch for pose_tangent_images
   double object_radius_;
+  ExecutionContext& context_;
   Renderer renderer_;
-  std::vector<float> observed_, grad_observed_, grad_rgb_, grad_alpha_, scratch_;
+  std::optional<RenderPass> pass_;            // of the last render(): what backward and jvp act on
+  std::optional<losses::DssimLoss> dssim_;    // the spatial phase's, for the image size in use
+  std::pair<int, int> dssim_size_{0, 0};
+  // [H, W, 3] / [H, W]: dL/d observed, dL/d render, scratch of D-SSIM
+  std::vector<float> grad_observed_rgb_, grad_observed_alpha_, grad_rgb_, grad_alpha_, scratch_;
 };
 
 }  // namespace splattrack

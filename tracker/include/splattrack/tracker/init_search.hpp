@@ -9,6 +9,7 @@
 
 #include "splattrack/tracker/aligner.hpp"
 #include "splattrack/tracker/ceres_refine.hpp"
+#include "splattrack/tracker/verdict.hpp"
 
 namespace splattrack {
 
@@ -36,23 +37,14 @@ struct InitSearchOptions {
 std::vector<Eigen::Quaterniond> so3_samples(int n);
 
 struct InitSearchResult {
-  RigidPose pose;
+  CentredPose pose;
   double score = 0;  // match_score of the chosen pose (higher is better)
 };
 
-InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const RigidPose& start,
+InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,
                              const InitSearchOptions& options);
 
-// What the search ranks by: appearance_score (quality.hpp) at the given level.
-double match_score(PoseAligner& aligner, MatchTarget& target, int level, const RigidPose& pose);
-
-// Both scores of a pose from one render: `quality`, what the tracker's status
-// thresholds use (silhouette IoU with a mask, the explained fraction
-// without), and `match` (match_score).
-struct PoseScores {
-  double quality;
-  double match;
-};
-PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, int level, const RigidPose& pose);
+// Both scores of a pose (verdict.hpp) from one render.
+PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, const CentredPose& pose);
 
 }  // namespace splattrack

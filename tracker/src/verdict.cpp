@@ -1,0 +1,25 @@
+#include "splattrack/tracker/verdict.hpp"
+
+namespace splattrack {
+
+namespace {
+int rank(TrackStatus s) { return s == TrackStatus::lost ? 0 : s == TrackStatus::degraded ? 1 : 2; }
+}  // namespace
+
+Verdict judge(const PoseScores& scores, bool first_frame, bool has_mask, const VerdictRules& rules) {
+  Verdict v{TrackStatus::tracking, scores};
+  const bool unexplained = first_frame && has_mask && scores.match < rules.first_frame_acceptance;
+  if (scores.quality < rules.lost_quality) v.status = TrackStatus::lost;
+  else if (scores.quality < rules.tracking_quality || unexplained) v.status = TrackStatus::degraded;
+  return v;
+}
+
+bool needs_recovery(const Verdict& verdict, bool first_frame) {
+  return verdict.status == TrackStatus::lost || (first_frame && verdict.status == TrackStatus::degraded);
+}
+
+bool better(const Verdict& a, const Verdict& b) {
+  return rank(a.status) != rank(b.status) ? rank(a.status) > rank(b.status) : a.scores.match > b.scores.match;
+}
+
+}  // namespace splattrack
