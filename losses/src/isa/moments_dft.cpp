@@ -59,10 +59,10 @@ void row_products(const float* cos, const float* sin, int pitch, int count, cons
                   const float* o, float* out) {
   Float8 cs[kDftGroup] = {}, sn[kDftGroup] = {};
   for (int i = 0; i < pitch; i += L) {
-    const Float8 ev = at8(e + i), ov = at8(o + i);
+    const Float8 ev = *ptr8(e + i), ov = *ptr8(o + i);
     for (int q = 0; q < kDftGroup; ++q) {
-      cs[q] += at8(cos + q * pitch + i) * ev;
-      sn[q] += at8(sin + q * pitch + i) * ov;
+      cs[q] += *ptr8(cos + q * pitch + i) * ev;
+      sn[q] += *ptr8(sin + q * pitch + i) * ov;
     }
   }
   for (int q = 0; q < count; ++q) {
@@ -92,13 +92,13 @@ void row_products_adjoint(const float* cos, const float* sin, int pitch, int n, 
   for (int kx = 0; kx < n; ++kx) {
     const float re = in[2 * kx], im = -in[2 * kx + 1];
     for (int g = 0; g < kDftGroup; ++g) {
-      es[g] += re * at8(cos + kx * pitch + g * L);
-      os[g] += im * at8(sin + kx * pitch + g * L);
+      es[g] += re * *ptr8(cos + kx * pitch + g * L);
+      os[g] += im * *ptr8(sin + kx * pitch + g * L);
     }
   }
   for (int g = 0; g < kDftGroup; ++g) {
-    at8(e + g * L) = es[g];
-    at8(o + g * L) = os[g];
+    *ptr8(e + g * L) = es[g];
+    *ptr8(o + g * L) = os[g];
   }
 }
 
@@ -164,8 +164,8 @@ void column_block_forward(const MomentTables& t, const FrequencyBlock& b, int pi
     for (int j = j0; j < j1; j += L) {
       Float8 a = {}, c = {};
       for (int v = 0; v < pairs; ++v) {
-        a += cos[v] * at8(ws.rows_even + static_cast<std::size_t>(v) * pitch_j + j);
-        c += sin[v] * at8(ws.rows_odd + static_cast<std::size_t>(v) * pitch_j + j);
+        a += cos[v] * *ptr8(ws.rows_even + static_cast<std::size_t>(v) * pitch_j + j);
+        c += sin[v] * *ptr8(ws.rows_odd + static_cast<std::size_t>(v) * pitch_j + j);
       }
       for (int l = 0; l < L; l += 2) {
         const int kx = (j + l) / 2;
@@ -209,15 +209,15 @@ void column_block_adjoint(const MomentTables& t, const FrequencyBlock& b, int pi
     float* __restrict e = ws.rows_even + static_cast<std::size_t>(v) * pitch_j;
     float* __restrict o = ws.rows_odd + static_cast<std::size_t>(v) * pitch_j;
     for (int j = j0; j < j1; j += L) {
-      Float8 se = at8(e + j), so = at8(o + j);
+      Float8 se = *ptr8(e + j), so = *ptr8(o + j);
       for (int i = 0; i < rows; ++i) {
         se += t.cos_y[static_cast<std::size_t>(b.ky0 + i) * pairs + v] *
-              at8(a + static_cast<std::size_t>(i) * pitch_j + j);
+              *ptr8(a + static_cast<std::size_t>(i) * pitch_j + j);
         so += t.sin_y[static_cast<std::size_t>(b.ky0 + i) * pairs + v] *
-              at8(c + static_cast<std::size_t>(i) * pitch_j + j);
+              *ptr8(c + static_cast<std::size_t>(i) * pitch_j + j);
       }
-      at8(e + j) = se;
-      at8(o + j) = so;
+      *ptr8(e + j) = se;
+      *ptr8(o + j) = so;
     }
   }
 }

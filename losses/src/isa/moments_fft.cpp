@@ -75,12 +75,12 @@ void row_pass_forward(const MomentTables& t, const PrunedFft& fft, const float* 
     for (int kx = 0; kx < n; ++kx) {
       const float* z = block + static_cast<std::size_t>(at[kx]) * S;
       const float* zm = block + static_cast<std::size_t>(at[-kx]) * S;
-      const Float8 zr = at8(z), zi = at8(z + B), mr = at8(zm), mi = at8(zm + B);
+      const Float8 zr = *ptr8(z), zi = *ptr8(z + B), mr = *ptr8(zm), mi = *ptr8(zm + B);
       float re[kRowsPerBlock], im[kRowsPerBlock];
-      at8(re) = 0.5f * (zr + mr);
-      at8(im) = 0.5f * (zi - mi);
-      at8(re + B) = 0.5f * (zi + mi);
-      at8(im + B) = 0.5f * (mr - zr);
+      *ptr8(re) = 0.5f * (zr + mr);
+      *ptr8(im) = 0.5f * (zi - mi);
+      *ptr8(re + B) = 0.5f * (zi + mi);
+      *ptr8(im + B) = 0.5f * (mr - zr);
       for (int c = 0; c < kRowsPerBlock; ++c)
         if (out[c] != nullptr) {
           out[c][kx] = re[c];
@@ -131,10 +131,10 @@ void column_pass_forward(const MomentTables& t, const PrunedFft& fft, BandSet ac
       const float* x = block + static_cast<std::size_t>(at[ky]) * S;
       const float py = t.centre_phase_y[ky + t.radius].real(), qy = t.centre_phase_y[ky + t.radius].imag();
       const Float8 pr = px * py - qx * qy, pi = px * qy + qx * py;  // phase_x·phase_y
-      const Float8 xr = at8(x), xi = at8(x + B);
+      const Float8 xr = *ptr8(x), xi = *ptr8(x + B);
       float re[B], im[B];
-      at8(re) = pr * xr - pi * xi;
-      at8(im) = pr * xi + pi * xr;
+      *ptr8(re) = pr * xr - pi * xi;
+      *ptr8(im) = pr * xi + pi * xr;
       std::complex<float>* out = grid + static_cast<std::size_t>(kx0) * stride + t.radius + ky;
       for (int c = 0; c < lanes; ++c)
         if (all || t.in_bands(active, kx0 + c, ky)) out[static_cast<std::size_t>(c) * stride] = {re[c], im[c]};
@@ -167,10 +167,10 @@ void column_pass_adjoint(const MomentTables& t, const PrunedFft& fft, BandSet ac
       float* x = block + static_cast<std::size_t>(at[ky]) * S;
       const float py = t.centre_phase_y[ky + t.radius].real(), qy = t.centre_phase_y[ky + t.radius].imag();
       const Float8 pr = px * py - qx * qy, pi = px * qy + qx * py;
-      const Float8 wr = at8(gr), wi = at8(gi);
+      const Float8 wr = *ptr8(gr), wi = *ptr8(gi);
       // conj(phase_x·phase_y)·g; several ky share a bin when 2R_active >= 2S
-      at8(x) = at8(x) + pr * wr + pi * wi;
-      at8(x + B) = at8(x + B) + pr * wi - pi * wr;
+      *ptr8(x) = *ptr8(x) + pr * wr + pi * wi;
+      *ptr8(x + B) = *ptr8(x + B) + pr * wi - pi * wr;
     }
     fft_block_adjoint(fft, block, ws.stage_scratch);
     for (int v = 0; v < t.height; ++v) {
@@ -204,11 +204,11 @@ void row_pass_adjoint(const MomentTables& t, const PrunedFft& fft, int n, int np
       }
       float* z = block + static_cast<std::size_t>(at[kx]) * S;
       float* zm = block + static_cast<std::size_t>(at[-kx]) * S;
-      const Float8 ar = at8(re), ai = at8(im), br = at8(re + B), bi = at8(im + B);
-      at8(z) = at8(z) + 0.5f * (ar - bi);  // (A + j·B)/2
-      at8(z + B) = at8(z + B) + 0.5f * (ai + br);
-      at8(zm) = at8(zm) + 0.5f * (ar + bi);  // (conj A + j·conj B)/2
-      at8(zm + B) = at8(zm + B) + 0.5f * (br - ai);
+      const Float8 ar = *ptr8(re), ai = *ptr8(im), br = *ptr8(re + B), bi = *ptr8(im + B);
+      *ptr8(z) = *ptr8(z) + 0.5f * (ar - bi);  // (A + j·B)/2
+      *ptr8(z + B) = *ptr8(z + B) + 0.5f * (ai + br);
+      *ptr8(zm) = *ptr8(zm) + 0.5f * (ar + bi);  // (conj A + j·conj B)/2
+      *ptr8(zm + B) = *ptr8(zm + B) + 0.5f * (br - ai);
     }
     fft_block_adjoint(fft, block, ws.stage_scratch);
     float* rows[kRowsPerBlock];

@@ -16,18 +16,20 @@ namespace splattrack::losses {
 typedef float Float8 __attribute__((vector_size(32)));
 inline constexpr int kFloat8Lanes = 8;
 
-// Eight floats at any float address, read or written as a Float8 through a
-// reference: no vector is passed by value across a call, which clang
-// rejects in the baseline build (its ABI differs without AVX).
+// Eight floats at any float address, read or written as *ptr8(p): no vector
+// is passed by value across a call, which clang rejects in the baseline build
+// (its ABI differs without AVX). A pointer, not a reference: clang 14 drops
+// the lowered alignment of a reference-returning helper and emitted aligned
+// 32-byte loads (vmovaps) from 4-byte-aligned rows, which crashed.
 typedef float Float8At __attribute__((vector_size(32), aligned(4), may_alias));
-ST_ALWAYS_INLINE Float8At& at8(float* p) { return *reinterpret_cast<Float8At*>(p); }
-ST_ALWAYS_INLINE const Float8At& at8(const float* p) { return *reinterpret_cast<const Float8At*>(p); }
+ST_ALWAYS_INLINE Float8At* ptr8(float* p) { return reinterpret_cast<Float8At*>(p); }
+ST_ALWAYS_INLINE const Float8At* ptr8(const float* p) { return reinterpret_cast<const Float8At*>(p); }
 
 // out[c][r] = in[r][c] for an 8 × 8 tile of rows in[0..7] and out[0..7]
 // (the shuffles of the classic AVX transpose).
 ST_ALWAYS_INLINE void transpose8(const float* const* in, float* const* out) {
   Float8 r[8], t[8];
-  for (int i = 0; i < 8; ++i) r[i] = at8(in[i]);
+  for (int i = 0; i < 8; ++i) r[i] = *ptr8(in[i]);
   for (int i = 0; i < 8; i += 2) {
     t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
     t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
@@ -40,8 +42,8 @@ ST_ALWAYS_INLINE void transpose8(const float* const* in, float* const* out) {
     }
   constexpr int kColumn[4] = {0, 2, 1, 3};
   for (int i = 0; i < 4; ++i) {
-    at8(out[kColumn[i]]) = __builtin_shufflevector(r[i], r[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
-    at8(out[kColumn[i] + 4]) = __builtin_shufflevector(r[i], r[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+    *ptr8(out[kColumn[i]]) = __builtin_shufflevector(r[i], r[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    *ptr8(out[kColumn[i] + 4]) = __builtin_shufflevector(r[i], r[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
   }
 }
 

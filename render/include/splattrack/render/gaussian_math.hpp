@@ -137,6 +137,15 @@ ST_HDI Mat3<T> to_matrix(const Sym3<T>& s) {
   return {{{s.xx, s.xy, s.xz}, {s.xy, s.yy, s.yz}, {s.xz, s.yz, s.zz}}};
 }
 
+// Row i of m dotted with row j. A function rather than a lambda: a lambda is
+// not ST_HDI, and clang 14 emitted one returning a vector out of line, under
+// the same name in every per-ISA build, so the linker gave one ISA's callers
+// the other's copy (and its vector ABI): wrong covariances.
+template <class T>
+ST_HDI T rows_dot(const T (&m)[3][3], int i, int j) {
+  return m[i][0] * m[j][0] + m[i][1] * m[j][1] + m[i][2] * m[j][2];
+}
+
 // Sigma = M M^T with M = R diag(scale).
 template <class T>
 ST_HDI Sym3<T> covariance_3d(const Mat3<T>& r, Vec3<T> scale) {
@@ -144,10 +153,8 @@ ST_HDI Sym3<T> covariance_3d(const Mat3<T>& r, Vec3<T> scale) {
   T m[3][3];
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j) m[i][j] = r.m[i][j] * sc[j];
-  const auto entry = [&](int i, int j) {
-    return m[i][0] * m[j][0] + m[i][1] * m[j][1] + m[i][2] * m[j][2];
-  };
-  return {entry(0, 0), entry(0, 1), entry(0, 2), entry(1, 1), entry(1, 2), entry(2, 2)};
+  return {rows_dot(m, 0, 0), rows_dot(m, 0, 1), rows_dot(m, 0, 2),
+          rows_dot(m, 1, 1), rows_dot(m, 1, 2), rows_dot(m, 2, 2)};
 }
 
 // Backward of covariance_3d: dL/dR and dL/dscale.
@@ -220,6 +227,13 @@ ST_HDI Sym2<T> project_covariance(const T t[2][3], const Sym3<T>& cov3) {
           ts[1][0] * t[1][0] + ts[1][1] * t[1][1] + ts[1][2] * t[1][2] + kDilation};
 }
 
+
+// Column l of a dotted with column k of b, both 2 x 3 (not a lambda: see rows_dot).
+template <class T>
+ST_HDI T columns_dot(const T (*a)[3], const T (*b)[3], int l, int k) {
+  return a[0][l] * b[0][k] + a[1][l] * b[1][k];
+}
+
 // Backward of project_covariance: dL/dT and dL/dSigma.
 template <class T>
 ST_HDI void project_covariance_vjp(const T t[2][3], const Sym3<T>& cov3, const Sym2<T>& d_cov2,
@@ -233,9 +247,8 @@ ST_HDI void project_covariance_vjp(const T t[2][3], const Sym3<T>& cov3, const S
     for (int k = 0; k < 3; ++k)
       d_t[i][k] = 2.f * (gt[i][0] * s.m[0][k] + gt[i][1] * s.m[1][k] + gt[i][2] * s.m[2][k]);
   // dSigma = T^T G T (entry-wise), folded to unique entries.
-  const auto entry = [&](int l, int k) { return t[0][l] * gt[0][k] + t[1][l] * gt[1][k]; };
-  d_cov3 = {entry(0, 0), 2.f * entry(0, 1), 2.f * entry(0, 2),
-            entry(1, 1), 2.f * entry(1, 2), entry(2, 2)};
+  d_cov3 = {columns_dot(t, gt, 0, 0), 2.f * columns_dot(t, gt, 0, 1), 2.f * columns_dot(t, gt, 0, 2),
+            columns_dot(t, gt, 1, 1), 2.f * columns_dot(t, gt, 1, 2), columns_dot(t, gt, 2, 2)};
 }
 
 // dL/dp from dL/dT through T = J(p) W. Exact, clamp included: a clamped
