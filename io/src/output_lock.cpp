@@ -30,8 +30,8 @@ OutputLock::OutputLock(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw InputError(dir, "cannot create the output folder: " + ec.message());
-  path_ = (std::filesystem::path(dir) / kOutputLockName).string();
-  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  const std::string path = (std::filesystem::path(dir) / kOutputLockName).string();
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) throw InputError(dir, std::string("cannot create the lock file ") + kOutputLockName + ": " +
                                          std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {

@@ -19,10 +19,7 @@ class OutputLock {
   OutputLock(const OutputLock&) = delete;
   OutputLock& operator=(const OutputLock&) = delete;
 
-  const std::string& path() const { return path_; }
-
  private:
-  std::string path_;
   int fd_ = -1;
 };
 

@@ -81,7 +81,6 @@ class PoseAligner {
   const std::vector<RenderTangent>& pose_tangent_images();
   double object_radius() const { return object_radius_; }
   const GaussianModel& model() const { return model_; }
-  const RenderOptions& render_options() const { return renderer_.options(); }
 
  private:
   // Loss and ∂L/∂image of the render; fill grad_rgb_ / grad_alpha_.
