@@ -36,6 +36,7 @@ void synthetic_frame(int w, int h, double shift, std::vector<float>& rgb, std::v
 
 std::vector<BenchRow> bench_loss(const BenchConfig& config) {
   std::vector<BenchRow> rows;
+  ExecutionContext context(config.threads);
   for (const int size : {256, 512}) {
     std::vector<float> target, target_mask, rgb, alpha;
     synthetic_frame(size, size, 0.0, target, target_mask);
@@ -45,7 +46,7 @@ std::vector<BenchRow> bench_loss(const BenchConfig& config) {
       std::vector<double> weights(sl::kDefaultBandCount, 0.0);
       for (int b = 0; b <= top_band; ++b) weights[b] = 1.0;
       for (const sl::MomentPath path : {sl::MomentPath::kFft, sl::MomentPath::kDft, sl::MomentPath::kAuto}) {
-        sl::SpectralLoss loss(size, size, {.path = path, .threads = config.threads});
+        sl::SpectralLoss loss(size, size, {.path = path}, context);
         loss.set_target({target.data(), size, size, 3}, {target_mask.data(), size, size, 1});
         const double ms = median_ms(config.runs, [&] {
           loss.evaluate({rgb.data(), size, size, 3}, {alpha.data(), size, size, 1}, weights, dl_drgb.data(),

@@ -32,16 +32,16 @@ std::vector<float> random_gradient(std::size_t n, unsigned seed) {
 BenchRow measure(const std::string& scene, const GaussianModel& model, const Camera& camera,
                  const BenchConfig& config, bool pose_only) {
   RenderOptions options;
-  options.threads = config.threads;
   options.pose_gradients_only = pose_only;
-  Renderer renderer(options);
+  ExecutionContext context(config.threads);
+  Renderer renderer(context, options);
   const std::size_t pixels = static_cast<std::size_t>(camera.width) * camera.height;
   const std::vector<float> d_rgb = random_gradient(3 * pixels, 1);
   const std::vector<float> d_alpha = random_gradient(pixels, 2);
-  const double fwd = median_ms(config.runs, [&] { renderer.forward(model, camera); });
+  const double fwd = median_ms(config.runs, [&] { const RenderPass pass = renderer.forward(model, camera); });
   const double fwd_bwd = median_ms(config.runs, [&] {
-    renderer.forward(model, camera);
-    renderer.backward(d_rgb.data(), d_alpha.data());
+    RenderPass pass = renderer.forward(model, camera);
+    pass.backward(d_rgb.data(), d_alpha.data());
   });
   // Six model directions, as a Ceres pose Jacobian takes (forward mode): to
   // compare with the twelve forwards central differences would need.
@@ -51,8 +51,8 @@ BenchRow measure(const std::string& scene, const GaussianModel& model, const Cam
     directions[k].quats = random_gradient(4 * model.size(), 20 + static_cast<unsigned>(k));
   }
   const double fwd_jvp6 = median_ms(config.runs, [&] {
-    renderer.forward(model, camera);
-    renderer.jvp(directions);
+    RenderPass pass = renderer.forward(model, camera);
+    pass.jvp(directions);
   });
   BenchRow row;
   row.set("bench", "render").set("scene", scene).set("gaussians", static_cast<double>(model.size()));

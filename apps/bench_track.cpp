@@ -92,9 +92,10 @@ GaussianModel subsample(const GaussianModel& m, std::size_t count) {
 }
 
 FrameImage render_frame(const GaussianModel& model, const Camera& camera, const RigidPose& pose) {
-  Renderer r;
+  ExecutionContext context;
+  Renderer r(context);
   const GaussianModel posed = transformed(model, pose);
-  return frame_from_render(r.forward(posed, camera));
+  return frame_from_render(r.forward(posed, camera).image());
 }
 
 void sweep(const std::string& scene, const GaussianModel& model, const BenchConfig& config,

@@ -41,8 +41,8 @@ int cmd_render(int argc, char** argv) {
   const std::string camera_path = args.get("camera");
   const std::string out_path = args.get("out");
 
+  ExecutionContext context(args.get_threads(0));
   RenderOptions options;
-  options.threads = args.get_threads(0);
   if (const auto bg = args.get_list("background", 3)) {
     for (int c = 0; c < 3; ++c) {
       if ((*bg)[c] < 0 || (*bg)[c] > 1) throw UsageError("--background values must lie in 0..1");
@@ -66,8 +66,9 @@ int cmd_render(int argc, char** argv) {
     model = transformed(model, it->world_from_model);
   }
 
-  Renderer renderer(options);
-  const RenderImage& img = renderer.forward(model, camera);
+  Renderer renderer(context, options);
+  const RenderPass pass = renderer.forward(model, camera);
+  const RenderImage& img = pass.image();
   io::write_image(out_path, img.width, img.height, img.rgb.data(),
                   args.has("rgba") ? img.alpha.data() : nullptr);
   std::printf("wrote %s (%dx%d, %zu Gaussians)\n", out_path.c_str(), img.width, img.height, model.size());

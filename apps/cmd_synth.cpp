@@ -148,16 +148,17 @@ int cmd_synth(int argc, char** argv) {
   const double fps = args.get_double("fps", 30.0);
   if (fps <= 0) throw UsageError("--fps must be positive");
 
-  RenderOptions ro;
-  ro.threads = args.get_threads(0);
-  Renderer renderer(ro);
+  ExecutionContext context(args.get_threads(0));
+  Renderer renderer(context);
   io::PoseCsvWriter truth((out / "truth" / "poses.csv").string());
   std::unique_ptr<io::VideoFileWriter> video;
   if (!args.has("no-video"))
     video = std::make_unique<io::VideoFileWriter>((out / "video.mp4").string(), camera.width, camera.height, fps);
   for (int f = 0; f < frames; ++f) {
     const RigidPose& pose = poses[static_cast<std::size_t>(f)];
-    const RenderImage& img = renderer.forward(transformed(model, pose), camera);
+    const GaussianModel posed = transformed(model, pose);
+    const RenderPass pass = renderer.forward(posed, camera);
+    const RenderImage& img = pass.image();
     std::vector<float> rgb = datasets::composite(camera.width, camera.height, img.rgb, img.alpha, background);
     datasets::apply_sensor(camera.width, camera.height, rgb, so, f);
     char name[32];

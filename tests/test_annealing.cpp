@@ -28,7 +28,6 @@ TEST(Annealing, DefaultScheduleValues) {
     EXPECT_DOUBLE_EQ(st.alpha, 1.0) << t;
     EXPECT_DOUBLE_EQ(st.band_weights[0], 1.0) << "band 0 fully on from the first iteration";
     for (int b = 1; b < 8; ++b) EXPECT_DOUBLE_EQ(st.band_weights[b], 0.0);
-    EXPECT_TRUE(st.rotation_frozen);
     EXPECT_FALSE(st.spatial_phase);
   }
 
@@ -37,13 +36,11 @@ TEST(Annealing, DefaultScheduleValues) {
   for (int b = 0; b < 4; ++b) EXPECT_DOUBLE_EQ(mid.band_weights[b], 1.0);
   EXPECT_NEAR(mid.band_weights[4], 0.5, 1e-12);
   for (int b = 5; b < 8; ++b) EXPECT_DOUBLE_EQ(mid.band_weights[b], 0.0);
-  EXPECT_FALSE(mid.rotation_frozen);
   EXPECT_FALSE(mid.spatial_phase);
 
   const auto early = s.at(26);  // α = 1.175: band 1 just starting
   EXPECT_NEAR(early.alpha, 1.175, 1e-12);
   EXPECT_NEAR(early.band_weights[1], window(0.175), 1e-12);
-  EXPECT_FALSE(early.rotation_frozen);
 
   const auto before = s.at(64);
   EXPECT_NEAR(before.alpha, 1 + 7 * 39.0 / 40, 1e-12);
@@ -54,7 +51,6 @@ TEST(Annealing, DefaultScheduleValues) {
     EXPECT_DOUBLE_EQ(st.alpha, 8.0);
     for (double w : st.band_weights) EXPECT_DOUBLE_EQ(w, 1.0);
     EXPECT_TRUE(st.spatial_phase) << t;
-    EXPECT_FALSE(st.rotation_frozen);
   }
 }
 
@@ -82,9 +78,7 @@ TEST(Annealing, ExternalAlpha) {
   EXPECT_DOUBLE_EQ(st.band_weights[1], 1.0);
   EXPECT_NEAR(st.band_weights[2], (1 - std::cos(std::numbers::pi / 4)) / 2, 1e-12);
   EXPECT_DOUBLE_EQ(st.band_weights[3], 0.0);
-  EXPECT_FALSE(st.rotation_frozen);
   EXPECT_FALSE(st.spatial_phase);
-  EXPECT_TRUE(s.at_alpha(1.0).rotation_frozen);
   // The literal window at α = 0 has band 0 off (METHOD.md: start at α = 1).
   EXPECT_DOUBLE_EQ(s.at_alpha(0.0).band_weights[0], 0.0);
   EXPECT_NEAR(s.at_alpha(0.5).band_weights[0], 0.5, 1e-12);
@@ -92,20 +86,21 @@ TEST(Annealing, ExternalAlpha) {
 }
 
 TEST(Annealing, EdgeCases) {
-  // No warm-up: α starts rising at once, rotation free after iteration 0.
+  // No warm-up: α starts rising at once.
   const sl::AnnealingSchedule no_warmup(10, {.warmup_fraction = 0.0});
-  EXPECT_TRUE(no_warmup.at(0).rotation_frozen);
-  EXPECT_FALSE(no_warmup.at(1).rotation_frozen);
+  EXPECT_DOUBLE_EQ(no_warmup.at(0).alpha, 1.0);
+  EXPECT_GT(no_warmup.at(1).alpha, 1.0);
   // Warm-up straight into the hand-over: a step from band 0 to everything.
   const sl::AnnealingSchedule step(10, {.warmup_fraction = 0.5, .handover_fraction = 0.5});
   EXPECT_DOUBLE_EQ(step.at(4).alpha, 1.0);
   EXPECT_DOUBLE_EQ(step.at(5).alpha, 8.0);
   EXPECT_TRUE(step.at(5).spatial_phase);
-  // A single band: always fully on; rotation frees only at the hand-over.
+  // A single band: always fully on, α stays 1 until the hand-over.
   const sl::AnnealingSchedule one(20, {.band_count = 1});
   EXPECT_EQ(one.at(10).band_weights, std::vector<double>{1.0});
-  EXPECT_TRUE(one.at(10).rotation_frozen);
-  EXPECT_FALSE(one.at(13).rotation_frozen);
+  EXPECT_DOUBLE_EQ(one.at(12).alpha, 1.0);
+  EXPECT_FALSE(one.at(12).spatial_phase);
+  EXPECT_TRUE(one.at(13).spatial_phase);
   // A single iteration with the hand-over at the end.
   const sl::AnnealingSchedule single(1, {.handover_fraction = 1.0});
   EXPECT_DOUBLE_EQ(single.at(0).alpha, 1.0);

@@ -9,6 +9,7 @@
 
 #include "splattrack/losses.hpp"
 #include "splattrack/render.hpp"
+#include "render_test_util.hpp"
 
 using namespace splattrack;
 
@@ -66,8 +67,7 @@ struct Fixture {
   Eigen::Vector3d target_t{0.0, 0.0, kDepth};
   RenderImage target;
   Fixture() {
-    Renderer r;
-    target = r.forward(shifted(object, target_t), cam);
+    target = test::render_image(shifted(object, target_t), cam);
   }
   losses::ImageView rgb(const RenderImage& i) const { return {i.rgb.data(), i.width, i.height, 3}; }
   losses::ImageView alpha(const RenderImage& i) const { return {i.alpha.data(), i.width, i.height, 1}; }
@@ -76,18 +76,19 @@ struct Fixture {
   Eigen::Vector3d spectral_gradient(Renderer& r, losses::SpectralLoss& loss, const Eigen::Vector3d& t,
                                     const std::vector<double>& w) const {
     const GaussianModel moved = shifted(object, t);  // backward() reads it again
-    const RenderImage& img = r.forward(moved, cam);
+    RenderPass pass = r.forward(moved, cam);
+    const RenderImage& img = pass.image();
     std::vector<float> d_rgb(img.rgb.size()), d_alpha(img.alpha.size());
     loss.evaluate(rgb(img), alpha(img), w, d_rgb.data(), d_alpha.data());
-    return translation_gradient(r.backward(d_rgb.data(), d_alpha.data()));
+    return translation_gradient(pass.backward(d_rgb.data(), d_alpha.data()));
   }
 
   // Gradient descent on the lateral translation (x, y) with Adam-like
   // normalised steps; `weights_at(i)` gives the band weights of iteration i.
   template <class W>
   Eigen::Vector3d descend(Eigen::Vector3d t, int iterations, W weights_at) const {
-    Renderer r;
-    losses::SpectralLoss loss(kSize, kSize);
+    Renderer r(test::test_context());
+    losses::SpectralLoss loss(kSize, kSize, {}, test::test_context());
     loss.set_target(rgb(target), alpha(target));
     Eigen::Vector2d m = Eigen::Vector2d::Zero(), v = Eigen::Vector2d::Zero();
     for (int i = 0; i < iterations; ++i) {
@@ -114,9 +115,10 @@ struct Fixture {
 TEST(Basin, ZeroOverlapPhotometricBlindSpectralPointsToTarget) {
   Fixture f;
   const Eigen::Vector3d start = f.target_t + Eigen::Vector3d(0.9, -0.6, 0.0);  // ~32 px away
-  Renderer r;
+  Renderer r(test::test_context());
   const GaussianModel moved = shifted(f.object, start);
-  const RenderImage img = r.forward(moved, f.cam);
+  RenderPass pass = r.forward(moved, f.cam);
+  const RenderImage& img = pass.image();
   double overlap = 0;
   for (std::size_t p = 0; p < img.alpha.size(); ++p) overlap += img.alpha[p] * f.target.alpha[p];
   ASSERT_EQ(overlap, 0.0) << "the start must not overlap the target";
@@ -126,10 +128,9 @@ TEST(Basin, ZeroOverlapPhotometricBlindSpectralPointsToTarget) {
   // the gradient against an empty frame, so it cannot point anywhere useful.
   const auto photometric = [&](const RenderImage& target) {
     std::vector<float> d_rgb(img.rgb.size()), d_alpha(img.alpha.size());
-    r.forward(moved, f.cam);
     losses::l1_loss(f.rgb(img), f.rgb(target), d_rgb.data());
     losses::l1_loss(f.alpha(img), f.alpha(target), d_alpha.data());
-    return translation_gradient(r.backward(d_rgb.data(), d_alpha.data()));
+    return translation_gradient(pass.backward(d_rgb.data(), d_alpha.data()));
   };
   RenderImage empty = f.target;
   std::fill(empty.rgb.begin(), empty.rgb.end(), 0.f);
@@ -138,7 +139,7 @@ TEST(Basin, ZeroOverlapPhotometricBlindSpectralPointsToTarget) {
   EXPECT_EQ(g_photo, photometric(empty));
 
   // Spectral, band 0: points toward the target.
-  losses::SpectralLoss loss(kSize, kSize);
+  losses::SpectralLoss loss(kSize, kSize, {}, test::test_context());
   loss.set_target(f.rgb(f.target), f.alpha(f.target));
   std::vector<double> w(losses::kDefaultBandCount, 0.0);
   w[0] = 1.0;

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "render_reference.hpp"
+#include "render_test_util.hpp"
 #include "splattrack/render.hpp"
 
 using namespace splattrack;
@@ -74,8 +75,7 @@ Scene make_scene(int sh_degree, unsigned seed) {
 Renderer make_renderer() {
   RenderOptions options;
   options.background = kBackground;
-  options.threads = 2;
-  return Renderer(options);
+  return Renderer(test_context(), options);
 }
 
 struct ParameterKind {
@@ -109,10 +109,10 @@ void check_kind(const Scene& scene, const GaussianGradients& analytic, const Par
     const float original = values[k];
     values[k] = original + step;
     const double up = values[k];
-    const double l_up = scene.loss(renderer.forward(model, scene.cam));
+    const double l_up = scene.loss(renderer.forward(model, scene.cam).image());
     values[k] = original - step;
     const double down = values[k];
-    const double l_down = scene.loss(renderer.forward(model, scene.cam));
+    const double l_down = scene.loss(renderer.forward(model, scene.cam).image());
     values[k] = original;
     const double fd = (l_up - l_down) / (up - down);
     const double tolerance = 2e-3 * std::abs(fd) + 1e-3 * scale;
@@ -134,9 +134,8 @@ std::vector<ParameterKind> all_kinds() {
 
 GaussianGradients analytic_gradients(const Scene& scene, bool rgb, bool alpha) {
   Renderer renderer = make_renderer();
-  renderer.forward(scene.model, scene.cam);
-  return renderer.backward(rgb ? scene.loss.w_rgb.data() : nullptr,
-                           alpha ? scene.loss.w_alpha.data() : nullptr);
+  RenderPass pass = renderer.forward(scene.model, scene.cam);
+  return pass.backward(rgb ? scene.loss.w_rgb.data() : nullptr, alpha ? scene.loss.w_alpha.data() : nullptr);
 }
 
 TEST(RenderBackward, MatchesFiniteDifferencesSh3) {
@@ -174,10 +173,9 @@ TEST(RenderBackward, PoseGradientsOnly) {
     RenderOptions options;
     options.background = kBackground;
     options.pose_gradients_only = true;
-    Renderer renderer(options);
-    renderer.forward(scene.model, scene.cam);
-    const GaussianGradients& pose =
-        renderer.backward(scene.loss.w_rgb.data(), scene.loss.w_alpha.data());
+    Renderer renderer(test_context(), options);
+    RenderPass pass = renderer.forward(scene.model, scene.cam);
+    const GaussianGradients& pose = pass.backward(scene.loss.w_rgb.data(), scene.loss.w_alpha.data());
     EXPECT_EQ(pose.means, full.means) << "degree " << degree;
     EXPECT_EQ(pose.quats, full.quats) << "degree " << degree;
     ASSERT_EQ(pose.sh.size(), full.sh.size());

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "render_reference.hpp"
+#include "render_test_util.hpp"
 #include "splattrack/render.hpp"
 
 using namespace splattrack;
@@ -58,9 +59,9 @@ TEST_P(RenderForward, MatchesBruteForce) {
 
   RenderOptions options;
   options.background = kBackground;
-  options.threads = 2;
-  Renderer renderer(options);
-  const RenderImage& img = renderer.forward(model, cam);
+  Renderer renderer(test_context(), options);
+  const RenderPass pass = renderer.forward(model, cam);
+  const RenderImage& img = pass.image();
   const RefImage ref = render_reference(model, cam, kBackground, options.near_plane);
 
   ASSERT_EQ(img.width, c.width);
@@ -88,8 +89,7 @@ TEST(RenderForwardApi, EmptyModelGivesBackground) {
   const Camera cam = test_camera(20, 10, rng);
   RenderOptions options;
   options.background = kBackground;
-  Renderer renderer(options);
-  const RenderImage& img = renderer.forward(GaussianModel{}, cam);
+  const RenderImage img = render_image(GaussianModel{}, cam, options);
   for (int p = 0; p < 200; ++p) {
     for (int ch = 0; ch < 3; ++ch) EXPECT_EQ(img.rgb[3 * p + ch], kBackground[ch]);
     EXPECT_EQ(img.alpha[p], 0.f);
@@ -105,8 +105,7 @@ TEST(RenderForwardApi, CulledGaussiansLeaveNoTrace) {
   place_gaussian(m, 0, cam, 16, 16, 0.15, 4.0, rng);  // in front of the near plane 0.2
   place_gaussian(m, 1, cam, 16, 16, 2.0, 4.0, rng);
   m.quats[4] = m.quats[5] = m.quats[6] = m.quats[7] = 0.f;  // zero quaternion
-  Renderer renderer;
-  const RenderImage& img = renderer.forward(m, cam);
+  const RenderImage img = render_image(m, cam);
   for (float a : img.alpha) EXPECT_EQ(a, 0.f);
 }
 
@@ -115,31 +114,28 @@ TEST(RenderForwardApi, RejectsBadInput) {
   const Camera cam = test_camera(16, 16, rng);
   GaussianModel m;
   m.resize(3);
-  Renderer renderer;
+  Renderer renderer(test_context());
 
   GaussianModel broken = m;
   broken.quats.pop_back();
-  EXPECT_THROW(renderer.forward(broken, cam), std::invalid_argument);
+  EXPECT_THROW((void)renderer.forward(broken, cam), std::invalid_argument);
 
   Camera empty = cam;
   empty.width = 0;
-  EXPECT_THROW(renderer.forward(m, empty), std::invalid_argument);
+  EXPECT_THROW((void)renderer.forward(m, empty), std::invalid_argument);
 
   Camera distorted = cam;
   distorted.distortion = {0.1, 0, 0, 0, 0};
-  EXPECT_THROW(renderer.forward(m, distorted), std::invalid_argument);
+  EXPECT_THROW((void)renderer.forward(m, distorted), std::invalid_argument);
 
   Camera bad_focal = cam;
   bad_focal.fx = 0;
-  EXPECT_THROW(renderer.forward(m, bad_focal), std::invalid_argument);
+  EXPECT_THROW((void)renderer.forward(m, bad_focal), std::invalid_argument);
 
   RenderOptions bad;
   bad.near_plane = 0.f;
-  EXPECT_THROW(Renderer{bad}, std::invalid_argument);
+  EXPECT_THROW((Renderer{test_context(), bad}), std::invalid_argument);
   EXPECT_THROW(renderer.set_options(bad), std::invalid_argument);
-
-  Renderer fresh;
-  EXPECT_THROW(fresh.backward(nullptr, nullptr), std::invalid_argument);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "render_reference.hpp"
+#include "render_test_util.hpp"
 #include "splattrack/render.hpp"
 
 using namespace splattrack;
@@ -61,8 +62,7 @@ Scene make_scene(int sh_degree, unsigned seed, bool dense = false) {
 Renderer make_renderer() {
   RenderOptions options;
   options.background = kBackground;
-  options.threads = 2;
-  return Renderer(options);
+  return Renderer(test_context(), options);
 }
 
 // mean_scale: world units per unit step (about a pixel at these depths for
@@ -98,7 +98,8 @@ TEST(RenderJvp, DotProductWithBackward) {
     std::mt19937 rng(100 + degree + 10 * dense);
     const Scene scene = make_scene(degree, 21 + degree, dense);
     Renderer renderer = make_renderer();
-    const RenderImage& img = renderer.forward(scene.model, scene.cam);
+    RenderPass pass = renderer.forward(scene.model, scene.cam);
+    const RenderImage& img = pass.image();
     if (dense) {
       const bool stops = std::any_of(img.alpha.begin(), img.alpha.end(),
                                      [](float a) { return a > 0.999f; });
@@ -106,10 +107,10 @@ TEST(RenderJvp, DotProductWithBackward) {
     }
     std::vector<ModelTangent> v;
     for (int k = 0; k < 3; ++k) v.push_back(random_tangent(scene.model, 0.05, 0.3, rng));
-    const std::vector<RenderTangent> jv = renderer.jvp(v);
+    const std::vector<RenderTangent> jv = pass.jvp(v);
     for (int trial = 0; trial < 3; ++trial) {
       const LinearLoss u = random_loss(kWidth, kHeight, rng);
-      const GaussianGradients& jtu = renderer.backward(u.w_rgb.data(), u.w_alpha.data());
+      const GaussianGradients& jtu = pass.backward(u.w_rgb.data(), u.w_alpha.data());
       for (std::size_t k = 0; k < v.size(); ++k) {
         const double forward_mode = inner(jv[k], u), reverse_mode = inner(jtu, v[k]);
         EXPECT_NEAR(forward_mode, reverse_mode, 1e-4 * std::abs(reverse_mode))
@@ -153,10 +154,10 @@ TEST(RenderJvp, MatchesCentralDifferences) {
       step(&GaussianModel::quats, &ModelTangent::quats);
 
       Renderer renderer = make_renderer();
-      const RenderImage up = renderer.forward(plus, scene.cam);
-      const RenderImage down = renderer.forward(minus, scene.cam);
-      renderer.forward(scene.model, scene.cam);
-      const RenderTangent t = renderer.jvp({taken})[0];
+      const RenderImage up = renderer.forward(plus, scene.cam).image();
+      const RenderImage down = renderer.forward(minus, scene.cam).image();
+      RenderPass pass = renderer.forward(scene.model, scene.cam);
+      const RenderTangent t = pass.jvp({taken})[0];
 
       double scale = 0;
       for (float d : t.rgb) scale = std::max(scale, static_cast<double>(std::abs(d)));
@@ -185,17 +186,17 @@ TEST(RenderJvp, BatchedEqualsSingle) {
   std::mt19937 rng(300);
   const Scene scene = make_scene(3, 41);
   Renderer renderer = make_renderer();
-  renderer.forward(scene.model, scene.cam);
+  RenderPass pass = renderer.forward(scene.model, scene.cam);
   std::vector<ModelTangent> v;
   for (int k = 0; k < 8; ++k) v.push_back(random_tangent(scene.model, 0.05, 0.3, rng));
-  const std::vector<RenderTangent> batched = renderer.jvp(v);
+  const std::vector<RenderTangent> batched = pass.jvp(v);
   ASSERT_EQ(batched.size(), v.size());
   for (std::size_t k = 0; k < v.size(); ++k) {
-    const RenderTangent single = renderer.jvp({v[k]})[0];
+    const RenderTangent single = pass.jvp({v[k]})[0];
     EXPECT_EQ(batched[k].rgb, single.rgb) << "direction " << k;
     EXPECT_EQ(batched[k].alpha, single.alpha) << "direction " << k;
   }
-  EXPECT_TRUE(renderer.jvp({}).empty());
+  EXPECT_TRUE(pass.jvp({}).empty());
 }
 
 TEST(RenderJvp, SameForAnyThreadCount) {
@@ -219,14 +220,13 @@ TEST(RenderJvp, RejectsMisuse) {
   const Scene scene = make_scene(0, 61);
   Renderer renderer = make_renderer();
   const ModelTangent v = random_tangent(scene.model, 0.05, 0.3, rng);
-  EXPECT_THROW(renderer.jvp({v}), std::invalid_argument);  // no forward yet
-  renderer.forward(scene.model, scene.cam);
+  RenderPass pass = renderer.forward(scene.model, scene.cam);
   ModelTangent short_means = v;
   short_means.means.pop_back();
-  EXPECT_THROW(renderer.jvp({short_means}), std::invalid_argument);
+  EXPECT_THROW(pass.jvp({short_means}), std::invalid_argument);
   ModelTangent no_quats = v;
   no_quats.quats.clear();
-  EXPECT_THROW(renderer.jvp({no_quats}), std::invalid_argument);
+  EXPECT_THROW(pass.jvp({no_quats}), std::invalid_argument);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Renderer::forward -> RenderPass: what a pass owns, what it refuses, and
-// that the compatibility members of Renderer (issue #9) give the same bits.
+// that a renderer hands an ended pass's buffers to the next one.
 #include <gtest/gtest.h>
 
 #include <concepts>
@@ -16,9 +16,7 @@ using namespace splattrack::test;
 namespace {
 
 // A pass can only be had for a model that outlives the call: rendering a
-// temporary must not compile into a RenderPass. (The transitional
-// Renderer::forward(const GaussianModel&&) returns only the image; once it
-// is removed the rvalue overload is deleted and none of these compile.)
+// temporary does not compile. Gradients can only be asked of a pass.
 template <class Model>
 concept PassFrom = requires(Renderer& r, Model&& m, const Camera& c) {
   { r.forward(std::forward<Model>(m), c) } -> std::same_as<RenderPass>;
@@ -28,6 +26,13 @@ static_assert(PassFrom<const GaussianModel&>);
 static_assert(!PassFrom<GaussianModel>);
 static_assert(!PassFrom<const GaussianModel>);
 static_assert(!std::is_copy_constructible_v<RenderPass> && std::is_nothrow_move_constructible_v<RenderPass>);
+template <class R>
+concept Differentiates = requires(R& r, const std::vector<ModelTangent>& v) {
+  r.backward(nullptr, nullptr);
+  r.jvp(v);
+};
+static_assert(Differentiates<RenderPass>);
+static_assert(!Differentiates<Renderer>);
 
 struct Scene {
   Camera cam;
@@ -97,29 +102,31 @@ TEST(RenderPass, LivePassesAreIndependent) {
   EXPECT_EQ(only_b.jvp(tangents(b.model, 2, 5))[1].rgb, pb.jvp(tangents(b.model, 2, 5))[1].rgb);
 }
 
-// The transitional members of Renderer wrap the new ones: same bits.
-TEST(RenderPass, TransitionalRendererMembersGiveTheSameBits) {
+// An ended pass's buffers go to the next forward() (no allocation once the
+// sizes are known), and the reused buffers give the same bits.
+TEST(RenderPass, NextForwardReusesTheBuffersOfAnEndedPass) {
   const Scene s = make_scene(4);
   const std::vector<ModelTangent> v = tangents(s.model, 3, 6);
   ExecutionContext context(2);
   Renderer renderer(context, {});
-  RenderPass pass = renderer.forward(s.model, s.cam);
-  const GaussianGradients g = pass.backward(s.loss.w_rgb.data(), s.loss.w_alpha.data());
-  const std::vector<RenderTangent> t = pass.jvp(v);
-
-  RenderOptions options;
-  options.threads = 2;
-  Renderer legacy(options);
-  const RenderImage& image = legacy.forward(s.model, s.cam);
-  EXPECT_EQ(image.rgb, pass.image().rgb);
-  EXPECT_EQ(legacy.backward(s.loss.w_rgb.data(), s.loss.w_alpha.data()).means, g.means);
-  EXPECT_EQ(legacy.jvp(v)[2].alpha, t[2].alpha);
-  EXPECT_EQ(image.alpha, pass.image().alpha) << "the image stays valid until the next forward()";
-
-  // A temporary renders, but there is nothing to differentiate afterwards.
-  const RenderImage& temporary = legacy.forward(GaussianModel(s.model), s.cam);
-  EXPECT_EQ(temporary.rgb, pass.image().rgb);
-  EXPECT_THROW(legacy.backward(s.loss.w_rgb.data(), nullptr), std::invalid_argument);
+  RenderImage first_image;
+  GaussianGradients first_grads;
+  const float* first_rgb = nullptr;
+  {
+    RenderPass pass = renderer.forward(s.model, s.cam);
+    first_image = pass.image();
+    first_rgb = pass.image().rgb.data();
+    first_grads = pass.backward(s.loss.w_rgb.data(), s.loss.w_alpha.data());
+  }
+  RenderPass again = renderer.forward(s.model, s.cam);
+  EXPECT_EQ(again.image().rgb.data(), first_rgb);
+  EXPECT_EQ(again.image().rgb, first_image.rgb);
+  EXPECT_EQ(again.image().alpha, first_image.alpha);
+  EXPECT_EQ(again.backward(s.loss.w_rgb.data(), s.loss.w_alpha.data()).means, first_grads.means);
+  // A second live pass cannot take buffers a live pass holds.
+  RenderPass other = renderer.forward(s.model, s.cam);
+  EXPECT_NE(other.image().rgb.data(), first_rgb);
+  EXPECT_EQ(other.jvp(v)[2].alpha, again.jvp(v)[2].alpha);
 }
 
 TEST(RenderPass, RefusesAChangedOrMovedFromModel) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "render_reference.hpp"
+#include "render_test_util.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/render.hpp"
 #include "splattrack/render/framing.hpp"
@@ -48,9 +49,7 @@ TEST_P(RenderRealModel, MatchesBruteForce) {
   const std::array<float, 3> background{0.2f, 0.3f, 0.4f};
   RenderOptions options;
   options.background = background;
-  options.threads = 2;
-  Renderer renderer(options);
-  const RenderImage& img = renderer.forward(model, cam);
+  const RenderImage img = test::render_image(model, cam, options);
   const RefImage ref = render_reference(model, cam, background, options.near_plane);
 
   const test::ReferenceDiff d = test::compare_to_reference(img, ref);

@@ -109,8 +109,11 @@ TEST(SpatialLosses, DssimMatchesDirectWindowSumsAndFiniteDifferences) {
   const auto x = random_values(kW * kH * kC, 5), y = random_values(kW * kH * kC, 6);
   const RefFn ref = [&](const std::vector<double>& v) { return reference_dssim(v, y, kW, kH, kC); };
   for (int threads : {1, 2}) {
+    splattrack::ExecutionContext context(threads);
     const LossFn loss = [&](const sl::ImageView& a, const sl::ImageView& b, float* g) {
-      return sl::dssim_loss(a, b, g, threads);
+      sl::DssimLoss dssim(a.width, a.height, a.channels, context);
+      dssim.set_target(b);
+      return dssim.evaluate(a, g);
     };
     check(loss, ref, x, y, kW, kH, kC, 1e-4, 2e-3);
   }
@@ -170,7 +173,8 @@ TEST(SpatialLosses, DssimLossClassMatchesReferenceForAnyThreadCount) {
   }
   // The gradient itself is checked against the reference's differences by
   // DssimMatchesDirectWindowSumsAndFiniteDifferences (same code path).
-  sl::DssimLoss loss(w, h, c, 2);
+  splattrack::ExecutionContext context(2);
+  sl::DssimLoss loss(w, h, c, context);
   EXPECT_THROW(loss.evaluate({xf.data(), w, h, c}, nullptr), std::invalid_argument);  // no target yet
   EXPECT_THROW(loss.set_target({yf.data(), w, h - 1, c}), std::invalid_argument);
   auto bad = yf;
@@ -179,8 +183,8 @@ TEST(SpatialLosses, DssimLossClassMatchesReferenceForAnyThreadCount) {
   loss.set_target({yf.data(), w, h, c});
   EXPECT_THROW(loss.evaluate({bad.data(), w, h, c}, nullptr), std::invalid_argument);
   EXPECT_THROW(loss.evaluate({xf.data(), w, h, 1}, nullptr), std::invalid_argument);
-  EXPECT_THROW(sl::DssimLoss(0, h, c), std::invalid_argument);
-  EXPECT_THROW(sl::DssimLoss(w, h, c, 0), std::invalid_argument);
+  EXPECT_THROW(sl::DssimLoss(0, h, c, context), std::invalid_argument);
+  EXPECT_THROW(sl::DssimLoss(w, 0, c, context), std::invalid_argument);
 }
 
 TEST(SpatialLosses, BceWithClampedLog) {

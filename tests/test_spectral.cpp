@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "render_test_util.hpp"
 #include "splattrack/losses.hpp"
 
 namespace sl = splattrack::losses;
@@ -273,8 +274,7 @@ void check_loss_and_gradient(const LossCase& lc, sl::SpectralNorm norm, sl::Mome
   options.mask_weight = lc.mask_weight;
   options.band_scales = lc.scales;
   options.path = path;
-  options.threads = 2;
-  sl::SpectralLoss loss(lc.w, lc.h, options);
+  sl::SpectralLoss loss(lc.w, lc.h, options, splattrack::test::test_context());
   const auto tf = to_float(target), tmf = to_float(target_mask);
   loss.set_target({tf.data(), lc.w, lc.h, 3}, {tmf.data(), lc.w, lc.h, 1});
 
@@ -351,7 +351,7 @@ sl::SpectralLoss make_loss(const Frame& f, sl::SpectralNorm norm) {
   o.band_count = 5;
   o.norm = norm;
   o.band_scales = {1, 1, 2, 1, 1};
-  sl::SpectralLoss loss(f.w, f.h, o);
+  sl::SpectralLoss loss(f.w, f.h, o, splattrack::test::test_context());
   loss.set_target(f.view(f.target, 3), f.view(f.mask, 1));
   return loss;
 }
@@ -404,7 +404,7 @@ TEST(SpectralLoss, NoMaskTermWithoutTargetMask) {
   const Frame f;
   sl::SpectralLossOptions o;
   o.band_count = 3;
-  sl::SpectralLoss loss(f.w, f.h, o);
+  sl::SpectralLoss loss(f.w, f.h, o, splattrack::test::test_context());
   loss.set_target(f.view(f.target, 3));
   EXPECT_FALSE(loss.has_mask_term());
   std::vector<float> g_rgb(f.rgb.size()), g_alpha(f.alpha.size(), 7.0f);
@@ -445,11 +445,12 @@ TEST(SpectralLoss, BadInputsThrowAndNoNanLossReachesTheCaller) {
   EXPECT_THROW(loss.set_target(f.view(f.target, 3), f.view(f.target, 3)), std::invalid_argument);
   EXPECT_THROW(loss.residual_jacobian_transpose_times(std::vector<double>(3), w, nullptr, nullptr),
                std::invalid_argument);
-  EXPECT_THROW(sl::SpectralLoss(0, 5), std::invalid_argument);
-  EXPECT_THROW(sl::SpectralLoss(5, 5, {.band_count = 0}), std::invalid_argument);
-  EXPECT_THROW(sl::SpectralLoss(5, 5, {.epsilon = 0.0}), std::invalid_argument);
-  EXPECT_THROW(sl::SpectralLoss(5, 5, {.band_scales = {1.0}}), std::invalid_argument);
-  sl::SpectralLoss no_target(f.w, f.h);
+  splattrack::ExecutionContext& context = splattrack::test::test_context();
+  EXPECT_THROW(sl::SpectralLoss(0, 5, {}, context), std::invalid_argument);
+  EXPECT_THROW(sl::SpectralLoss(5, 5, {.band_count = 0}, context), std::invalid_argument);
+  EXPECT_THROW(sl::SpectralLoss(5, 5, {.epsilon = 0.0}, context), std::invalid_argument);
+  EXPECT_THROW(sl::SpectralLoss(5, 5, {.band_scales = {1.0}}, context), std::invalid_argument);
+  sl::SpectralLoss no_target(f.w, f.h, {}, context);
   EXPECT_THROW(no_target.evaluate(f.view(f.rgb, 3), f.view(f.alpha, 1), std::vector<double>(8, 1.0)),
                std::invalid_argument);
 

@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "render_test_util.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
 #include "splattrack/datasets/object_model.hpp"
 #include "splattrack/datasets/trajectory.hpp"
@@ -33,8 +34,7 @@ struct Scene {
     camera = datasets::place_camera(p);
   }
   FrameImage render(const RigidPose& pose) const {
-    Renderer r;
-    return frame_from_render(r.forward(transformed(model, pose), camera));
+    return frame_from_render(test::render_image(transformed(model, pose), camera));
   }
   RigidPose pose_at(double x, double y, double z, double angle_deg, Eigen::Vector3d axis) const {
     RigidPose p;
@@ -63,9 +63,9 @@ void check_jacobian_against_backward(bool use_mask) {
   }
   losses::SpectralLossOptions so;
   so.norm = losses::SpectralNorm::kLeastSquares;
-  losses::SpectralLoss spectral(kImage, kImage, so);
-  MatchTarget target(frame.view(), s.camera, spectral);
   ExecutionContext context(1);
+  losses::SpectralLoss spectral(kImage, kImage, so, context);
+  MatchTarget target(frame.view(), s.camera, spectral);
   PoseAligner aligner(s.model, 0.5, RenderOptions{}, context);
   CentredPose at;
   at.rotation = Eigen::AngleAxisd(36 * M_PI / 180, Eigen::Vector3d(1, 2, 0.3).normalized());
@@ -87,15 +87,16 @@ void check_jacobian_against_backward(bool use_mask) {
   const Observation& observation = target.observation();
   RenderOptions ro;
   ro.background = observation.background();
-  Renderer renderer(ro);
+  Renderer renderer(context, ro);
   const GaussianModel posed = transformed(aligner.model(), at);
-  const RenderImage img = renderer.forward(posed, s.camera);
+  RenderPass pass = renderer.forward(posed, s.camera);
+  const RenderImage& img = pass.image();
   std::vector<float> d_observed(img.rgb.size()), d_observed_alpha(img.alpha.size(), 0.f);
   std::vector<float> d_rgb(img.rgb.size()), d_alpha(img.alpha.size(), 0.f);
   spectral.residual_jacobian_transpose_times(r, w, d_observed.data(), use_mask ? d_observed_alpha.data() : nullptr);
   observation.vjp(img, d_observed.data(), d_observed_alpha.data(), d_rgb.data(), d_alpha.data());
   const PoseGradient g =
-      pose_gradient(posed, at.translation, renderer.backward(d_rgb.data(), use_mask ? d_alpha.data() : nullptr));
+      pose_gradient(posed, at.translation, pass.backward(d_rgb.data(), use_mask ? d_alpha.data() : nullptr));
   Eigen::Matrix<double, 6, 1> exact;
   exact << g.rotation, g.translation;
   ASSERT_GT(exact.norm(), 0.0);
@@ -191,9 +192,9 @@ TEST(Tracker, AppearanceScoreMatchesItsDefinition) {
   Scene s;
   const RigidPose truth = s.pose_at(0.0, 0.0, datasets::kDefaultDistance, 20, {1, 0, 0});
   const FrameImage f = s.render(truth);  // over black: the object colour is the frame itself
-  losses::SpectralLoss spectral(kImage, kImage, {});
-  MatchTarget target(f.view(), s.camera, spectral);
   ExecutionContext context(1);
+  losses::SpectralLoss spectral(kImage, kImage, {}, context);
+  MatchTarget target(f.view(), s.camera, spectral);
   PoseAligner aligner(s.model, 0.5, RenderOptions{}, context);
   EXPECT_NEAR(pose_scores(aligner, target, CentredPose(truth)).match, 1.0, 1e-6);
 
@@ -255,8 +256,7 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
 TEST(Tracker, MatteTargetRemovesAPlainBackgroundFromSoftEdges) {
   Scene s;
   const RigidPose truth = s.pose_at(0.02, 0.0, datasets::kDefaultDistance, 25, {1, 1, 0});
-  Renderer r;
-  const RenderImage img = r.forward(transformed(s.model, truth), s.camera);
+  const RenderImage img = test::render_image(transformed(s.model, truth), s.camera);
   // The camera's view: the object over a plain background, alpha as the mask.
   const std::array<float, 3> grey{0.5f, 0.3f, 0.7f};
   FrameImage frame = frame_from_render(img);

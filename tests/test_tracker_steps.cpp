@@ -9,6 +9,7 @@
 
 #include <random>
 
+#include "render_test_util.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
 #include "splattrack/datasets/object_model.hpp"
 #include "splattrack/tracker.hpp"
@@ -78,6 +79,24 @@ TEST(Prediction, StartBandShrinksWithTheExpectedShift) {
   EXPECT_DOUBLE_EQ(safe_start_alpha(0.0, 1 << 20, 8), 6.0);  // clamped to K − 2
 }
 
+// The tracker's annealing policy: the rotation waits while band 0 is alone
+// and moves from the first rise of α and through the spatial phase.
+TEST(AnnealingPolicy, RotationFrozenOnlyWhileBandZeroIsAlone) {
+  const losses::AnnealingSchedule s(100);  // warm-up to t = 25, hand-over at t = 65
+  for (int t : {0, 10, 25}) EXPECT_TRUE(rotation_frozen(s.at(t))) << t;
+  for (int t : {26, 45, 64, 65, 99, 250}) EXPECT_FALSE(rotation_frozen(s.at(t))) << t;
+  EXPECT_TRUE(rotation_frozen(s.at_alpha(1.0)));
+  EXPECT_FALSE(rotation_frozen(s.at_alpha(1.001)));
+  // No warm-up: free from iteration 1. One band: α stays 1, so the rotation
+  // waits for the hand-over.
+  const losses::AnnealingSchedule no_warmup(10, {.warmup_fraction = 0.0});
+  EXPECT_TRUE(rotation_frozen(no_warmup.at(0)));
+  EXPECT_FALSE(rotation_frozen(no_warmup.at(1)));
+  const losses::AnnealingSchedule one(20, {.band_count = 1});
+  EXPECT_TRUE(rotation_frozen(one.at(12)));
+  EXPECT_FALSE(rotation_frozen(one.at(13)));
+}
+
 TEST(Parameters, BlocksLayoutRatesAndFreezing) {
   ParameterVector p;
   const int a = p.add("rotation", 3, 0.5);
@@ -124,8 +143,7 @@ struct SmallScene {
     camera = datasets::place_camera(p);
   }
   FrameImage frame(const RigidPose& pose) const {
-    Renderer r;
-    return frame_from_render(r.forward(transformed(model, pose), camera));
+    return frame_from_render(test::render_image(transformed(model, pose), camera));
   }
 };
 
@@ -148,8 +166,7 @@ TEST(Observation, JvpAndVjpAreAdjoint) {
     FrameImage f = s.frame(pose);
     if (!masked) f.mask.clear();
     Observation observation(f.view());
-    Renderer r;
-    const RenderImage img = r.forward(transformed(s.model, pose), s.camera);
+    const RenderImage img = test::render_image(transformed(s.model, pose), s.camera);
     std::mt19937 rng(3);
     std::normal_distribution<float> n;
     RenderTangent v;
@@ -204,9 +221,9 @@ TEST(CeresPoseCost, AnalyticJacobianPassesGradientChecker) {
   const FrameImage frame = s.frame(truth);
   losses::SpectralLossOptions so;
   so.norm = losses::SpectralNorm::kLeastSquares;
-  losses::SpectralLoss spectral(64, 64, so);
-  MatchTarget target(frame.view(), s.camera, spectral);
   ExecutionContext context(1);
+  losses::SpectralLoss spectral(64, 64, so, context);
+  MatchTarget target(frame.view(), s.camera, spectral);
   PoseAligner aligner(s.model, 0.5, RenderOptions{}, context);
 
   const Eigen::Quaterniond q(Eigen::AngleAxisd(0.55, Eigen::Vector3d(1, 1.5, 0.3).normalized()));

@@ -47,7 +47,6 @@ AnnealingState AnnealingSchedule::at(int iteration) const {
     alpha = 1.0 + (k - 1.0) * (t - warmup_end_) / (handover_ - warmup_end_);
   AnnealingState state = at_alpha(alpha);
   state.spatial_phase = t >= handover_;
-  state.rotation_frozen = state.rotation_frozen && !state.spatial_phase;
   return state;
 }
 
@@ -55,7 +54,6 @@ AnnealingState AnnealingSchedule::at_alpha(double alpha) const {
   AnnealingState state;
   state.band_weights = band_weights_for_alpha(alpha, options_.band_count);
   state.alpha = alpha;
-  state.rotation_frozen = alpha <= 1.0;
   state.spatial_phase = false;
   return state;
 }

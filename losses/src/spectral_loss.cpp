@@ -31,16 +31,6 @@ SpectralLoss::SpectralLoss(int width, int height, SpectralLossOptions options, E
   init();
 }
 
-// Transitional: removed when the tracker moves to RenderPass (issue #9).
-SpectralLoss::SpectralLoss(int width, int height, SpectralLossOptions options)
-    : width_(width), height_(height), options_(std::move(options)), transform_(width, height, options_.band_count) {
-  if (options_.threads < 1)
-    throw std::invalid_argument("SpectralLossOptions: threads must be >= 1, got " + std::to_string(options_.threads));
-  own_context_ = std::make_unique<ExecutionContext>(options_.threads);
-  context_ = own_context_.get();
-  init();
-}
-
 void SpectralLoss::init() {
   if (!std::isfinite(options_.epsilon) || options_.epsilon <= 0.0)
     throw std::invalid_argument("SpectralLossOptions: epsilon must be finite and > 0, got " +

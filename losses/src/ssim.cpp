@@ -97,9 +97,6 @@ struct DssimLoss::Impl {
   int width, height, channels;
   std::size_t length;  // W·C
   ExecutionContext* context;
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // The context of DssimLoss(..., threads), which context points to.
-  std::unique_ptr<ExecutionContext> own_context;
   std::vector<float> target;                             // [H, W, C]
   std::vector<float> mu_t, e_tt;                         // [H, W, C] window moments of the target
   std::vector<float> d_mu, d_err, d_ert;                 // [H, W, C] ∂L/∂μ_r, ∂L/∂E[r²], ∂L/∂E[rt]
@@ -141,15 +138,6 @@ void check_shape(int width, int height, int channels) {
 DssimLoss::DssimLoss(int width, int height, int channels, ExecutionContext& context) {
   check_shape(width, height, channels);
   impl_ = std::make_unique<Impl>(width, height, channels, context);
-}
-
-// Transitional: removed when the tracker moves to RenderPass (issue #9).
-DssimLoss::DssimLoss(int width, int height, int channels, int threads) {
-  check_shape(width, height, channels);
-  if (threads < 1) throw std::invalid_argument("DssimLoss: threads must be >= 1, got " + std::to_string(threads));
-  auto context = std::make_unique<ExecutionContext>(threads);
-  impl_ = std::make_unique<Impl>(width, height, channels, *context);
-  impl_->own_context = std::move(context);
 }
 
 DssimLoss::~DssimLoss() = default;
@@ -234,24 +222,19 @@ double DssimLoss::evaluate(const ImageView& rendered, float* grad) {
   return 0.5 * (1.0 - ssim_sum / (static_cast<double>(m.length) * m.height));
 }
 
-double dssim_loss(const ImageView& rendered, const ImageView& target, float* grad, int threads) {
+double dssim_loss(const ImageView& rendered, const ImageView& target, float* grad) {
   require_same_shape(rendered, target, "dssim_loss");
   require_finite(rendered, "dssim_loss");
   require_finite(target, "dssim_loss");
   struct Cached {
-    int width = 0, height = 0, channels = 0, threads = -1;
-    std::unique_ptr<ExecutionContext> context;
+    int width = 0, height = 0, channels = 0;
+    ExecutionContext context{1};
     std::unique_ptr<DssimLoss> loss;
   };
   static thread_local Cached cached;
-  if (cached.threads != threads) {
-    cached.loss.reset();
-    cached.context = std::make_unique<ExecutionContext>(threads);
-    cached.threads = threads;
-  }
   if (!cached.loss || cached.width != rendered.width || cached.height != rendered.height ||
       cached.channels != rendered.channels) {
-    cached.loss = std::make_unique<DssimLoss>(rendered.width, rendered.height, rendered.channels, *cached.context);
+    cached.loss = std::make_unique<DssimLoss>(rendered.width, rendered.height, rendered.channels, cached.context);
     cached.width = rendered.width;
     cached.height = rendered.height;
     cached.channels = rendered.channels;

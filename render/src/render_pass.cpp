@@ -16,7 +16,6 @@ int gaussian_tasks(std::size_t n) {
 // The model a pass reads again; its size is the one change that is cheap
 // to catch (and the one that would read out of bounds).
 const GaussianModel& unchanged_model(const RenderPassState& s, const char* what) {
-  if (!s.model) throw std::invalid_argument(std::string(what) + ": no forward() to differentiate");
   if (s.model->size() != s.gaussians || !s.model->consistent())
     throw std::logic_error(std::string(what) + ": the model changed since forward() (" +
                            std::to_string(s.gaussians) + " Gaussians then, " +
@@ -71,9 +70,7 @@ RenderPassState& RenderPass::state(const char* what) const {
 const RenderImage& RenderPass::image() const { return state("RenderPass::image").image; }
 
 const GaussianModel& RenderPass::model() const {
-  const RenderPassState& s = state("RenderPass::model");
-  if (!s.model) throw std::logic_error("RenderPass::model: the rendered model was a temporary");
-  return *s.model;
+  return *state("RenderPass::model").model;
 }
 
 std::size_t RenderPass::gaussian_count() const { return state("RenderPass::gaussian_count").gaussians; }

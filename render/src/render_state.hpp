@@ -15,9 +15,7 @@ namespace splattrack {
 // takes the buffers back when a pass ends and hands them to the next
 // forward(), so that their capacity carries over.
 struct RenderPassState {
-  // What was rendered; model is null where there is nothing to
-  // differentiate (a transitional forward() of a temporary).
-  const GaussianModel* model = nullptr;
+  const GaussianModel* model = nullptr;  // what was rendered (never null in a live pass)
   std::size_t gaussians = 0;  // N at forward()
   Camera camera;
   RenderOptions options;  // as at forward()
@@ -46,9 +44,6 @@ struct RenderPassState {
 
 struct Renderer::Impl {
   ExecutionContext* context;
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // The context of Renderer(RenderOptions), which context points to.
-  std::unique_ptr<ExecutionContext> own_context;
   RenderOptions options;
   std::vector<std::vector<cpu::SplatGrad>> scratch;  // [threads][largest tile's entries] for backward()
   std::unique_ptr<RenderPassState> spare;            // the buffers of the last pass that ended

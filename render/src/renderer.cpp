@@ -89,12 +89,6 @@ const RenderOptions& Renderer::options() const { return impl_->options; }
 
 void Renderer::set_options(const RenderOptions& options) {
   check_options(options);
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  if (impl_->own_context && options.threads != impl_->options.threads) {
-    impl_->own_context = std::make_unique<ExecutionContext>(options.threads);
-    impl_->context = impl_->own_context.get();
-    impl_->scratch.resize(impl_->context->size());
-  }
   impl_->options = options;
 }
 
@@ -108,37 +102,6 @@ RenderPass Renderer::forward(const GaussianModel& model, const Camera& camera) {
   s->options = impl_->options;
   render_into(*impl_->context, *s);
   return RenderPass(*this, std::move(s));
-}
-
-// Transitional: removed when the tracker moves to RenderPass (issue #9).
-const RenderImage& Renderer::forward(const GaussianModel&& model, const Camera& camera) {
-  RenderPass pass = forward(model, camera);
-  pass.state_->model = nullptr;  // the temporary ends with this call
-  return pass.image();           // its buffers stay with the renderer
-}
-
-// Transitional: removed when the tracker moves to RenderPass (issue #9).
-Renderer::Renderer(RenderOptions options) {
-  check_options(options);
-  auto context = std::make_unique<ExecutionContext>(options.threads);
-  impl_ = std::make_unique<Impl>(*context, options);
-  impl_->own_context = std::move(context);
-}
-
-// Transitional: removed when the tracker moves to RenderPass (issue #9).
-// The buffers of the last pass come back to the renderer when the wrapping
-// pass ends, so the result stays valid until the next forward().
-const GaussianGradients& Renderer::backward(const float* dl_drgb, const float* dl_dalpha) {
-  if (!impl_->spare || !impl_->spare->model)
-    throw std::invalid_argument("Renderer::backward: no forward() to differentiate");
-  return RenderPass(*this, std::move(impl_->spare)).backward(dl_drgb, dl_dalpha);
-}
-
-// Transitional: removed when the tracker moves to RenderPass (issue #9).
-const std::vector<RenderTangent>& Renderer::jvp(const std::vector<ModelTangent>& tangents) {
-  if (!impl_->spare || !impl_->spare->model)
-    throw std::invalid_argument("Renderer::jvp: no forward() to differentiate");
-  return RenderPass(*this, std::move(impl_->spare)).jvp(tangents);
 }
 
 }  // namespace splattrack

@@ -15,10 +15,6 @@ namespace splattrack {
 struct RenderOptions {
   std::array<float, 3> background{0.f, 0.f, 0.f};
   float near_plane = 0.2f;  // must be > 0
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // Threads of the context Renderer(RenderOptions) makes for itself
-  // (ExecutionContext's rule); ignored by Renderer(ExecutionContext&, ...).
-  int threads = 0;
   // true: backward() computes only the gradients of means and quats (what
   // pose tracking needs) and leaves log_scales, opacity_logits and sh at zero.
   bool pose_gradients_only = false;
@@ -90,11 +86,6 @@ class RenderPass {
   // jvp() or end.
   const std::vector<RenderTangent>& jvp(const std::vector<ModelTangent>& tangents);
 
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // Lets `const RenderImage& img = renderer.forward(m, c);` compile: the
-  // image stays valid until the renderer's next forward(), as before.
-  operator const RenderImage&() && { return image(); }
-
  private:
   friend class Renderer;
   RenderPass(Renderer& renderer, std::unique_ptr<RenderPassState> state);
@@ -135,20 +126,10 @@ class Renderer {
   // Renders model through camera. The pass owns what backward() and jvp()
   // need (RenderPass says how long model must live); it reuses the buffers
   // of the last pass that ended.
-  RenderPass forward(const GaussianModel& model, const Camera& camera);
+  [[nodiscard]] RenderPass forward(const GaussianModel& model, const Camera& camera);
 
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // Then: `RenderPass forward(const GaussianModel&&, const Camera&) = delete;`
-  // so that rendering a temporary model does not compile. Until then a
-  // temporary renders (its image only: backward() refuses).
-  const RenderImage& forward(const GaussianModel&& model, const Camera& camera);
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // A renderer with a context of its own, of options.threads threads.
-  explicit Renderer(RenderOptions options = {});
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // backward() / jvp() of the last pass that ended (a discarded forward()).
-  const GaussianGradients& backward(const float* dl_drgb, const float* dl_dalpha);
-  const std::vector<RenderTangent>& jvp(const std::vector<ModelTangent>& tangents);
+  // Rendering a temporary does not compile: the pass would outlive it.
+  RenderPass forward(const GaussianModel&& model, const Camera& camera) = delete;
 
  private:
   friend class RenderPass;

@@ -2,8 +2,9 @@
 // the spectral bands,
 //   w_b = (1 − cos(π·clamp(α − b, 0, 1))) / 2,
 // with α held at 1 during the warm-up (band 0 fully on from the first
-// iteration, translation only), then rising linearly to K at the hand-over,
-// where the tracker switches to the spatial losses.
+// iteration), then rising linearly to K at the hand-over, where the tracker
+// switches to the spatial losses. What the optimiser moves in each stage is
+// the tracker's policy (tracker/aligner.hpp), not the schedule's.
 #pragma once
 
 #include <vector>
@@ -24,7 +25,6 @@ struct AnnealingOptions {
 struct AnnealingState {
   double alpha = 1.0;
   std::vector<double> band_weights;  // [K], feed to SpectralLoss::evaluate
-  bool rotation_frozen = true;       // band 0 alone (α <= 1): optimise translation only
   bool spatial_phase = false;        // past the hand-over: use the spatial losses
 };
 

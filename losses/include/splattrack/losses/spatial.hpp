@@ -32,10 +32,8 @@ inline constexpr double kSsimC2 = 0.03 * 0.03;
 // Keeps a DssimLoss per calling thread (re-made when the shape changes), so
 // repeated calls allocate nothing; for one target against many images, or
 // rows on several threads, use DssimLoss.
-// Transitional: `threads` is removed when the tracker moves to RenderPass
-// (issue #9); then it runs on one thread. Until then: a context of that many
-// threads (ExecutionContext's rule) per calling thread.
-double dssim_loss(const ImageView& rendered, const ImageView& target, float* grad, int threads = 1);
+// Runs on the calling thread.
+double dssim_loss(const ImageView& rendered, const ImageView& target, float* grad);
 
 // D-SSIM against one target over many rendered images, as an optimiser
 // calls it: the target's window moments are filtered once by set_target(),
@@ -46,9 +44,6 @@ class DssimLoss {
   // Throws std::invalid_argument on a non-positive size. The context must
   // outlive the loss.
   DssimLoss(int width, int height, int channels, ExecutionContext& context);
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // A loss with a context of its own, of `threads` >= 1 threads.
-  DssimLoss(int width, int height, int channels, int threads = 1);
   ~DssimLoss();
   DssimLoss(DssimLoss&&) noexcept;
   DssimLoss& operator=(DssimLoss&&) noexcept;

@@ -13,7 +13,6 @@
 // non-finite rendered value is a bug upstream and throws.
 #pragma once
 
-#include <memory>
 #include <span>
 #include <vector>
 
@@ -45,10 +44,6 @@ struct SpectralLossOptions {
   double mask_weight = kDefaultMaskWeight;
   std::vector<double> band_scales;  // s_b, empty = all 1, else band_count values >= 0
   MomentPath path = MomentPath::kAuto;
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // Threads (>= 1) of the context SpectralLoss(w, h, options) makes for
-  // itself; ignored when the loss is given a context.
-  int threads = 1;
 };
 
 // One loss per image size: it keeps the size's moment tables, FFT plans and
@@ -61,9 +56,6 @@ class SpectralLoss {
   // Throws std::invalid_argument on a bad size or option. The context must
   // outlive the loss.
   SpectralLoss(int width, int height, SpectralLossOptions options, ExecutionContext& context);
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // A loss with a context of its own, of options.threads threads.
-  SpectralLoss(int width, int height, SpectralLossOptions options = {});
   ~SpectralLoss();
   SpectralLoss(SpectralLoss&&) noexcept;
   SpectralLoss& operator=(SpectralLoss&&) noexcept;
@@ -152,9 +144,6 @@ class SpectralLoss {
   SpectralLossOptions options_;
   MomentTransform transform_;
   ExecutionContext* context_ = nullptr;
-  // Transitional: removed when the tracker moves to RenderPass (issue #9).
-  // The context of SpectralLoss(w, h, options), which context_ points to.
-  std::unique_ptr<ExecutionContext> own_context_;
   int target_channels_ = 0;
   bool target_has_mask_ = false;
   MomentGrid target_;                        // moments of all bands, [colour channels + mask]
