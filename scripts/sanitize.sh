@@ -5,14 +5,11 @@
 #   bash scripts/sanitize.sh [LABEL_REGEX]     (a label is a test executable name)
 #
 # The default subset: the tests of the loaders and writers (io), the
-# execution context, the renderer's forward pass and passes, the spectral and
-# spatial losses, the annealing, the pose maths and the tracker's steps. Left
-# out for time: the end-to-end tracking, basin and real-model tests, and the
-# command-line tests (their binary is the plain build's). Left out because they
-# FAIL when built with clang (sanitized or not; GCC passes them) and the cause
-# is not found yet: test_render_backward's finite-difference checks with SH 3
-# and RGB only, and test_render_jvp's dot-product test. Skips (exit 0) when
-# clang is missing.
+# execution context, the renderer's forward, backward, forward-mode and
+# passes, the spectral and spatial losses, the annealing, the pose maths and
+# the tracker's steps. Left out for time: the end-to-end tracking, basin and
+# real-model tests, and the command-line tests (their binary is the plain
+# build's). Skips (exit 0) when clang is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +17,8 @@ source scripts/sanitizer_build.sh
 sanitizer_build_configure sanitize || exit 0
 
 tests=(test_ply_io test_ply_errors test_splat_io test_camera_io test_pose_file test_poses_resume test_video
-       test_output_files test_eval test_pose test_execution test_render_pass test_render_forward test_fft
+       test_output_files test_eval test_pose test_execution test_render_pass test_render_forward
+       test_render_backward test_render_jvp test_fft
        test_spectral test_spatial_losses test_annealing test_pose_gradient test_tracker_steps)
 existing=()
 for t in "${tests[@]}"; do [ -f "tests/$t.cpp" ] && existing+=("$t"); done

@@ -15,10 +15,13 @@ sanitizer_build_configure() {
     return 1
   fi
   rm -rf "$probe"
+  # The generator and compiler only when the folder is new; the options every
+  # time, so that a folder configured by an older script gets them too.
+  local first=()
   if [ ! -f "$build/CMakeCache.txt" ]; then
-    local generator=()
-    command -v ninja >/dev/null && generator=(-G Ninja)
-    CC=clang CXX=clang++ cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DSPLATTRACK_FUZZ=ON -DSPLATTRACK_TESTS=ON -DSPLATTRACK_CUDA=OFF >/dev/null
+    command -v ninja >/dev/null && first=(-G Ninja)
+    first+=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)
   fi
+  cmake -S . -B "$build" "${first[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSPLATTRACK_FUZZ=ON -DSPLATTRACK_TESTS=ON -DSPLATTRACK_CUDA=OFF >/dev/null
 }

@@ -110,7 +110,7 @@ struct BackwardInput {
   const float* dl_dalpha;      // [H, W] or null
 };
 
-// Forward-mode products (Renderer::jvp): up to kMaxTangentsPerPass
+// Forward-mode products (RenderPass::jvp): up to kMaxTangentsPerPass
 // directions per walk over a tile's splats.
 inline constexpr int kMaxTangentsPerPass = 6;
 using SplatTangent = gs::SplatTangent<float>;

@@ -27,7 +27,7 @@ struct PoseGradient {
 PoseGradient pose_gradient(const GaussianModel& world, const Eigen::Vector3d& translation,
                            const GaussianGradients& grads);
 
-// The six pose directions as tangents of the posed model, for Renderer::jvp:
+// The six pose directions as tangents of the posed model, for RenderPass::jvp:
 // ω = e_0, e_1, e_2 (d x'_i = ω × (x'_i − t), d q'_i = ½ (0, ω) ⊗ q'_i), then
 // δ = e_0, e_1, e_2 (d x'_i = δ, d q'_i = 0). pose_gradient is its transpose.
 void pose_tangents(const GaussianModel& world, const Eigen::Vector3d& translation,
