@@ -191,6 +191,35 @@ TEST(Observation, JvpAndVjpAreAdjoint) {
   }
 }
 
+// The photometric baseline changes the loss, not the warm-up: while α is 1
+// only the translation moves, as for the spectral methods (the sweep in
+// BENCHMARKS.md compares methods under one policy). A regression test: the
+// policy once read the forced spatial phase and let the rotation go.
+TEST(PoseAligner, PhotometricBaselineKeepsTheWarmUp) {
+  SmallScene s;
+  RigidPose truth;
+  truth.translation = {0, 0, datasets::kDefaultDistance};
+  const FrameImage frame = s.frame(truth);
+  ExecutionContext context(1);
+  losses::SpectralLoss spectral(64, 64, {}, context);
+  MatchTarget target(frame.view(), s.camera, spectral);
+  PoseAligner aligner(s.model, 0.5, RenderOptions{}, context);
+  CentredPose start;
+  start.rotation = Eigen::AngleAxisd(0.3, Eigen::Vector3d(0, 1, 0));
+  start.translation = truth.translation + Eigen::Vector3d(0.05, 0, 0);
+  AlignOptions options;
+  options.iterations = 6;
+  options.photometric = true;
+  options.annealing.warmup_fraction = options.annealing.handover_fraction = 1.0;  // all warm-up
+  const AlignResult warm = aligner.align(target, start, options);
+  EXPECT_LT((warm.pose.rotation.coeffs() - start.rotation.coeffs()).norm(), 1e-12)
+      << "the rotation moved during the warm-up";
+  EXPECT_GT((warm.pose.translation - start.translation).norm(), 1e-3);
+  options.annealing.warmup_fraction = options.annealing.handover_fraction = 0.0;  // no warm-up
+  const AlignResult free = aligner.align(target, start, options);
+  EXPECT_GT((free.pose.rotation.coeffs() - start.rotation.coeffs()).norm(), 1e-4);
+}
+
 // Issue #9: the quaternion Jacobian J_q = 2 J_ω Pᵀ was untested (a wrong
 // factor only slows Levenberg–Marquardt down). GradientChecker compares it,
 // through the manifold, with central differences of the residuals.

@@ -120,6 +120,10 @@ AlignResult PoseAligner::align(MatchTarget& target, const CentredPose& start, co
     } else {
       state = schedule.at(it);
     }
+    // What moves follows the schedule's stage for every method: the
+    // photometric baseline differs in its loss only (same optimiser, same
+    // warm-up, same budget).
+    const bool frozen = rotation_frozen(state);
     if (options.photometric) state.spatial_phase = true;
     else if (state.spatial_phase && !options.spatial_phase) break;
 
@@ -136,7 +140,7 @@ AlignResult PoseAligner::align(MatchTarget& target, const CentredPose& start, co
     pose_block.gradient(params, posed_, result.pose, grads, gradient);
     result.timings.backward_ms += ms_since(t0);
 
-    params.freeze(pose_block.rotation(), rotation_frozen(state));
+    params.freeze(pose_block.rotation(), frozen);
     // Full steps through the band-0 warm-up, where the object may have to
     // travel more than its own size; then exponential decay.
     const double warm = options.start_alpha > 1.0 ? 0.0 : schedule.warmup_end();
