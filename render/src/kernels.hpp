@@ -18,7 +18,7 @@ struct Kernels {
                             int first, int* offsets, int* items);
   void (*rasterize_tile_forward)(const RasterInput& in, int tile, const ForwardOutput& out);
   void (*rasterize_tile_backward)(const RasterInput& in, const BackwardInput& grad_in, int tile,
-                                  bool appearance, SplatGrad* slots, SplatGrad* scratch);
+                                  bool appearance, SplatGrad* slots, std::vector<SplatGrad>& scratch);
   // See gaussian_pass.hpp.
   void (*project_gaussians)(const GaussianModel& model, const gs::View& view, int width,
                             int height, std::size_t begin, std::size_t end, const ProjectedSplats& out);

@@ -126,7 +126,8 @@ struct TangentPass {
 // The tile kernels (kernels.hpp): rasterize_tile_forward writes the tile's
 // pixels; rasterize_tile_backward writes one SplatGrad per entry of the tile
 // (zero for entries no pixel reached) at slots[entry.slot], using scratch,
-// a per-thread buffer with room for the tile's entries; appearance = false
+// a per-thread buffer whose capacity holds the tile's entries (so that it
+// never allocates); appearance = false
 // leaves the opacity and colour parts at zero (and saves their work);
 // rasterize_tile_tangent writes the tile's pixels of the pass's tangent
 // images.

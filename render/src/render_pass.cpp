@@ -95,7 +95,7 @@ const GaussianGradients& RenderPass::backward(const float* dl_drgb, const float*
   // view-direction term of the means when colour depends on direction.
   const bool appearance = !s.options.pose_gradients_only || model.sh_degree > 0;
   r.context->run(s.frame.tile_count(), [&](int tile, int thread) {
-    cpu::kernels().rasterize_tile_backward(in, gin, tile, appearance, s.slots.data(), r.scratch[thread].data());
+    cpu::kernels().rasterize_tile_backward(in, gin, tile, appearance, s.slots.data(), r.scratch[thread]);
   });
   reduce_and_backpropagate(*r.context, model, s);
   return s.grads;

@@ -11,7 +11,7 @@ void build_batch_lists(TileEntry* entries, int begin, int end, const TileSplat* 
                        int* offsets, int* items);
 void rasterize_tile_forward(const RasterInput& in, int tile, const ForwardOutput& out);
 void rasterize_tile_backward(const RasterInput& in, const BackwardInput& grad_in, int tile,
-                             bool appearance, SplatGrad* slots, SplatGrad* scratch);
+                             bool appearance, SplatGrad* slots, std::vector<SplatGrad>& scratch);
 void project_gaussians(const GaussianModel& model, const gs::View& view, int width, int height,
                        std::size_t begin, std::size_t end, const ProjectedSplats& out);
 void backpropagate_gaussians(const GaussianModel& model, const gs::View& view,
