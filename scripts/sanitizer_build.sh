@@ -20,7 +20,7 @@ sanitizer_build_configure() {
   local first=()
   if [ ! -f "$build/CMakeCache.txt" ]; then
     command -v ninja >/dev/null && first=(-G Ninja)
-    first+=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)
+    first+=(-DCMAKE_CXX_COMPILER=clang++)
   fi
   cmake -S . -B "$build" "${first[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSPLATTRACK_FUZZ=ON -DSPLATTRACK_TESTS=ON -DSPLATTRACK_CUDA=OFF >/dev/null

@@ -133,6 +133,41 @@ TEST(Video, CorruptFrameIsReportedAndSkipped) {
   expect_pixels(frames[2], 2, 3, false);
 }
 
+// A header that declares a huge image (a 50-byte TIFF can say 49601 x 14852
+// RGBA, and OpenCV would allocate 2.9 GB for it) or more channels than a
+// frame has is a skipped frame, refused before any decoder runs.
+TEST(Video, HeadersDeclaringHugeImagesAreSkippedUndecoded) {
+  const fs::path dir = test::scratch_dir("huge_headers");
+  const auto tiff = [](std::uint16_t width, std::uint16_t height, std::uint16_t samples) {
+    std::string t("II*\0\x08\0\0\0\x03\0", 10);  // little-endian, directory at 8, 3 entries
+    for (const auto& [tag, value] : {std::pair<std::uint16_t, std::uint16_t>{256, width}, {257, height}, {277, samples}}) {
+      const unsigned char entry[12] = {static_cast<unsigned char>(tag & 0xff), static_cast<unsigned char>(tag >> 8), 3, 0,
+                                       1, 0, 0, 0, static_cast<unsigned char>(value & 0xff),
+                                       static_cast<unsigned char>(value >> 8), 0, 0};
+      t.append(reinterpret_cast<const char*>(entry), sizeof entry);
+    }
+    return t + std::string(4, '\0');
+  };
+  write_png(dir / "f1.png", 0, 3, false);
+  std::ofstream(dir / "f2.tif", std::ios::binary) << tiff(49601, 14852, 4);
+  std::ofstream(dir / "f3.tif", std::ios::binary) << tiff(16, 16, 40);
+  // PNG signature, IHDR of 100000 x 100000 RGBA, no image data.
+  std::ofstream(dir / "f4.png", std::ios::binary)
+      << std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x06\0\0\0", 29);
+  write_png(dir / "f5.png", 4, 3, false);
+  auto source = io::open_frames(dir.string());
+  std::vector<io::FrameStatus> statuses;
+  const auto frames = read_all(*source, &statuses);
+  using io::FrameStatus;
+  EXPECT_EQ(statuses, (std::vector{FrameStatus::ok, FrameStatus::skipped, FrameStatus::skipped, FrameStatus::skipped,
+                                   FrameStatus::ok}));
+  ASSERT_EQ(frames.size(), 5u);
+  EXPECT_NE(frames[1].problem.find("49601x14852"), std::string::npos) << frames[1].problem;
+  EXPECT_NE(frames[2].problem.find("40 channels"), std::string::npos) << frames[2].problem;
+  EXPECT_NE(frames[3].problem.find("100000x100000"), std::string::npos) << frames[3].problem;
+  expect_pixels(frames[4], 4, 3, false);
+}
+
 TEST(Video, WrongSizeNamesFrameAndBothSizes) {
   const fs::path dir = test::scratch_dir("size");
   write_png(dir / "a1.png", 0, 3, false);

@@ -6,12 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <string_view>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "file_util.hpp"
+#include "image_header.hpp"
 #include "splattrack/io/error.hpp"
 #include "video_internal.hpp"
 
@@ -64,23 +64,10 @@ void sort_naturally(std::vector<std::string>& files) {
 
 // OpenCV picks a decoder by the file's content, not its name, and some of
 // its decoders abort the process on hostile bytes (fuzz_frames: a file made
-// to look like DICOM trips an assert in libgdcm). Only the image formats the
-// extensions above name are handed to it, recognised by their signatures.
-bool has_image_signature(const std::string& path) {
-  char head[16] = {};
-  std::ifstream in(path, std::ios::binary);
-  in.read(head, sizeof(head));
-  const std::string_view h(head, static_cast<std::size_t>(in.gcount()));
-  for (const std::string_view magic :
-       {std::string_view("\x89PNG", 4), std::string_view("\xFF\xD8\xFF", 3), std::string_view("BM", 2),
-        std::string_view("II*\0", 4), std::string_view("MM\0*", 4), std::string_view("RIFF", 4),
-        std::string_view("\x76\x2F\x31\x01", 4), std::string_view("\0\0\0\x0CjP  ", 8),
-        std::string_view("\xFF\x4F\xFF\x51", 4), std::string_view("#?", 2), std::string_view("PF", 2),
-        std::string_view("Pf", 2)})
-    if (h.starts_with(magic)) return !magic.starts_with("RIFF") || (h.size() >= 12 && h.substr(8, 4) == "WEBP");
-  return h.size() >= 2 && h[0] == 'P' && h[1] >= '1' && h[1] <= '7';  // PBM/PGM/PPM/PAM
-}
-
+// to look like DICOM trips an assert in libgdcm) or allocate whatever size
+// the header declares: image_header_problem() lets through only the formats
+// the extensions above name, recognised by their signatures, and checks the
+// declared size where the header is simple to read.
 class ImageListSource : public RawSource {
  public:
   ImageListSource(std::vector<std::string> files, double fps) : files_(std::move(files)), fps_(fps) {}
@@ -91,9 +78,9 @@ class ImageListSource : public RawSource {
     frame.name = files_[next_++];
     frame.time_s = frame.index / fps_;
     frame.problem.clear();
-    if (!has_image_signature(frame.name)) {
+    if (const std::string problem = image_header_problem(frame.name); !problem.empty()) {
       frame.image.release();
-      frame.problem = "cannot decode image: not a PNG, JPEG, BMP, TIFF, WebP, PNM, EXR, JPEG 2000 or HDR file";
+      frame.problem = "cannot decode image: " + problem;
       return FrameStatus::skipped;
     }
     try {

@@ -6,7 +6,6 @@
 // width·height·3 RGB values and an empty or width·height mask, all in [0, 1];
 // a skipped one says why and holds no pixels; open_masks agrees with
 // open_frames (same size, and the frame's alpha is the mask when it has one).
-#include <cstdlib>
 
 #include "fuzz_util.hpp"
 #include "splattrack/io/video.hpp"
@@ -52,12 +51,6 @@ bool read_one(io::FrameSource& source, io::Frame& frame, bool masks, bool unit_r
 }
 
 }  // namespace
-
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  // No crafted header may make a decoder allocate more than 4 Mpixel.
-  setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "4194304", 0);
-  return 0;
-}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string path = fuzz::input_file("in.png", data, size);
