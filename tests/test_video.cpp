@@ -155,17 +155,30 @@ TEST(Video, HeadersDeclaringHugeImagesAreSkippedUndecoded) {
   std::ofstream(dir / "f4.png", std::ios::binary)
       << std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x06\0\0\0", 29);
   write_png(dir / "f5.png", 4, 3, false);
+  // JPEG: an APP0 segment, then a baseline frame header of 30000 x 30000 x 3.
+  std::ofstream(dir / "f6.jpg", std::ios::binary)
+      << std::string("\xff\xd8\xff\xe0\x00\x06JFIF\xff\xc0\x00\x11\x08\x75\x30\x75\x30\x03", 21);
+  std::ofstream(dir / "f7.ppm", std::ios::binary) << "P6\n# made by hand\n20000 20000\n255\n";
+  std::ofstream(dir / "f8.pnm", std::ios::binary) << "P7\nWIDTH 4\nHEIGHT 4\nDEPTH 7\nMAXVAL 255\nENDHDR\n";
+  cv::Mat jpeg(kH, kW, CV_8UC3, cv::Scalar(40, 120, 200));
+  ASSERT_TRUE(cv::imwrite((dir / "f9.jpg").string(), jpeg));
   auto source = io::open_frames(dir.string());
   std::vector<io::FrameStatus> statuses;
   const auto frames = read_all(*source, &statuses);
   using io::FrameStatus;
-  EXPECT_EQ(statuses, (std::vector{FrameStatus::ok, FrameStatus::skipped, FrameStatus::skipped, FrameStatus::skipped,
-                                   FrameStatus::ok}));
-  ASSERT_EQ(frames.size(), 5u);
+  const auto skipped = FrameStatus::skipped;
+  EXPECT_EQ(statuses,
+            (std::vector{FrameStatus::ok, skipped, skipped, skipped, FrameStatus::ok, skipped, skipped, skipped,
+                         FrameStatus::ok}));
+  ASSERT_EQ(frames.size(), 9u);
   EXPECT_NE(frames[1].problem.find("49601x14852"), std::string::npos) << frames[1].problem;
   EXPECT_NE(frames[2].problem.find("40 channels"), std::string::npos) << frames[2].problem;
   EXPECT_NE(frames[3].problem.find("100000x100000"), std::string::npos) << frames[3].problem;
   expect_pixels(frames[4], 4, 3, false);
+  EXPECT_NE(frames[5].problem.find("30000x30000"), std::string::npos) << frames[5].problem;
+  EXPECT_NE(frames[6].problem.find("20000x20000"), std::string::npos) << frames[6].problem;
+  EXPECT_NE(frames[7].problem.find("7 channels"), std::string::npos) << frames[7].problem;
+  EXPECT_EQ(frames[8].width, kW);
 }
 
 TEST(Video, WrongSizeNamesFrameAndBothSizes) {

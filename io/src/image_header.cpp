@@ -2,6 +2,7 @@
 
 #include <array>
 #include <fstream>
+#include <sstream>
 #include <string_view>
 #include <vector>
 
@@ -13,6 +14,8 @@ namespace {
 // TIFF directory, which is read from its offset.
 inline constexpr std::size_t kHeadBytes = 64;
 inline constexpr int kMaxTiffEntries = 512;
+inline constexpr int kMaxJpegSegments = 64;
+inline constexpr std::size_t kMaxPnmHeader = 1024;
 
 std::uint32_t read_u32(const unsigned char* p, bool big_endian) {
   return big_endian ? (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3]
@@ -59,6 +62,62 @@ std::string tiff_problem(std::ifstream& in, const unsigned char* head, bool big_
   return size_problem(width, height, samples);
 }
 
+// JPEG: the first start-of-frame segment's height and width, found by walking
+// the segments from the start (each says its length; APPn can be 64 KiB).
+std::string jpeg_problem(std::ifstream& in) {
+  in.clear();
+  in.seekg(2);
+  for (int segments = 0; segments < kMaxJpegSegments; ++segments) {
+    std::array<unsigned char, 4> marker{};
+    if (!in.read(reinterpret_cast<char*>(marker.data()), 4) || marker[0] != 0xFF)
+      return "the JPEG header ends before its frame size";
+    const int type = marker[1];
+    const int length = read_u16(&marker[2], true);
+    const bool start_of_frame = type >= 0xC0 && type <= 0xCF && type != 0xC4 && type != 0xC8 && type != 0xCC;
+    if (start_of_frame) {
+      std::array<unsigned char, 6> frame{};  // precision, height, width, components
+      if (!in.read(reinterpret_cast<char*>(frame.data()), 6)) return "the JPEG frame header is cut short";
+      return size_problem(read_u16(&frame[3], true), read_u16(&frame[1], true), frame[5]);
+    }
+    if (length < 2) return "the JPEG header has a segment of length " + std::to_string(length);
+    in.seekg(length - 2, std::ios::cur);
+  }
+  return "the JPEG header has no frame size in its first " + std::to_string(kMaxJpegSegments) + " segments";
+}
+
+// PNM (P1-P6): width and height, the first two numbers after the magic
+// (# starts a comment); PAM (P7): the WIDTH, HEIGHT and DEPTH lines.
+std::string pnm_problem(std::ifstream& in) {
+  in.clear();
+  in.seekg(0);
+  std::string text(kMaxPnmHeader, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  std::istringstream header(text.substr(2));
+  std::vector<std::string> words;
+  for (std::string line; std::getline(header, line) && words.size() < 16;) {
+    std::istringstream line_words(line.substr(0, line.find('#')));
+    for (std::string w; line_words >> w;) words.push_back(w);
+    if (text[1] == '7' ? line == "ENDHDR" : words.size() >= 2) break;
+  }
+  const auto number = [](const std::string& w) -> std::uint64_t {
+    if (w.empty() || w.size() > 9 || w.find_first_not_of("0123456789") != std::string::npos) return 0;
+    return std::stoull(w);
+  };
+  std::uint64_t width = 0, height = 0, channels = 1;
+  if (text[1] == '7') {
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+      if (words[i] == "WIDTH") width = number(words[i + 1]);
+      if (words[i] == "HEIGHT") height = number(words[i + 1]);
+      if (words[i] == "DEPTH") channels = number(words[i + 1]);
+    }
+  } else if (words.size() >= 2) {
+    width = number(words[0]);
+    height = number(words[1]);
+  }
+  return size_problem(width, height, channels);
+}
+
 }  // namespace
 
 std::string image_header_problem(const std::string& path) {
@@ -87,13 +146,14 @@ std::string image_header_problem(const std::string& path) {
     if (n < 8) return "the TIFF header is cut short";
     return tiff_problem(in, head.data(), head[0] == 'M');
   }
+  if (starts(std::string_view("\xFF\xD8\xFF", 3))) return jpeg_problem(in);
+  if (n >= 2 && h[0] == 'P' && h[1] >= '1' && h[1] <= '7') return pnm_problem(in);  // PBM/PGM/PPM/PAM
   for (const std::string_view magic :
-       {std::string_view("\xFF\xD8\xFF", 3), std::string_view("\x76\x2F\x31\x01", 4),
+       {std::string_view("\x76\x2F\x31\x01", 4),
         std::string_view("\0\0\0\x0CjP  ", 8), std::string_view("\xFF\x4F\xFF\x51", 4), std::string_view("#?", 2),
         std::string_view("PF", 2), std::string_view("Pf", 2)})
     if (starts(magic)) return {};
   if (starts("RIFF") && n >= 12 && h.substr(8, 4) == "WEBP") return {};
-  if (n >= 2 && h[0] == 'P' && h[1] >= '1' && h[1] <= '7') return {};  // PBM/PGM/PPM/PAM
   return "not a PNG, JPEG, BMP, TIFF, WebP, PNM, EXR, JPEG 2000 or HDR file";
 }
 

@@ -16,8 +16,8 @@ inline constexpr int kMaxFrameChannels = 4;
 
 // Empty when the file starts like an image format the frame reader accepts
 // (PNG, JPEG, BMP, TIFF, WebP, PNM/PAM, EXR, JPEG 2000, HDR, PFM) and, for
-// PNG, BMP and TIFF, its header's size and channels are within the limits
-// above; else what is wrong, for the skipped frame's message.
+// PNG, JPEG, BMP, TIFF and PNM/PAM, its header's size and channels are within
+// the limits above; else what is wrong, for the skipped frame's message.
 std::string image_header_problem(const std::string& path);
 
 }  // namespace splattrack::io::detail
