@@ -130,10 +130,13 @@ std::string image_header_problem(const std::string& path) {
 
   if (starts(std::string_view("\x89PNG\r\n\x1A\n", 8))) {
     if (n < 26 || h.substr(12, 4) != "IHDR") return "the PNG header is cut short";
+    // Channels per PNG colour type; 0 marks the types PNG does not define.
     static constexpr std::array<int, 7> kChannelsOfColourType = {1, 0, 3, 1, 2, 0, 4};
     const int colour_type = head[25];
+    if (colour_type >= static_cast<int>(kChannelsOfColourType.size()) || kChannelsOfColourType[colour_type] == 0)
+      return "the PNG header has colour type " + std::to_string(colour_type) + " (PNG has 0, 2, 3, 4 and 6)";
     return size_problem(read_u32(&head[16], true), read_u32(&head[20], true),
-                        colour_type < 7 ? static_cast<std::uint64_t>(kChannelsOfColourType[colour_type]) : 99);
+                        static_cast<std::uint64_t>(kChannelsOfColourType[colour_type]));
   }
   if (starts("BM")) {
     if (n < 30) return "the BMP header is cut short";
