@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libeigen3-dev libceres-dev nlohmann-json3-dev
   libopencv-dev libgtest-dev libyaml-cpp-dev libtinyxml2-dev
+  libtinyobjloader-dev  # splattrack mesh2gs: OBJ + MTL meshes
   clang libclang-rt-14-dev  # scripts/fuzz.sh: clang with libFuzzer and the sanitizers
 )
 
