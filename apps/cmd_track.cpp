@@ -38,8 +38,9 @@ constexpr const char* kHelp =
     "\n"
     "  --video V              video file, image folder or glob, or camera index (0)\n"
     "  --masks K              masks (white = object) of the same kinds; default: the frames' alpha if any\n"
-    "  --init-pose P.json     first-frame pose (world_from_model); default: the model centred in view,\n"
-    "                         unrotated (use --init-search when that may be far off)\n"
+    "  --init-pose P.json     first-frame pose (world_from_model), refined like a tracked frame (a frame\n"
+    "                         that ends lost is recovered); default: the model centred in view, unrotated,\n"
+    "                         annealed from the lowest band (use --init-search when that may be far off)\n"
     "  --init-search          multi-start rotation search on the first frame (for starts beyond ~45 deg)\n"
     "  --ceres                Ceres refinement (bands 0-3) before the first frame's alignment\n"
     "  --no-recover           report lost frames without trying Ceres and the rotation search\n"
@@ -49,6 +50,8 @@ constexpr const char* kHelp =
     "  --iterations N         optimiser iterations on the first frame (default 300)\n"
     "  --track-iterations N   optimiser iterations per later frame (default 40)\n"
     "  --bands K              spectral bands (default 8)\n"
+    "  --window N             compare a window of N x N pixels around the object, resampled from the frame\n"
+    "                         (default 128; 0: the whole frame at its own resolution)\n"
     "  --max-frames N         stop after N frames (N >= 1)\n"
     "  --resume               continue after the last frame already in DIR/poses.csv (a half-written\n"
     "                         last line, from a killed run, is dropped with a warning)\n"
@@ -102,10 +105,13 @@ struct RunSummary {
 
 }  // namespace
 
+// Smaller windows leave the spectral bands too few pixels to resolve.
+inline constexpr int kMinWindow = 32;
+
 int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations", "bands",
-                   "max-frames", "threads", "accept"},
+                   "max-frames", "threads", "accept", "window"},
                   {"help", "init-search", "ceres", "no-recover", "resume", "quiet"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
@@ -119,6 +125,8 @@ int cmd_track(int argc, char** argv) {
   TrackerOptions options;
   options.threads = args.get_threads(0);
   options.init_search = args.has("init-search");
+  options.first_frame_refines = args.has("init-pose");
+  options.window.size = args.get_int("window", options.window.size);
   options.ceres_on_first_frame = args.has("ceres");
   options.recover = !args.has("no-recover");
   options.verdict.first_frame_acceptance = args.get_double("accept", options.verdict.first_frame_acceptance);
@@ -128,6 +136,8 @@ int cmd_track(int argc, char** argv) {
   options.search.refine = options.first_frame;
   const int max_frames = args.get_int("max-frames", -1);
   if (args.has("max-frames") && max_frames < 1) throw UsageError("--max-frames must be >= 1");
+  if (options.window.size != 0 && options.window.size < kMinWindow)
+    throw UsageError("--window must be 0 or >= " + std::to_string(kMinWindow));
   if (options.first_frame.iterations < 1 || options.tracking.iterations < 1)
     throw UsageError("iteration counts must be >= 1");
   if (options.spectral.band_count < 1 || options.spectral.band_count > losses::kMaxBandCount)

@@ -294,3 +294,36 @@ TEST(CeresPoseCost, AnalyticJacobianPassesGradientChecker) {
                   1e-9 * (1 + std::abs(j[static_cast<std::size_t>(row) * 6 + c])))
           << "row " << row << " column " << c;
 }
+
+TEST(DepthLimits, StepsTowardTheCameraAreShortened) {
+  Camera camera;
+  camera.width = camera.height = 64;
+  camera.fx = camera.fy = 64;
+  CentredPose before;
+  before.translation = {0.1, 0, 1.0};
+  const double radius = 0.1;
+  // Halving the distance in one step: shortened to kMaxApproach, direction kept.
+  CentredPose after = before;
+  after.translation = {0.3, 0.2, 0.5};
+  limit_approach(camera, before, radius, after);
+  const double keep = depth_limits::kMaxApproach / 0.5;
+  EXPECT_NEAR(object_depth(camera, after), 1.0 - depth_limits::kMaxApproach, 1e-12);
+  EXPECT_NEAR(after.translation.x(), 0.1 + keep * 0.2, 1e-12);
+  EXPECT_NEAR(after.translation.y(), keep * 0.2, 1e-12);
+  // Small steps and steps away are untouched.
+  CentredPose small = before;
+  small.translation.z() = 0.9;
+  limit_approach(camera, before, radius, small);
+  EXPECT_EQ(small.translation.z(), 0.9);
+  CentredPose away = before;
+  away.translation.z() = 3.0;
+  limit_approach(camera, before, radius, away);
+  EXPECT_EQ(away.translation.z(), 3.0);
+  // Never closer than kMinDepthRadii radii from a start farther than that.
+  CentredPose near = before;
+  near.translation.z() = 0.17;
+  CentredPose nearer = near;
+  nearer.translation.z() = 0.1;
+  limit_approach(camera, near, radius, nearer);
+  EXPECT_NEAR(nearer.translation.z(), depth_limits::kMinDepthRadii * radius, 1e-12);
+}

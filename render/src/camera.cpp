@@ -24,4 +24,17 @@ Camera Camera::scaled(int new_width, int new_height) const {
   return c;
 }
 
+Camera Camera::cropped(double left, double top, double scale, int new_width, int new_height) const {
+  // A pixel centre x (integers at centres) is at edge coordinate x + 0.5; in
+  // the window that edge coordinate is (x + 0.5 − left) / scale.
+  Camera c = *this;
+  c.width = new_width;
+  c.height = new_height;
+  c.fx = fx / scale;
+  c.fy = fy / scale;
+  c.cx = (cx + 0.5 - left) / scale - 0.5;
+  c.cy = (cy + 0.5 - top) / scale - 0.5;
+  return c;
+}
+
 }  // namespace splattrack

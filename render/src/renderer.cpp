@@ -13,6 +13,9 @@ void check_options(const RenderOptions& o) {
   if (!(o.near_plane > 0.f))
     throw std::invalid_argument("RenderOptions::near_plane must be > 0, got " +
                                 std::to_string(o.near_plane));
+  if (!(o.dilation >= 0.f) || !std::isfinite(o.dilation))
+    throw std::invalid_argument("RenderOptions::dilation must be finite and >= 0, got " +
+                                std::to_string(o.dilation));
 }
 
 void check_inputs(const GaussianModel& model, const Camera& camera) {
@@ -35,7 +38,7 @@ void check_inputs(const GaussianModel& model, const Camera& camera) {
     throw std::invalid_argument("Renderer::forward: cam_from_world is not finite");
 }
 
-gs::View make_view(const Camera& camera, float near_plane) {
+gs::View make_view(const Camera& camera, const RenderOptions& options) {
   gs::View v;
   for (int r = 0; r < 3; ++r)
     for (int c = 0; c < 3; ++c) v.rotation.m[r][c] = static_cast<float>(camera.cam_from_world(r, c));
@@ -50,14 +53,15 @@ gs::View make_view(const Camera& camera, float near_plane) {
   v.cy = static_cast<float>(camera.cy);
   v.lim_x = gs::frustum_limit(camera.width, v.fx);
   v.lim_y = gs::frustum_limit(camera.height, v.fy);
-  v.near_plane = near_plane;
+  v.near_plane = options.near_plane;
+  v.dilation = options.dilation;
   return v;
 }
 
 // Projects, sorts and bins, then rasterizes every tile into s.
 void render_into(ExecutionContext& context, RenderPassState& s) {
   const int w = s.camera.width, h = s.camera.height;
-  s.view = make_view(s.camera, s.options.near_plane);
+  s.view = make_view(s.camera, s.options);
   cpu::build_splat_frame(*s.model, s.view, w, h, context, s.frame);
 
   RenderImage& img = s.image;

@@ -19,6 +19,22 @@ double ms_since(clock::time_point t0) {
 
 }  // namespace
 
+double object_depth(const Camera& camera, const CentredPose& pose) {
+  return camera.cam_from_world.block<1, 3>(2, 0).dot(pose.translation) + camera.cam_from_world(2, 3);
+}
+
+void limit_approach(const Camera& camera, const CentredPose& before, double object_radius, CentredPose& after) {
+  const double from = object_depth(camera, before), to = object_depth(camera, after);
+  if (!(to < from)) return;
+  double floor = (1 - depth_limits::kMaxApproach) * from;
+  const double closest = depth_limits::kMinDepthRadii * object_radius;
+  if (from > closest) floor = std::max(floor, closest);
+  if (to >= floor) return;
+  // Depth is affine in the translation: scale the translation step.
+  const double keep = (from - floor) / (from - to);
+  after.translation = before.translation + keep * (after.translation - before.translation);
+}
+
 bool rotation_frozen(const losses::AnnealingState& state) { return state.alpha <= 1.0 && !state.spatial_phase; }
 
 PoseAligner::PoseAligner(const GaussianModel& centred_model, double object_radius,
@@ -33,11 +49,17 @@ PoseAligner::PoseAligner(const GaussianModel& centred_model, double object_radiu
         return o;
       }()) {}
 
-const RenderImage& PoseAligner::render(const Camera& camera, const CentredPose& pose,
-                                       const std::array<float, 3>& background) {
+const RenderImage& PoseAligner::render(const MatchTarget& target, const CentredPose& pose) {
+  const Camera& camera = target.camera();
   RenderOptions o = renderer_.options();
-  if (o.background != background) {
+  const float near_plane =
+      static_cast<float>(std::max(depth_limits::kNearFraction * object_depth(camera, pose), 1e-6));
+  const std::array<float, 3>& background = target.observation().background();
+  const float dilation = target.dilation();
+  if (o.background != background || o.near_plane != near_plane || o.dilation != dilation) {
     o.background = background;
+    o.near_plane = near_plane;
+    o.dilation = dilation;
     renderer_.set_options(o);
   }
   pass_.reset();  // its buffers go back to the renderer before posed_ changes
@@ -103,7 +125,6 @@ AlignResult PoseAligner::align(MatchTarget& target, const CentredPose& start, co
   const losses::AnnealingSchedule schedule(iterations, options.annealing);
   const int bands = options.annealing.band_count;
   const bool use_mask = target.has_mask();
-  const std::array<float, 3> background = target.observation().background();
   ParameterVector params;
   const RigidPoseBlock pose_block(params, object_radius_, options.lr_rotation, options.lr_translation);
   Adam adam(params.size());
@@ -128,7 +149,7 @@ AlignResult PoseAligner::align(MatchTarget& target, const CentredPose& start, co
     else if (state.spatial_phase && !options.spatial_phase) break;
 
     auto t0 = clock::now();
-    const RenderImage& img = render(target.camera(), result.pose, background);
+    const RenderImage& img = render(target, result.pose);
     result.timings.render_ms += ms_since(t0);
 
     t0 = clock::now();
@@ -146,7 +167,9 @@ AlignResult PoseAligner::align(MatchTarget& target, const CentredPose& start, co
     const double warm = options.start_alpha > 1.0 ? 0.0 : schedule.warmup_end();
     const double progress = std::max(0.0, (it - warm) / std::max(1.0, iterations - 1.0 - warm));
     const double decay = std::pow(options.lr_final_fraction, progress);
+    const CentredPose before = result.pose;
     pose_block.retract(params, adam.step(gradient, params.learning_rates(decay)), result.pose);
+    limit_approach(target.camera(), before, object_radius_, result.pose);
     result.iterations = it + 1;
   }
   return result;

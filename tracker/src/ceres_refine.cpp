@@ -32,7 +32,7 @@ void PoseEvaluation::evaluate_at(const double* quat, const double* trans, bool j
   std::copy(trans, trans + 3, point.begin() + 4);
   if (valid_ && point == point_ && (has_jacobian_ || !jacobian)) return;
   Observation& observation = target_.observation();
-  const RenderImage& img = aligner_.render(target_.camera(), pose_from(quat, trans), observation.background());
+  const RenderImage& img = aligner_.render(target_, pose_from(quat, trans));
   const Observed o = observation.apply(img);
   residuals_ = target_.spectral().residuals(o.rgb, o.alpha, weights_);
   point_ = point;

@@ -32,7 +32,7 @@ std::vector<Eigen::Quaterniond> so3_samples(int n) {
 
 PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, const CentredPose& pose) {
   Observation& observation = target.observation();
-  const RenderImage& img = aligner.render(target.camera(), pose, observation.background());
+  const RenderImage& img = aligner.render(target, pose);
   const double quality =
       observation.has_mask() ? silhouette_iou(img, observation) : explained_fraction(img, observation);
   return {quality, appearance_score(img, observation)};

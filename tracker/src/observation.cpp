@@ -9,53 +9,58 @@ namespace {
 // Mask values at or below this are background (8-bit masks: 0).
 inline constexpr float kOutsideMask = 0.5f / 255.f;
 
-// Per-channel median colour of the given pixels (zero when there are none).
-std::array<float, 3> median_colour(const FrameView& f, const std::vector<std::size_t>& pixels) {
+// Per-channel median colour of the given pixels of an [H, W, 3] image (zero
+// when there are none).
+std::array<float, 3> median_colour(const std::vector<float>& rgb, const std::vector<std::size_t>& pixels) {
   std::array<float, 3> out{};
   if (pixels.empty()) return out;
   std::vector<float> v(pixels.size());
   for (std::size_t c = 0; c < 3; ++c) {
-    for (std::size_t i = 0; i < pixels.size(); ++i) v[i] = f.rgb[3 * pixels[i] + c];
+    for (std::size_t i = 0; i < pixels.size(); ++i) v[i] = rgb[3 * pixels[i] + c];
     std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
     out[c] = v[v.size() / 2];
   }
   return out;
 }
 
-// Median colour of the border pixels: the background a maskless frame is
-// rendered against.
-std::array<float, 3> border_median(const FrameView& f) {
-  const auto w = static_cast<std::size_t>(f.width), h = static_cast<std::size_t>(f.height);
-  std::vector<std::size_t> border;
-  for (std::size_t x = 0; x < w; ++x) {
-    border.push_back(x);
-    border.push_back((h - 1) * w + x);
-  }
-  for (std::size_t y = 0; y < h; ++y) {
-    border.push_back(y * w);
-    border.push_back(y * w + w - 1);
-  }
-  return median_colour(f, border);
-}
-
 }  // namespace
 
 Observation::Observation(const FrameView& frame)
-    : width_(frame.width), height_(frame.height), has_mask_(frame.has_mask()) {
+    : Observation(frame, ObservationWindow{0, 0, 1, frame.width, frame.height, false}) {}
+
+Observation::Observation(const FrameView& frame, const ObservationWindow& window)
+    : window_(window), width_(window.width), height_(window.height), has_mask_(frame.has_mask()) {
   frame.validate();
-  target_rgb_.assign(frame.rgb.begin(), frame.rgb.end());
+  WindowedFrame windowed = resample(frame, window);
+  if (!windowed.all_valid) valid_ = std::move(windowed.valid);
+  target_rgb_ = std::move(windowed.image.rgb);
+  const auto w = static_cast<std::size_t>(width_), h = static_cast<std::size_t>(height_);
   if (!has_mask_) {
-    background_ = border_median(frame);
+    // The median colour of the window's border (inside the frame): the
+    // background a maskless frame is rendered against.
+    std::vector<std::size_t> border;
+    const auto add = [&](std::size_t p) {
+      if (valid(p)) border.push_back(p);
+    };
+    for (std::size_t x = 0; x < w; ++x) {
+      add(x);
+      add((h - 1) * w + x);
+    }
+    for (std::size_t y = 0; y < h; ++y) {
+      add(y * w);
+      add(y * w + w - 1);
+    }
+    background_ = median_colour(target_rgb_, border);
     return;
   }
-  target_mask_.assign(frame.mask.begin(), frame.mask.end());
+  target_mask_ = std::move(windowed.image.mask);
   std::vector<std::size_t> outside;
-  for (std::size_t p = 0; p < frame.mask.size(); ++p)
-    if (frame.mask[p] <= kOutsideMask) outside.push_back(p);
-  const std::array<float, 3> behind = median_colour(frame, outside);
-  for (std::size_t p = 0; p < frame.mask.size(); ++p) {
-    const float m = frame.mask[p];
-    for (std::size_t c = 0; c < 3; ++c) target_rgb_[3 * p + c] = frame.rgb[3 * p + c] * m - (1.f - m) * m * behind[c];
+  for (std::size_t p = 0; p < target_mask_.size(); ++p)
+    if (target_mask_[p] <= kOutsideMask && valid(p)) outside.push_back(p);
+  const std::array<float, 3> behind = median_colour(target_rgb_, outside);
+  for (std::size_t p = 0; p < target_mask_.size(); ++p) {
+    const float m = target_mask_[p];
+    for (std::size_t c = 0; c < 3; ++c) target_rgb_[3 * p + c] = target_rgb_[3 * p + c] * m - (1.f - m) * m * behind[c];
   }
 }
 
@@ -64,39 +69,76 @@ Observed Observation::target() const {
           has_mask_ ? losses::ImageView{target_mask_.data(), width_, height_, 1} : losses::ImageView{}};
 }
 
+void Observation::fill_invalid(float* rgb, float* alpha) const {
+  for (std::size_t p = 0; p < valid_.size(); ++p) {
+    if (valid_[p] > 0.f) continue;
+    for (std::size_t c = 0; c < 3; ++c) rgb[3 * p + c] = target_rgb_[3 * p + c];
+    if (alpha) alpha[p] = target_mask_[p];
+  }
+}
+
 Observed Observation::apply(const RenderImage& img) {
-  const losses::ImageView alpha =
-      has_mask_ ? losses::ImageView{img.alpha.data(), img.width, img.height, 1} : losses::ImageView{};
-  if (!has_mask_) return {{img.rgb.data(), img.width, img.height, 3}, alpha};
+  if (!has_mask_ && valid_.empty()) return {{img.rgb.data(), img.width, img.height, 3}, {}};
   observed_.resize(img.rgb.size());
-  for (std::size_t p = 0; p < img.alpha.size(); ++p)
-    for (std::size_t c = 0; c < 3; ++c) observed_[3 * p + c] = img.rgb[3 * p + c] * img.alpha[p];
-  return {{observed_.data(), img.width, img.height, 3}, alpha};
+  if (has_mask_) {
+    for (std::size_t p = 0; p < img.alpha.size(); ++p)
+      for (std::size_t c = 0; c < 3; ++c) observed_[3 * p + c] = img.rgb[3 * p + c] * img.alpha[p];
+  } else {
+    std::copy(img.rgb.begin(), img.rgb.end(), observed_.begin());
+  }
+  const float* alpha = has_mask_ ? img.alpha.data() : nullptr;
+  if (!valid_.empty()) {
+    if (has_mask_) {
+      observed_alpha_.assign(img.alpha.begin(), img.alpha.end());
+      alpha = observed_alpha_.data();
+    }
+    fill_invalid(observed_.data(), has_mask_ ? observed_alpha_.data() : nullptr);
+  }
+  return {{observed_.data(), img.width, img.height, 3},
+          has_mask_ ? losses::ImageView{alpha, img.width, img.height, 1} : losses::ImageView{}};
 }
 
 void Observation::vjp(const RenderImage& img, const float* dl_dobserved_rgb, const float* dl_dobserved_alpha,
                       float* dl_drgb, float* dl_dalpha) const {
   if (!has_mask_) {
     std::copy(dl_dobserved_rgb, dl_dobserved_rgb + img.rgb.size(), dl_drgb);
-    return;
-  }
-  for (std::size_t p = 0; p < img.alpha.size(); ++p) {
-    float da = dl_dobserved_alpha ? dl_dobserved_alpha[p] : 0.f;
-    for (std::size_t c = 0; c < 3; ++c) {
-      dl_drgb[3 * p + c] = dl_dobserved_rgb[3 * p + c] * img.alpha[p];
-      da += dl_dobserved_rgb[3 * p + c] * img.rgb[3 * p + c];
+  } else {
+    for (std::size_t p = 0; p < img.alpha.size(); ++p) {
+      float da = dl_dobserved_alpha ? dl_dobserved_alpha[p] : 0.f;
+      for (std::size_t c = 0; c < 3; ++c) {
+        dl_drgb[3 * p + c] = dl_dobserved_rgb[3 * p + c] * img.alpha[p];
+        da += dl_dobserved_rgb[3 * p + c] * img.rgb[3 * p + c];
+      }
+      dl_dalpha[p] = da;
     }
-    dl_dalpha[p] = da;
+  }
+  for (std::size_t p = 0; p < valid_.size(); ++p) {
+    if (valid_[p] > 0.f) continue;
+    for (std::size_t c = 0; c < 3; ++c) dl_drgb[3 * p + c] = 0.f;
+    if (has_mask_) dl_dalpha[p] = 0.f;
   }
 }
 
 Observed Observation::jvp(const RenderImage& img, const RenderTangent& d, std::vector<float>& scratch) const {
-  if (!has_mask_) return {{d.rgb.data(), img.width, img.height, 3}, {}};
-  scratch.resize(d.rgb.size());
-  for (std::size_t p = 0; p < img.alpha.size(); ++p)
-    for (std::size_t c = 0; c < 3; ++c)
-      scratch[3 * p + c] = d.rgb[3 * p + c] * img.alpha[p] + img.rgb[3 * p + c] * d.alpha[p];
-  return {{scratch.data(), img.width, img.height, 3}, {d.alpha.data(), img.width, img.height, 1}};
+  if (!has_mask_ && valid_.empty()) return {{d.rgb.data(), img.width, img.height, 3}, {}};
+  const std::size_t n = img.alpha.size();
+  // [H, W, 3] colour tangent, then with a mask [H, W] alpha tangent.
+  scratch.resize(has_mask_ ? 4 * n : 3 * n);
+  if (has_mask_) {
+    for (std::size_t p = 0; p < n; ++p)
+      for (std::size_t c = 0; c < 3; ++c)
+        scratch[3 * p + c] = d.rgb[3 * p + c] * img.alpha[p] + img.rgb[3 * p + c] * d.alpha[p];
+    std::copy(d.alpha.begin(), d.alpha.end(), scratch.begin() + static_cast<std::ptrdiff_t>(3 * n));
+  } else {
+    std::copy(d.rgb.begin(), d.rgb.end(), scratch.begin());
+  }
+  for (std::size_t p = 0; p < valid_.size(); ++p) {
+    if (valid_[p] > 0.f) continue;
+    for (std::size_t c = 0; c < 3; ++c) scratch[3 * p + c] = 0.f;
+    if (has_mask_) scratch[3 * n + p] = 0.f;
+  }
+  return {{scratch.data(), img.width, img.height, 3},
+          has_mask_ ? losses::ImageView{scratch.data() + 3 * n, img.width, img.height, 1} : losses::ImageView{}};
 }
 
 }  // namespace splattrack

@@ -10,6 +10,7 @@ double silhouette_iou(const RenderImage& render, const Observation& observation)
   std::size_t both = 0, any = 0;
   const float t = quality_defaults::kSilhouetteThreshold;
   for (std::size_t p = 0; p < (mask.empty() ? 0 : mask.pixels()); ++p) {
+    if (!observation.valid(p)) continue;
     const bool a = render.alpha[p] > t;
     const bool m = mask.data[p] > t;
     both += a && m;
@@ -25,6 +26,7 @@ double unclamped_explained_fraction(const RenderImage& render, const Observation
   const std::array<float, 3>& background = observation.background();
   double err = 0, base = 0;
   for (std::size_t i = 0; i < frame.size(); ++i) {
+    if (!observation.valid(i / 3)) continue;
     err += std::abs(render.rgb[i] - frame.data[i]);
     base += std::abs(background[i % 3] - frame.data[i]);
   }
@@ -44,6 +46,7 @@ double appearance_score(const RenderImage& render, Observation& observation) {
   const Observed observed = observation.apply(render);
   double err = 0, base = 0;
   for (std::size_t p = 0; p < target.alpha.pixels(); ++p) {
+    if (!observation.valid(p)) continue;
     for (std::size_t c = 0; c < 3; ++c) {
       err += std::abs(observed.rgb.data[3 * p + c] - target.rgb.data[3 * p + c]);
       base += std::abs(target.rgb.data[3 * p + c]);

@@ -28,6 +28,11 @@ void add_timings(const AlignTimings& t, FrameTimings& out) {
 // 1 of 10 starts 0.5 object sizes and 30° off (procedural object, 128²,
 // object 32 px), 300 in 9 of 10.
 inline constexpr int kFirstFrameIterations = 300;
+// How far a first-frame start may be off, in projected object radii: a
+// given pose (a few cm and ~15° on a 10 cm object), an unknown one (the
+// object anywhere within its own size).
+inline constexpr double kGivenStartShiftRadii = 0.5;
+inline constexpr double kUnknownStartShiftRadii = 2.0;
 
 TrackerOptions::TrackerOptions() {
   first_frame.iterations = kFirstFrameIterations;
@@ -39,14 +44,15 @@ TrackerOptions::TrackerOptions() {
 
 // One execution context serves the renderer and every loss of the tracker.
 struct RigidTracker::Impl {
-  Impl(const GaussianModel& model, double radius, int threads, const Camera& camera,
+  Impl(const GaussianModel& model, double radius, int threads, const Camera& camera, const WindowOptions& window,
        const losses::SpectralLossOptions& spectral_options)
       : context(threads),
         aligner(model, radius, RenderOptions{}, context),
-        spectral(camera.width, camera.height, spectral_options, context) {}
+        spectral(window.size > 0 ? window.size : camera.width, window.size > 0 ? window.size : camera.height,
+                 spectral_options, context) {}
   ExecutionContext context;
   PoseAligner aligner;
-  losses::SpectralLoss spectral;  // the camera's size, reused for every frame
+  losses::SpectralLoss spectral;  // the window's size, reused for every frame and window
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -59,8 +65,9 @@ RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, con
   // as it is: a count left at the default would not match `--bands K`).
   options_.first_frame.annealing.band_count = options_.spectral.band_count;
   options_.tracking.annealing.band_count = options_.spectral.band_count;
+  if (options_.window.size < 0) throw std::invalid_argument("tracker: the window size must be >= 0");
   impl_ = std::make_unique<Impl>(recentred(model, bounds.center), std::max(bounds.radius, 1e-9), options.threads,
-                                 camera, options_.spectral);
+                                 camera, options_.window, options_.spectral);
 }
 
 RigidTracker::~RigidTracker() = default;
@@ -88,8 +95,18 @@ void RigidTracker::resume(const RigidPose& before_previous, const RigidPose& pre
   frame_index_ = tracked_frames;
 }
 
-CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, bool first, bool& searched,
-                                FrameResult& result) {
+double RigidTracker::projected_radius_px(const CentredPose& pose) const {
+  const Eigen::Vector3d p = camera_.cam_from_world.topLeftCorner<3, 3>() * pose.translation +
+                            camera_.cam_from_world.topRightCorner<3, 1>();
+  return std::max(camera_.fx, camera_.fy) * object_radius() / std::max(p.z(), object_radius());
+}
+
+ObservationWindow RigidTracker::window_at(const CentredPose& pose, double motion_px) const {
+  return window_around(camera_, pose, object_radius(), motion_px, options_.window);
+}
+
+CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, bool first, double expected_shift_px,
+                                bool& searched, FrameResult& result) {
   PoseAligner& aligner = impl_->aligner;
   CentredPose pose = start;
   if (first && options_.init_search) {
@@ -100,11 +117,10 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
     return pose;
   }
   AlignOptions align_options = first ? options_.first_frame : options_.tracking;
-  if (!first) {
-    const double motion_px = (previous_.translation - before_previous_.translation).norm() * camera_.fx /
-                             std::max(1e-6, previous_.translation.z());
+  if (!first || options_.first_frame_refines) {
+    const ObservationWindow& w = target.window();
     align_options.start_alpha =
-        safe_start_alpha(motion_px, std::max(camera_.width, camera_.height), options_.spectral.band_count);
+        safe_start_alpha(expected_shift_px / w.scale, std::max(w.width, w.height), options_.spectral.band_count);
   }
   if (first && options_.ceres_on_first_frame) {
     const auto tc = clock::now();
@@ -124,10 +140,17 @@ Verdict RigidTracker::assess(MatchTarget& target, const CentredPose& pose, bool 
   return judge(pose_scores(impl_->aligner, target, pose), first, target.has_mask(), options_.verdict);
 }
 
-void RigidTracker::recover(MatchTarget& target, bool first, bool searched, CentredPose& pose, Verdict& verdict,
-                           FrameResult& result) {
-  // Ceres from where the optimiser ended, then the full search (unless this
-  // frame has had it already).
+void RigidTracker::recover(const FrameView& frame, const ObservationWindow& window, bool first, bool searched,
+                           CentredPose& pose, Verdict& verdict, FrameResult& result) {
+  // In a wider window (the object may be outside the tracking one), where
+  // the pose so far is judged again so that every candidate is compared on
+  // the same footing: Ceres from where the optimiser ended, the full
+  // annealing, then the search (unless this frame has had it already).
+  const ObservationWindow wide =
+      options_.window.size > 0 && !window.wide ? widened(camera_, window, options_.window.recovery_widen) : window;
+  MatchTarget target(frame, camera_, wide, impl_->spectral);
+  result.window = wide;
+  verdict = assess(target, pose, first);
   PoseAligner& aligner = impl_->aligner;
   const auto tc = clock::now();
   const CeresRefineResult c = ceres_refine(aligner, target, pose, options_.ceres);
@@ -153,15 +176,31 @@ void RigidTracker::recover(MatchTarget& target, bool first, bool searched, Centr
 
 FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& start, bool first) {
   const auto t0 = clock::now();
-  MatchTarget target(frame, camera_, impl_->spectral);
+  // Predict: how far the start may be off, in frame pixels, and the window.
+  double expected_px = 0;
+  if (first) {
+    const bool given = options_.first_frame_refines && !options_.init_search;
+    expected_px = (given ? kGivenStartShiftRadii : kUnknownStartShiftRadii) * projected_radius_px(start);
+  } else {
+    const Eigen::Vector3d z_axis = camera_.cam_from_world.block<1, 3>(2, 0).transpose();
+    const double depth = z_axis.dot(previous_.translation) + camera_.cam_from_world(2, 3);
+    expected_px = (previous_.translation - before_previous_.translation).norm() * std::max(camera_.fx, camera_.fy) /
+                  std::max(depth, object_radius());
+  }
+  ObservationWindow window = window_at(start, expected_px);
+  if (first && options_.init_search && options_.window.size > 0)
+    window = widened(camera_, window, options_.window.recovery_widen);
+  MatchTarget target(frame, camera_, window, impl_->spectral);
   FrameResult result;
   result.frame = frame_index_;
   result.has_mask = target.has_mask();
+  result.window = window;
 
   bool searched = false;
-  CentredPose pose = align(target, start, first, searched, result);
+  CentredPose pose = align(target, start, first, expected_px, searched, result);
   Verdict verdict = assess(target, pose, first);
-  if (options_.recover && needs_recovery(verdict, first)) recover(target, first, searched, pose, verdict, result);
+  if (options_.recover && needs_recovery(verdict, first))
+    recover(frame, window, first, searched, pose, verdict, result);
 
   result.status = verdict.status;
   result.quality = verdict.scores.quality;

@@ -5,12 +5,31 @@
 
 namespace splattrack {
 
-MatchTarget::MatchTarget(const FrameView& frame, const Camera& camera, losses::SpectralLoss& spectral)
-    : camera_(camera), observation_(frame), spectral_(spectral) {
+namespace {
+
+// Checked before anything reads the frame.
+const FrameView& checked(const FrameView& frame, const Camera& camera) {
   if (frame.width != camera.width || frame.height != camera.height)
     throw std::invalid_argument("tracker: frame is " + std::to_string(frame.width) + "x" +
                                 std::to_string(frame.height) + " but the camera is " + std::to_string(camera.width) +
                                 "x" + std::to_string(camera.height));
+  return frame;
+}
+
+}  // namespace
+
+MatchTarget::MatchTarget(const FrameView& frame, const Camera& camera, losses::SpectralLoss& spectral)
+    : MatchTarget(frame, camera, native_window(camera), spectral) {}
+
+MatchTarget::MatchTarget(const FrameView& frame, const Camera& camera, const ObservationWindow& window,
+                         losses::SpectralLoss& spectral)
+    : camera_(window.camera(camera)),
+      dilation_(window_dilation(window.scale)),
+      observation_(checked(frame, camera), window), spectral_(spectral) {
+  if (spectral.width() != window.width || spectral.height() != window.height)
+    throw std::invalid_argument("tracker: the spectral loss is " + std::to_string(spectral.width()) + "x" +
+                                std::to_string(spectral.height()) + " but the window is " +
+                                std::to_string(window.width) + "x" + std::to_string(window.height));
   const Observed target = observation_.target();
   spectral_.set_target(target.rgb, target.alpha);
 }

@@ -15,6 +15,9 @@ namespace splattrack {
 struct RenderOptions {
   std::array<float, 3> background{0.f, 0.f, 0.f};
   float near_plane = 0.2f;  // must be > 0
+  // Screen-space dilation added to every Gaussian's covariance (px², >= 0):
+  // 3DGS's 0.3 by default.
+  float dilation = 0.3f;
   // true: backward() computes only the gradients of means and quats (what
   // pose tracking needs) and leaves log_scales, opacity_logits and sh at zero.
   bool pose_gradients_only = false;

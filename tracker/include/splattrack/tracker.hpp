@@ -13,6 +13,7 @@
 #include "splattrack/tracker/ceres_refine.hpp"
 #include "splattrack/tracker/init_search.hpp"
 #include "splattrack/tracker/verdict.hpp"
+#include "splattrack/tracker/window.hpp"
 
 namespace splattrack {
 
@@ -21,7 +22,13 @@ struct TrackerOptions {
   losses::SpectralLossOptions spectral;
   AlignOptions first_frame;     // full annealing from band 0
   AlignOptions tracking;        // later frames: adaptive start, fewer iterations
+  // The first frame from a pose the user gave (true) is refined like a
+  // tracked frame, from the band its expected error allows; from an unknown
+  // start (false) it is annealed from band 0. Either way a first frame judged
+  // lost is recovered with the full annealing and the search.
+  bool first_frame_refines = false;
   bool init_search = false;     // multi-start over rotations on the first frame
+  WindowOptions window;         // the observation window (size 0: the whole frame)
   InitSearchOptions search;
   // Ceres (bands 0..3) before the first frame's alignment. Off by default:
   // from starts far off it can settle in a wrong basin that the annealed
@@ -52,6 +59,7 @@ struct FrameResult {
   double loss = 0;            // the last optimiser loss
   double quality = 0;         // silhouette IoU with a mask, explained fraction without
   bool has_mask = false;      // whether quality is an IoU
+  ObservationWindow window;   // where the frame was looked at last (wide: recovery or search)
   int iterations = 0;         // optimiser iterations (Adam + Ceres)
   FrameTimings timings;
 };
@@ -75,13 +83,20 @@ class RigidTracker {
 
  private:
   FrameResult process(const FrameView& frame, const CentredPose& start, bool first);
-  // The steps of process(): the pose the optimiser reaches from `start`, its
-  // verdict, and recovery when the verdict asks for it (pose and verdict
-  // replaced by a better candidate, if any).
-  CentredPose align(MatchTarget& target, const CentredPose& start, bool first, bool& searched, FrameResult& result);
+  // The steps of process(): the pose the optimiser reaches from `start`
+  // (`expected_shift_px`: how far, in frame pixels, the start may be off), its
+  // verdict, and recovery when the verdict asks for it, in a wider window
+  // (pose and verdict replaced by a better candidate, if any).
+  CentredPose align(MatchTarget& target, const CentredPose& start, bool first, double expected_shift_px,
+                    bool& searched, FrameResult& result);
   Verdict assess(MatchTarget& target, const CentredPose& pose, bool first);
-  void recover(MatchTarget& target, bool first, bool searched, CentredPose& pose, Verdict& verdict,
-               FrameResult& result);
+  void recover(const FrameView& frame, const ObservationWindow& window, bool first, bool searched,
+               CentredPose& pose, Verdict& verdict, FrameResult& result);
+  // The window the tracker looks at around `pose`, `motion_px` frame pixels
+  // of margin for the motion.
+  ObservationWindow window_at(const CentredPose& pose, double motion_px) const;
+  // The object's projected radius in frame pixels at `pose`.
+  double projected_radius_px(const CentredPose& pose) const;
 
   CentredPose to_centred(const RigidPose& world_from_model) const;
   RigidPose from_centred(const CentredPose& centred) const;

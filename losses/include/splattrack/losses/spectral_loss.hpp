@@ -61,6 +61,8 @@ class SpectralLoss {
   SpectralLoss& operator=(SpectralLoss&&) noexcept;
 
   const SpectralLossOptions& options() const { return options_; }
+  int width() const { return width_; }
+  int height() const { return height_; }
   const MomentTransform& transform() const { return transform_; }
 
   // The frame to match: colour [H, W, C] and, optionally, the foreground mask

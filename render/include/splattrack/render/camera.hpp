@@ -20,6 +20,11 @@ struct Camera {
   // The same camera at another resolution, intrinsics scaled so that the
   // image covers the same field of view (for coarse-to-fine rendering).
   Camera scaled(int new_width, int new_height) const;
+  // The camera that renders a window of this camera's image: the window's
+  // top-left corner at (left, top) in pixel-edge coordinates (pixel (0, 0)
+  // covers [0, 1)²), `scale` image pixels per window pixel, width × height
+  // window pixels. Pose and distortion are kept.
+  Camera cropped(double left, double top, double scale, int new_width, int new_height) const;
 };
 
 }  // namespace splattrack

@@ -6,7 +6,7 @@
 // Forward chain for one Gaussian:
 //   p = cam_from_world * mean                     (cull p.z <= near_plane)
 //   R = rotation(quat / |quat|), s = exp(log_scale), Sigma = R S S^T R^T
-//   Sigma' = J W Sigma W^T J^T + 0.3 I           (W: camera rotation, J: EWA
+//   Sigma' = J W Sigma W^T J^T + d I             (d: dilation, 0.3 by default; W: camera rotation, J: EWA
 //            Jacobian at p with x/z, y/z clamped to +-lim, see View::lim_x)
 //   conic = Sigma'^-1, radius = ceil(3 sqrt(lambda_max(Sigma')))
 //   mean2d = (fx x/z + cx, fy y/z + cy), opacity = sigmoid(logit)
@@ -20,6 +20,7 @@
 
 namespace splattrack::gs {
 
+// 3DGS's screen-space dilation (px²), the default of View::dilation.
 inline constexpr float kDilation = 0.3f;
 inline constexpr float kFrustumClamp = 1.3f;
 inline constexpr float kRadiusSigmas = 3.f;
@@ -42,6 +43,9 @@ struct View {
   // about the image centre.
   float lim_x, lim_y;
   float near_plane;
+  // Added to the screen covariance (px²): 0.3 in 3DGS; a window rendered at
+  // a coarser scale than the frame adds the scale's own (RenderOptions).
+  float dilation = kDilation;
 };
 
 ST_HDI float frustum_limit(int size, float focal) { return kFrustumClamp * 0.5f * size / focal; }
@@ -216,15 +220,15 @@ ST_HDI void ewa_transform(const View& v, const EwaJacobian<T>& j, T t[2][3]) {
 
 // Sigma' = T Sigma T^T + dilation I.
 template <class T>
-ST_HDI Sym2<T> project_covariance(const T t[2][3], const Sym3<T>& cov3) {
+ST_HDI Sym2<T> project_covariance(const T t[2][3], const Sym3<T>& cov3, float dilation) {
   const Mat3<T> s = to_matrix(cov3);
   T ts[2][3];
   for (int i = 0; i < 2; ++i)
     for (int k = 0; k < 3; ++k)
       ts[i][k] = t[i][0] * s.m[0][k] + t[i][1] * s.m[1][k] + t[i][2] * s.m[2][k];
-  return {ts[0][0] * t[0][0] + ts[0][1] * t[0][1] + ts[0][2] * t[0][2] + kDilation,
+  return {ts[0][0] * t[0][0] + ts[0][1] * t[0][1] + ts[0][2] * t[0][2] + dilation,
           ts[0][0] * t[1][0] + ts[0][1] * t[1][1] + ts[0][2] * t[1][2],
-          ts[1][0] * t[1][0] + ts[1][1] * t[1][1] + ts[1][2] * t[1][2] + kDilation};
+          ts[1][0] * t[1][0] + ts[1][1] * t[1][1] + ts[1][2] * t[1][2] + dilation};
 }
 
 
@@ -368,7 +372,7 @@ ST_HDI MaskOf<T> project_gaussian(const GaussianIn<T>& g, const View& v,
   const Sym3<T> cov3 = covariance_3d(r, exp3(g.log_scale));
   T t[2][3];
   ewa_transform(v, ewa_jacobian(v, p), t);
-  out.cov2d = project_covariance(t, cov3);
+  out.cov2d = project_covariance(t, cov3, v.dilation);
   const MaskOf<T> invertible = invert_sym2(out.cov2d, out.conic);
   out.mean2d = project_point(v, p);
   out.depth = p.z;
@@ -392,7 +396,7 @@ ST_HDI GaussianGrad<T> project_gaussian_vjp(const GaussianIn<T>& g, const View& 
   T t[2][3];
   ewa_transform(v, jac, t);
   Sym2<T> conic;
-  invert_sym2(project_covariance(t, cov3), conic);
+  invert_sym2(project_covariance(t, cov3, v.dilation), conic);
 
   GaussianGrad<T> out;
   const Vec3<T> dir = view_direction(v, g.mean);

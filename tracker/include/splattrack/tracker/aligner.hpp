@@ -21,6 +21,27 @@ namespace splattrack {
 // at 0.9 of 150 iterations 0.007°).
 inline constexpr double kTrackingHandover = 0.9;
 
+namespace depth_limits {
+// The renderer's near plane, as a fraction of the object's distance: relative,
+// so that it culls nothing of an object of any size at any distance (a fixed
+// 0.2 scene units culled whole objects tracked at a few decimetres, and then
+// every gradient was zero).
+inline constexpr double kNearFraction = 0.1;
+// One optimiser step may bring the object at most this fraction of its
+// distance closer, and not closer than kMinDepthRadii object radii from the
+// camera (unless it started there): a step that would is shortened, so that
+// no step carries the object through the near plane.
+inline constexpr double kMaxApproach = 0.2;
+inline constexpr double kMinDepthRadii = 1.5;
+}  // namespace depth_limits
+
+// The object's depth (camera z of its centre) at `pose`.
+double object_depth(const Camera& camera, const CentredPose& pose);
+
+// `after`, a step from `before`, with its translation shortened so that the
+// object does not approach the camera faster than depth_limits allow.
+void limit_approach(const Camera& camera, const CentredPose& before, double object_radius, CentredPose& after);
+
 struct AlignOptions {
   int iterations = 150;
   losses::AnnealingOptions annealing{losses::kDefaultBandCount, losses::kDefaultWarmupFraction, kTrackingHandover};
@@ -72,9 +93,10 @@ class PoseAligner {
 
   AlignResult align(MatchTarget& target, const CentredPose& start, const AlignOptions& options);
 
-  // Renders the centred model at `pose` through `camera`. The image, and the
-  // pass behind it, are valid until the next render().
-  const RenderImage& render(const Camera& camera, const CentredPose& pose, const std::array<float, 3>& background);
+  // Renders the centred model at `pose` as `target` compares it: through its
+  // window's camera, over its background, with its window's dilation. The
+  // image, and the pass behind it, are valid until the next render().
+  const RenderImage& render(const MatchTarget& target, const CentredPose& pose);
   // The derivatives of the last render() along the six pose directions of
   // pose_tangents (pose_gradient.hpp): world rotation vector about the posed
   // origin, then world translation. Exact forward mode (RenderPass::jvp).

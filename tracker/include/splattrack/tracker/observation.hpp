@@ -13,14 +13,14 @@
 // (1 − m)·m·B, which the optimiser matches by growing or shrinking the
 // object: measured 2–5 % of the object's size in depth on a 96² sequence over
 // a grey background, 0.01 % over black.
-// Without a mask, renders use the frame's border median colour as their
+// Without a mask, renders use the window's border median colour as their
 // background and are compared with the frame as they are; there is no alpha
 // term.
 //
-// Real footage extends this object: a window of the frame (crop and scale,
-// with the camera adjusted), an estimated foreground in place of the mask,
-// and a per-channel colour correction; each is one more stage in apply, vjp
-// and jvp.
+// The frame's side is a window of the frame (window.hpp), resampled to the
+// working size the renderer renders at. Window pixels outside the frame carry
+// no information: there the render's side is replaced by the target (its
+// derivatives are zero), so they add nothing to any loss or score.
 #pragma once
 
 #include <array>
@@ -29,6 +29,7 @@
 #include "splattrack/losses.hpp"
 #include "splattrack/render.hpp"
 #include "splattrack/render/frame.hpp"
+#include "splattrack/tracker/window.hpp"
 
 namespace splattrack {
 
@@ -41,13 +42,18 @@ struct Observed {
 
 class Observation {
  public:
-  // Validates the frame (std::invalid_argument) and prepares its side. The
-  // frame's pixels are read here and not kept.
+  // Validates the frame (std::invalid_argument) and prepares its side in
+  // `window`. The frame's pixels are read here and not kept.
+  Observation(const FrameView& frame, const ObservationWindow& window);
+  // The whole frame at its own resolution.
   explicit Observation(const FrameView& frame);
 
   int width() const { return width_; }
   int height() const { return height_; }
   bool has_mask() const { return has_mask_; }
+  const ObservationWindow& window() const { return window_; }
+  // Whether window pixel p shows the frame (false: outside it).
+  bool valid(std::size_t p) const { return valid_.empty() || valid_[p] > 0.f; }
   // The background renders are made against (black with a mask).
   const std::array<float, 3>& background() const { return background_; }
 
@@ -66,13 +72,19 @@ class Observation {
   Observed jvp(const RenderImage& img, const RenderTangent& d, std::vector<float>& scratch) const;
 
  private:
+  // Replaces the render's side by the target outside the frame.
+  void fill_invalid(float* rgb, float* alpha) const;
+
+  ObservationWindow window_;
   int width_ = 0;
   int height_ = 0;
   bool has_mask_ = false;
+  std::vector<float> valid_;        // [H, W] 1 inside the frame, 0 outside; empty: all inside
   std::array<float, 3> background_{0.f, 0.f, 0.f};
   std::vector<float> target_rgb_;   // [H, W, 3] object colour (masked) or the frame
   std::vector<float> target_mask_;  // [H, W] or empty
-  std::vector<float> observed_;     // [H, W, 3] scratch of apply()
+  std::vector<float> observed_;        // [H, W, 3] scratch of apply()
+  std::vector<float> observed_alpha_;  // [H, W] scratch of apply() with invalid pixels
 };
 
 }  // namespace splattrack

@@ -1,6 +1,6 @@
-// One frame's matching problem: the camera to render with, the observation
-// model (what a render is compared with), and the spectral loss holding the
-// frame's moments. The loss is per image size and outlives frames (its
+// One frame's matching problem in one window of the frame: the camera to
+// render that window with, the observation model (what a render is compared
+// with), and the spectral loss holding the window's moments. The loss is per image size and outlives frames (its
 // tables, FFT plans and buffers are built once): the target only sets its
 // frame side.
 #pragma once
@@ -14,11 +14,19 @@ namespace splattrack {
 
 class MatchTarget {
  public:
-  // `spectral` must have the camera's size; its target becomes this frame's.
-  // Throws std::invalid_argument when the frame's size is not the camera's.
+  // `camera` is the frame's; `spectral` must have the window's size, and its
+  // target becomes this window's. Throws std::invalid_argument when the
+  // frame's size is not the camera's or the loss's size not the window's.
+  MatchTarget(const FrameView& frame, const Camera& camera, const ObservationWindow& window,
+              losses::SpectralLoss& spectral);
+  // The whole frame at its own resolution.
   MatchTarget(const FrameView& frame, const Camera& camera, losses::SpectralLoss& spectral);
 
+  // The window's camera: what the renderer renders with.
   const Camera& camera() const { return camera_; }
+  const ObservationWindow& window() const { return observation_.window(); }
+  // The renderer's screen-space dilation for this window (window_dilation).
+  float dilation() const { return dilation_; }
   Observation& observation() { return observation_; }
   const Observation& observation() const { return observation_; }
   losses::SpectralLoss& spectral() { return spectral_; }
@@ -27,6 +35,7 @@ class MatchTarget {
 
  private:
   Camera camera_;
+  float dilation_;
   Observation observation_;
   losses::SpectralLoss& spectral_;
 };
