@@ -6,8 +6,11 @@ namespace splattrack {
 
 namespace {
 
-// Mask values at or below this are background (8-bit masks: 0).
+// Mask values at or below this are background (8-bit masks: 0); estimated
+// probabilities are never exactly 0, so their background is the colours the
+// colour model calls at least 90 % background.
 inline constexpr float kOutsideMask = 0.5f / 255.f;
+inline constexpr float kOutsideEstimate = 0.1f;
 
 // Per-channel median colour of the given pixels of an [H, W, 3] image (zero
 // when there are none).
@@ -28,8 +31,15 @@ std::array<float, 3> median_colour(const std::vector<float>& rgb, const std::vec
 Observation::Observation(const FrameView& frame)
     : Observation(frame, ObservationWindow{0, 0, 1, frame.width, frame.height, false}) {}
 
-Observation::Observation(const FrameView& frame, const ObservationWindow& window)
-    : window_(window), width_(window.width), height_(window.height), has_mask_(frame.has_mask()) {
+Observation::Observation(const FrameView& frame, const ObservationWindow& window,
+                         const ColourForeground* foreground)
+    : window_(window),
+      width_(window.width),
+      height_(window.height),
+      has_mask_(frame.has_mask() || (foreground && foreground->ready())),
+      source_(frame.has_mask() ? ForegroundSource::given
+              : has_mask_      ? ForegroundSource::estimated
+                               : ForegroundSource::none) {
   frame.validate();
   WindowedFrame windowed = resample(frame, window);
   if (!windowed.all_valid) valid_ = std::move(windowed.valid);
@@ -53,10 +63,12 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
     background_ = median_colour(target_rgb_, border);
     return;
   }
-  target_mask_ = std::move(windowed.image.mask);
+  if (source_ == ForegroundSource::given) target_mask_ = std::move(windowed.image.mask);
+  else foreground->probability(target_rgb_.data(), w * h, target_mask_);
+  const float outside_at = source_ == ForegroundSource::given ? kOutsideMask : kOutsideEstimate;
   std::vector<std::size_t> outside;
   for (std::size_t p = 0; p < target_mask_.size(); ++p)
-    if (target_mask_[p] <= kOutsideMask && valid(p)) outside.push_back(p);
+    if (target_mask_[p] <= outside_at && valid(p)) outside.push_back(p);
   const std::array<float, 3> behind = median_colour(target_rgb_, outside);
   for (std::size_t p = 0; p < target_mask_.size(); ++p) {
     const float m = target_mask_[p];

@@ -53,6 +53,7 @@ struct RigidTracker::Impl {
   ExecutionContext context;
   PoseAligner aligner;
   losses::SpectralLoss spectral;  // the window's size, reused for every frame and window
+  ColourForeground foreground;
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -93,6 +94,18 @@ void RigidTracker::resume(const RigidPose& before_previous, const RigidPose& pre
   before_previous_ = to_centred(before_previous);
   previous_ = to_centred(previous);
   frame_index_ = tracked_frames;
+}
+
+const ColourForeground* RigidTracker::foreground_for(const FrameView& frame) const {
+  return options_.estimate_foreground && !frame.has_mask() ? &impl_->foreground : nullptr;
+}
+
+void RigidTracker::learn_foreground(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
+                                    double rate) {
+  MatchTarget plain(frame, camera_, window, impl_->spectral);
+  const RenderImage& img = impl_->aligner.render(plain, pose);
+  const Observation& o = plain.observation();
+  impl_->foreground.learn(o.target().rgb.data, img.alpha.data(), o.valid_map(), img.alpha.size(), rate);
 }
 
 double RigidTracker::projected_radius_px(const CentredPose& pose) const {
@@ -148,7 +161,7 @@ void RigidTracker::recover(const FrameView& frame, const ObservationWindow& wind
   // annealing, then the search (unless this frame has had it already).
   const ObservationWindow wide =
       options_.window.size > 0 && !window.wide ? widened(camera_, window, options_.window.recovery_widen) : window;
-  MatchTarget target(frame, camera_, wide, impl_->spectral);
+  MatchTarget target(frame, camera_, wide, impl_->spectral, foreground_for(frame));
   result.window = wide;
   verdict = assess(target, pose, first);
   PoseAligner& aligner = impl_->aligner;
@@ -190,11 +203,17 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
   ObservationWindow window = window_at(start, expected_px);
   if (first && options_.init_search && options_.window.size > 0)
     window = widened(camera_, window, options_.window.recovery_widen);
-  MatchTarget target(frame, camera_, window, impl_->spectral);
+  if (first) {
+    impl_->foreground = ColourForeground{};
+    if (foreground_for(frame) && options_.first_frame_refines && !options_.init_search)
+      learn_foreground(frame, window, start, 1.0);
+  }
+  MatchTarget target(frame, camera_, window, impl_->spectral, foreground_for(frame));
   FrameResult result;
   result.frame = frame_index_;
   result.has_mask = target.has_mask();
   result.window = window;
+  result.foreground = target.observation().foreground_source();
 
   bool searched = false;
   CentredPose pose = align(target, start, first, expected_px, searched, result);
@@ -204,6 +223,8 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
 
   result.status = verdict.status;
   result.quality = verdict.scores.quality;
+  if (foreground_for(frame) && verdict.status != TrackStatus::lost && verdict.status != TrackStatus::degraded)
+    learn_foreground(frame, window_at(pose, 0), pose, foreground_defaults::kLearningRate);
   result.pose = from_centred(pose);
   result.pose.rotation.normalize();
   // The next prediction starts from the pose as reported, not from the

@@ -29,6 +29,11 @@ struct TrackerOptions {
   bool first_frame_refines = false;
   bool init_search = false;     // multi-start over rotations on the first frame
   WindowOptions window;         // the observation window (size 0: the whole frame)
+  // Frames without masks: the object's silhouette estimated from a colour
+  // model of the object and its surroundings (foreground.hpp), learnt from
+  // the first frame at the given pose (first_frame_refines) or from the first
+  // frame tracked, and from every frame tracked after it.
+  bool estimate_foreground = true;
   InitSearchOptions search;
   // Ceres (bands 0..3) before the first frame's alignment. Off by default:
   // from starts far off it can settle in a wrong basin that the annealed
@@ -60,6 +65,7 @@ struct FrameResult {
   double quality = 0;         // silhouette IoU with a mask, explained fraction without
   bool has_mask = false;      // whether quality is an IoU
   ObservationWindow window;   // where the frame was looked at last (wide: recovery or search)
+  ForegroundSource foreground = ForegroundSource::none;  // where the silhouette compared with came from
   int iterations = 0;         // optimiser iterations (Adam + Ceres)
   FrameTimings timings;
 };
@@ -95,6 +101,11 @@ class RigidTracker {
   // The window the tracker looks at around `pose`, `motion_px` frame pixels
   // of margin for the motion.
   ObservationWindow window_at(const CentredPose& pose, double motion_px) const;
+  // Teaches the colour model the frame's colours in `window` at `pose`.
+  void learn_foreground(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
+                        double rate);
+  // The colour model for this frame, or null when it does not apply.
+  const ColourForeground* foreground_for(const FrameView& frame) const;
   // The object's projected radius in frame pixels at `pose`.
   double projected_radius_px(const CentredPose& pose) const;
 

@@ -17,6 +17,10 @@
 // background and are compared with the frame as they are; there is no alpha
 // term.
 //
+// Without a mask, a colour model of the object and its surroundings
+// (foreground.hpp), when it has been learnt, gives each window pixel its
+// probability of being the object, which then takes the mask's place.
+//
 // The frame's side is a window of the frame (window.hpp), resampled to the
 // working size the renderer renders at. Window pixels outside the frame carry
 // no information: there the render's side is replaced by the target (its
@@ -29,9 +33,13 @@
 #include "splattrack/losses.hpp"
 #include "splattrack/render.hpp"
 #include "splattrack/render/frame.hpp"
+#include "splattrack/tracker/foreground.hpp"
 #include "splattrack/tracker/window.hpp"
 
 namespace splattrack {
+
+// Where the target's silhouette comes from.
+enum class ForegroundSource { none, given, estimated };
 
 // What the loss sees of a render, a tangent or the frame: colour and, with a
 // mask, the silhouette. Views into the Observation's buffers (or the render's).
@@ -43,17 +51,21 @@ struct Observed {
 class Observation {
  public:
   // Validates the frame (std::invalid_argument) and prepares its side in
-  // `window`. The frame's pixels are read here and not kept.
-  Observation(const FrameView& frame, const ObservationWindow& window);
+  // `window`; without a mask, `foreground` (may be null), once learnt, gives
+  // the silhouette. The frame's pixels are read here and not kept.
+  Observation(const FrameView& frame, const ObservationWindow& window, const ColourForeground* foreground = nullptr);
   // The whole frame at its own resolution.
   explicit Observation(const FrameView& frame);
 
   int width() const { return width_; }
   int height() const { return height_; }
   bool has_mask() const { return has_mask_; }
+  ForegroundSource foreground_source() const { return source_; }
   const ObservationWindow& window() const { return window_; }
   // Whether window pixel p shows the frame (false: outside it).
   bool valid(std::size_t p) const { return valid_.empty() || valid_[p] > 0.f; }
+  // [H, W] 1 inside the frame, 0 outside; null when the window is all inside.
+  const float* valid_map() const { return valid_.empty() ? nullptr : valid_.data(); }
   // The background renders are made against (black with a mask).
   const std::array<float, 3>& background() const { return background_; }
 
@@ -79,6 +91,7 @@ class Observation {
   int width_ = 0;
   int height_ = 0;
   bool has_mask_ = false;
+  ForegroundSource source_ = ForegroundSource::none;
   std::vector<float> valid_;        // [H, W] 1 inside the frame, 0 outside; empty: all inside
   std::array<float, 3> background_{0.f, 0.f, 0.f};
   std::vector<float> target_rgb_;   // [H, W, 3] object colour (masked) or the frame

@@ -17,8 +17,9 @@ class MatchTarget {
   // `camera` is the frame's; `spectral` must have the window's size, and its
   // target becomes this window's. Throws std::invalid_argument when the
   // frame's size is not the camera's or the loss's size not the window's.
+  // Without a mask, `foreground` (may be null) gives the silhouette once learnt.
   MatchTarget(const FrameView& frame, const Camera& camera, const ObservationWindow& window,
-              losses::SpectralLoss& spectral);
+              losses::SpectralLoss& spectral, const ColourForeground* foreground = nullptr);
   // The whole frame at its own resolution.
   MatchTarget(const FrameView& frame, const Camera& camera, losses::SpectralLoss& spectral);
 

@@ -1,0 +1,74 @@
+// The colour foreground model: what it learns from a silhouette, how the
+// posterior separates the object's colours from the surroundings', and how
+// later frames blend in.
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include "splattrack/tracker/foreground.hpp"
+
+using namespace splattrack;
+
+namespace {
+
+// A window of n pixels: the first `inside` are the object (colour a), the
+// rest background (colour b); alpha 1 / 0 accordingly.
+struct Window {
+  std::vector<float> rgb, alpha;
+  Window(std::size_t n, std::size_t inside, std::array<float, 3> a, std::array<float, 3> b) {
+    for (std::size_t p = 0; p < n; ++p) {
+      const auto& c = p < inside ? a : b;
+      rgb.insert(rgb.end(), c.begin(), c.end());
+      alpha.push_back(p < inside ? 1.f : 0.f);
+    }
+  }
+};
+
+}  // namespace
+
+TEST(ColourForeground, SeparatesTheObjectsColoursFromTheSurroundings) {
+  ColourForeground fg;
+  std::vector<float> p;
+  const std::vector<float> red{0.9f, 0.1f, 0.1f}, green{0.1f, 0.8f, 0.1f}, blue{0.1f, 0.1f, 0.9f};
+  fg.probability(red.data(), 1, p);
+  EXPECT_EQ(p[0], 0.5f);  // nothing learnt yet
+  EXPECT_FALSE(fg.ready());
+  const Window w(100, 40, {0.9f, 0.1f, 0.1f}, {0.1f, 0.8f, 0.1f});
+  fg.learn(w.rgb.data(), w.alpha.data(), nullptr, 100, 0.2);
+  ASSERT_TRUE(fg.ready());
+  fg.probability(red.data(), 1, p);
+  EXPECT_EQ(p[0], 1.f);
+  fg.probability(green.data(), 1, p);
+  EXPECT_EQ(p[0], 0.f);
+  fg.probability(blue.data(), 1, p);
+  EXPECT_EQ(p[0], 0.5f);  // a colour neither model has seen
+}
+
+TEST(ColourForeground, SharedColoursAndBlendingFollowTheCounts) {
+  // Object: half red, half grey; background: all grey. P(grey) = h_o / (h_o + h_b)
+  // = 0.5 / (0.5 + 1).
+  ColourForeground fg;
+  Window w(200, 100, {0.9f, 0.1f, 0.1f}, {0.5f, 0.5f, 0.5f});
+  for (std::size_t p = 50; p < 100; ++p)
+    for (std::size_t c = 0; c < 3; ++c) w.rgb[3 * p + c] = 0.5f;
+  fg.learn(w.rgb.data(), w.alpha.data(), nullptr, 200, 1.0);
+  const std::vector<float> grey{0.5f, 0.5f, 0.5f};
+  std::vector<float> p;
+  fg.probability(grey.data(), 1, p);
+  EXPECT_NEAR(p[0], 0.5f / 1.5f, 1e-6);
+  // A second frame, all-red object, at rate 0.2: h_o(grey) = 0.8 · 0.5.
+  const Window red(200, 100, {0.9f, 0.1f, 0.1f}, {0.5f, 0.5f, 0.5f});
+  fg.learn(red.rgb.data(), red.alpha.data(), nullptr, 200, 0.2);
+  fg.probability(grey.data(), 1, p);
+  EXPECT_NEAR(p[0], 0.4f / 1.4f, 1e-6);
+  // Pixels outside the frame and on the silhouette's edge teach nothing.
+  Window edge(10, 5, {0.1f, 0.1f, 0.9f}, {0.5f, 0.5f, 0.5f});
+  std::vector<float> valid(10, 1.f);
+  for (std::size_t q = 0; q < 5; ++q) valid[q] = 0.f;
+  ColourForeground fresh;
+  fresh.learn(edge.rgb.data(), edge.alpha.data(), valid.data(), 10, 1.0);
+  EXPECT_FALSE(fresh.ready());  // no object pixel inside the frame
+  for (float& a : edge.alpha) a = 0.5f;
+  fresh.learn(edge.rgb.data(), edge.alpha.data(), nullptr, 10, 1.0);
+  EXPECT_FALSE(fresh.ready());
+}
