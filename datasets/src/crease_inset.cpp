@@ -15,20 +15,21 @@ using Eigen::Vector3d;
 
 // The rule, in units of the lattice spacing h, for a Gaussian whose centre
 // is at distance d from a crease edge: its std-dev across the edge is at
-// most (d - kEdgeMargin·h) / kEdgeSharpness. With the lattice's rows h apart
-// and σ = 0.75 h along them, a 1D model of the accumulated alpha
-// 1 - exp(-Σ α_i) puts alpha 0.5 about 0.1 h inside the edge (0.3 at the
-// edge itself) for rows at 0.5 h, 1.5 h, ...; the renderer's 0.3 px²
-// low-pass then moves it out by a fraction of a pixel, not past the edge.
-inline constexpr double kEdgeSharpness = 2.0;
-inline constexpr double kEdgeMargin = 0.05;
-// Centres closer than this to a crease edge are moved in: a Gaussian on the
-// edge itself would be widened to the renderer's 0.55 px low-pass and spill.
-// A lattice aligned with the edge has its outer row exactly here.
-inline constexpr double kMinEdgeDistance = 0.5;
-// How far a crease edge can constrain a Gaussian, in h: beyond
-// kEdgeSharpness · σ + margin with σ at most ~1.1 h (a stretched cell).
-inline constexpr double kReach = 3.0;
+// most (d - kEdgeMargin·h) / kEdgeSharpness, and d is at least
+// kMinEdgeDistance·h (closer centres are moved in). The renderer widens
+// every splat by its 0.3 px² low-pass without lowering its opacity, so a
+// row of Gaussians right at the edge would spill half a pixel past it: the
+// outer row sits a whole cell in, as a narrow band (σ ≤ h/6) whose alpha
+// 0.5 falls about 0.75 h inside the edge before the low-pass. Measured on a
+// box at ~2 px a cell (test_mesh2gs): under 0.05 % of the silhouette's
+// pixels spill in oblique views, and everything 1 px inside is covered;
+// rows at 0.5 h with σ ≤ 0.22 h spilled 1.7 %.
+inline constexpr double kEdgeSharpness = 3.0;
+inline constexpr double kEdgeMargin = 0.5;
+inline constexpr double kMinEdgeDistance = 1.0;
+// How far a crease edge can constrain a Gaussian, in h: kEdgeSharpness · σ
+// + margin, with σ at most ~1.1 h (a stretched cell), is below 4 h.
+inline constexpr double kReach = 4.0;
 // Moving a centre away from one edge can bring it nearer another (a corner):
 // a few rounds settle it, or show that it does not fit.
 inline constexpr int kPushRounds = 4;

@@ -11,12 +11,13 @@ namespace {
 
 using Eigen::Vector3d;
 
-// Repeat addressing, for wrapped texture coordinates.
-int wrap(int i, int n) { return ((i % n) + n) % n; }
+int clamp_index(int i, int n) { return std::clamp(i, 0, n - 1); }
 
 std::array<float, 3> bilinear(const cv::Mat& image, double u, double v) {
-  // OBJ's v runs up from the image's last row; texel (i, j) has its centre
-  // at ((i + 0.5) / W, 1 - (j + 0.5) / H).
+  // Coordinates wrap (a tiling texture repeats), texels clamp at the
+  // border (an atlas does not continue on its opposite side). OBJ's v runs
+  // up from the image's last row; texel (i, j) has its centre at
+  // ((i + 0.5) / W, 1 - (j + 0.5) / H).
   const double x = (u - std::floor(u)) * image.cols - 0.5;
   const double y = (1 - (v - std::floor(v))) * image.rows - 0.5;
   const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
@@ -25,7 +26,7 @@ std::array<float, 3> bilinear(const cv::Mat& image, double u, double v) {
   for (int dy = 0; dy < 2; ++dy)
     for (int dx = 0; dx < 2; ++dx) {
       const double w = (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy);
-      const cv::Vec3f& t = image.at<cv::Vec3f>(wrap(y0 + dy, image.rows), wrap(x0 + dx, image.cols));
+      const cv::Vec3f& t = image.at<cv::Vec3f>(clamp_index(y0 + dy, image.rows), clamp_index(x0 + dx, image.cols));
       for (int c = 0; c < 3; ++c) rgb[c] += static_cast<float>(w * t[c]);
     }
   return rgb;
