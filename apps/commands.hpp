@@ -9,5 +9,6 @@ int cmd_bench(int argc, char** argv);
 int cmd_synth(int argc, char** argv);
 int cmd_track(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
+int cmd_mesh2gs(int argc, char** argv);
 
 }  // namespace splattrack::apps

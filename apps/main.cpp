@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "  synth    write a synthetic dataset with ground truth\n"
     "  eval     compare a tracking run with ground truth\n"
     "  bench    time the renderer and losses (render|loss|all)\n"
+    "  mesh2gs  turn a textured triangle mesh into a model\n"
     "\n"
     "splattrack <command> --help shows the command's options.\n";
 
@@ -32,6 +33,7 @@ constexpr Command kCommands[] = {
     {"synth", splattrack::apps::cmd_synth},
     {"eval", splattrack::apps::cmd_eval},
     {"bench", splattrack::apps::cmd_bench},
+    {"mesh2gs", splattrack::apps::cmd_mesh2gs},
 };
 
 }  // namespace

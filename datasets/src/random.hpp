@@ -55,5 +55,6 @@ inline constexpr std::uint64_t kTrajectoryStream = 2;
 inline constexpr std::uint64_t kMisalignStream = 3;
 inline constexpr std::uint64_t kBackgroundStream = 4;
 inline constexpr std::uint64_t kSensorStream = 5;
+inline constexpr std::uint64_t kMeshSampleStream = 6;  // mesh_to_gaussians: no user seed, always 0
 
 }  // namespace splattrack::datasets::detail

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ply_body.hpp"
+#include "ply_scalar.hpp"
 #include "splattrack/io/error.hpp"
 
 namespace splattrack::io::ply {
@@ -14,32 +15,6 @@ namespace splattrack::io::ply {
 namespace {
 
 inline constexpr std::size_t kRecordsPerBlock = 512;  // 512 × 248-byte SH-3 records: 124 KiB
-
-template <class T>
-T load(const char* p, bool swap) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, p, sizeof(T));
-  if (swap)
-    for (std::size_t i = 0; i < sizeof(T) / 2; ++i) std::swap(bytes[i], bytes[sizeof(T) - 1 - i]);
-  T value;
-  std::memcpy(&value, bytes, sizeof(T));
-  return value;
-}
-
-// Only for list lengths; the vertex values go through read_column.
-double load_count(const char* p, ScalarType type, bool swap) {
-  switch (type) {
-    case ScalarType::Int8: return load<std::int8_t>(p, swap);
-    case ScalarType::UInt8: return load<std::uint8_t>(p, swap);
-    case ScalarType::Int16: return load<std::int16_t>(p, swap);
-    case ScalarType::UInt16: return load<std::uint16_t>(p, swap);
-    case ScalarType::Int32: return load<std::int32_t>(p, swap);
-    case ScalarType::UInt32: return load<std::uint32_t>(p, swap);
-    case ScalarType::Float32:
-    case ScalarType::Float64: break;  // the header parser allows integer counts only
-  }
-  return -1;
-}
 
 // One property across all n records. The type and byte order are fixed for
 // the whole loop, so it compiles to a tight load-convert-store sequence.
@@ -90,7 +65,7 @@ class BinaryBody {
         }
         const std::size_t count_size = scalar_size(p.count_type);
         if (count_size > bytes_left()) truncated(e);
-        const double items = load_count(file_.data() + offset_, p.count_type, swap_);
+        const double items = load_scalar(file_.data() + offset_, p.count_type, swap_);
         if (items < 0)
           throw InputError(path_, "element '" + e.name + "' record " + std::to_string(r) + ": list '" + p.name +
                                       "' has a negative length");
