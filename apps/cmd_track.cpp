@@ -192,11 +192,7 @@ int cmd_track(int argc, char** argv) {
   RigidTracker tracker(model, camera, options);
   RunSummary summary;
   for (const io::PoseRow& row : done) summary.add(row);
-  if (!done.empty()) {
-    // The prediction an uninterrupted run would make from its last two frames.
-    const std::size_t n = done.size();
-    tracker.resume(done[n >= 2 ? n - 2 : 0].world_from_model, done.back().world_from_model, static_cast<int>(n));
-  }
+  std::size_t replayed = 0;  // rows of `done` the tracker has learnt again
   nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
   const auto write_run_json = [&](int skipped) {
     run["summary"] = summary.json(skipped);
@@ -225,7 +221,15 @@ int cmd_track(int argc, char** argv) {
       ++skipped;
       continue;
     }
-    if (in.index <= resume_after) continue;
+    if (in.index <= resume_after) {
+      // A finished frame: the tracker learns again what it taught it.
+      while (replayed < done.size() && done[replayed].frame < in.index) ++replayed;
+      if (replayed < done.size() && done[replayed].frame == in.index) {
+        tracker.replay(in.view(), initial_pose, done[replayed].world_from_model, done[replayed].status);
+        ++replayed;
+      }
+      continue;
+    }
     const FrameView frame = in.view();
     const FrameResult r = started ? tracker.track(frame) : tracker.initialize(frame, initial_pose);
     started = true;

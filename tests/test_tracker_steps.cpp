@@ -161,11 +161,22 @@ TEST(Observation, JvpAndVjpAreAdjoint) {
   SmallScene s;
   RigidPose pose;
   pose.translation = {0, 0, datasets::kDefaultDistance};
-  for (const bool masked : {true, false}) {
-    SCOPED_TRACE(masked);
+  ColourCorrection tinted;
+  tinted.gain = {1.3f, 0.8f, 1.1f};
+  tinted.offset = {0.05f, -0.1f, 0.2f};
+  for (const bool masked : {true, false})
+  for (const bool corrected : {false, true}) {
+    SCOPED_TRACE(testing::Message() << "masked " << masked << " corrected " << corrected);
     FrameImage f = s.frame(pose);
-    if (!masked) f.mask.clear();
-    Observation observation(f.view());
+    if (!masked) {
+      // Over a grey background, which the render's own background then is.
+      for (std::size_t p = 0; p < f.mask.size(); ++p)
+        for (std::size_t c = 0; c < 3; ++c) f.rgb[3 * p + c] += (1.f - f.mask[p]) * 0.4f;
+      f.mask.clear();
+    }
+    // A window hanging over the frame's edge: pixels outside take part too.
+    const ObservationWindow window{-5, 3, 1.0, f.width, f.height, false};
+    Observation observation(f.view(), window, nullptr, corrected ? tinted : ColourCorrection{});
     const RenderImage img = test::render_image(transformed(s.model, pose), s.camera);
     std::mt19937 rng(3);
     std::normal_distribution<float> n;
@@ -182,6 +193,23 @@ TEST(Observation, JvpAndVjpAreAdjoint) {
     const Observed jv = observation.jvp(img, v, scratch);
     double lhs = dot(jv.rgb, u_rgb);
     if (masked) lhs += dot(jv.alpha, u_alpha);
+    // apply() is bilinear in (rgb, alpha): central differences are exact up
+    // to rounding.
+    constexpr float kStep = 1e-2f;
+    RenderImage plus = img, minus = img;
+    for (std::size_t i = 0; i < img.rgb.size(); ++i) {
+      plus.rgb[i] += kStep * v.rgb[i];
+      minus.rgb[i] -= kStep * v.rgb[i];
+    }
+    for (std::size_t i = 0; i < img.alpha.size(); ++i) {
+      plus.alpha[i] += kStep * v.alpha[i];
+      minus.alpha[i] -= kStep * v.alpha[i];
+    }
+    const Observed op = observation.apply(plus);
+    const std::vector<float> plus_rgb(op.rgb.data, op.rgb.data + op.rgb.size());
+    const Observed om = observation.apply(minus);
+    for (std::size_t i = 0; i < img.rgb.size(); ++i)
+      ASSERT_NEAR((plus_rgb[i] - om.rgb.data[i]) / (2 * kStep), jv.rgb.data[i], 2e-3f) << i;
     std::vector<float> jt_rgb(img.rgb.size()), jt_alpha(img.alpha.size(), 0.f);
     observation.vjp(img, u_rgb.data(), masked ? u_alpha.data() : nullptr, jt_rgb.data(), jt_alpha.data());
     double rhs = 0;
@@ -326,4 +354,41 @@ TEST(DepthLimits, StepsTowardTheCameraAreShortened) {
   nearer.translation.z() = 0.1;
   limit_approach(camera, near, radius, nearer);
   EXPECT_NEAR(nearer.translation.z(), depth_limits::kMinDepthRadii * radius, 1e-12);
+}
+
+TEST(ColourCorrection, FitRecoversAKnownGainAndOffset) {
+  // The camera sees the object's colour c as g c + b (exposure and white
+  // balance); fitted at the true pose, the correction finds g and b back.
+  SmallScene s;
+  RigidPose pose;
+  pose.translation = {0, 0, datasets::kDefaultDistance};
+  const RenderImage img = test::render_image(transformed(s.model, pose), s.camera);
+  const std::array<float, 3> gain{1.4f, 0.8f, 1.1f}, offset{0.05f, -0.04f, 0.1f};
+  for (const bool masked : {true, false}) {
+    SCOPED_TRACE(masked);
+    FrameImage f = s.frame(pose);  // premultiplied colour over black, alpha as mask
+    for (std::size_t p = 0; p < f.mask.size(); ++p)
+      for (std::size_t c = 0; c < 3; ++c) {
+        float& v = f.rgb[3 * p + c];
+        v = gain[c] * v + offset[c] * f.mask[p] + (masked ? 0.f : (1.f - f.mask[p]) * 0.3f);
+      }
+    if (!masked) f.mask.clear();
+    Observation observation(f.view());
+    RenderImage render = img;
+    if (!masked)  // rendered over the observation's background, as the tracker does
+      for (std::size_t p = 0; p < render.alpha.size(); ++p)
+        for (std::size_t c = 0; c < 3; ++c) render.rgb[3 * p + c] += (1.f - render.alpha[p]) * observation.background()[c];
+    const ColourCorrection fit = observation.fit_colour(render);
+    for (std::size_t c = 0; c < 3; ++c) {
+      // The ridge toward the identity leaves a little of the way undone (this
+      // object's colours vary little: 0.06 of a 1.4 gain).
+      EXPECT_NEAR(fit.gain[c], gain[c], 0.08) << c;
+      EXPECT_NEAR(fit.offset[c], offset[c], 0.03) << c;
+    }
+  }
+  // Bounded: an absurd exposure is clamped, not followed.
+  FrameImage bright = s.frame(pose);
+  for (float& v : bright.rgb) v *= 20.f;
+  const ColourCorrection clamped = Observation(bright.view()).fit_colour(img);
+  for (std::size_t c = 0; c < 3; ++c) EXPECT_LE(clamped.gain[c], colour_defaults::kMaxGain);
 }

@@ -124,7 +124,6 @@ AlignResult PoseAligner::align(MatchTarget& target, const CentredPose& start, co
   const int iterations = std::max(1, options.iterations);
   const losses::AnnealingSchedule schedule(iterations, options.annealing);
   const int bands = options.annealing.band_count;
-  const bool use_mask = target.has_mask();
   ParameterVector params;
   const RigidPoseBlock pose_block(params, object_radius_, options.lr_rotation, options.lr_translation);
   Adam adam(params.size());
@@ -157,7 +156,7 @@ AlignResult PoseAligner::align(MatchTarget& target, const CentredPose& start, co
     result.timings.loss_ms += ms_since(t0);
 
     t0 = clock::now();
-    const GaussianGradients& grads = pass_.value().backward(grad_rgb_.data(), use_mask ? grad_alpha_.data() : nullptr);
+    const GaussianGradients& grads = pass_.value().backward(grad_rgb_.data(), grad_alpha_.data());
     pose_block.gradient(params, posed_, result.pose, grads, gradient);
     result.timings.backward_ms += ms_since(t0);
 

@@ -32,14 +32,15 @@ Observation::Observation(const FrameView& frame)
     : Observation(frame, ObservationWindow{0, 0, 1, frame.width, frame.height, false}) {}
 
 Observation::Observation(const FrameView& frame, const ObservationWindow& window,
-                         const ColourForeground* foreground)
+                         const ColourForeground* foreground, const ColourCorrection& correction)
     : window_(window),
       width_(window.width),
       height_(window.height),
       has_mask_(frame.has_mask() || (foreground && foreground->ready())),
       source_(frame.has_mask() ? ForegroundSource::given
               : has_mask_      ? ForegroundSource::estimated
-                               : ForegroundSource::none) {
+                               : ForegroundSource::none),
+      correction_(correction) {
   frame.validate();
   WindowedFrame windowed = resample(frame, window);
   if (!windowed.all_valid) valid_ = std::move(windowed.valid);
@@ -89,14 +90,62 @@ void Observation::fill_invalid(float* rgb, float* alpha) const {
   }
 }
 
+ColourCorrection Observation::fit_colour(const RenderImage& img) const {
+  // Per channel, over window pixels inside the silhouette (render alpha and,
+  // with a mask, the target's at least a half): weights w, render colour c
+  // (unpremultiplied), target colour f; minimise Σ w (g c + b − f)² +
+  // λ ((g − 1)² + b²) by the 2 x 2 normal equations.
+  constexpr float kInside = 0.5f;
+  double sw = 0;
+  std::array<double, 3> swc{}, swcc{}, swf{}, swcf{};
+  for (std::size_t p = 0; p < img.alpha.size(); ++p) {
+    const float a = img.alpha[p];
+    const float m = has_mask_ ? target_mask_[p] : 1.f;
+    if (a < kInside || m < kInside || !valid(p)) continue;
+    const double w = static_cast<double>(a) * m;
+    sw += w;
+    for (std::size_t c = 0; c < 3; ++c) {
+      const double premultiplied = has_mask_ ? img.rgb[3 * p + c] : img.rgb[3 * p + c] - (1 - a) * background_[c];
+      const double colour = premultiplied / a;
+      const double target = target_rgb_[3 * p + c] / m;
+      swc[c] += w * colour;
+      swcc[c] += w * colour * colour;
+      swf[c] += w * target;
+      swcf[c] += w * colour * target;
+    }
+  }
+  ColourCorrection fit;
+  if (sw < colour_defaults::kMinWeight) return fit;
+  const double lambda = colour_defaults::kRidge * sw;
+  for (std::size_t c = 0; c < 3; ++c) {
+    const double a00 = swcc[c] + lambda, a01 = swc[c], a11 = sw + lambda;
+    const double r0 = swcf[c] + lambda, r1 = swf[c];
+    const double det = a00 * a11 - a01 * a01;
+    if (!(det > 0)) continue;
+    const double g = (r0 * a11 - a01 * r1) / det, b = (a00 * r1 - a01 * r0) / det;
+    fit.gain[c] = std::clamp(static_cast<float>(g), colour_defaults::kMinGain, colour_defaults::kMaxGain);
+    fit.offset[c] = std::clamp(static_cast<float>(b), -colour_defaults::kMaxOffset, colour_defaults::kMaxOffset);
+  }
+  return fit;
+}
+
 Observed Observation::apply(const RenderImage& img) {
-  if (!has_mask_ && valid_.empty()) return {{img.rgb.data(), img.width, img.height, 3}, {}};
+  const bool identity = correction_.gain == std::array<float, 3>{1.f, 1.f, 1.f} &&
+                        correction_.offset == std::array<float, 3>{0.f, 0.f, 0.f};
+  if (!has_mask_ && valid_.empty() && identity) return {{img.rgb.data(), img.width, img.height, 3}, {}};
+  const auto& g = correction_.gain;
+  const auto& b = correction_.offset;
   observed_.resize(img.rgb.size());
-  if (has_mask_) {
-    for (std::size_t p = 0; p < img.alpha.size(); ++p)
-      for (std::size_t c = 0; c < 3; ++c) observed_[3 * p + c] = img.rgb[3 * p + c] * img.alpha[p];
-  } else {
-    std::copy(img.rgb.begin(), img.rgb.end(), observed_.begin());
+  // With a mask: g ⊙ (rgb·alpha) + b·alpha (rendered on black, rgb is the
+  // object's colour). Without: g ⊙ C + b·alpha + (1 − alpha)·bg with
+  // C = rgb − (1 − alpha)·bg, i.e. g ⊙ rgb + (1 − alpha)(1 − g) ⊙ bg + b·alpha.
+  for (std::size_t p = 0; p < img.alpha.size(); ++p) {
+    const float a = img.alpha[p];
+    for (std::size_t c = 0; c < 3; ++c) {
+      const float v = img.rgb[3 * p + c];
+      observed_[3 * p + c] = has_mask_ ? g[c] * v * a + b[c] * a
+                                       : g[c] * v + (1.f - a) * (1.f - g[c]) * background_[c] + b[c] * a;
+    }
   }
   const float* alpha = has_mask_ ? img.alpha.data() : nullptr;
   if (!valid_.empty()) {
@@ -112,38 +161,42 @@ Observed Observation::apply(const RenderImage& img) {
 
 void Observation::vjp(const RenderImage& img, const float* dl_dobserved_rgb, const float* dl_dobserved_alpha,
                       float* dl_drgb, float* dl_dalpha) const {
-  if (!has_mask_) {
-    std::copy(dl_dobserved_rgb, dl_dobserved_rgb + img.rgb.size(), dl_drgb);
-  } else {
-    for (std::size_t p = 0; p < img.alpha.size(); ++p) {
-      float da = dl_dobserved_alpha ? dl_dobserved_alpha[p] : 0.f;
-      for (std::size_t c = 0; c < 3; ++c) {
-        dl_drgb[3 * p + c] = dl_dobserved_rgb[3 * p + c] * img.alpha[p];
-        da += dl_dobserved_rgb[3 * p + c] * img.rgb[3 * p + c];
+  const auto& g = correction_.gain;
+  const auto& b = correction_.offset;
+  for (std::size_t p = 0; p < img.alpha.size(); ++p) {
+    const float a = img.alpha[p];
+    float da = has_mask_ && dl_dobserved_alpha ? dl_dobserved_alpha[p] : 0.f;
+    for (std::size_t c = 0; c < 3; ++c) {
+      const float d = dl_dobserved_rgb[3 * p + c];
+      if (has_mask_) {
+        dl_drgb[3 * p + c] = d * g[c] * a;
+        da += d * (g[c] * img.rgb[3 * p + c] + b[c]);
+      } else {
+        dl_drgb[3 * p + c] = d * g[c];
+        da += d * ((g[c] - 1.f) * background_[c] + b[c]);
       }
-      dl_dalpha[p] = da;
     }
+    if (dl_dalpha) dl_dalpha[p] = da;
   }
   for (std::size_t p = 0; p < valid_.size(); ++p) {
     if (valid_[p] > 0.f) continue;
     for (std::size_t c = 0; c < 3; ++c) dl_drgb[3 * p + c] = 0.f;
-    if (has_mask_) dl_dalpha[p] = 0.f;
+    if (dl_dalpha) dl_dalpha[p] = 0.f;
   }
 }
 
 Observed Observation::jvp(const RenderImage& img, const RenderTangent& d, std::vector<float>& scratch) const {
-  if (!has_mask_ && valid_.empty()) return {{d.rgb.data(), img.width, img.height, 3}, {}};
+  const auto& g = correction_.gain;
+  const auto& b = correction_.offset;
   const std::size_t n = img.alpha.size();
   // [H, W, 3] colour tangent, then with a mask [H, W] alpha tangent.
   scratch.resize(has_mask_ ? 4 * n : 3 * n);
-  if (has_mask_) {
-    for (std::size_t p = 0; p < n; ++p)
-      for (std::size_t c = 0; c < 3; ++c)
-        scratch[3 * p + c] = d.rgb[3 * p + c] * img.alpha[p] + img.rgb[3 * p + c] * d.alpha[p];
-    std::copy(d.alpha.begin(), d.alpha.end(), scratch.begin() + static_cast<std::ptrdiff_t>(3 * n));
-  } else {
-    std::copy(d.rgb.begin(), d.rgb.end(), scratch.begin());
-  }
+  for (std::size_t p = 0; p < n; ++p)
+    for (std::size_t c = 0; c < 3; ++c)
+      scratch[3 * p + c] = has_mask_ ? g[c] * (d.rgb[3 * p + c] * img.alpha[p] + img.rgb[3 * p + c] * d.alpha[p]) +
+                                           b[c] * d.alpha[p]
+                                     : g[c] * d.rgb[3 * p + c] + ((g[c] - 1.f) * background_[c] + b[c]) * d.alpha[p];
+  if (has_mask_) std::copy(d.alpha.begin(), d.alpha.end(), scratch.begin() + static_cast<std::ptrdiff_t>(3 * n));
   for (std::size_t p = 0; p < valid_.size(); ++p) {
     if (valid_[p] > 0.f) continue;
     for (std::size_t c = 0; c < 3; ++c) scratch[3 * p + c] = 0.f;

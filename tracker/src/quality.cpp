@@ -21,13 +21,14 @@ double silhouette_iou(const RenderImage& render, const Observation& observation)
 
 namespace {
 
-double unclamped_explained_fraction(const RenderImage& render, const Observation& observation) {
+double unclamped_explained_fraction(const RenderImage& render, Observation& observation) {
   const losses::ImageView frame = observation.target().rgb;
+  const losses::ImageView observed = observation.apply(render).rgb;
   const std::array<float, 3>& background = observation.background();
   double err = 0, base = 0;
   for (std::size_t i = 0; i < frame.size(); ++i) {
     if (!observation.valid(i / 3)) continue;
-    err += std::abs(render.rgb[i] - frame.data[i]);
+    err += std::abs(observed.data[i] - frame.data[i]);
     base += std::abs(background[i % 3] - frame.data[i]);
   }
   if (base <= 0) return err <= 0 ? 1.0 : 0.0;
@@ -36,7 +37,7 @@ double unclamped_explained_fraction(const RenderImage& render, const Observation
 
 }  // namespace
 
-double explained_fraction(const RenderImage& render, const Observation& observation) {
+double explained_fraction(const RenderImage& render, Observation& observation) {
   return std::clamp(unclamped_explained_fraction(render, observation), 0.0, 1.0);
 }
 

@@ -54,6 +54,8 @@ struct RigidTracker::Impl {
   PoseAligner aligner;
   losses::SpectralLoss spectral;  // the window's size, reused for every frame and window
   ColourForeground foreground;
+  ColourCorrection correction;  // for the next frame
+  bool learnt = false;          // whether the appearance has been learnt since initialize()
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -89,23 +91,57 @@ FrameResult RigidTracker::track(const FrameView& frame) {
   return process(frame, predict_constant_velocity(before_previous_, previous_), false);
 }
 
-void RigidTracker::resume(const RigidPose& before_previous, const RigidPose& previous, int tracked_frames) {
-  if (tracked_frames < 1) throw std::invalid_argument("tracker: resume() needs at least one tracked frame");
-  before_previous_ = to_centred(before_previous);
-  previous_ = to_centred(previous);
-  frame_index_ = tracked_frames;
+double RigidTracker::first_frame_shift_px(const CentredPose& start) const {
+  const bool given = options_.first_frame_refines && !options_.init_search;
+  return (given ? kGivenStartShiftRadii : kUnknownStartShiftRadii) * projected_radius_px(start);
+}
+
+void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& start, const ObservationWindow& window) {
+  impl_->foreground = ColourForeground{};
+  impl_->correction = {};
+  impl_->learnt = false;
+  if (options_.first_frame_refines && !options_.init_search) learn_appearance(frame, window, start, true);
+}
+
+void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose, TrackStatus status, bool first) {
+  const CentredPose reported = to_centred(reported_pose);
+  if (status == TrackStatus::tracking || status == TrackStatus::recovered)
+    learn_appearance(frame, window_at(reported, 0), reported, !impl_->learnt);
+  before_previous_ = first ? reported : previous_;
+  previous_ = reported;
+  ++frame_index_;
+}
+
+void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose, const RigidPose& reported,
+                          TrackStatus status) {
+  const bool first = frame_index_ == 0;
+  if (first) {
+    const CentredPose start = to_centred(initial_pose);
+    start_appearance(frame, start, window_at(start, first_frame_shift_px(start)));
+  }
+  finish(frame, reported, status, first);
 }
 
 const ColourForeground* RigidTracker::foreground_for(const FrameView& frame) const {
   return options_.estimate_foreground && !frame.has_mask() ? &impl_->foreground : nullptr;
 }
 
-void RigidTracker::learn_foreground(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
-                                    double rate) {
+void RigidTracker::learn_appearance(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
+                                    bool first) {
+  impl_->learnt = true;
   MatchTarget plain(frame, camera_, window, impl_->spectral);
   const RenderImage& img = impl_->aligner.render(plain, pose);
   const Observation& o = plain.observation();
-  impl_->foreground.learn(o.target().rgb.data, img.alpha.data(), o.valid_map(), img.alpha.size(), rate);
+  if (foreground_for(frame))
+    impl_->foreground.learn(o.target().rgb.data, img.alpha.data(), o.valid_map(), img.alpha.size(),
+                            first ? 1.0 : foreground_defaults::kLearningRate);
+  if (!options_.correct_colour) return;
+  const ColourCorrection fit = o.fit_colour(img);
+  const float keep = first ? 0.f : static_cast<float>(1 - colour_defaults::kLearningRate);
+  for (std::size_t c = 0; c < 3; ++c) {
+    impl_->correction.gain[c] = keep * impl_->correction.gain[c] + (1 - keep) * fit.gain[c];
+    impl_->correction.offset[c] = keep * impl_->correction.offset[c] + (1 - keep) * fit.offset[c];
+  }
 }
 
 double RigidTracker::projected_radius_px(const CentredPose& pose) const {
@@ -161,7 +197,7 @@ void RigidTracker::recover(const FrameView& frame, const ObservationWindow& wind
   // annealing, then the search (unless this frame has had it already).
   const ObservationWindow wide =
       options_.window.size > 0 && !window.wide ? widened(camera_, window, options_.window.recovery_widen) : window;
-  MatchTarget target(frame, camera_, wide, impl_->spectral, foreground_for(frame));
+  MatchTarget target(frame, camera_, wide, impl_->spectral, foreground_for(frame), impl_->correction);
   result.window = wide;
   verdict = assess(target, pose, first);
   PoseAligner& aligner = impl_->aligner;
@@ -192,8 +228,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
   // Predict: how far the start may be off, in frame pixels, and the window.
   double expected_px = 0;
   if (first) {
-    const bool given = options_.first_frame_refines && !options_.init_search;
-    expected_px = (given ? kGivenStartShiftRadii : kUnknownStartShiftRadii) * projected_radius_px(start);
+    expected_px = first_frame_shift_px(start);
   } else {
     const Eigen::Vector3d z_axis = camera_.cam_from_world.block<1, 3>(2, 0).transpose();
     const double depth = z_axis.dot(previous_.translation) + camera_.cam_from_world(2, 3);
@@ -203,12 +238,8 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
   ObservationWindow window = window_at(start, expected_px);
   if (first && options_.init_search && options_.window.size > 0)
     window = widened(camera_, window, options_.window.recovery_widen);
-  if (first) {
-    impl_->foreground = ColourForeground{};
-    if (foreground_for(frame) && options_.first_frame_refines && !options_.init_search)
-      learn_foreground(frame, window, start, 1.0);
-  }
-  MatchTarget target(frame, camera_, window, impl_->spectral, foreground_for(frame));
+  if (first) start_appearance(frame, start, window);
+  MatchTarget target(frame, camera_, window, impl_->spectral, foreground_for(frame), impl_->correction);
   FrameResult result;
   result.frame = frame_index_;
   result.has_mask = target.has_mask();
@@ -223,17 +254,12 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
 
   result.status = verdict.status;
   result.quality = verdict.scores.quality;
-  if (foreground_for(frame) && verdict.status != TrackStatus::lost && verdict.status != TrackStatus::degraded)
-    learn_foreground(frame, window_at(pose, 0), pose, foreground_defaults::kLearningRate);
   result.pose = from_centred(pose);
   result.pose.rotation.normalize();
-  // The next prediction starts from the pose as reported, not from the
-  // internal one (they differ in the last bits): --resume has only the
-  // reported poses, and must continue exactly as this run does.
-  const CentredPose reported = to_centred(result.pose);
-  before_previous_ = first ? reported : previous_;
-  previous_ = reported;
-  ++frame_index_;
+  // What comes next starts from the pose as reported, not from the internal
+  // one (they differ in the last bits): --resume has only the reported
+  // poses, and must continue exactly as this run does.
+  finish(frame, result.pose, result.status, first);
   result.timings.total_ms = ms_since(t0);
   return result;
 }

@@ -22,10 +22,11 @@ MatchTarget::MatchTarget(const FrameView& frame, const Camera& camera, losses::S
     : MatchTarget(frame, camera, native_window(camera), spectral) {}
 
 MatchTarget::MatchTarget(const FrameView& frame, const Camera& camera, const ObservationWindow& window,
-                         losses::SpectralLoss& spectral, const ColourForeground* foreground)
+                         losses::SpectralLoss& spectral, const ColourForeground* foreground,
+                         const ColourCorrection& correction)
     : camera_(window.camera(camera)),
       dilation_(window_dilation(window.scale)),
-      observation_(checked(frame, camera), window, foreground), spectral_(spectral) {
+      observation_(checked(frame, camera), window, foreground, correction), spectral_(spectral) {
   if (spectral.width() != window.width || spectral.height() != window.height)
     throw std::invalid_argument("tracker: the spectral loss is " + std::to_string(spectral.width()) + "x" +
                                 std::to_string(spectral.height()) + " but the window is " +

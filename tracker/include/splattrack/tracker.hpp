@@ -34,6 +34,11 @@ struct TrackerOptions {
   // the first frame at the given pose (first_frame_refines) or from the first
   // frame tracked, and from every frame tracked after it.
   bool estimate_foreground = true;
+  // A gain and offset per channel between render and frame (Observation),
+  // fitted inside the silhouette at each tracked pose (the first frame's at
+  // the given pose) and used for the next frame; the verdict's scores are
+  // computed after it.
+  bool correct_colour = true;
   InitSearchOptions search;
   // Ceres (bands 0..3) before the first frame's alignment. Off by default:
   // from starts far off it can settle in a wrong basin that the annealed
@@ -79,10 +84,12 @@ class RigidTracker {
   FrameResult initialize(const FrameView& frame, const RigidPose& initial_pose);
   // Every later frame, warm-started by constant-velocity prediction.
   FrameResult track(const FrameView& frame);
-  // Continues a run whose last `tracked_frames` frames ended at these poses
-  // (after one frame, pass its pose twice): the next track() starts from the
-  // same prediction as in the uninterrupted run.
-  void resume(const RigidPose& before_previous, const RigidPose& previous, int tracked_frames);
+  // Continues a run (--resume): every frame it finished, in order, with the
+  // first frame's initial pose and the pose and status each reported. The
+  // tracker learns again what those frames taught it (the appearance, the
+  // last motion), so that the next track() continues as the uninterrupted
+  // run would have.
+  void replay(const FrameView& frame, const RigidPose& initial_pose, const RigidPose& reported, TrackStatus status);
 
   const Camera& camera() const { return camera_; }
   double object_radius() const;
@@ -101,9 +108,18 @@ class RigidTracker {
   // The window the tracker looks at around `pose`, `motion_px` frame pixels
   // of margin for the motion.
   ObservationWindow window_at(const CentredPose& pose, double motion_px) const;
-  // Teaches the colour model the frame's colours in `window` at `pose`.
-  void learn_foreground(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
-                        double rate);
+  // How far a first-frame start may be off, in frame pixels.
+  double first_frame_shift_px(const CentredPose& start) const;
+  // The first frame's appearance: forgets the last run's, and learns the
+  // frame's at a given start.
+  void start_appearance(const FrameView& frame, const CentredPose& start, const ObservationWindow& window);
+  // After a frame: learns its appearance at the reported pose when tracked,
+  // and keeps the pose for the next prediction.
+  void finish(const FrameView& frame, const RigidPose& reported, TrackStatus status, bool first);
+  // Learns the frame's appearance in `window` at `pose`: the colour model
+  // (frames without masks) and the colour correction; `first` replaces what
+  // was learnt, later frames blend in.
+  void learn_appearance(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose, bool first);
   // The colour model for this frame, or null when it does not apply.
   const ColourForeground* foreground_for(const FrameView& frame) const;
   // The object's projected radius in frame pixels at `pose`.

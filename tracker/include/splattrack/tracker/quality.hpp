@@ -20,9 +20,10 @@ inline constexpr float kSilhouetteThreshold = 0.5f;  // alpha / mask above this 
 double silhouette_iou(const RenderImage& render, const Observation& observation);
 
 // Without a mask: how much of the frame's difference from the plain
-// background the render explains, 1 − L1(render, frame) / L1(background, frame),
-// clamped to [0, 1].
-double explained_fraction(const RenderImage& render, const Observation& observation);
+// background the render explains, 1 − L1(observed render, frame) /
+// L1(background, frame), clamped to [0, 1]; the render as the observation
+// sees it (colour-corrected, when that is on).
+double explained_fraction(const RenderImage& render, Observation& observation);
 
 // How well a render explains the frame, colour and silhouette together, for
 // ranking poses (≤ 1, higher is better, not clamped so that poor candidates
