@@ -34,7 +34,7 @@ TEST(ColourForeground, SeparatesTheObjectsColoursFromTheSurroundings) {
   EXPECT_EQ(p[0], 0.5f);  // nothing learnt yet
   EXPECT_FALSE(fg.ready());
   const Window w(100, 40, {0.9f, 0.1f, 0.1f}, {0.1f, 0.8f, 0.1f});
-  fg.learn(w.rgb.data(), w.alpha.data(), nullptr, 100, 0.2);
+  fg.learn(w.rgb.data(), w.alpha.data(), nullptr, 100, 1, 0.2);
   ASSERT_TRUE(fg.ready());
   fg.probability(red.data(), 1, p);
   EXPECT_EQ(p[0], 1.f);
@@ -42,33 +42,64 @@ TEST(ColourForeground, SeparatesTheObjectsColoursFromTheSurroundings) {
   EXPECT_EQ(p[0], 0.f);
   fg.probability(blue.data(), 1, p);
   EXPECT_EQ(p[0], 0.5f);  // a colour neither model has seen
+
+  // Pixels within kEdgeMargin of the silhouette's edge teach neither model.
+  Window edged(100, 40, {0.9f, 0.1f, 0.1f}, {0.1f, 0.8f, 0.1f});
+  for (std::size_t q = 40 - foreground_defaults::kEdgeMargin; q < 40 + foreground_defaults::kEdgeMargin; ++q)
+    for (std::size_t c = 0; c < 3; ++c) edged.rgb[3 * q + c] = blue[c];
+  ColourForeground margin;
+  margin.learn(edged.rgb.data(), edged.alpha.data(), nullptr, 100, 1, 1.0);
+  margin.probability(blue.data(), 1, p);
+  EXPECT_EQ(p[0], 0.5f);
 }
 
 TEST(ColourForeground, SharedColoursAndBlendingFollowTheCounts) {
-  // Object: half red, half grey; background: all grey. P(grey) = h_o / (h_o + h_b)
-  // = 0.5 / (0.5 + 1).
+  // Object: red, then grey from pixel 50; background: all grey. Object pixels
+  // are those kEdgeMargin inside the edge at 100: 50 red, 50 − margin grey.
+  // P(grey) = h_o / (h_o + h_b) with h_b(grey) = 1.
+  constexpr int m = foreground_defaults::kEdgeMargin;
+  const double grey_share = (50.0 - m) / (100.0 - m);
   ColourForeground fg;
   Window w(200, 100, {0.9f, 0.1f, 0.1f}, {0.5f, 0.5f, 0.5f});
   for (std::size_t p = 50; p < 100; ++p)
     for (std::size_t c = 0; c < 3; ++c) w.rgb[3 * p + c] = 0.5f;
-  fg.learn(w.rgb.data(), w.alpha.data(), nullptr, 200, 1.0);
+  fg.learn(w.rgb.data(), w.alpha.data(), nullptr, 200, 1, 1.0);
   const std::vector<float> grey{0.5f, 0.5f, 0.5f};
   std::vector<float> p;
   fg.probability(grey.data(), 1, p);
-  EXPECT_NEAR(p[0], 0.5f / 1.5f, 1e-6);
-  // A second frame, all-red object, at rate 0.2: h_o(grey) = 0.8 · 0.5.
+  EXPECT_NEAR(p[0], grey_share / (grey_share + 1), 1e-6);
+  // A second frame, all-red object, at rate 0.2: h_o(grey) = 0.8 · share.
   const Window red(200, 100, {0.9f, 0.1f, 0.1f}, {0.5f, 0.5f, 0.5f});
-  fg.learn(red.rgb.data(), red.alpha.data(), nullptr, 200, 0.2);
+  fg.learn(red.rgb.data(), red.alpha.data(), nullptr, 200, 1, 0.2);
   fg.probability(grey.data(), 1, p);
-  EXPECT_NEAR(p[0], 0.4f / 1.4f, 1e-6);
+  EXPECT_NEAR(p[0], 0.8 * grey_share / (0.8 * grey_share + 1), 1e-6);
   // Pixels outside the frame and on the silhouette's edge teach nothing.
   Window edge(10, 5, {0.1f, 0.1f, 0.9f}, {0.5f, 0.5f, 0.5f});
   std::vector<float> valid(10, 1.f);
   for (std::size_t q = 0; q < 5; ++q) valid[q] = 0.f;
   ColourForeground fresh;
-  fresh.learn(edge.rgb.data(), edge.alpha.data(), valid.data(), 10, 1.0);
+  fresh.learn(edge.rgb.data(), edge.alpha.data(), valid.data(), 10, 1, 1.0);
   EXPECT_FALSE(fresh.ready());  // no object pixel inside the frame
   for (float& a : edge.alpha) a = 0.5f;
-  fresh.learn(edge.rgb.data(), edge.alpha.data(), nullptr, 10, 1.0);
+  fresh.learn(edge.rgb.data(), edge.alpha.data(), nullptr, 10, 1, 1.0);
   EXPECT_FALSE(fresh.ready());
+}
+
+TEST(ColourForeground, SupportGrowsTheSilhouetteByItsReach) {
+  // A 3 x 2 silhouette in a 12 x 9 window, grown by 2: a 7 x 6 block,
+  // clipped at the window's edge; against a brute-force Chebyshev distance.
+  const int w = 12, h = 9;
+  std::vector<float> alpha(w * h, 0.f);
+  for (int y = 1; y < 3; ++y)
+    for (int x = 4; x < 7; ++x) alpha[y * w + x] = 1.f;
+  const std::vector<float> s = support_near(alpha, w, h, 2);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      int d = 1 << 20;
+      for (int v = 0; v < h; ++v)
+        for (int u = 0; u < w; ++u)
+          if (alpha[v * w + u] >= 0.5f) d = std::min(d, std::max(std::abs(u - x), std::abs(v - y)));
+      EXPECT_EQ(s[y * w + x], d <= 2 ? 1.f : 0.f) << x << "," << y;
+    }
+  EXPECT_EQ(support_near(std::vector<float>(w * h, 0.f), w, h, 3), std::vector<float>(w * h, 0.f));
 }

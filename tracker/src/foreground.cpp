@@ -25,15 +25,22 @@ int ColourForeground::bin(const float* rgb) const {
   return index;
 }
 
-void ColourForeground::learn(const float* rgb, const float* alpha, const float* valid, std::size_t pixels,
+void ColourForeground::learn(const float* rgb, const float* alpha, const float* valid, int width, int height,
                              double rate) {
-  const std::size_t n = pixels;
+  const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+  // Object: pixels kEdgeMargin inside the silhouette; background: pixels
+  // kEdgeMargin outside it.
+  const std::vector<float> silhouette(alpha, alpha + n);
+  std::vector<float> outside(n);
+  for (std::size_t p = 0; p < n; ++p) outside[p] = 1.f - alpha[p];
+  const std::vector<float> near_object = support_near(silhouette, width, height, foreground_defaults::kEdgeMargin);
+  const std::vector<float> near_outside = support_near(outside, width, height, foreground_defaults::kEdgeMargin);
   // The pixels `take` selects, as a normalised histogram; false when none.
   const auto count = [&](auto take, std::vector<float>& out) {
     out.assign(static_cast<std::size_t>(bins_) * bins_ * bins_, 0.f);
     double total = 0;
     for (std::size_t p = 0; p < n; ++p) {
-      if ((valid && valid[p] <= 0.f) || !take(alpha[p])) continue;
+      if ((valid && valid[p] <= 0.f) || !take(p)) continue;
       out[static_cast<std::size_t>(bin(&rgb[3 * p]))] += 1.f;
       total += 1;
     }
@@ -41,8 +48,8 @@ void ColourForeground::learn(const float* rgb, const float* alpha, const float* 
     return total > 0;
   };
   std::vector<float> object, background;
-  const bool has_object = count([](float a) { return a >= foreground_defaults::kInside; }, object);
-  const bool has_background = count([](float a) { return a <= foreground_defaults::kOutside; }, background);
+  const bool has_object = count([&](std::size_t p) { return near_outside[p] == 0.f; }, object);
+  const bool has_background = count([&](std::size_t p) { return near_object[p] == 0.f; }, background);
   if (!has_object || !has_background) return;
   const auto blend = [](std::vector<float>& model, const std::vector<float>& frame, double r) {
     if (model.empty()) {
@@ -70,6 +77,35 @@ void ColourForeground::probability(const float* rgb, std::size_t pixels, std::ve
     const float o = object_[b], g = background_[b];
     out[p] = o + g < kUnseen ? 0.5f : o / (o + g);
   }
+}
+
+std::vector<float> support_near(const std::vector<float>& alpha, int width, int height, int reach) {
+  const auto w = static_cast<std::size_t>(width), h = static_cast<std::size_t>(height);
+  // Separable dilation: rows, then columns, each a running count of
+  // silhouette pixels within `reach`.
+  std::vector<float> rows(w * h, 0.f), out(w * h, 0.f);
+  const auto r = static_cast<std::ptrdiff_t>(std::max(reach, 0));
+  for (std::size_t y = 0; y < h; ++y) {
+    std::ptrdiff_t last = -(r + 1) - 1;  // the last silhouette pixel seen, far left at first
+    std::vector<std::ptrdiff_t> next(w + 1, static_cast<std::ptrdiff_t>(w) + r + 1);
+    for (std::size_t x = w; x-- > 0;) next[x] = alpha[y * w + x] >= 0.5f ? static_cast<std::ptrdiff_t>(x) : next[x + 1];
+    for (std::size_t x = 0; x < w; ++x) {
+      const auto xi = static_cast<std::ptrdiff_t>(x);
+      if (alpha[y * w + x] >= 0.5f) last = xi;
+      rows[y * w + x] = (xi - last <= r || next[x] - xi <= r) ? 1.f : 0.f;
+    }
+  }
+  for (std::size_t x = 0; x < w; ++x) {
+    std::ptrdiff_t last = -(r + 1) - 1;
+    std::vector<std::ptrdiff_t> next(h + 1, static_cast<std::ptrdiff_t>(h) + r + 1);
+    for (std::size_t y = h; y-- > 0;) next[y] = rows[y * w + x] > 0.f ? static_cast<std::ptrdiff_t>(y) : next[y + 1];
+    for (std::size_t y = 0; y < h; ++y) {
+      const auto yi = static_cast<std::ptrdiff_t>(y);
+      if (rows[y * w + x] > 0.f) last = yi;
+      out[y * w + x] = (yi - last <= r || next[y] - yi <= r) ? 1.f : 0.f;
+    }
+  }
+  return out;
 }
 
 }  // namespace splattrack

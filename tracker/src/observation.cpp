@@ -32,11 +32,11 @@ Observation::Observation(const FrameView& frame)
     : Observation(frame, ObservationWindow{0, 0, 1, frame.width, frame.height, false}) {}
 
 Observation::Observation(const FrameView& frame, const ObservationWindow& window,
-                         const ColourForeground* foreground, const ColourCorrection& correction)
+                         const ForegroundEstimate* foreground, const ColourCorrection& correction)
     : window_(window),
       width_(window.width),
       height_(window.height),
-      has_mask_(frame.has_mask() || (foreground && foreground->ready())),
+      has_mask_(frame.has_mask() || (foreground && foreground->colours && foreground->colours->ready())),
       source_(frame.has_mask() ? ForegroundSource::given
               : has_mask_      ? ForegroundSource::estimated
                                : ForegroundSource::none),
@@ -65,7 +65,9 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
     return;
   }
   if (source_ == ForegroundSource::given) target_mask_ = std::move(windowed.image.mask);
-  else foreground->probability(target_rgb_.data(), w * h, target_mask_);
+  else foreground->colours->probability(target_rgb_.data(), w * h, target_mask_);
+  if (source_ == ForegroundSource::estimated && foreground->support.size() == target_mask_.size())
+    for (std::size_t p = 0; p < target_mask_.size(); ++p) target_mask_[p] *= foreground->support[p];
   const float outside_at = source_ == ForegroundSource::given ? kOutsideMask : kOutsideEstimate;
   std::vector<std::size_t> outside;
   for (std::size_t p = 0; p < target_mask_.size(); ++p)

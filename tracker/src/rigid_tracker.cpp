@@ -33,6 +33,9 @@ inline constexpr int kFirstFrameIterations = 300;
 // object anywhere within its own size).
 inline constexpr double kGivenStartShiftRadii = 0.5;
 inline constexpr double kUnknownStartShiftRadii = 2.0;
+// How much the object's silhouette may grow from one frame to the next
+// (turning, approaching), in projected radii.
+inline constexpr double kSupportSlack = 0.25;
 
 TrackerOptions::TrackerOptions() {
   first_frame.iterations = kFirstFrameIterations;
@@ -122,8 +125,21 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
   finish(frame, reported, status, first);
 }
 
-const ColourForeground* RigidTracker::foreground_for(const FrameView& frame) const {
-  return options_.estimate_foreground && !frame.has_mask() ? &impl_->foreground : nullptr;
+bool RigidTracker::estimates_foreground(const FrameView& frame) const {
+  return options_.estimate_foreground && !frame.has_mask();
+}
+
+ForegroundEstimate RigidTracker::foreground_in(const FrameView& frame, const ObservationWindow& window,
+                                               const CentredPose& predicted, double reach_px) {
+  ForegroundEstimate estimate;
+  if (!estimates_foreground(frame) || !impl_->foreground.ready()) return estimate;
+  estimate.colours = &impl_->foreground;
+  if (reach_px < 0) return estimate;
+  MatchTarget plain(frame, camera_, window, impl_->spectral);
+  const RenderImage& img = impl_->aligner.render(plain, predicted);
+  const int reach = static_cast<int>(std::ceil(reach_px / window.scale));
+  estimate.support = support_near(img.alpha, img.width, img.height, reach);
+  return estimate;
 }
 
 void RigidTracker::learn_appearance(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
@@ -132,8 +148,8 @@ void RigidTracker::learn_appearance(const FrameView& frame, const ObservationWin
   MatchTarget plain(frame, camera_, window, impl_->spectral);
   const RenderImage& img = impl_->aligner.render(plain, pose);
   const Observation& o = plain.observation();
-  if (foreground_for(frame))
-    impl_->foreground.learn(o.target().rgb.data, img.alpha.data(), o.valid_map(), img.alpha.size(),
+  if (estimates_foreground(frame))
+    impl_->foreground.learn(o.target().rgb.data, img.alpha.data(), o.valid_map(), img.width, img.height,
                             first ? 1.0 : foreground_defaults::kLearningRate);
   if (!options_.correct_colour) return;
   const ColourCorrection fit = o.fit_colour(img);
@@ -186,7 +202,8 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
 }
 
 Verdict RigidTracker::assess(MatchTarget& target, const CentredPose& pose, bool first) {
-  return judge(pose_scores(impl_->aligner, target, pose), first, target.has_mask(), options_.verdict);
+  const bool given_mask = target.observation().foreground_source() == ForegroundSource::given;
+  return judge(pose_scores(impl_->aligner, target, pose), first, given_mask, options_.verdict);
 }
 
 void RigidTracker::recover(const FrameView& frame, const ObservationWindow& window, bool first, bool searched,
@@ -197,7 +214,8 @@ void RigidTracker::recover(const FrameView& frame, const ObservationWindow& wind
   // annealing, then the search (unless this frame has had it already).
   const ObservationWindow wide =
       options_.window.size > 0 && !window.wide ? widened(camera_, window, options_.window.recovery_widen) : window;
-  MatchTarget target(frame, camera_, wide, impl_->spectral, foreground_for(frame), impl_->correction);
+  const ForegroundEstimate foreground = foreground_in(frame, wide, pose, -1);
+  MatchTarget target(frame, camera_, wide, impl_->spectral, &foreground, impl_->correction);
   result.window = wide;
   verdict = assess(target, pose, first);
   PoseAligner& aligner = impl_->aligner;
@@ -239,7 +257,11 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
   if (first && options_.init_search && options_.window.size > 0)
     window = widened(camera_, window, options_.window.recovery_widen);
   if (first) start_appearance(frame, start, window);
-  MatchTarget target(frame, camera_, window, impl_->spectral, foreground_for(frame), impl_->correction);
+  // The object may be as far from its predicted silhouette as the prediction
+  // may be off, plus a margin for the silhouette's own change.
+  const double reach_px = expected_px + kSupportSlack * projected_radius_px(start) + kMinExpectedShiftPx;
+  const ForegroundEstimate foreground = foreground_in(frame, window, start, reach_px);
+  MatchTarget target(frame, camera_, window, impl_->spectral, &foreground, impl_->correction);
   FrameResult result;
   result.frame = frame_index_;
   result.has_mask = target.has_mask();

@@ -22,7 +22,7 @@ MatchTarget::MatchTarget(const FrameView& frame, const Camera& camera, losses::S
     : MatchTarget(frame, camera, native_window(camera), spectral) {}
 
 MatchTarget::MatchTarget(const FrameView& frame, const Camera& camera, const ObservationWindow& window,
-                         losses::SpectralLoss& spectral, const ColourForeground* foreground,
+                         losses::SpectralLoss& spectral, const ForegroundEstimate* foreground,
                          const ColourCorrection& correction)
     : camera_(window.camera(camera)),
       dilation_(window_dilation(window.scale)),

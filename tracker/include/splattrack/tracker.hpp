@@ -120,8 +120,13 @@ class RigidTracker {
   // (frames without masks) and the colour correction; `first` replaces what
   // was learnt, later frames blend in.
   void learn_appearance(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose, bool first);
-  // The colour model for this frame, or null when it does not apply.
-  const ColourForeground* foreground_for(const FrameView& frame) const;
+  // Whether this frame's silhouette is estimated (no mask, option on).
+  bool estimates_foreground(const FrameView& frame) const;
+  // The silhouette estimate for `window` (no colours when the frame has a
+  // mask or nothing is learnt yet): the colour model, limited to `reach_px`
+  // frame pixels around the silhouette at `predicted` (negative: anywhere).
+  ForegroundEstimate foreground_in(const FrameView& frame, const ObservationWindow& window,
+                                   const CentredPose& predicted, double reach_px);
   // The object's projected radius in frame pixels at `pose`.
   double projected_radius_px(const CentredPose& pose) const;
 

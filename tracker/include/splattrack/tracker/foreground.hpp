@@ -17,10 +17,11 @@ namespace foreground_defaults {
 // 32 bins per channel (RBOT's choice): coarse enough that a few thousand
 // pixels fill the object's bins, fine enough to tell a texture from a desk.
 inline constexpr int kBinsPerChannel = 32;
-// Render alpha at or above this is object, at or below kOutside background;
-// between, the silhouette's edge teaches neither model.
-inline constexpr float kInside = 0.9f;
-inline constexpr float kOutside = 0.1f;
+// Pixels within this many window pixels of the silhouette's edge (alpha 0.5)
+// teach neither model: a pose a pixel or two off would otherwise teach the
+// object model its surroundings' colours, and the silhouette would grow
+// into them frame after frame.
+inline constexpr int kEdgeMargin = 3;
 // How much of the model one tracked frame replaces (RBOT: 0.1 object,
 // 0.2 background; one rate keeps the two comparable).
 inline constexpr double kLearningRate = 0.2;
@@ -33,12 +34,12 @@ class ColourForeground {
   // Whether both histograms have been learnt from at least one frame.
   bool ready() const { return ready_; }
 
-  // Learns from one window of `pixels` pixels: rgb [N, 3] in 0..1, the
-  // rendered silhouette alpha [N] at the tracked pose, valid [N] (null: all
-  // valid). `rate` is the share the new frame takes (the first frame
+  // Learns from one width x height window: rgb [H, W, 3] in 0..1, the
+  // rendered silhouette alpha [H, W] at the tracked pose, valid [H, W] (null:
+  // all valid). `rate` is the share the new frame takes (the first frame
   // replaces). A window with no object or no background pixels teaches
   // nothing.
-  void learn(const float* rgb, const float* alpha, const float* valid, std::size_t pixels, double rate);
+  void learn(const float* rgb, const float* alpha, const float* valid, int width, int height, double rate);
 
   // P(object | colour) for every pixel of rgb [N, 3] (0.5 where neither model
   // has seen the colour, everywhere before the first learn()), into `out` [N].
@@ -51,5 +52,19 @@ class ColourForeground {
   bool ready_ = false;
   std::vector<float> object_, background_;  // [bins³] normalised histograms
 };
+
+// What estimates a maskless frame's silhouette in one window: the colour
+// model, and where the object can be — window pixels within reach of its
+// predicted silhouette (support_near). Clutter elsewhere that happens to
+// share the object's colours would otherwise pull on the silhouette's low
+// moments and dilute its IoU.
+struct ForegroundEstimate {
+  const ColourForeground* colours = nullptr;
+  std::vector<float> support;  // [H, W] 1 where the object may be, 0 where not; empty: anywhere
+};
+
+// The support of a silhouette `alpha` [H, W] (alpha >= 0.5) grown by
+// `reach` pixels (a square neighbourhood), as 1 / 0.
+std::vector<float> support_near(const std::vector<float>& alpha, int width, int height, int reach);
 
 }  // namespace splattrack

@@ -81,9 +81,10 @@ struct Observed {
 class Observation {
  public:
   // Validates the frame (std::invalid_argument) and prepares its side in
-  // `window`; without a mask, `foreground` (may be null), once learnt, gives
-  // the silhouette. The frame's pixels are read here and not kept.
-  Observation(const FrameView& frame, const ObservationWindow& window, const ColourForeground* foreground = nullptr,
+  // `window`; without a mask, `foreground` (may be null), once its colour
+  // model is learnt, gives the silhouette. The frame's pixels are read here
+  // and not kept.
+  Observation(const FrameView& frame, const ObservationWindow& window, const ForegroundEstimate* foreground = nullptr,
               const ColourCorrection& correction = {});
   // The whole frame at its own resolution.
   explicit Observation(const FrameView& frame);

@@ -19,7 +19,7 @@ class MatchTarget {
   // frame's size is not the camera's or the loss's size not the window's.
   // Without a mask, `foreground` (may be null) gives the silhouette once learnt.
   MatchTarget(const FrameView& frame, const Camera& camera, const ObservationWindow& window,
-              losses::SpectralLoss& spectral, const ColourForeground* foreground = nullptr,
+              losses::SpectralLoss& spectral, const ForegroundEstimate* foreground = nullptr,
               const ColourCorrection& correction = {});
   // The whole frame at its own resolution.
   MatchTarget(const FrameView& frame, const Camera& camera, losses::SpectralLoss& spectral);

@@ -33,7 +33,10 @@ struct Verdict {
   PoseScores scores;
 };
 
-Verdict judge(const PoseScores& scores, bool first_frame, bool has_mask, const VerdictRules& rules);
+// `given_mask`: the frame came with a mask (the first-frame acceptance
+// applies only then: an estimated silhouette and a corrected colour explain
+// a real frame far less than 0.95 even at the right pose).
+Verdict judge(const PoseScores& scores, bool first_frame, bool given_mask, const VerdictRules& rules);
 
 // Whether recovery should run: a lost frame, or a first frame not accepted.
 bool needs_recovery(const Verdict& verdict, bool first_frame);
