@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -44,6 +45,9 @@ constexpr const char* kHelp =
     "  --init-search          multi-start rotation search on the first frame (for starts beyond ~45 deg)\n"
     "  --ceres                Ceres refinement (bands 0-3) before the first frame's alignment\n"
     "  --no-recover           report lost frames without trying Ceres and the rotation search\n"
+    "  --recovery-budget MS   time each lost frame's recovery may take (default 1000); the search goes on\n"
+    "                         on the next lost frame. 0: unbounded, and then a run is reproducible bit for\n"
+    "                         bit (a budget makes recovery depend on the machine's speed)\n"
     "  --accept S             first frame, with masks: colour+silhouette match (<= 1) needed to count as tracking;\n"
     "                         below it the frame is degraded and recovered (default 0.95; lower it for\n"
     "                         noisy frames or imperfect masks, 0 turns the check off)\n"
@@ -111,7 +115,7 @@ inline constexpr int kMinWindow = 32;
 int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations", "bands",
-                   "max-frames", "threads", "accept", "window"},
+                   "max-frames", "threads", "accept", "window", "recovery-budget"},
                   {"help", "init-search", "ceres", "no-recover", "resume", "quiet"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
@@ -129,6 +133,9 @@ int cmd_track(int argc, char** argv) {
   options.window.size = args.get_int("window", options.window.size);
   options.ceres_on_first_frame = args.has("ceres");
   options.recover = !args.has("no-recover");
+  options.recovery_budget_ms = args.get_double("recovery-budget", options.recovery_budget_ms);
+  if (!(options.recovery_budget_ms >= 0) || !std::isfinite(options.recovery_budget_ms))
+    throw UsageError("--recovery-budget must be a number of milliseconds >= 0");
   options.verdict.first_frame_acceptance = args.get_double("accept", options.verdict.first_frame_acceptance);
   options.first_frame.iterations = args.get_int("iterations", options.first_frame.iterations);
   options.tracking.iterations = args.get_int("track-iterations", options.tracking.iterations);
@@ -181,6 +188,8 @@ int cmd_track(int argc, char** argv) {
                      {"init_search", options.init_search},
                      {"ceres_on_first_frame", options.ceres_on_first_frame},
                      {"recover", options.recover},
+                     {"recovery_budget_ms", options.recovery_budget_ms},
+                     {"window", options.window.size},
                      {"first_frame_acceptance", options.verdict.first_frame_acceptance},
                      {"first_frame_iterations", options.first_frame.iterations},
                      {"tracking_iterations", options.tracking.iterations},

@@ -46,7 +46,7 @@ TEST_P(CliTrackResume, ResumedRunEqualsOneRun) {
   const std::string track = "track --model " + (data / "model.ply").string() + " --camera " +
                             (data / "camera.json").string() + " --video " + (data / "frames").string() +
                             " --init-pose " + (data / "init_pose.json").string() +
-                            " --iterations 60 --track-iterations 10 --threads 1 --quiet --out ";
+                            " --iterations 60 --track-iterations 10 --threads 1 --recovery-budget 0 --quiet --out ";
 
   const fs::path whole = root / "whole";
   ASSERT_EQ(run_cli(track + whole.string(), root / "whole.log"), 0) << read_text(root / "whole.log");

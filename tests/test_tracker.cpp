@@ -274,9 +274,26 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
   // then the search) by itself.
   TrackerOptions recovering = plain;
   recovering.recover = true;
+  recovering.recovery_budget_ms = 0;  // unbounded: the whole search in one frame
   const FrameResult recovered = RigidTracker(s.model, s.camera, recovering).initialize(frame.view(), start);
   EXPECT_LT(rotation_error_deg(recovered.pose, truth), 2.0);
   EXPECT_EQ(recovered.status, TrackStatus::recovered);
+
+  // With a budget, each frame's recovery stops in time and the search goes
+  // on over the next frames (the object stands still) until it finds the
+  // object. The bound is loose: a step that started before the deadline
+  // finishes.
+  TrackerOptions budgeted = recovering;
+  budgeted.recovery_budget_ms = 800;
+  RigidTracker tracker(s.model, s.camera, budgeted);
+  FrameResult r = tracker.initialize(frame.view(), start);
+  int frames = 1;
+  for (; frames < 12 && r.status != TrackStatus::recovered && r.status != TrackStatus::tracking; ++frames) {
+    EXPECT_LT(r.timings.ceres_ms + r.timings.search_ms, 3 * budgeted.recovery_budget_ms) << "frame " << frames;
+    r = tracker.track(frame.view());
+  }
+  EXPECT_GT(frames, 1);  // one frame's budget was not enough
+  EXPECT_LT(rotation_error_deg(r.pose, truth), 2.0) << "after " << frames << " frames";
 }
 
 TEST(Tracker, MatteTargetRemovesAPlainBackgroundFromSoftEdges) {

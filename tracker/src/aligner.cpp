@@ -146,6 +146,7 @@ AlignResult PoseAligner::align(MatchTarget& target, const CentredPose& start, co
     const bool frozen = rotation_frozen(state);
     if (options.photometric) state.spatial_phase = true;
     else if (state.spatial_phase && !options.spatial_phase) break;
+    if (it > 0 && options.deadline.passed()) break;
 
     auto t0 = clock::now();
     const RenderImage& img = render(target, result.pose);

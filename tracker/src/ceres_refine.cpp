@@ -96,6 +96,7 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
   const int last = std::min(options.last_band, band_count - 1);
   bool first_stage = true;
   for (int b = options.first_band; b <= last; ++b) {
+    if (options.deadline.passed()) break;
     std::vector<double> weights(static_cast<std::size_t>(band_count), 0.0);
     for (int i = 0; i <= b; ++i) weights[static_cast<std::size_t>(i)] = 1.0;
 
@@ -116,6 +117,8 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
     solver_options.max_num_iterations = options.iterations_per_stage;
     solver_options.num_threads = 1;
     solver_options.logging_type = ceres::SILENT;
+    solver_options.max_solver_time_in_seconds = std::min(solver_options.max_solver_time_in_seconds,
+                                                         options.deadline.seconds_left());
     ceres::Solver::Summary summary;
     ceres::Solve(solver_options, &problem, &summary);
 

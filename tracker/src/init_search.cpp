@@ -39,7 +39,7 @@ PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, const CentredP
 }
 
 InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,
-                             const InitSearchOptions& options) {
+                             const InitSearchOptions& options, const SearchSlice& slice) {
   const auto match_score = [&](const CentredPose& p) { return pose_scores(aligner, target, p).match; };
   struct Candidate {
     CentredPose pose;
@@ -50,31 +50,38 @@ InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const Ce
 
   AlignOptions refine = options.refine;
   refine.annealing.band_count = target.band_count();
+  refine.deadline = slice.deadline;
   AlignOptions screen = refine;
   screen.iterations = options.screen_iterations;
+  screen.deadline = slice.screen_until;
 
   std::vector<Candidate> candidates;
-  for (const auto& h : rotations) {
+  int next = std::clamp(slice.first, 0, static_cast<int>(rotations.size()));
+  for (; next < static_cast<int>(rotations.size()); ++next) {
+    if (!candidates.empty() && slice.screen_until.passed()) break;
+    const Eigen::Quaterniond& h = rotations[static_cast<std::size_t>(next)];
     CentredPose p = start;
     p.rotation = (h * start.rotation).normalized();
     p = aligner.align(target, p, screen).pose;
     candidates.push_back({p, match_score(p)});
   }
+  InitSearchResult best{start, -std::numeric_limits<double>::infinity(), next};
+  if (candidates.empty()) return best;
   // Stable: at equal scores the start (first) and then the spiral's order win.
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
   const int n = std::clamp(options.refine_best, 1, static_cast<int>(candidates.size()));
-
-  InitSearchResult best;
-  best.score = -std::numeric_limits<double>::infinity();
   for (int i = 0; i < n; ++i) {
+    if (i > 0 && slice.deadline.passed()) break;
     const CentredPose p = aligner.align(target, candidates[static_cast<std::size_t>(i)].pose, refine).pose;
     const double score = match_score(p);
-    if (score > best.score) best = {p, score};
+    if (score > best.score) best = {p, score, next};
   }
-  const CentredPose polished = ceres_refine(aligner, target, best.pose, options.polish).pose;
+  CeresRefineOptions polish = options.polish;
+  polish.deadline = slice.deadline;
+  const CentredPose polished = ceres_refine(aligner, target, best.pose, polish).pose;
   const double score = match_score(polished);
-  if (score > best.score) best = {polished, score};
+  if (score > best.score) best = {polished, score, next};
   return best;
 }
 

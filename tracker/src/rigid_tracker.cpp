@@ -59,6 +59,8 @@ struct RigidTracker::Impl {
   ColourForeground foreground;
   ColourCorrection correction;  // for the next frame
   bool learnt = false;          // whether the appearance has been learnt since initialize()
+  int search_next = 0;          // the search's next hypothesis, when a budget cut it short
+  bool acquiring = false;       // the last frame ended lost (or not accepted): the object is to be found again
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -103,13 +105,16 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->foreground = ColourForeground{};
   impl_->correction = {};
   impl_->learnt = false;
+  impl_->search_next = 0;
+  impl_->acquiring = false;
   if (options_.first_frame_refines && !options_.init_search) learn_appearance(frame, window, start, true);
 }
 
 void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose, TrackStatus status, bool first) {
   const CentredPose reported = to_centred(reported_pose);
-  if (status == TrackStatus::tracking || status == TrackStatus::recovered)
-    learn_appearance(frame, window_at(reported, 0), reported, !impl_->learnt);
+  const bool found = status == TrackStatus::tracking || status == TrackStatus::recovered;
+  if (found) learn_appearance(frame, window_at(reported, 0), reported, !impl_->learnt);
+  impl_->acquiring = !found && (first || impl_->acquiring || status == TrackStatus::lost);
   before_previous_ = first ? reported : previous_;
   previous_ = reported;
   ++frame_index_;
@@ -219,15 +224,24 @@ void RigidTracker::recover(const FrameView& frame, const ObservationWindow& wind
   result.window = wide;
   verdict = assess(target, pose, first);
   PoseAligner& aligner = impl_->aligner;
+  // The budget: a quarter to Ceres, a third of the rest to the annealed
+  // alignment, the rest to the search (screening, then refining the best).
+  const Deadline deadline = Deadline::after_ms(options_.recovery_budget_ms);
   const auto tc = clock::now();
-  const CeresRefineResult c = ceres_refine(aligner, target, pose, options_.ceres);
+  CeresRefineOptions ceres = options_.ceres;
+  ceres.deadline = deadline.share(0.25);
+  const CeresRefineResult c = ceres_refine(aligner, target, pose, ceres);
   result.timings.ceres_ms += ms_since(tc);
   result.iterations += c.iterations;
-  CentredPose candidate = aligner.align(target, c.pose, options_.first_frame).pose;
+  AlignOptions anneal = options_.first_frame;
+  anneal.deadline = deadline.share(1.0 / 3);
+  CentredPose candidate = aligner.align(target, c.pose, anneal).pose;
   Verdict v = assess(target, candidate, first);
-  if (v.status != TrackStatus::tracking && !searched) {
+  if (v.status != TrackStatus::tracking && !searched && !deadline.passed()) {
     const auto ts = clock::now();
-    const InitSearchResult s = init_search(aligner, target, pose, options_.search);
+    const InitSearchResult s =
+        init_search(aligner, target, pose, options_.search, {impl_->search_next, deadline.share(0.7), deadline});
+    impl_->search_next = s.next > options_.search.hypotheses ? 0 : s.next;
     result.timings.search_ms += ms_since(ts);
     const Verdict vs = assess(target, s.pose, first);
     if (better(vs, v)) {
@@ -238,7 +252,10 @@ void RigidTracker::recover(const FrameView& frame, const ObservationWindow& wind
   if (!better(v, verdict)) return;
   pose = candidate;
   verdict = v;
-  if (verdict.status == TrackStatus::tracking) verdict.status = TrackStatus::recovered;
+  if (verdict.status == TrackStatus::tracking) {
+    verdict.status = TrackStatus::recovered;
+    impl_->search_next = 0;
+  }
 }
 
 FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& start, bool first) {
@@ -270,9 +287,12 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
 
   bool searched = false;
   CentredPose pose = align(target, start, first, expected_px, searched, result);
-  Verdict verdict = assess(target, pose, first);
-  if (options_.recover && needs_recovery(verdict, first))
-    recover(frame, window, first, searched, pose, verdict, result);
+  // A frame after a lost one re-acquires the object: judged as a first
+  // frame is (a plausible silhouette is not enough), recovered when degraded.
+  const bool acquiring = first || impl_->acquiring;
+  Verdict verdict = assess(target, pose, acquiring);
+  if (options_.recover && needs_recovery(verdict, acquiring))
+    recover(frame, window, acquiring, searched, pose, verdict, result);
 
   result.status = verdict.status;
   result.quality = verdict.scores.quality;

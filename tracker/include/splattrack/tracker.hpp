@@ -47,6 +47,11 @@ struct TrackerOptions {
   // from the aligned pose instead.
   bool ceres_on_first_frame = false;
   bool recover = true;          // on "lost": Ceres, then the multi-start search
+  // Each frame's recovery stops after this long (0: unbounded); the frame is
+  // then reported as it stands (lost) and the search goes on where it stopped
+  // on the next lost frame. About 1 s: a 640x480 video at 2 threads loses a
+  // second per unexplained frame, never minutes.
+  double recovery_budget_ms = 1000;
   CeresRefineOptions ceres;
   VerdictRules verdict;
 

@@ -12,6 +12,7 @@
 #include "splattrack/losses.hpp"
 #include "splattrack/render.hpp"
 #include "splattrack/render/pose.hpp"
+#include "splattrack/tracker/deadline.hpp"
 #include "splattrack/tracker/target.hpp"
 
 namespace splattrack {
@@ -63,6 +64,7 @@ struct AlignOptions {
   double lr_final_fraction = 0.01;  // learning rates decay exponentially to this fraction
   double dssim_weight = 0.2;        // L = (1 − w) L1 + w D-SSIM on colour, as 3DGS
   double spatial_mask_weight = 0.5; // + this × L1(alpha, mask)
+  Deadline deadline;                // stop early once passed (recovery's budget); after one iteration at least
 };
 
 struct AlignTimings {

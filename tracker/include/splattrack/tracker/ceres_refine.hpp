@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "splattrack/tracker/aligner.hpp"
+#include "splattrack/tracker/deadline.hpp"
 
 namespace splattrack {
 
@@ -16,6 +17,7 @@ struct CeresRefineOptions {
   int first_band = 0;
   int last_band = 3;            // bands first..last are added one at a time
   int iterations_per_stage = 8; // Levenberg-Marquardt iterations per band stage
+  Deadline deadline;            // no stage starts after it; a stage's solver stops at it
 };
 
 struct CeresRefineResult {

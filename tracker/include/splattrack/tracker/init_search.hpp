@@ -36,13 +36,23 @@ struct InitSearchOptions {
 // Alexa 2022), deterministic.
 std::vector<Eigen::Quaterniond> so3_samples(int n);
 
+// A part of the search, for recovery under a time budget: hypotheses from
+// `first` on (0 is the start itself, then the spiral's) are screened until
+// `screen_until`, the best of them refined until `deadline`.
+struct SearchSlice {
+  int first = 0;
+  Deadline screen_until;
+  Deadline deadline;
+};
+
 struct InitSearchResult {
   CentredPose pose;
   double score = 0;  // match_score of the chosen pose (higher is better)
+  int next = 0;      // the first hypothesis not screened; hypotheses + 1 when all were
 };
 
 InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,
-                             const InitSearchOptions& options);
+                             const InitSearchOptions& options, const SearchSlice& slice = {});
 
 // Both scores of a pose (verdict.hpp) from one render.
 PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, const CentredPose& pose);
