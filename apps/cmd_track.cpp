@@ -203,8 +203,11 @@ int cmd_track(int argc, char** argv) {
   for (const io::PoseRow& row : done) summary.add(row);
   std::size_t replayed = 0;  // rows of `done` the tracker has learnt again
   nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+  // Frames per foreground source (FORMATS.md: run.json says which was used).
+  nlohmann::ordered_json foreground = nlohmann::ordered_json::object();
   const auto write_run_json = [&](int skipped) {
     run["summary"] = summary.json(skipped);
+    if (!foreground.empty()) run["summary"]["foreground"] = foreground;
     if (!warnings.empty()) run["warnings"] = warnings;
     io::write_file_atomically((out / "run.json").string(), run.dump(2) + "\n");
   };
@@ -243,6 +246,7 @@ int cmd_track(int argc, char** argv) {
     const FrameResult r = started ? tracker.track(frame) : tracker.initialize(frame, initial_pose);
     started = true;
     ++processed;
+    foreground[to_string(r.foreground)] = foreground.value(to_string(r.foreground), 0) + 1;
 
     io::PoseRow row;
     row.frame = in.index;

@@ -84,6 +84,10 @@ TEST_P(CliTrackResume, ResumedRunEqualsOneRun) {
   int lost = 0;
   for (const auto& r : rows) lost += r.status == TrackStatus::lost;
   EXPECT_EQ(run["summary"]["lost_frames"], lost);
+  // The frames are RGBA: their alpha is the foreground, for every frame this
+  // run tracked (the resumed run: those after the last whole row).
+  EXPECT_EQ(run["summary"]["foreground"]["given"], kFrames - (stop_after - 1));
+  EXPECT_FALSE(run["summary"]["foreground"].contains("estimated"));
   fs::remove_all(root);
 }
 

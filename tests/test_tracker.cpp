@@ -281,12 +281,16 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
 
   // With a budget, each frame's recovery stops in time and the search goes
   // on over the next frames (the object stands still) until it finds the
-  // object. The bound is loose: a step that started before the deadline
-  // finishes.
+  // object. A start with no overlap that the first alignment cannot leave
+  // (one iteration) keeps the track lost until the search finds it. The
+  // bound is loose: a step that started before the deadline finishes.
   TrackerOptions budgeted = recovering;
   budgeted.recovery_budget_ms = 800;
+  budgeted.first_frame.iterations = 1;
+  RigidPose away = start;
+  away.translation.x() += 1.5 * s.size;
   RigidTracker tracker(s.model, s.camera, budgeted);
-  FrameResult r = tracker.initialize(frame.view(), start);
+  FrameResult r = tracker.initialize(frame.view(), away);
   int frames = 1;
   for (; frames < 12 && r.status != TrackStatus::recovered && r.status != TrackStatus::tracking; ++frames) {
     EXPECT_LT(r.timings.ceres_ms + r.timings.search_ms, 3 * budgeted.recovery_budget_ms) << "frame " << frames;

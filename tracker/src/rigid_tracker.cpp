@@ -60,7 +60,7 @@ struct RigidTracker::Impl {
   ColourCorrection correction;  // for the next frame
   bool learnt = false;          // whether the appearance has been learnt since initialize()
   int search_next = 0;          // the search's next hypothesis, when a budget cut it short
-  bool acquiring = false;       // the last frame ended lost (or not accepted): the object is to be found again
+  bool acquiring = false;       // the last frame ended lost: the object is to be found again
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -114,7 +114,10 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   const CentredPose reported = to_centred(reported_pose);
   const bool found = status == TrackStatus::tracking || status == TrackStatus::recovered;
   if (found) learn_appearance(frame, window_at(reported, 0), reported, !impl_->learnt);
-  impl_->acquiring = !found && (first || impl_->acquiring || status == TrackStatus::lost);
+  // Only a lost frame makes the next one re-acquire: a degraded one has had
+  // its recovery, and searching again on every later frame would cost the
+  // budget per frame for as long as the colours disagree.
+  impl_->acquiring = status == TrackStatus::lost;
   before_previous_ = first ? reported : previous_;
   previous_ = reported;
   ++frame_index_;
@@ -211,8 +214,8 @@ Verdict RigidTracker::assess(MatchTarget& target, const CentredPose& pose, bool 
   return judge(pose_scores(impl_->aligner, target, pose), first, given_mask, options_.verdict);
 }
 
-void RigidTracker::recover(const FrameView& frame, const ObservationWindow& window, bool first, bool searched,
-                           CentredPose& pose, Verdict& verdict, FrameResult& result) {
+void RigidTracker::recover(const FrameView& frame, const ObservationWindow& window, const ColourCorrection& correction,
+                           bool first, bool searched, CentredPose& pose, Verdict& verdict, FrameResult& result) {
   // In a wider window (the object may be outside the tracking one), where
   // the pose so far is judged again so that every candidate is compared on
   // the same footing: Ceres from where the optimiser ended, the full
@@ -220,7 +223,7 @@ void RigidTracker::recover(const FrameView& frame, const ObservationWindow& wind
   const ObservationWindow wide =
       options_.window.size > 0 && !window.wide ? widened(camera_, window, options_.window.recovery_widen) : window;
   const ForegroundEstimate foreground = foreground_in(frame, wide, pose, -1);
-  MatchTarget target(frame, camera_, wide, impl_->spectral, &foreground, impl_->correction);
+  MatchTarget target(frame, camera_, wide, impl_->spectral, &foreground, correction);
   result.window = wide;
   verdict = assess(target, pose, first);
   PoseAligner& aligner = impl_->aligner;
@@ -287,12 +290,21 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
 
   bool searched = false;
   CentredPose pose = align(target, start, first, expected_px, searched, result);
+  // Judged after the colour correction fitted at the aligned pose: the one
+  // carried from the last frame (or fitted at a given start that was off)
+  // would count a lighting change or the start's error against the pose.
+  // Recovery's candidates are all judged with the carried one instead: fitted
+  // at a pose that may be wrong, or refitted for each, it would let wrong
+  // poses explain the colours too.
+  if (options_.correct_colour)
+    target.observation().set_colour_correction(target.observation().fit_colour(impl_->aligner.render(target, pose)));
   // A frame after a lost one re-acquires the object: judged as a first
-  // frame is (a plausible silhouette is not enough), recovered when degraded.
+  // frame is (with a given mask a plausible silhouette is not enough),
+  // recovered when degraded.
   const bool acquiring = first || impl_->acquiring;
   Verdict verdict = assess(target, pose, acquiring);
   if (options_.recover && needs_recovery(verdict, acquiring))
-    recover(frame, window, acquiring, searched, pose, verdict, result);
+    recover(frame, window, impl_->correction, acquiring, searched, pose, verdict, result);
 
   result.status = verdict.status;
   result.quality = verdict.scores.quality;

@@ -108,8 +108,8 @@ class RigidTracker {
   CentredPose align(MatchTarget& target, const CentredPose& start, bool first, double expected_shift_px,
                     bool& searched, FrameResult& result);
   Verdict assess(MatchTarget& target, const CentredPose& pose, bool first);
-  void recover(const FrameView& frame, const ObservationWindow& window, bool first, bool searched,
-               CentredPose& pose, Verdict& verdict, FrameResult& result);
+  void recover(const FrameView& frame, const ObservationWindow& window, const ColourCorrection& correction,
+               bool first, bool searched, CentredPose& pose, Verdict& verdict, FrameResult& result);
   // The window the tracker looks at around `pose`, `motion_px` frame pixels
   // of margin for the motion.
   ObservationWindow window_at(const CentredPose& pose, double motion_px) const;

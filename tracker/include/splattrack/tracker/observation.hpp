@@ -68,8 +68,12 @@ inline constexpr double kMinWeight = 16;
 inline constexpr double kLearningRate = 0.5;
 }  // namespace colour_defaults
 
-// Where the target's silhouette comes from.
+// Where the target's silhouette comes from: masks or alpha that came with
+// the frames, the colour model's estimate, or nothing (the whole frame).
 enum class ForegroundSource { none, given, estimated };
+inline const char* to_string(ForegroundSource s) {
+  return s == ForegroundSource::given ? "given" : s == ForegroundSource::estimated ? "estimated" : "none";
+}
 
 // What the loss sees of a render, a tangent or the frame: colour and, with a
 // mask, the silhouette. Views into the Observation's buffers (or the render's).
@@ -94,6 +98,7 @@ class Observation {
   bool has_mask() const { return has_mask_; }
   ForegroundSource foreground_source() const { return source_; }
   const ColourCorrection& colour_correction() const { return correction_; }
+  void set_colour_correction(const ColourCorrection& correction) { correction_ = correction; }
   // The gain and offset that best map `img`'s object colours onto the
   // target's inside both silhouettes (identity with too few pixels).
   ColourCorrection fit_colour(const RenderImage& img) const;
