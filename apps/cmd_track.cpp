@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "overlay_video.hpp"
+#include "progress.hpp"
 #include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/error.hpp"
@@ -64,7 +65,7 @@ constexpr const char* kHelp =
     "                         renamed to overlay.mp4 when the run ends or is stopped by a signal; a killed\n"
     "                         run leaves the previous overlay.mp4. With --resume the finished frames are\n"
     "                         drawn again, so that overlay.mp4 covers the whole run\n"
-    "  --quiet                no per-frame lines\n";
+    "  --quiet                no per-frame lines (on a terminal, stderr shows a progress line either way)\n";
 
 RigidPose default_initial_pose(const GaussianModel& model, const Camera& camera) {
   const ModelBounds b = model_bounds(model);
@@ -75,6 +76,14 @@ RigidPose default_initial_pose(const GaussianModel& model, const Camera& camera)
   RigidPose p;
   p.translation = centre_world - b.center;
   return p;
+}
+
+// The frame count the run will have reached when it stops, when known (for
+// the progress line).
+std::optional<int> final_frame_count(std::optional<int> input_frames, int resume_after, int max_frames) {
+  if (max_frames < 0) return input_frames;
+  const int limit = resume_after + 1 + max_frames;
+  return input_frames ? std::min(*input_frames, limit) : limit;
 }
 
 nlohmann::ordered_json versions() {
@@ -217,18 +226,21 @@ int cmd_track(int argc, char** argv) {
   bool started = !done.empty();
   int processed = 0, skipped = 0;
   const bool quiet = args.has("quiet");
+  ProgressLine progress(final_frame_count(source->frame_count(), resume_after, max_frames));
   for (;;) {
     if (InterruptGuard::received() != 0) break;
     if (max_frames >= 0 && processed >= max_frames) break;
     const io::FrameStatus st = source->next(in);
     if (st == io::FrameStatus::end) {
       if (const std::string w = source->end_warning(); !w.empty()) {
+        progress.clear();
         std::fprintf(stderr, "warning: %s\n", w.c_str());
         warnings.push_back(w);
       }
       break;
     }
     if (st == io::FrameStatus::skipped) {
+      progress.clear();
       std::fprintf(stderr, "warning: frame %d (%s) skipped: %s\n", in.index, in.name.c_str(), in.problem.c_str());
       ++skipped;
       continue;
@@ -262,11 +274,15 @@ int cmd_track(int argc, char** argv) {
     writer->write(row);
     summary.add(row);
     if (overlay) overlay->add(in, r.pose, r.status, r.quality);
-    if (!quiet)
+    if (!quiet) {
+      progress.clear();
       std::printf("frame %5d  %-9s  quality %.3f  iterations %3d  %7.1f ms\n", in.index,
                   std::string(to_string(r.status)).c_str(), r.quality, r.iterations, r.timings.total_ms);
+    }
     write_run_json(skipped);
+    progress.update(in.index, r.status);
   }
+  progress.clear();
   if (overlay) overlay->finish();
   if (const int signal = InterruptGuard::received(); signal != 0) {
     run["interrupted"] = signal_name(signal);
