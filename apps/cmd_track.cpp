@@ -14,6 +14,8 @@
 #include "bench.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "overlay_video.hpp"
+#include "progress.hpp"
 #include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/error.hpp"
@@ -60,7 +62,14 @@ constexpr const char* kHelp =
     "  --resume               continue after the last frame already in DIR/poses.csv (a half-written\n"
     "                         last line, from a killed run, is dropped with a warning)\n"
     "  --threads N            worker threads (default 0: all cores; more than the cores are capped)\n"
-    "  --quiet                no per-frame lines\n";
+    "  --overlay              also write DIR/overlay.mp4: each frame with the model drawn at its pose, the\n"
+    "                         outline in the status's colour (green tracking, yellow degraded, red lost,\n"
+    "                         cyan recovered), frame, status and quality in a corner. Encoded to\n"
+    "                         DIR/overlay.partial.mp4 as the run goes (an mp4 cannot be appended to) and\n"
+    "                         renamed to overlay.mp4 when the run ends or is stopped by a signal; a killed\n"
+    "                         run leaves the previous overlay.mp4. With --resume the finished frames are\n"
+    "                         drawn again, so that overlay.mp4 covers the whole run\n"
+    "  --quiet                no per-frame lines (on a terminal, stderr shows a progress line either way)\n";
 
 RigidPose default_initial_pose(const GaussianModel& model, const Camera& camera) {
   const ModelBounds b = model_bounds(model);
@@ -71,6 +80,14 @@ RigidPose default_initial_pose(const GaussianModel& model, const Camera& camera)
   RigidPose p;
   p.translation = centre_world - b.center;
   return p;
+}
+
+// The frame count the run will have reached when it stops, when known (for
+// the progress line).
+std::optional<int> final_frame_count(std::optional<int> input_frames, int resume_after, int max_frames) {
+  if (max_frames < 0) return input_frames;
+  const int limit = resume_after + 1 + max_frames;
+  return input_frames ? std::min(*input_frames, limit) : limit;
 }
 
 nlohmann::ordered_json versions() {
@@ -116,7 +133,7 @@ int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations", "bands",
                    "max-frames", "threads", "accept", "window", "recovery-budget"},
-                  {"help", "init-search", "ceres", "no-recover", "resume", "quiet"});
+                  {"help", "init-search", "ceres", "no-recover", "resume", "quiet", "overlay"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -195,10 +212,13 @@ int cmd_track(int argc, char** argv) {
                      {"tracking_iterations", options.tracking.iterations},
                      {"bands", options.spectral.band_count},
                      {"threads", options.threads},
-                     {"resume_after", resume_after}};
+                     {"resume_after", resume_after},
+                     {"overlay", args.has("overlay")}};
   run["versions"] = versions();
 
   RigidTracker tracker(model, camera, options);
+  std::optional<OverlayVideo> overlay;
+  if (args.has("overlay")) overlay.emplace(model, camera, tracker.context(), out, source->fps().value_or(30.0));
   RunSummary summary;
   for (const io::PoseRow& row : done) summary.add(row);
   std::size_t replayed = 0;  // rows of `done` the tracker has learnt again
@@ -209,6 +229,7 @@ int cmd_track(int argc, char** argv) {
     run["summary"] = summary.json(skipped);
     if (!foreground.empty()) run["summary"]["foreground"] = foreground;
     if (!warnings.empty()) run["warnings"] = warnings;
+    if (overlay) run["summary"]["overlay_median_ms_per_frame"] = median(overlay->ms());
     io::write_file_atomically((out / "run.json").string(), run.dump(2) + "\n");
   };
 
@@ -217,18 +238,21 @@ int cmd_track(int argc, char** argv) {
   bool started = !done.empty();
   int processed = 0, skipped = 0;
   const bool quiet = args.has("quiet");
+  ProgressLine progress(final_frame_count(source->frame_count(), resume_after, max_frames));
   for (;;) {
     if (InterruptGuard::received() != 0) break;
     if (max_frames >= 0 && processed >= max_frames) break;
     const io::FrameStatus st = source->next(in);
     if (st == io::FrameStatus::end) {
       if (const std::string w = source->end_warning(); !w.empty()) {
+        progress.clear();
         std::fprintf(stderr, "warning: %s\n", w.c_str());
         warnings.push_back(w);
       }
       break;
     }
     if (st == io::FrameStatus::skipped) {
+      progress.clear();
       std::fprintf(stderr, "warning: frame %d (%s) skipped: %s\n", in.index, in.name.c_str(), in.problem.c_str());
       ++skipped;
       continue;
@@ -237,7 +261,9 @@ int cmd_track(int argc, char** argv) {
       // A finished frame: the tracker learns again what it taught it.
       while (replayed < done.size() && done[replayed].frame < in.index) ++replayed;
       if (replayed < done.size() && done[replayed].frame == in.index) {
-        tracker.replay(in.view(), initial_pose, done[replayed].world_from_model, done[replayed].status);
+        const io::PoseRow& row = done[replayed];
+        tracker.replay(in.view(), initial_pose, row.world_from_model, row.status);
+        if (overlay) overlay->add(in, row.world_from_model, row.status, row.iou);
         ++replayed;
       }
       continue;
@@ -260,11 +286,17 @@ int cmd_track(int argc, char** argv) {
     if (!writer) writer.emplace(csv_path, !done.empty());
     writer->write(row);
     summary.add(row);
-    if (!quiet)
+    if (overlay) overlay->add(in, r.pose, r.status, r.quality);
+    if (!quiet) {
+      progress.clear();
       std::printf("frame %5d  %-9s  quality %.3f  iterations %3d  %7.1f ms\n", in.index,
                   std::string(to_string(r.status)).c_str(), r.quality, r.iterations, r.timings.total_ms);
+    }
     write_run_json(skipped);
+    progress.update(in.index, r.status);
   }
+  progress.clear();
+  if (overlay) overlay->finish();
   if (const int signal = InterruptGuard::received(); signal != 0) {
     run["interrupted"] = signal_name(signal);
     if (summary.frames > 0) write_run_json(skipped);

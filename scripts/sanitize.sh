@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 source scripts/sanitizer_build.sh
 sanitizer_build_configure sanitize || exit 0
 
-tests=(test_ply_io test_ply_errors test_splat_io test_camera_io test_pose_file test_poses_resume test_video
+tests=(test_ply_io test_ply_errors test_splat_io test_camera_io test_pose_file test_poses_resume test_video test_overlay
        test_output_files test_eval test_pose test_execution test_render_pass test_render_forward
        test_render_backward test_render_jvp test_fft
        test_spectral test_spatial_losses test_annealing test_pose_gradient test_tracker_steps

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <opencv2/videoio.hpp>
 #include <string>
 
 #include "io_test_util.hpp"
@@ -20,6 +21,28 @@ inline int run_cli(const std::string& args, const std::filesystem::path& log, co
   const int status = std::system(command.c_str());
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+}
+
+// A video as OpenCV decodes it, independently of splattrack's reader.
+struct DecodedVideo {
+  int frames = 0;  // 0 when it cannot be opened
+  int width = 0;
+  int height = 0;
+  double fps = 0;
+};
+
+inline DecodedVideo decode_video(const std::filesystem::path& video) {
+  cv::VideoCapture capture(video.string(), cv::CAP_FFMPEG);
+  DecodedVideo d;
+  if (!capture.isOpened()) return d;
+  d.fps = capture.get(cv::CAP_PROP_FPS);
+  cv::Mat image;
+  while (capture.read(image) && !image.empty()) {
+    ++d.frames;
+    d.width = image.cols;
+    d.height = image.rows;
+  }
+  return d;
 }
 
 }  // namespace splattrack::test

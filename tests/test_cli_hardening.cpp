@@ -172,12 +172,15 @@ TEST_F(CliHardening, FullDiskIsAnErrorAndLeavesNoPartialFile) {
 
 // Point 5: SIGINT / SIGTERM finish the frame in flight, flush, write the
 // summary and exit 128 + signal; a second signal stops at once. Every row
-// and run.json stay whole.
+// and run.json stay whole, and --overlay's video of the finished frames is
+// closed and renamed into place.
 TEST_F(CliHardening, SignalsStopAfterTheFrameInFlight) {
   for (const int signal : {SIGINT, SIGTERM}) {
     SCOPED_TRACE(signal);
     const fs::path out = root_ / ("signal" + std::to_string(signal));
-    const pid_t pid = spawn(track_args(out, (data() / "frames").string()), root_ / "signal.log");
+    std::vector<std::string> args = track_args(out, (data() / "frames").string());
+    args.push_back("--overlay");
+    const pid_t pid = spawn(args, root_ / "signal.log");
     ASSERT_GT(pid, 0);
     ASSERT_TRUE(wait_for_rows(out / "poses.csv", 1));
     ASSERT_EQ(::kill(pid, signal), 0);
@@ -191,6 +194,8 @@ TEST_F(CliHardening, SignalsStopAfterTheFrameInFlight) {
     const auto run = nlohmann::json::parse(read_text(out / "run.json"));
     EXPECT_EQ(run["interrupted"], signal == SIGINT ? "SIGINT" : "SIGTERM");
     EXPECT_EQ(run["summary"]["frames"], rows.size());
+    EXPECT_EQ(test::decode_video(out / "overlay.mp4").frames, static_cast<int>(rows.size()));
+    EXPECT_FALSE(fs::exists(out / "overlay.partial.mp4"));
   }
 }
 

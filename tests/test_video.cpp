@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <opencv2/imgcodecs.hpp>
 
 #include "io_test_util.hpp"
@@ -351,4 +352,36 @@ TEST(Video, LeftOverMasksAreReported) {
   auto matched = io::open_video(frames_dir.string(), masks_dir.string());
   read_all(*matched);
   EXPECT_EQ(matched->end_warning(), "");
+}
+
+// The length and rate track's progress line and --overlay use: a folder's
+// image files (undecodable ones included, other files not), a video's
+// container count and fps; frames with masks report the frames'.
+TEST(Video, FrameCountAndRateOfFolderAndVideo) {
+  const fs::path dir = test::scratch_dir("counted");
+  for (int k = 0; k < 3; ++k) write_png(dir / ("f" + std::to_string(k) + ".png"), k, 3, false);
+  std::ofstream(dir / "broken.png") << "not a png";
+  std::ofstream(dir / "notes.txt") << "not a frame";
+  auto folder = io::open_frames(dir.string(), {.fps = 12.5});
+  EXPECT_EQ(folder->frame_count(), std::optional<int>(4));
+  EXPECT_EQ(folder->fps(), std::optional<double>(12.5));
+  EXPECT_EQ(read_all(*folder).size(), 4u);  // the broken one as skipped
+
+  const fs::path masks = test::scratch_dir("counted_masks");
+  for (int k = 0; k < 4; ++k) write_png(masks / ("m" + std::to_string(k) + ".png"), k, 1, false);
+  auto paired = io::open_video(dir.string(), masks.string(), {.fps = 12.5});
+  EXPECT_EQ(paired->frame_count(), std::optional<int>(4));
+  EXPECT_EQ(paired->fps(), std::optional<double>(12.5));
+
+  constexpr int n = 7;
+  const std::string path = (dir / "clip.avi").string();
+  {
+    io::VideoFileWriter writer(path, 32, 24, 25.0);
+    const std::vector<float> grey(3 * 32 * 24, 0.5f);
+    for (int k = 0; k < n; ++k) writer.write(grey);
+    writer.close();
+  }
+  auto video = io::open_frames(path);
+  EXPECT_EQ(video->frame_count(), std::optional<int>(n));
+  EXPECT_EQ(video->fps(), std::optional<double>(25.0));
 }

@@ -89,4 +89,6 @@ void write_file_atomically(const std::string& path, const std::function<void(con
   sync_and_rename(path, temp);
 }
 
+void commit_file(const std::string& temp, const std::string& path) { sync_and_rename(path, temp); }
+
 }  // namespace splattrack::io

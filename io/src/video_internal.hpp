@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 
 #include "splattrack/io/video.hpp"
@@ -26,6 +27,9 @@ class RawSource {
   virtual FrameStatus next(RawFrame& frame) = 0;
   // See FrameSource::end_warning.
   virtual std::string end_warning() const { return {}; }
+  // See FrameSource::frame_count and fps.
+  virtual std::optional<int> frame_count() const = 0;
+  virtual std::optional<double> fps() const = 0;
 };
 
 // Resolves `spec` (folder, glob, image file, video file, camera index) and

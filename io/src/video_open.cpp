@@ -97,6 +97,9 @@ class ImageListSource : public RawSource {
     return FrameStatus::ok;
   }
 
+  std::optional<int> frame_count() const override { return static_cast<int>(files_.size()); }
+  std::optional<double> fps() const override { return fps_; }
+
  private:
   std::vector<std::string> files_;
   std::size_t next_ = 0;
@@ -136,6 +139,11 @@ class CaptureSource : public RawSource {
     return name_ + ": the video ended after " + std::to_string(index_) + " frames, but its container declares " +
            std::to_string(declared_) + " (truncated or damaged file?)";
   }
+
+  std::optional<int> frame_count() const override {
+    return declared_ > 0 ? std::optional<int>(declared_) : std::nullopt;
+  }
+  std::optional<double> fps() const override { return live_ ? std::nullopt : std::optional<double>(fps_); }
 
  private:
   std::string name_;

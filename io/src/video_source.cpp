@@ -42,6 +42,8 @@ class ConvertingSource : public FrameSource {
 
   const std::string& spec() const override { return spec_; }
   std::string end_warning() override { return raw_->end_warning(); }
+  std::optional<int> frame_count() const override { return raw_->frame_count(); }
+  std::optional<double> fps() const override { return raw_->fps(); }
 
  private:
   // A wrong size is an input error, not a decoding hiccup: every later frame
@@ -102,6 +104,8 @@ class PairedSource : public FrameSource {
   }
 
   const std::string& spec() const override { return frames_.spec(); }
+  std::optional<int> frame_count() const override { return frames_.frame_count(); }
+  std::optional<double> fps() const override { return frames_.fps(); }
 
   std::string end_warning() override {
     std::string warning = frames_.end_warning();

@@ -82,6 +82,8 @@ RigidTracker::~RigidTracker() = default;
 
 double RigidTracker::object_radius() const { return impl_->aligner.object_radius(); }
 
+ExecutionContext& RigidTracker::context() { return impl_->context; }
+
 CentredPose RigidTracker::to_centred(const RigidPose& p) const { return p * model_from_centred_; }
 
 RigidPose RigidTracker::from_centred(const CentredPose& c) const { return c * model_from_centred_.inverse(); }

@@ -98,6 +98,9 @@ class RigidTracker {
 
   const Camera& camera() const { return camera_; }
   double object_radius() const;
+  // The tracker's execution context (its one thread pool), for work between
+  // frames (track --overlay's renders) that must not start threads of its own.
+  ExecutionContext& context();
 
  private:
   FrameResult process(const FrameView& frame, const CentredPose& start, bool first);

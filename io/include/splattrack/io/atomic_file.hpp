@@ -21,4 +21,9 @@ void write_file_atomically(const std::string& path, std::string_view content);
 // The result is then synced and renamed onto `path`.
 void write_file_atomically(const std::string& path, const std::function<void(const std::string&)>& write);
 
+// For files written over a whole run under a name of the caller's choosing
+// (track --overlay's video, which cannot be appended to): syncs the finished
+// `temp` and renames it onto `path`. Throws InputError naming `path`.
+void commit_file(const std::string& temp, const std::string& path);
+
 }  // namespace splattrack::io

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,15 @@ class FrameSource {
   // (truncated file) or masks left over after the last frame. A warning,
   // not an error: every frame that could be read was read.
   virtual std::string end_warning() = 0;
+  // How many frames the input holds, skipped ones included, for progress
+  // reports: an image folder's or glob's file count, a video's container
+  // count (what the container declares: a damaged file may hold fewer);
+  // nothing for a live camera.
+  virtual std::optional<int> frame_count() const = 0;
+  // The frame rate time_s counts in: the container's, or VideoOptions::fps
+  // for image sequences and containers that do not say; nothing for a live
+  // camera, whose time_s is its own clock.
+  virtual std::optional<double> fps() const = 0;
 };
 
 // Frames as RGB with, for images that have an alpha channel, the alpha as
