@@ -131,6 +131,7 @@ TEST(Window, SurroundsTheObjectAndStaysInTheFrame) {
   const Scene s(640, 480);
   const double radius = 0.5;
   WindowOptions o;
+  o.size = 128;  // smaller than the square around this object: a shrinking window
   CentredPose pose;
   pose.translation = {0.1, -0.05, 4.0};
   const ObservationWindow w = window_around(s.camera, pose, radius, 10, o);
@@ -153,6 +154,13 @@ TEST(Window, SurroundsTheObjectAndStaysInTheFrame) {
   EXPECT_TRUE(wide.wide);
   EXPECT_DOUBLE_EQ(wide.side(), 640.0);
   EXPECT_DOUBLE_EQ(wide.top, (480 - 640) / 2.0);
+  // A square smaller than the working size grows to it, on whole pixels.
+  WindowOptions big = o;
+  big.size = 300;
+  const ObservationWindow grown = window_around(s.camera, pose, radius, 10, big);
+  EXPECT_EQ(grown.scale, 1.0);
+  EXPECT_EQ(grown.left, std::round(grown.left));
+  EXPECT_EQ(grown.top, std::round(grown.top));
   // Behind the camera: the whole frame.
   pose.translation.z() = -1;
   EXPECT_TRUE(window_around(s.camera, pose, radius, 0, o).wide);

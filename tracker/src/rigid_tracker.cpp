@@ -74,6 +74,9 @@ RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, con
   options_.first_frame.annealing.band_count = options_.spectral.band_count;
   options_.tracking.annealing.band_count = options_.spectral.band_count;
   if (options_.window.size < 0) throw std::invalid_argument("tracker: the window size must be >= 0");
+  // A window never holds more pixels than the frame's larger side: small
+  // frames are compared whole, at their own resolution.
+  options_.window.size = std::min(options_.window.size, std::max(camera.width, camera.height));
   impl_ = std::make_unique<Impl>(recentred(model, bounds.center), std::max(bounds.radius, 1e-9), options.threads,
                                  camera, options_.window, options_.spectral);
 }
