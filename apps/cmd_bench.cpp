@@ -14,6 +14,7 @@ namespace {
 constexpr const char* kHelp =
     "usage: splattrack bench [render|loss|track|all] [--json] [--threads N] [--runs N] [--data DIR]\n"
     "                        [--seeds N] [--frames N] [--plot FILE.png] [--rotation-only] [--jobs N]\n"
+    "                        [--realistic [--examples DIR]]\n"
     "\n"
     "Times the renderer (forward; forward+backward) and the losses; prints medians in ms.\n"
     "  --json     one JSON list, an object per measured case\n"
@@ -26,6 +27,12 @@ constexpr const char* kHelp =
     "  --plot     bench track: write the success-vs-offset plot here\n"
     "  --rotation-only  bench track: only the rotation-offset cells (45, 60, 90 deg)\n"
     "  --jobs     bench track: sweep starts run at once, each on --threads (default 1)\n"
+    "  --realistic  bench track: instead of the sweep, 4 sequences of --frames frames (640x480, object\n"
+    "             ~100 px, procedural object and fox, moderate and fast motion) over real footage\n"
+    "             (DATA/video/cube/cube_video.mp4) with drifting lighting, an occluder, motion blur and\n"
+    "             noise, no masks, tracked from the true first pose by the spectral tracker and by the\n"
+    "             photometric baseline; a row per sequence and method, and overall ('all')\n"
+    "  --examples DIR  bench track --realistic: write frames 0, 50 and 150 of each sequence here\n"
     "'all' runs render and loss; track takes tens of minutes and runs only when named.\n";
 
 std::string default_data_dir() {
@@ -88,7 +95,8 @@ void print_json(const std::vector<BenchRow>& rows) {
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot", "jobs"}, {"help", "json", "rotation-only"});
+  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot", "jobs", "examples"},
+                  {"help", "json", "rotation-only", "realistic"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -112,6 +120,12 @@ int cmd_bench(int argc, char** argv) {
   if (config.jobs < 1) throw UsageError("--jobs must be >= 1");
   if (config.seeds < 0) throw UsageError("--seeds must be >= 0");
   if (config.frames < 0) throw UsageError("--frames must be >= 0");
+  config.realistic = args.has("realistic");
+  config.examples = args.get_or("examples", "");
+  if ((config.realistic || args.has("examples")) && what != "track")
+    throw UsageError("--realistic and --examples belong to 'bench track'");
+  if (args.has("examples") && !config.realistic) throw UsageError("--examples needs --realistic");
+  if (config.realistic && config.frames < 1) throw UsageError("--frames must be >= 1 with --realistic");
 
   std::vector<BenchRow> rows;
   if (what == "render" || what == "all") {
@@ -123,7 +137,7 @@ int cmd_bench(int argc, char** argv) {
     rows.insert(rows.end(), r.begin(), r.end());
   }
   if (what == "track") {
-    const auto r = bench_track(config);
+    const auto r = config.realistic ? bench_track_realistic(config) : bench_track(config);
     rows.insert(rows.end(), r.begin(), r.end());
   }
   if (args.has("json")) print_json(rows);
