@@ -24,6 +24,8 @@ struct BenchConfig {
   int jobs = 1;                // bench track: sweep starts run this many at a time, each on `threads`
   bool realistic = false;      // bench track: the realistic sequences instead of the sweep and sequence
   std::string examples;        // bench track --realistic: folder for a few of the tracked frames ("": none)
+  std::vector<std::string> sequences;  // bench track --realistic: these sequences only (empty: all)
+  std::vector<std::string> methods;    // bench track --realistic: these methods only (empty: all)
 };
 
 // One measured case: ordered keys, numbers or strings, e.g. bench, scene,
@@ -48,5 +50,8 @@ std::vector<BenchRow> bench_render(const BenchConfig& config);
 std::vector<BenchRow> bench_loss(const BenchConfig& config);
 std::vector<BenchRow> bench_track(const BenchConfig& config);
 std::vector<BenchRow> bench_track_realistic(const BenchConfig& config);
+// The names bench_track_realistic knows, for --sequences and --methods.
+std::vector<std::string> realistic_sequences();
+std::vector<std::string> realistic_methods();
 
 }  // namespace splattrack::apps

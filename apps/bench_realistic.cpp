@@ -3,8 +3,11 @@
 // video frames, lighting that drifts, an occluder crossing it, fast motion,
 // motion blur, sensor noise, no masks — with ground truth, for the spectral
 // tracker and for the photometric baseline on the same frames.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <memory>
 
 #include "bench.hpp"
 #include "splattrack/datasets/background.hpp"
@@ -64,7 +67,13 @@ inline constexpr Sequence kSequences[] = {
 };
 
 enum class Method { kSpectral, kPhotometric };
+inline constexpr Method kMethods[] = {Method::kSpectral, Method::kPhotometric};
 const char* name(Method m) { return m == Method::kSpectral ? "spectral" : "photometric"; }
+
+// Named in `wanted`, or everything when it is empty.
+bool chosen(const std::vector<std::string>& wanted, const std::string& name) {
+  return wanted.empty() || std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+}
 
 // Started at the true first pose, as `track --init-pose` is. The baseline
 // aligns with the photometric loss throughout and has no spectral recovery,
@@ -88,8 +97,7 @@ struct Run {
 
 struct Outcome {
   std::vector<io::PoseRow> truth;
-  Run runs[2];  // by Method
-  double object_size = 0;
+  std::map<Method, Run> runs;
 };
 
 Outcome run_sequence(const Sequence& s, const GaussianModel& model, double size, const std::string& footage_path,
@@ -123,10 +131,10 @@ Outcome run_sequence(const Sequence& s, const GaussianModel& model, double size,
   datasets::FootageBackground footage(footage_path, kWidth, kHeight, offset);
 
   Outcome out;
-  out.object_size = size;
-  RigidTracker spectral(model, camera, options_for(Method::kSpectral, config.threads));
-  RigidTracker photometric(model, camera, options_for(Method::kPhotometric, config.threads));
-  RigidTracker* trackers[2] = {&spectral, &photometric};
+  std::map<Method, std::unique_ptr<RigidTracker>> trackers;
+  for (const Method m : kMethods)
+    if (chosen(config.methods, name(m)))
+      trackers[m] = std::make_unique<RigidTracker>(model, camera, options_for(m, config.threads));
   for (int f = 0; f < config.frames; ++f) {
     datasets::MadeFrame made = maker.make(f, footage.next());
     datasets::apply_sensor(kWidth, kHeight, made.rgb, sensor, f);
@@ -139,8 +147,8 @@ Outcome run_sequence(const Sequence& s, const GaussianModel& model, double size,
     truth.frame = f;
     truth.world_from_model = poses[static_cast<std::size_t>(f)];
     out.truth.push_back(truth);
-    for (int m = 0; m < 2; ++m) {
-      const FrameResult r = f == 0 ? trackers[m]->initialize(view, poses[0]) : trackers[m]->track(view);
+    for (const auto& [m, tracker] : trackers) {
+      const FrameResult r = f == 0 ? tracker->initialize(view, poses[0]) : tracker->track(view);
       Run& run = out.runs[m];
       io::PoseRow row;
       row.frame = f;
@@ -176,14 +184,14 @@ struct Pool {
   std::vector<double> ms;
   int lost = 0;
 
-  void add(const std::vector<io::PoseRow>& r, const std::vector<io::PoseRow>& t, double size, const Run& from) {
+  void add(const Run& from, const std::vector<io::PoseRow>& t, double size) {
     const int base = static_cast<int>(truth.size());
     const auto scaled = [&](io::PoseRow p) {
       p.frame += base;
       p.world_from_model.translation /= size;
       return p;
     };
-    for (const io::PoseRow& p : r) run.push_back(scaled(p));
+    for (const io::PoseRow& p : from.poses) run.push_back(scaled(p));
     for (const io::PoseRow& p : t) truth.push_back(scaled(p));
     ms.insert(ms.end(), from.ms.begin(), from.ms.end());
     lost += from.lost;
@@ -191,6 +199,18 @@ struct Pool {
 };
 
 }  // namespace
+
+std::vector<std::string> realistic_sequences() {
+  std::vector<std::string> names;
+  for (const Sequence& s : kSequences) names.emplace_back(s.name);
+  return names;
+}
+
+std::vector<std::string> realistic_methods() {
+  std::vector<std::string> names;
+  for (const Method m : kMethods) names.emplace_back(name(m));
+  return names;
+}
 
 std::vector<BenchRow> bench_track_realistic(const BenchConfig& config) {
   const std::string footage = config.shared_data + "/video/cube/cube_video.mp4";
@@ -211,28 +231,24 @@ std::vector<BenchRow> bench_track_realistic(const BenchConfig& config) {
   }
 
   std::vector<BenchRow> rows;
-  Pool pools[2];
+  std::map<Method, Pool> pools;
   int index = 0;
   for (const Sequence& s : kSequences) {
     const int offset = kFootageSpacing * index++;
-    if (s.fox && fox.size() == 0) continue;
+    if (!chosen(config.sequences, s.name) || (s.fox && fox.size() == 0)) continue;
     const GaussianModel& model = s.fox ? fox : object;
     const double size = s.fox ? datasets::object_size(fox) : datasets::kObjectDiameter;
     const Outcome o = run_sequence(s, model, size, footage, offset, config);
-    for (const Method m : {Method::kSpectral, Method::kPhotometric}) {
-      const Run& run = o.runs[static_cast<int>(m)];
+    for (const auto& [m, run] : o.runs) {
       const datasets::Evaluation e = datasets::evaluate(run.poses, o.truth, {.object_size = size});
       rows.push_back(row_for(s.name, m, e, run.lost, run.ms, config));
-      pools[static_cast<int>(m)].add(run.poses, o.truth, size, run);
+      pools[m].add(run, o.truth, size);
       std::fprintf(stderr, "bench track --realistic: %s %s: %.1f %% within 5 deg / 5 %%, %d lost\n", s.name, name(m),
                    100.0 * e.summary.success_rate, run.lost);
     }
   }
-  for (const Method m : {Method::kSpectral, Method::kPhotometric}) {
-    const Pool& p = pools[static_cast<int>(m)];
-    if (p.truth.empty()) continue;
+  for (const auto& [m, p] : pools)
     rows.push_back(row_for("all", m, datasets::evaluate(p.run, p.truth, {.object_size = 1.0}), p.lost, p.ms, config));
-  }
   return rows;
 }
 

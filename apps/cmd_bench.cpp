@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "args.hpp"
@@ -14,7 +15,7 @@ namespace {
 constexpr const char* kHelp =
     "usage: splattrack bench [render|loss|track|all] [--json] [--threads N] [--runs N] [--data DIR]\n"
     "                        [--seeds N] [--frames N] [--plot FILE.png] [--rotation-only] [--jobs N]\n"
-    "                        [--realistic [--examples DIR]]\n"
+    "                        [--realistic [--examples DIR] [--sequences A,B] [--methods A,B]]\n"
     "\n"
     "Times the renderer (forward; forward+backward) and the losses; prints medians in ms.\n"
     "  --json     one JSON list, an object per measured case\n"
@@ -33,6 +34,9 @@ constexpr const char* kHelp =
     "             noise, no masks, tracked from the true first pose by the spectral tracker and by the\n"
     "             photometric baseline; a row per sequence and method, and overall ('all')\n"
     "  --examples DIR  bench track --realistic: write frames 0, 50 and 150 of each sequence here\n"
+    "  --sequences A,B  bench track --realistic: only these (object-moderate, object-fast, fox-moderate,\n"
+    "             fox-fast; default all)\n"
+    "  --methods A,B    bench track --realistic: only these (spectral, photometric; default both)\n"
     "'all' runs render and loss; track takes tens of minutes and runs only when named.\n";
 
 std::string default_data_dir() {
@@ -80,6 +84,22 @@ void print_table(const std::vector<BenchRow>& rows) {
   }
 }
 
+// "a,b" as names, each one of `known`.
+std::vector<std::string> names_option(const Args& args, const std::string& key, const std::vector<std::string>& known) {
+  std::vector<std::string> names;
+  if (!args.has(key)) return names;
+  std::stringstream list(args.get(key));
+  for (std::string name; std::getline(list, name, ',');) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string all;
+      for (const std::string& k : known) all += (all.empty() ? "" : ", ") + k;
+      throw UsageError("--" + key + ": unknown '" + name + "' (known: " + all + ")");
+    }
+    names.push_back(name);
+  }
+  return names;
+}
+
 void print_json(const std::vector<BenchRow>& rows) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const BenchRow& r : rows) {
@@ -95,7 +115,7 @@ void print_json(const std::vector<BenchRow>& rows) {
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot", "jobs", "examples"},
+  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot", "jobs", "examples", "sequences", "methods"},
                   {"help", "json", "rotation-only", "realistic"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
@@ -122,9 +142,12 @@ int cmd_bench(int argc, char** argv) {
   if (config.frames < 0) throw UsageError("--frames must be >= 0");
   config.realistic = args.has("realistic");
   config.examples = args.get_or("examples", "");
+  config.sequences = names_option(args, "sequences", realistic_sequences());
+  config.methods = names_option(args, "methods", realistic_methods());
   if ((config.realistic || args.has("examples")) && what != "track")
     throw UsageError("--realistic and --examples belong to 'bench track'");
-  if (args.has("examples") && !config.realistic) throw UsageError("--examples needs --realistic");
+  for (const char* key : {"examples", "sequences", "methods"})
+    if (args.has(key) && !config.realistic) throw UsageError(std::string("--") + key + " needs --realistic");
   if (config.realistic && config.frames < 1) throw UsageError("--frames must be >= 1 with --realistic");
 
   std::vector<BenchRow> rows;
