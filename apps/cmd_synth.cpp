@@ -171,24 +171,26 @@ int cmd_synth(int argc, char** argv) {
   mis.seed = static_cast<std::uint64_t>(seed) + 1;
   const RigidPose init = datasets::misalign(poses.front(), mis);
 
-  std::filesystem::create_directories(out / "frames");
-  std::filesystem::create_directories(out / "truth");
-  io::write_ply((out / "model.ply").string(), model);
-  io::write_camera_json((out / "camera.json").string(), camera);
-  io::write_pose((out / "init_pose.json").string(), init);
-
   datasets::BackgroundOptions bo;
   if (bg_kind) bo.kind = *bg_kind;
   if (const auto c = args.get_list("bg-colour", 3))
     for (int i = 0; i < 3; ++i) bo.colour[static_cast<std::size_t>(i)] = static_cast<float>((*c)[static_cast<std::size_t>(i)]);
   bo.seed = static_cast<std::uint64_t>(seed);
-  // Real footage moves, so it is read frame by frame; a made-up background is one image.
+  // Real footage moves, so it is read frame by frame; a made-up background is
+  // one image. Footage that cannot be read stops the run before any file is written.
   std::unique_ptr<datasets::FootageBackground> footage;
   std::vector<float> background;
   const int footage_offset = datasets::footage_offset(static_cast<std::uint64_t>(seed));
   if (bg_kind) background = datasets::make_background(camera.width, camera.height, bo);
   else footage = std::make_unique<datasets::FootageBackground>(background_spec, camera.width, camera.height,
                                                               footage_offset);
+
+  std::filesystem::create_directories(out / "frames");
+  std::filesystem::create_directories(out / "truth");
+  io::write_ply((out / "model.ply").string(), model);
+  io::write_camera_json((out / "camera.json").string(), camera);
+  io::write_pose((out / "init_pose.json").string(), init);
+
   if (footage) std::filesystem::create_directories(out / "truth" / "masks");
   datasets::SensorOptions so;
   so.noise_sigma = args.get_double("noise", 0.0);

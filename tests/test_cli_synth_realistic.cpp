@@ -1,7 +1,8 @@
 // `splattrack synth` over real footage and with the realism options, through
 // the built binary: RGB frames without alpha and truth masks over a footage
 // folder, the footage frame each dataset frame lies over, the made-up
-// backgrounds unchanged (RGBA, no masks), and bad options refused.
+// backgrounds unchanged (RGBA, no masks), and bad options refused before
+// anything is written.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -93,6 +94,7 @@ TEST(CliSynthRealistic, BadOptionsAreRefused) {
   std::ofstream(fake) << "not a video";
   EXPECT_EQ(test::run_cli(synth(out, "--background " + fake), dir / "log"), 1);
   EXPECT_NE(test::read_text(dir / "log").find(fake), std::string::npos) << test::read_text(dir / "log");
+  EXPECT_FALSE(fs::exists(out / "model.ply")) << "nothing is written before the footage is read";
 }
 
 }  // namespace
