@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include "splattrack/render/model.hpp"
+
 namespace splattrack::apps {
 
 struct BenchConfig {
@@ -20,6 +22,10 @@ struct BenchConfig {
   std::string plot;         // bench track: PNG of success against offset ("" : none)
   bool rotation_only = false;  // bench track: only the large-rotation cells
   int jobs = 1;                // bench track: sweep starts run this many at a time, each on `threads`
+  bool realistic = false;      // bench track: the realistic sequences instead of the sweep and sequence
+  std::string examples;        // bench track --realistic: folder for a few of the tracked frames ("": none)
+  std::vector<std::string> sequences;  // bench track --realistic: these sequences only (empty: all)
+  std::vector<std::string> methods;    // bench track --realistic: these methods only (empty: all)
 };
 
 // One measured case: ordered keys, numbers or strings, e.g. bench, scene,
@@ -36,8 +42,16 @@ double median(std::vector<double> values);
 // Median wall time of `runs` calls of f, in milliseconds, after one warm-up call.
 double median_ms(int runs, const std::function<void()>& f);
 
+// Every (size / count)-th Gaussian, `count` of them (the model itself when
+// it has no more): a real model at the benchmarks' render cost.
+GaussianModel subsample(const GaussianModel& model, std::size_t count);
+
 std::vector<BenchRow> bench_render(const BenchConfig& config);
 std::vector<BenchRow> bench_loss(const BenchConfig& config);
 std::vector<BenchRow> bench_track(const BenchConfig& config);
+std::vector<BenchRow> bench_track_realistic(const BenchConfig& config);
+// The names bench_track_realistic knows, for --sequences and --methods.
+std::vector<std::string> realistic_sequences();
+std::vector<std::string> realistic_methods();
 
 }  // namespace splattrack::apps

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "args.hpp"
@@ -14,6 +15,7 @@ namespace {
 constexpr const char* kHelp =
     "usage: splattrack bench [render|loss|track|all] [--json] [--threads N] [--runs N] [--data DIR]\n"
     "                        [--seeds N] [--frames N] [--plot FILE.png] [--rotation-only] [--jobs N]\n"
+    "                        [--realistic [--examples DIR] [--sequences A,B] [--methods A,B]]\n"
     "\n"
     "Times the renderer (forward; forward+backward) and the losses; prints medians in ms.\n"
     "  --json     one JSON list, an object per measured case\n"
@@ -26,6 +28,15 @@ constexpr const char* kHelp =
     "  --plot     bench track: write the success-vs-offset plot here\n"
     "  --rotation-only  bench track: only the rotation-offset cells (45, 60, 90 deg)\n"
     "  --jobs     bench track: sweep starts run at once, each on --threads (default 1)\n"
+    "  --realistic  bench track: instead of the sweep, 4 sequences of --frames frames (640x480, object\n"
+    "             ~100 px, procedural object and fox, moderate and fast motion) over real footage\n"
+    "             (DATA/video/cube/cube_video.mp4) with drifting lighting, an occluder, motion blur and\n"
+    "             noise, no masks, tracked from the true first pose by the spectral tracker and by the\n"
+    "             photometric baseline; a row per sequence and method, and overall ('all')\n"
+    "  --examples DIR  bench track --realistic: write frames 0, 50 and 150 of each sequence here\n"
+    "  --sequences A,B  bench track --realistic: only these (object-moderate, object-fast, fox-moderate,\n"
+    "             fox-fast; default all)\n"
+    "  --methods A,B    bench track --realistic: only these (spectral, photometric; default both)\n"
     "'all' runs render and loss; track takes tens of minutes and runs only when named.\n";
 
 std::string default_data_dir() {
@@ -73,6 +84,22 @@ void print_table(const std::vector<BenchRow>& rows) {
   }
 }
 
+// "a,b" as names, each one of `known`.
+std::vector<std::string> names_option(const Args& args, const std::string& key, const std::vector<std::string>& known) {
+  std::vector<std::string> names;
+  if (!args.has(key)) return names;
+  std::stringstream list(args.get(key));
+  for (std::string name; std::getline(list, name, ',');) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string all;
+      for (const std::string& k : known) all += (all.empty() ? "" : ", ") + k;
+      throw UsageError("--" + key + ": unknown '" + name + "' (known: " + all + ")");
+    }
+    names.push_back(name);
+  }
+  return names;
+}
+
 void print_json(const std::vector<BenchRow>& rows) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const BenchRow& r : rows) {
@@ -88,7 +115,8 @@ void print_json(const std::vector<BenchRow>& rows) {
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot", "jobs"}, {"help", "json", "rotation-only"});
+  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot", "jobs", "examples", "sequences", "methods"},
+                  {"help", "json", "rotation-only", "realistic"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -112,6 +140,15 @@ int cmd_bench(int argc, char** argv) {
   if (config.jobs < 1) throw UsageError("--jobs must be >= 1");
   if (config.seeds < 0) throw UsageError("--seeds must be >= 0");
   if (config.frames < 0) throw UsageError("--frames must be >= 0");
+  config.realistic = args.has("realistic");
+  config.examples = args.get_or("examples", "");
+  config.sequences = names_option(args, "sequences", realistic_sequences());
+  config.methods = names_option(args, "methods", realistic_methods());
+  if ((config.realistic || args.has("examples")) && what != "track")
+    throw UsageError("--realistic and --examples belong to 'bench track'");
+  for (const char* key : {"examples", "sequences", "methods"})
+    if (args.has(key) && !config.realistic) throw UsageError(std::string("--") + key + " needs --realistic");
+  if (config.realistic && config.frames < 1) throw UsageError("--frames must be >= 1 with --realistic");
 
   std::vector<BenchRow> rows;
   if (what == "render" || what == "all") {
@@ -123,7 +160,7 @@ int cmd_bench(int argc, char** argv) {
     rows.insert(rows.end(), r.begin(), r.end());
   }
   if (what == "track") {
-    const auto r = bench_track(config);
+    const auto r = config.realistic ? bench_track_realistic(config) : bench_track(config);
     rows.insert(rows.end(), r.begin(), r.end());
   }
   if (args.has("json")) print_json(rows);

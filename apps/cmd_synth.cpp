@@ -8,6 +8,8 @@
 #include "splattrack/datasets/background.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
 #include "splattrack/datasets/evaluation.hpp"
+#include "splattrack/datasets/footage.hpp"
+#include "splattrack/datasets/frame_maker.hpp"
 #include "splattrack/datasets/misalign.hpp"
 #include "splattrack/datasets/object_model.hpp"
 #include "splattrack/datasets/trajectory.hpp"
@@ -29,7 +31,9 @@ constexpr const char* kHelp =
     "usage: splattrack synth --scene NAME --out DIR [options]\n"
     "\n"
     "Writes a synthetic dataset (FORMATS.md): model.ply, camera.json, frames/NNNNNN.png (RGBA, alpha = mask),\n"
-    "video.mp4, truth/poses.csv, init_pose.json (deliberately misaligned) and scene.json.\n"
+    "video.mp4, truth/poses.csv, init_pose.json (deliberately misaligned) and scene.json. Over real footage\n"
+    "(--background VIDEO|FOLDER) the frames are RGB, without alpha, and the masks are truth/masks/NNNNNN.png.\n"
+    "The truth pose of a frame is its pose at mid-exposure; its mask is the visible part of the object.\n"
     "\n"
     "  --scene NAME         default: the bundled procedural object in rigid motion\n"
     "  --model M.ply        use this model instead of the procedural object (re-centred on its bounds)\n"
@@ -38,9 +42,18 @@ constexpr const char* kHelp =
     "  --misalign T R       initial pose offset: T object sizes, R degrees (default 0.25 15)\n"
     "  --size W,H           image size (default 256,256)\n"
     "  --gaussians N        procedural object size (default 20000)\n"
-    "  --speed T            largest translation per frame, object sizes (default 0.02)\n"
-    "  --rot-speed DEG      largest rotation per frame, degrees (default 2)\n"
-    "  --background KIND    plain | noise | clutter (default plain)\n"
+    "  --speed T            largest translation per frame, object sizes (default 0.02; fast: 0.3)\n"
+    "  --rot-speed DEG      largest rotation per frame, degrees (default 2; fast: 10)\n"
+    "  --background KIND    plain | noise | clutter (default plain), or real footage: a video file, an image\n"
+    "                       folder or a glob; dataset frame i lies over footage frame (i + offset) mod its\n"
+    "                       length, offset from --seed, each scaled to cover --size and cropped about its centre\n"
+    "  --lighting A         lighting that drifts over time, 0-1 (default 0: none); at 1 each channel's gain\n"
+    "                       moves in [0.7, 1.3], its offset in [-0.1, 0.1], and a warm/cold tint scales red\n"
+    "                       and blue oppositely by up to 10 %, over the whole frame\n"
+    "  --occluder C         a textured disc or box crosses in front of the object in frames 30-69 of every\n"
+    "                       100, hiding at most C (0-0.3) of its silhouette (default 0: none)\n"
+    "  --motion-blur S      exposure, a fraction S (0-1) of the frame interval: each frame is the mean of 5\n"
+    "                       renders spread over it (default 0: sharp)\n"
     "  --bg-colour R,G,B    plain background colour 0-1 (default 0.5,0.5,0.5)\n"
     "  --noise SIGMA        sensor noise, 0-1 units (default 0)\n"
     "  --blur SIGMA_PX      Gaussian blur in pixels (default 0)\n"
@@ -63,6 +76,31 @@ std::vector<char*> fold_misalign(int argc, char** argv, std::string& joined) {
   return out;
 }
 
+// Not a background kind: real footage, when there is something to read.
+bool is_footage(const std::string& spec) {
+  return std::filesystem::exists(spec) || spec.find_first_of("*?[") != std::string::npos;
+}
+
+double fraction_option(const Args& args, const std::string& key, double most) {
+  const double v = args.get_double(key, 0.0);
+  if (!(v >= 0 && v <= most)) {
+    char text[96];
+    std::snprintf(text, sizeof text, "--%s must be between 0 and %g", key.c_str(), most);
+    throw UsageError(text);
+  }
+  return v;
+}
+
+datasets::FrameEffects parse_effects(const Args& args, std::uint64_t seed) {
+  datasets::FrameEffects e;
+  e.lighting.amount = fraction_option(args, "lighting", 1.0);
+  e.lighting.seed = seed;
+  e.occluder.max_cover = fraction_option(args, "occluder", datasets::kMaxOccluderCover);
+  e.occluder.seed = seed;
+  e.motion_blur.shutter = fraction_option(args, "motion-blur", 1.0);
+  return e;
+}
+
 }  // namespace
 
 int cmd_synth(int argc, char** argv) {
@@ -70,7 +108,7 @@ int cmd_synth(int argc, char** argv) {
   std::vector<char*> folded = fold_misalign(argc, argv, joined);
   const Args args(static_cast<int>(folded.size()), folded.data(), 2,
                   {"scene", "out", "model", "frames", "seed", "misalign", "size", "gaussians", "speed", "rot-speed",
-                   "background", "bg-colour", "noise", "blur", "fps", "threads"},
+                   "background", "bg-colour", "noise", "blur", "fps", "threads", "lighting", "occluder", "motion-blur"},
                   {"help", "no-video"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
@@ -87,8 +125,12 @@ int cmd_synth(int argc, char** argv) {
   const auto size = args.get_list("size", 2).value_or(std::vector<double>{256, 256});
   if (size[0] < 16 || size[1] < 16 || size[0] > 8192 || size[1] > 8192)
     throw UsageError("--size must be between 16 and 8192 pixels per side");
-  const auto bg_kind = datasets::parse_background_kind(args.get_or("background", "plain"));
-  if (!bg_kind) throw UsageError("--background must be plain, noise or clutter");
+  const std::string background_spec = args.get_or("background", "plain");
+  const auto bg_kind = datasets::parse_background_kind(background_spec);
+  if (!bg_kind && !is_footage(background_spec))
+    throw UsageError("--background '" + background_spec +
+                     "' is neither plain, noise nor clutter, nor an existing video file, image folder or glob");
+  const datasets::FrameEffects effects = parse_effects(args, static_cast<std::uint64_t>(seed));
 
   GaussianModel model;
   if (args.has("model")) {
@@ -129,18 +171,27 @@ int cmd_synth(int argc, char** argv) {
   mis.seed = static_cast<std::uint64_t>(seed) + 1;
   const RigidPose init = datasets::misalign(poses.front(), mis);
 
+  datasets::BackgroundOptions bo;
+  if (bg_kind) bo.kind = *bg_kind;
+  if (const auto c = args.get_list("bg-colour", 3))
+    for (int i = 0; i < 3; ++i) bo.colour[static_cast<std::size_t>(i)] = static_cast<float>((*c)[static_cast<std::size_t>(i)]);
+  bo.seed = static_cast<std::uint64_t>(seed);
+  // Real footage moves, so it is read frame by frame; a made-up background is
+  // one image. Footage that cannot be read stops the run before any file is written.
+  std::unique_ptr<datasets::FootageBackground> footage;
+  std::vector<float> background;
+  const int footage_offset = datasets::footage_offset(static_cast<std::uint64_t>(seed));
+  if (bg_kind) background = datasets::make_background(camera.width, camera.height, bo);
+  else footage = std::make_unique<datasets::FootageBackground>(background_spec, camera.width, camera.height,
+                                                              footage_offset);
+
   std::filesystem::create_directories(out / "frames");
   std::filesystem::create_directories(out / "truth");
   io::write_ply((out / "model.ply").string(), model);
   io::write_camera_json((out / "camera.json").string(), camera);
   io::write_pose((out / "init_pose.json").string(), init);
 
-  datasets::BackgroundOptions bo;
-  bo.kind = *bg_kind;
-  if (const auto c = args.get_list("bg-colour", 3))
-    for (int i = 0; i < 3; ++i) bo.colour[static_cast<std::size_t>(i)] = static_cast<float>((*c)[static_cast<std::size_t>(i)]);
-  bo.seed = static_cast<std::uint64_t>(seed);
-  const std::vector<float> background = datasets::make_background(camera.width, camera.height, bo);
+  if (footage) std::filesystem::create_directories(out / "truth" / "masks");
   datasets::SensorOptions so;
   so.noise_sigma = args.get_double("noise", 0.0);
   so.blur_sigma_px = args.get_double("blur", 0.0);
@@ -149,26 +200,25 @@ int cmd_synth(int argc, char** argv) {
   if (fps <= 0) throw UsageError("--fps must be positive");
 
   ExecutionContext context(args.get_threads(0));
-  Renderer renderer(context);
+  datasets::FrameMaker maker(model, camera, poses, object_size, effects, context);
   io::PoseCsvWriter truth((out / "truth" / "poses.csv").string());
   std::unique_ptr<io::VideoFileWriter> video;
   if (!args.has("no-video"))
     video = std::make_unique<io::VideoFileWriter>((out / "video.mp4").string(), camera.width, camera.height, fps);
   for (int f = 0; f < frames; ++f) {
-    const RigidPose& pose = poses[static_cast<std::size_t>(f)];
-    const GaussianModel posed = transformed(model, pose);
-    const RenderPass pass = renderer.forward(posed, camera);
-    const RenderImage& img = pass.image();
-    std::vector<float> rgb = datasets::composite(camera.width, camera.height, img.rgb, img.alpha, background);
-    datasets::apply_sensor(camera.width, camera.height, rgb, so, f);
+    datasets::MadeFrame made = maker.make(f, footage ? footage->next() : background);
+    datasets::apply_sensor(camera.width, camera.height, made.rgb, so, f);
     char name[32];
     std::snprintf(name, sizeof name, "%06d.png", f);
-    io::write_image((out / "frames" / name).string(), camera.width, camera.height, rgb.data(), img.alpha.data());
-    if (video) video->write(rgb);
+    // Over footage the tracker must find the object itself: no alpha.
+    io::write_image((out / "frames" / name).string(), camera.width, camera.height, made.rgb.data(),
+                    footage ? nullptr : made.mask.data());
+    if (footage) io::write_mask((out / "truth" / "masks" / name).string(), camera.width, camera.height, made.mask.data());
+    if (video) video->write(made.rgb);
     io::PoseRow row;
     row.frame = f;
     row.time_s = f / fps;
-    row.world_from_model = pose;
+    row.world_from_model = poses[static_cast<std::size_t>(f)];
     truth.write(row);
   }
   if (video) video->close();
@@ -182,7 +232,16 @@ int cmd_synth(int argc, char** argv) {
   info["seed"] = seed;
   info["fps"] = fps;
   info["misalign"] = {{"translation_fraction", mis.translation_fraction}, {"rotation_deg", mis.rotation_deg}};
-  info["background"] = args.get_or("background", "plain");
+  info["background"] = background_spec;
+  if (footage) {
+    info["background_offset"] = footage_offset;
+    info["background_frames"] = footage->length();  // 0: the sequence did not reach the footage's end
+    info["masks"] = "truth/masks";
+  }
+  info["lighting"] = effects.lighting.amount;
+  info["occluder_max_cover"] = effects.occluder.max_cover;
+  info["motion_blur_shutter"] = effects.motion_blur.shutter;
+  info["motion_blur_samples"] = effects.motion_blur.samples;
   info["noise_sigma"] = so.noise_sigma;
   info["blur_sigma_px"] = so.blur_sigma_px;
   io::write_file_atomically((out / "scene.json").string(), info.dump(2) + "\n");

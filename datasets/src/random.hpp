@@ -56,5 +56,8 @@ inline constexpr std::uint64_t kMisalignStream = 3;
 inline constexpr std::uint64_t kBackgroundStream = 4;
 inline constexpr std::uint64_t kSensorStream = 5;
 inline constexpr std::uint64_t kMeshSampleStream = 6;  // mesh_to_gaussians: no user seed, always 0
+inline constexpr std::uint64_t kLightingStream = 7;
+inline constexpr std::uint64_t kOccluderStream = 8;
+inline constexpr std::uint64_t kFootageStream = 9;
 
 }  // namespace splattrack::datasets::detail

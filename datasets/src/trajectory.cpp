@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "random.hpp"
+#include "wave.hpp"
 
 namespace splattrack::datasets {
 
@@ -14,44 +15,13 @@ namespace {
 
 using Eigen::Vector3d;
 using detail::Random;
+using detail::Wave;
 
-inline constexpr int kHarmonics = 3;
 inline constexpr double kNearMargin = 0.5;  // the sphere's front stays this far beyond the near plane
 inline constexpr double kNearPlane = 0.2;   // METHOD.md §2
 // Angular-velocity modulation, radians per frame: slow against the motion.
 inline constexpr double kAxisDriftMin = 0.01, kAxisDriftMax = 0.03;
 inline constexpr double kRateWobbleMin = 0.02, kRateWobbleMax = 0.06;
-
-// a(t) = A Σ_j c_j sin(ω_j t + φ_j) with Σ c_j = 1, so |a| <= A and |a'| <= A Σ c_j ω_j.
-struct Wave {
-  double amplitude = 0;
-  std::array<double, kHarmonics> weight{}, omega{}, phase{};
-
-  double value(double t) const {
-    double v = 0;
-    for (int j = 0; j < kHarmonics; ++j) v += weight[j] * std::sin(omega[j] * t + phase[j]);
-    return amplitude * v;
-  }
-  double speed_bound() const {
-    double s = 0;
-    for (int j = 0; j < kHarmonics; ++j) s += weight[j] * omega[j];
-    return amplitude * s;
-  }
-};
-
-Wave random_wave(Random& rng, double amplitude) {
-  Wave w;
-  w.amplitude = amplitude;
-  double total = 0;
-  for (int j = 0; j < kHarmonics; ++j) {
-    w.weight[j] = rng.uniform(0.2, 1.0);
-    w.omega[j] = rng.uniform(0.5, 1.5) * (1 << j);  // rescaled to the speed later
-    w.phase[j] = rng.uniform(0, 2 * std::numbers::pi);
-    total += w.weight[j];
-  }
-  for (double& c : w.weight) c /= total;
-  return w;
-}
 
 // The largest |offset| along one image axis for which a sphere of `radius` at
 // depth >= z_min stays between the two side planes through the image edges
@@ -97,7 +67,7 @@ std::vector<RigidPose> make_trajectory(const Camera& camera, const TrajectoryOpt
 
   Random rng(o.seed, detail::kTrajectoryStream);
   std::array<Wave, 3> waves;
-  for (int a = 0; a < 3; ++a) waves[a] = random_wave(rng, amplitude[a]);
+  for (int a = 0; a < 3; ++a) waves[a] = detail::random_wave(rng, amplitude[a]);
   const double bound = Vector3d(waves[0].speed_bound(), waves[1].speed_bound(), waves[2].speed_bound()).norm();
   const double time_scale = bound > 0 ? o.translation_speed * o.object_size / bound : 0.0;
   for (auto& w : waves)

@@ -14,6 +14,18 @@ namespace {
 unsigned char to_u8(float v) {
   return static_cast<unsigned char>(std::lround(std::clamp(v, 0.f, 1.f) * 255.f));
 }
+
+void write_mat(const std::string& path, const cv::Mat& img) {
+  write_file_atomically(path, [&](const std::string& temp) {
+    bool ok = false;
+    try {
+      ok = cv::imwrite(temp, img);
+    } catch (const cv::Exception& e) {
+      throw InputError(temp, std::string("cannot write image: ") + e.what());
+    }
+    if (!ok) throw InputError(temp, "cannot write image (missing folder, unsupported extension or disk full?)");
+  });
+}
 }  // namespace
 
 void write_image(const std::string& path, int width, int height, const float* rgb, const float* alpha) {
@@ -30,15 +42,16 @@ void write_image(const std::string& path, int width, int height, const float* rg
       if (alpha) row[channels * x + 3] = to_u8(alpha[p]);
     }
   }
-  write_file_atomically(path, [&](const std::string& temp) {
-    bool ok = false;
-    try {
-      ok = cv::imwrite(temp, img);
-    } catch (const cv::Exception& e) {
-      throw InputError(temp, std::string("cannot write image: ") + e.what());
-    }
-    if (!ok) throw InputError(temp, "cannot write image (missing folder, unsupported extension or disk full?)");
-  });
+  write_mat(path, img);
+}
+
+void write_mask(const std::string& path, int width, int height, const float* mask) {
+  cv::Mat img(height, width, CV_8UC1);
+  for (int y = 0; y < height; ++y) {
+    unsigned char* row = img.ptr<unsigned char>(y);
+    for (int x = 0; x < width; ++x) row[x] = to_u8(mask[static_cast<std::size_t>(y) * width + x]);
+  }
+  write_mat(path, img);
 }
 
 }  // namespace splattrack::io
