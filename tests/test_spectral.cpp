@@ -416,6 +416,29 @@ TEST(SpectralLoss, NoMaskTermWithoutTargetMask) {
   EXPECT_EQ(loss.residual_count(w), 2u * 3u * sl::BandSet::all(3).frequency_count());
 }
 
+TEST(SpectralLoss, MaskWeightScalesTheMaskTermOnly) {
+  // L = L_colour + λ L_mask: evaluated at λ = 1 and λ = 4 against colour-only
+  // and mask-only evaluations (least squares: the planes' terms add).
+  const Frame f;
+  sl::SpectralLossOptions o;
+  o.band_count = 4;
+  o.norm = sl::SpectralNorm::kLeastSquares;
+  o.mask_weight = 1.0;
+  sl::SpectralLoss loss(f.w, f.h, o, splattrack::test::test_context());
+  loss.set_target(f.view(f.target, 3), f.view(f.mask, 1));
+  const std::vector<double> w(4, 1.0);
+  const double at_one = loss.evaluate(f.view(f.rgb, 3), f.view(f.alpha, 1), w);
+  loss.set_mask_weight(4.0);
+  const double at_four = loss.evaluate(f.view(f.rgb, 3), f.view(f.alpha, 1), w);
+  const double mask_term = (at_four - at_one) / 3.0;
+  EXPECT_GT(mask_term, 0.0);
+  sl::SpectralLoss colour_only(f.w, f.h, o, splattrack::test::test_context());
+  colour_only.set_target(f.view(f.target, 3));
+  EXPECT_NEAR(at_one - mask_term, colour_only.evaluate(f.view(f.rgb, 3), {}, w), 1e-6 * at_one);
+  EXPECT_THROW(loss.set_mask_weight(0.0), std::invalid_argument);
+  EXPECT_THROW(loss.set_mask_weight(std::nan("")), std::invalid_argument);
+}
+
 TEST(SpectralLoss, MatchedImagesGiveZeroLossAndGradient) {
   const Frame f;
   auto loss = make_loss(f, sl::SpectralNorm::kSmoothModulus);

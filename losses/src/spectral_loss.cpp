@@ -46,6 +46,13 @@ void SpectralLoss::init() {
   for (MomentBuffers& b : buffers_) transform_.reserve(b);
 }
 
+void SpectralLoss::set_mask_weight(double weight) {
+  if (!(weight > 0.0) || !std::isfinite(weight))
+    throw std::invalid_argument("SpectralLoss::set_mask_weight: the weight must be finite and > 0, got " +
+                                std::to_string(weight));
+  options_.mask_weight = weight;
+}
+
 bool SpectralLoss::has_mask_term() const { return target_has_mask_ && options_.mask_weight > 0.0; }
 
 void SpectralLoss::load_target_plane(int p, const ImageView& rgb, const ImageView& mask) {

@@ -74,6 +74,8 @@ RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, con
   options_.first_frame.annealing.band_count = options_.spectral.band_count;
   options_.tracking.annealing.band_count = options_.spectral.band_count;
   if (options_.window.size < 0) throw std::invalid_argument("tracker: the window size must be >= 0");
+  if (!(options_.estimated_mask_weight > 0) || !std::isfinite(options_.estimated_mask_weight))
+    throw std::invalid_argument("tracker: the estimated silhouette's weight must be finite and > 0");
   // A window never holds more pixels than the frame's larger side: small
   // frames are compared whole, at their own resolution.
   options_.window.size = std::min(options_.window.size, std::max(camera.width, camera.height));
@@ -136,6 +138,11 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
     start_appearance(frame, start, window_at(start, first_frame_shift_px(start)));
   }
   finish(frame, reported, status, first);
+}
+
+void RigidTracker::weigh_silhouette(const ForegroundEstimate& foreground) {
+  if (options_.spectral.mask_weight > 0)
+    impl_->spectral.set_mask_weight(foreground.colours ? options_.estimated_mask_weight : options_.spectral.mask_weight);
 }
 
 bool RigidTracker::estimates_foreground(const FrameView& frame) const {
@@ -228,6 +235,7 @@ void RigidTracker::recover(const FrameView& frame, const ObservationWindow& wind
   const ObservationWindow wide =
       options_.window.size > 0 && !window.wide ? widened(camera_, window, options_.window.recovery_widen) : window;
   const ForegroundEstimate foreground = foreground_in(frame, wide, pose, -1);
+  weigh_silhouette(foreground);
   MatchTarget target(frame, camera_, wide, impl_->spectral, &foreground, correction);
   result.window = wide;
   verdict = assess(target, pose, first);
@@ -286,6 +294,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
   // may be off, plus a margin for the silhouette's own change.
   const double reach_px = expected_px + kSupportSlack * projected_radius_px(start) + kMinExpectedShiftPx;
   const ForegroundEstimate foreground = foreground_in(frame, window, start, reach_px);
+  weigh_silhouette(foreground);
   MatchTarget target(frame, camera_, window, impl_->spectral, &foreground, impl_->correction);
   FrameResult result;
   result.frame = frame_index_;

@@ -61,6 +61,10 @@ class SpectralLoss {
   SpectralLoss& operator=(SpectralLoss&&) noexcept;
 
   const SpectralLossOptions& options() const { return options_; }
+  // The mask plane's weight from the next evaluation on (> 0 and finite, else
+  // std::invalid_argument): the tracker weighs an estimated silhouette
+  // differently from a given one. The target's moments stay.
+  void set_mask_weight(double weight);
   int width() const { return width_; }
   int height() const { return height_; }
   const MomentTransform& transform() const { return transform_; }
