@@ -103,3 +103,28 @@ TEST(ColourForeground, SupportGrowsTheSilhouetteByItsReach) {
     }
   EXPECT_EQ(support_near(std::vector<float>(w * h, 0.f), w, h, 3), std::vector<float>(w * h, 0.f));
 }
+
+TEST(ColourForeground, LightingUndoneKeepsColoursInTheirBins) {
+  // Learnt under one lighting, looked up under another: with the lighting
+  // undone, the object's colour is still the object's.
+  ColourForeground fg;
+  const Window w(100, 40, {0.5f, 0.3f, 0.2f}, {0.2f, 0.3f, 0.5f});
+  fg.learn(w.rgb.data(), w.alpha.data(), nullptr, 100, 1, 1.0);
+  ColourCorrection brighter;
+  brighter.gain = {1.4f, 1.3f, 1.2f};
+  brighter.offset = {0.05f, 0.05f, 0.05f};
+  std::vector<float> seen(3);
+  for (std::size_t c = 0; c < 3; ++c) seen[c] = brighter.gain[c] * std::array{0.5f, 0.3f, 0.2f}[c] + brighter.offset[c];
+  std::vector<float> p;
+  fg.probability(seen.data(), 1, p);
+  EXPECT_EQ(p[0], 0.5f);  // unseen as it is
+  fg.probability(undo_lighting(seen.data(), 1, brighter).data(), 1, p);
+  EXPECT_EQ(p[0], 1.f);
+  // Undone colours are clamped to 0..1.
+  const std::vector<float> dark{0.0f, 0.02f, 1.0f};
+  const std::vector<float> undone = undo_lighting(dark.data(), 1, brighter);
+  for (float v : undone) {
+    EXPECT_GE(v, 0.f);
+    EXPECT_LE(v, 1.f);
+  }
+}

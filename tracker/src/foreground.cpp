@@ -12,6 +12,14 @@ inline constexpr float kUnseen = 1e-6f;
 
 }  // namespace
 
+std::vector<float> undo_lighting(const float* rgb, std::size_t pixels, const ColourCorrection& lighting) {
+  std::vector<float> out(3 * pixels);
+  for (std::size_t p = 0; p < pixels; ++p)
+    for (std::size_t c = 0; c < 3; ++c)
+      out[3 * p + c] = std::clamp((rgb[3 * p + c] - lighting.offset[c]) / lighting.gain[c], 0.f, 1.f);
+  return out;
+}
+
 ColourForeground::ColourForeground(int bins_per_channel) : bins_(bins_per_channel) {
   if (bins_ < 2 || bins_ > 256) throw std::invalid_argument("ColourForeground: bins per channel must be in 2..256");
 }

@@ -65,7 +65,9 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
     return;
   }
   if (source_ == ForegroundSource::given) target_mask_ = std::move(windowed.image.mask);
-  else foreground->colours->probability(target_rgb_.data(), w * h, target_mask_);
+  else
+    foreground->colours->probability(undo_lighting(target_rgb_.data(), w * h, foreground->lighting).data(), w * h,
+                                     target_mask_);
   if (source_ == ForegroundSource::estimated && foreground->support.size() == target_mask_.size())
     for (std::size_t p = 0; p < target_mask_.size(); ++p) target_mask_[p] *= foreground->support[p];
   const float outside_at = source_ == ForegroundSource::given ? kOutsideMask : kOutsideEstimate;

@@ -154,6 +154,7 @@ ForegroundEstimate RigidTracker::foreground_in(const FrameView& frame, const Obs
   ForegroundEstimate estimate;
   if (!estimates_foreground(frame) || !impl_->foreground.ready()) return estimate;
   estimate.colours = &impl_->foreground;
+  estimate.lighting = impl_->correction;
   if (reach_px < 0) return estimate;
   MatchTarget plain(frame, camera_, window, impl_->spectral);
   const RenderImage& img = impl_->aligner.render(plain, predicted);
@@ -168,16 +169,19 @@ void RigidTracker::learn_appearance(const FrameView& frame, const ObservationWin
   MatchTarget plain(frame, camera_, window, impl_->spectral);
   const RenderImage& img = impl_->aligner.render(plain, pose);
   const Observation& o = plain.observation();
-  if (estimates_foreground(frame))
-    impl_->foreground.learn(o.target().rgb.data, img.alpha.data(), o.valid_map(), img.width, img.height,
-                            first ? 1.0 : foreground_defaults::kLearningRate);
-  if (!options_.correct_colour) return;
-  const ColourCorrection fit = o.fit_colour(img);
-  const float keep = first ? 0.f : static_cast<float>(1 - colour_defaults::kLearningRate);
-  for (std::size_t c = 0; c < 3; ++c) {
-    impl_->correction.gain[c] = keep * impl_->correction.gain[c] + (1 - keep) * fit.gain[c];
-    impl_->correction.offset[c] = keep * impl_->correction.offset[c] + (1 - keep) * fit.offset[c];
+  // This frame's lighting, undone before its colours teach the colour model.
+  ColourCorrection fit;
+  if (options_.correct_colour) {
+    fit = o.fit_colour(img);
+    const float keep = first ? 0.f : static_cast<float>(1 - colour_defaults::kLearningRate);
+    for (std::size_t c = 0; c < 3; ++c) {
+      impl_->correction.gain[c] = keep * impl_->correction.gain[c] + (1 - keep) * fit.gain[c];
+      impl_->correction.offset[c] = keep * impl_->correction.offset[c] + (1 - keep) * fit.offset[c];
+    }
   }
+  if (estimates_foreground(frame))
+    impl_->foreground.learn(undo_lighting(o.target().rgb.data, img.alpha.size(), fit).data(), img.alpha.data(),
+                            o.valid_map(), img.width, img.height, first ? 1.0 : foreground_defaults::kLearningRate);
 }
 
 double RigidTracker::projected_radius_px(const CentredPose& pose) const {

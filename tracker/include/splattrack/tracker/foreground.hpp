@@ -8,10 +8,21 @@
 // object" instead of dragging the pose.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <vector>
 
 namespace splattrack {
+
+// Per-channel gain and offset between the model's colours and the frame's:
+// frame = gain · model + offset (Observation's colour correction).
+struct ColourCorrection {
+  std::array<float, 3> gain{1.f, 1.f, 1.f};
+  std::array<float, 3> offset{0.f, 0.f, 0.f};
+};
+
+// rgb [N, 3] with `lighting` undone: (rgb − offset) / gain, clamped to [0, 1].
+std::vector<float> undo_lighting(const float* rgb, std::size_t pixels, const ColourCorrection& lighting);
 
 namespace foreground_defaults {
 // 32 bins per channel (RBOT's choice): coarse enough that a few thousand
@@ -60,6 +71,10 @@ class ColourForeground {
 // moments and dilute its IoU.
 struct ForegroundEstimate {
   const ColourForeground* colours = nullptr;
+  // The frame's colours are looked up as the model would show them: with the
+  // lighting (the tracker's colour correction) undone, so that an exposure or
+  // white-balance change does not move every colour out of its bin.
+  ColourCorrection lighting;
   std::vector<float> support;  // [H, W] 1 where the object may be, 0 where not; empty: anywhere
 };
 

@@ -47,12 +47,6 @@
 
 namespace splattrack {
 
-// Per-channel gain and offset applied to the render's object colour.
-struct ColourCorrection {
-  std::array<float, 3> gain{1.f, 1.f, 1.f};
-  std::array<float, 3> offset{0.f, 0.f, 0.f};
-};
-
 namespace colour_defaults {
 // Bounds of the fit: a camera's exposure and white balance stay well within.
 inline constexpr float kMinGain = 0.4f, kMaxGain = 2.5f, kMaxOffset = 0.4f;
