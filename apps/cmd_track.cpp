@@ -226,9 +226,11 @@ int cmd_track(int argc, char** argv) {
   nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
   // Frames per foreground source (FORMATS.md: run.json says which was used).
   nlohmann::ordered_json foreground = nlohmann::ordered_json::object();
+  int wide_windows = 0;  // frames of this run looked at in a wide window (recovery or search)
   const auto write_run_json = [&](int skipped) {
     run["summary"] = summary.json(skipped);
     if (!foreground.empty()) run["summary"]["foreground"] = foreground;
+    run["summary"]["wide_window_frames"] = wide_windows;
     if (!warnings.empty()) run["warnings"] = warnings;
     if (overlay) run["summary"]["overlay_median_ms_per_frame"] = median(overlay->ms());
     io::write_file_atomically((out / "run.json").string(), run.dump(2) + "\n");
@@ -274,6 +276,7 @@ int cmd_track(int argc, char** argv) {
     started = true;
     ++processed;
     foreground[to_string(r.foreground)] = foreground.value(to_string(r.foreground), 0) + 1;
+    wide_windows += r.window.wide;
 
     io::PoseRow row;
     row.frame = in.index;
@@ -290,8 +293,9 @@ int cmd_track(int argc, char** argv) {
     if (overlay) overlay->add(in, r.pose, r.status, r.quality);
     if (!quiet) {
       progress.clear();
-      std::printf("frame %5d  %-9s  quality %.3f  iterations %3d  %7.1f ms\n", in.index,
-                  std::string(to_string(r.status)).c_str(), r.quality, r.iterations, r.timings.total_ms);
+      std::printf("frame %5d  %-9s  quality %.3f  iterations %3d  %7.1f ms%s\n", in.index,
+                  std::string(to_string(r.status)).c_str(), r.quality, r.iterations, r.timings.total_ms,
+                  r.window.wide ? "  (wide window)" : "");
     }
     write_run_json(skipped);
     progress.update(in.index, r.status);

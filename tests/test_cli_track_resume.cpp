@@ -88,6 +88,8 @@ TEST_P(CliTrackResume, ResumedRunEqualsOneRun) {
   // run tracked (the resumed run: those after the last whole row).
   EXPECT_EQ(run["summary"]["foreground"]["given"], kFrames - (stop_after - 1));
   EXPECT_FALSE(run["summary"]["foreground"].contains("estimated"));
+  ASSERT_TRUE(run["summary"]["wide_window_frames"].is_number_integer());
+  EXPECT_LE(run["summary"]["wide_window_frames"].get<int>(), kFrames - (stop_after - 1));
   fs::remove_all(root);
 }
 
