@@ -33,6 +33,11 @@ inline constexpr int kFirstFrameIterations = 300;
 // object anywhere within its own size).
 inline constexpr double kGivenStartShiftRadii = 0.5;
 inline constexpr double kUnknownStartShiftRadii = 2.0;
+// The first frame's recovery may take this many budgets: a start given far
+// off (the synthetic datasets' init_pose.json is half the object's size and
+// 20 degrees away) needs the whole annealing from band 0, and the per-frame
+// time that matters is that of the frames after it.
+inline constexpr double kFirstFrameBudgetFactor = 10;
 // How much the object's silhouette may grow from one frame to the next
 // (turning, approaching), in projected radii.
 inline constexpr double kSupportSlack = 0.25;
@@ -246,7 +251,8 @@ void RigidTracker::recover(const FrameView& frame, const ObservationWindow& wind
   PoseAligner& aligner = impl_->aligner;
   // The budget: a quarter to Ceres, a third of the rest to the annealed
   // alignment, the rest to the search (screening, then refining the best).
-  const Deadline deadline = Deadline::after_ms(options_.recovery_budget_ms);
+  const Deadline deadline =
+      Deadline::after_ms(options_.recovery_budget_ms * (frame_index_ == 0 ? kFirstFrameBudgetFactor : 1.0));
   const auto tc = clock::now();
   CeresRefineOptions ceres = options_.ceres;
   ceres.deadline = deadline.share(0.25);

@@ -56,7 +56,8 @@ struct TrackerOptions {
   // Each frame's recovery stops after this long (0: unbounded); the frame is
   // then reported as it stands (lost) and the search goes on where it stopped
   // on the next lost frame. About 1 s: a 640x480 video at 2 threads loses a
-  // second per unexplained frame, never minutes.
+  // second per unexplained frame, never minutes. The first frame's may take
+  // ten budgets.
   double recovery_budget_ms = 1000;
   CeresRefineOptions ceres;
   VerdictRules verdict;
