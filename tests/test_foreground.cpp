@@ -128,3 +128,40 @@ TEST(ColourForeground, LightingUndoneKeepsColoursInTheirBins) {
     EXPECT_LE(v, 1.f);
   }
 }
+
+TEST(ColourForeground, FillEnclosedFillsOnlyHolesInsideThePredictedSilhouette) {
+  // A 20 x 12 window, the estimate a 14 x 8 block (x 3-16, y 2-9) with
+  //  - a 2 x 2 hole at x 5-6, y 4-5: enclosed, inside the prediction: filled;
+  //  - a 2 x 2 hole at x 12-13, y 4-5: enclosed, outside it (the model's own
+  //    hole): stays;
+  //  - a notch at x 9-10 from y 6 down through the block's edge: joined to
+  //    the border (an occluder over the edge): stays.
+  // Soft values >= 0.5 are left as they are.
+  const int w = 20, h = 12;
+  std::vector<float> p(w * h, 0.1f), inside(w * h, 0.f);
+  for (int y = 2; y < 10; ++y)
+    for (int x = 3; x < 17; ++x) {
+      p[y * w + x] = x == 4 ? 0.6f : 0.9f;
+      inside[y * w + x] = 1.f;
+    }
+  const auto square = [&](int x0, int y0, float v, std::vector<float>& img) {
+    for (int y = y0; y < y0 + 2; ++y)
+      for (int x = x0; x < x0 + 2; ++x) img[y * w + x] = v;
+  };
+  square(5, 4, 0.2f, p);
+  square(12, 4, 0.2f, p);
+  square(12, 4, 0.f, inside);
+  for (int y = 6; y < 10; ++y)
+    for (int x = 9; x < 11; ++x) p[y * w + x] = 0.05f;
+  std::vector<float> filled = p;
+  fill_enclosed(filled, w, h, inside);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const bool first_hole = x >= 5 && x < 7 && y >= 4 && y < 6;
+      EXPECT_EQ(filled[y * w + x], first_hole ? 1.f : p[y * w + x]) << x << "," << y;
+    }
+  // Sizes that do not match leave the estimate as it is.
+  std::vector<float> untouched = p;
+  fill_enclosed(untouched, w, h, {});
+  EXPECT_EQ(untouched, p);
+}

@@ -1,7 +1,10 @@
 #include "splattrack/tracker/foreground.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <stdexcept>
+
+#include "splattrack/tracker/window.hpp"
 
 namespace splattrack {
 
@@ -114,6 +117,32 @@ std::vector<float> support_near(const std::vector<float>& alpha, int width, int 
     }
   }
   return out;
+}
+
+void fill_enclosed(std::vector<float>& probability, int width, int height, const std::vector<float>& inside) {
+  const auto w = static_cast<std::size_t>(width), h = static_cast<std::size_t>(height);
+  if (inside.size() != w * h || probability.size() != w * h) return;
+  // Flood from the border through background pixels; what it never reaches
+  // is enclosed.
+  std::vector<unsigned char> reached(w * h, 0);
+  std::deque<std::size_t> queue;
+  const auto visit = [&](std::size_t p) {
+    if (reached[p] || probability[p] >= 0.5f) return;
+    reached[p] = 1;
+    queue.push_back(p);
+  };
+  for_each_border_pixel(w, h, visit);
+  while (!queue.empty()) {
+    const std::size_t p = queue.front();
+    queue.pop_front();
+    const std::size_t x = p % w, y = p / w;
+    if (x > 0) visit(p - 1);
+    if (x + 1 < w) visit(p + 1);
+    if (y > 0) visit(p - w);
+    if (y + 1 < h) visit(p + w);
+  }
+  for (std::size_t p = 0; p < w * h; ++p)
+    if (probability[p] < 0.5f && !reached[p] && inside[p] > 0.f) probability[p] = 1.f;
 }
 
 }  // namespace splattrack

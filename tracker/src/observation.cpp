@@ -50,17 +50,9 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
     // The median colour of the window's border (inside the frame): the
     // background a maskless frame is rendered against.
     std::vector<std::size_t> border;
-    const auto add = [&](std::size_t p) {
+    for_each_border_pixel(w, h, [&](std::size_t p) {
       if (valid(p)) border.push_back(p);
-    };
-    for (std::size_t x = 0; x < w; ++x) {
-      add(x);
-      add((h - 1) * w + x);
-    }
-    for (std::size_t y = 0; y < h; ++y) {
-      add(y * w);
-      add(y * w + w - 1);
-    }
+    });
     background_ = median_colour(target_rgb_, border);
     return;
   }
@@ -70,6 +62,7 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
                                      target_mask_);
   if (source_ == ForegroundSource::estimated && foreground->support.size() == target_mask_.size())
     for (std::size_t p = 0; p < target_mask_.size(); ++p) target_mask_[p] *= foreground->support[p];
+  if (source_ == ForegroundSource::estimated) fill_enclosed(target_mask_, width_, height_, foreground->inside);
   const float outside_at = source_ == ForegroundSource::given ? kOutsideMask : kOutsideEstimate;
   std::vector<std::size_t> outside;
   for (std::size_t p = 0; p < target_mask_.size(); ++p)

@@ -165,6 +165,8 @@ ForegroundEstimate RigidTracker::foreground_in(const FrameView& frame, const Obs
   const RenderImage& img = impl_->aligner.render(plain, predicted);
   const int reach = static_cast<int>(std::ceil(reach_px / window.scale));
   estimate.support = support_near(img.alpha, img.width, img.height, reach);
+  estimate.inside.resize(img.alpha.size());
+  for (std::size_t p = 0; p < img.alpha.size(); ++p) estimate.inside[p] = img.alpha[p] >= 0.5f ? 1.f : 0.f;
   return estimate;
 }
 

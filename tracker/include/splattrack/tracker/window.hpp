@@ -6,6 +6,7 @@
 // meaning, and the cost per frame does not grow with the video's resolution.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 #include "splattrack/render/camera.hpp"
@@ -89,5 +90,19 @@ struct WindowedFrame {
   bool all_valid = true;
 };
 WindowedFrame resample(const FrameView& frame, const ObservationWindow& window);
+
+// Calls f(p) with the index of every pixel on the border of a width x
+// height image, row-major (corners twice).
+template <class F>
+void for_each_border_pixel(std::size_t width, std::size_t height, F&& f) {
+  for (std::size_t x = 0; x < width; ++x) {
+    f(x);
+    f((height - 1) * width + x);
+  }
+  for (std::size_t y = 0; y < height; ++y) {
+    f(y * width);
+    f(y * width + width - 1);
+  }
+}
 
 }  // namespace splattrack
