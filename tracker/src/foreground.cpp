@@ -119,6 +119,27 @@ std::vector<float> support_near(const std::vector<float>& alpha, int width, int 
   return out;
 }
 
+std::vector<float> box_mean(const std::vector<float>& image, int width, int height, int r) {
+  const auto w = static_cast<std::size_t>(width), h = static_cast<std::size_t>(height);
+  std::vector<float> rows(w * h), out(w * h);
+  // Separable: rows, then columns, each from prefix sums.
+  const auto pass = [&](const std::vector<float>& in, std::vector<float>& to, std::size_t n, std::size_t lines,
+                        std::size_t step, std::size_t line_step) {
+    std::vector<double> prefix(n + 1);
+    for (std::size_t l = 0; l < lines; ++l) {
+      for (std::size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + in[l * line_step + i * step];
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t lo = i >= static_cast<std::size_t>(r) ? i - static_cast<std::size_t>(r) : 0;
+        const std::size_t hi = std::min(n, i + static_cast<std::size_t>(r) + 1);
+        to[l * line_step + i * step] = static_cast<float>((prefix[hi] - prefix[lo]) / static_cast<double>(hi - lo));
+      }
+    }
+  };
+  pass(image, rows, w, h, 1, w);
+  pass(rows, out, h, w, w, 1);
+  return out;
+}
+
 void fill_enclosed(std::vector<float>& probability, int width, int height, const std::vector<float>& inside) {
   const auto w = static_cast<std::size_t>(width), h = static_cast<std::size_t>(height);
   if (inside.size() != w * h || probability.size() != w * h) return;

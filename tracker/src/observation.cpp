@@ -63,6 +63,13 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
   if (source_ == ForegroundSource::estimated && foreground->support.size() == target_mask_.size())
     for (std::size_t p = 0; p < target_mask_.size(); ++p) target_mask_[p] *= foreground->support[p];
   if (source_ == ForegroundSource::estimated) fill_enclosed(target_mask_, width_, height_, foreground->inside);
+  if (foreground && foreground->occluded.size() == target_mask_.size()) {
+    for (std::size_t p = 0; p < target_mask_.size(); ++p) {
+      if (foreground->occluded[p] == 0.f || target_mask_[p] >= 0.5f) continue;
+      if (valid_.empty()) valid_.assign(target_mask_.size(), 1.f);
+      valid_[p] = 0.f;
+    }
+  }
   const float outside_at = source_ == ForegroundSource::given ? kOutsideMask : kOutsideEstimate;
   std::vector<std::size_t> outside;
   for (std::size_t p = 0; p < target_mask_.size(); ++p)

@@ -5,6 +5,7 @@
 
 #include "splattrack/render/framing.hpp"
 #include "splattrack/tracker.hpp"
+#include "splattrack/tracker/occlusion.hpp"
 #include "splattrack/tracker/prediction.hpp"
 
 namespace splattrack {
@@ -62,6 +63,7 @@ struct RigidTracker::Impl {
   PoseAligner aligner;
   losses::SpectralLoss spectral;  // the window's size, reused for every frame and window
   ColourForeground foreground;
+  OcclusionMap occlusion;  // what hid the object in the last tracked frame
   ColourCorrection correction;  // for the next frame
   bool learnt = false;          // whether the appearance has been learnt since initialize()
   int search_next = 0;          // the search's next hypothesis, when a budget cut it short
@@ -115,6 +117,7 @@ double RigidTracker::first_frame_shift_px(const CentredPose& start) const {
 
 void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& start, const ObservationWindow& window) {
   impl_->foreground = ColourForeground{};
+  impl_->occlusion.clear();
   impl_->correction = {};
   impl_->learnt = false;
   impl_->search_next = 0;
@@ -125,7 +128,14 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
 void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose, TrackStatus status, bool first) {
   const CentredPose reported = to_centred(reported_pose);
   const bool found = status == TrackStatus::tracking || status == TrackStatus::recovered;
-  if (found) learn_appearance(frame, window_at(reported, 0), reported, !impl_->learnt);
+  const ObservationWindow window = window_at(reported, 0);
+  // Only a frame followed from the last one (not re-found by recovery) tells
+  // an occluder from a misfit; a degraded one counts: an occluder is what
+  // degrades it.
+  if ((status == TrackStatus::tracking || status == TrackStatus::degraded) && !first)
+    record_occlusion(frame, window, reported);
+  else impl_->occlusion.clear();
+  if (found) learn_appearance(frame, window, reported, !impl_->learnt);
   // Only a lost frame makes the next one re-acquire: a degraded one has had
   // its recovery, and searching again on every later frame would cost the
   // budget per frame for as long as the colours disagree.
@@ -154,9 +164,23 @@ bool RigidTracker::estimates_foreground(const FrameView& frame) const {
   return options_.estimate_foreground && !frame.has_mask();
 }
 
+void RigidTracker::record_occlusion(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose) {
+  const double reach_px = occlusion_defaults::kReachRadii * projected_radius_px(pose);
+  const ForegroundEstimate foreground = foreground_in(frame, window, pose, reach_px);
+  MatchTarget seen(frame, camera_, window, impl_->spectral, &foreground, impl_->correction);
+  if (!seen.has_mask()) {
+    impl_->occlusion.clear();
+    return;
+  }
+  const RenderImage& img = impl_->aligner.render(seen, pose);
+  impl_->occlusion.record(window, img.alpha, seen.observation().target().alpha.data,
+                          static_cast<int>(std::ceil(reach_px / window.scale)), camera_.width, camera_.height);
+}
+
 ForegroundEstimate RigidTracker::foreground_in(const FrameView& frame, const ObservationWindow& window,
                                                const CentredPose& predicted, double reach_px) {
   ForegroundEstimate estimate;
+  estimate.occluded = impl_->occlusion.in(window);
   if (!estimates_foreground(frame) || !impl_->foreground.ready()) return estimate;
   estimate.colours = &impl_->foreground;
   estimate.lighting = impl_->correction;
@@ -186,9 +210,13 @@ void RigidTracker::learn_appearance(const FrameView& frame, const ObservationWin
       impl_->correction.offset[c] = keep * impl_->correction.offset[c] + (1 - keep) * fit.offset[c];
     }
   }
-  if (estimates_foreground(frame))
-    impl_->foreground.learn(undo_lighting(o.target().rgb.data, img.alpha.size(), fit).data(), img.alpha.data(),
-                            o.valid_map(), img.width, img.height, first ? 1.0 : foreground_defaults::kLearningRate);
+  if (!estimates_foreground(frame)) return;
+  // What hid the object this frame teaches neither histogram.
+  std::vector<float> valid = impl_->occlusion.in(window);
+  if (valid.empty()) valid.assign(img.alpha.size(), 0.f);
+  for (std::size_t p = 0; p < valid.size(); ++p) valid[p] = valid[p] > 0.f || !o.valid(p) ? 0.f : 1.f;
+  impl_->foreground.learn(undo_lighting(o.target().rgb.data, img.alpha.size(), fit).data(), img.alpha.data(),
+                          valid.data(), img.width, img.height, first ? 1.0 : foreground_defaults::kLearningRate);
 }
 
 double RigidTracker::projected_radius_px(const CentredPose& pose) const {

@@ -135,6 +135,8 @@ class RigidTracker {
   // (frames without masks) and the colour correction; `first` replaces what
   // was learnt, later frames blend in.
   void learn_appearance(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose, bool first);
+  // Records what hides the object at its tracked pose for the next frame.
+  void record_occlusion(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose);
   // Sets the loss's mask weight for a silhouette given or estimated.
   void weigh_silhouette(const ForegroundEstimate& foreground);
   // Whether this frame's silhouette is estimated (no mask, option on).

@@ -80,6 +80,10 @@ struct ForegroundEstimate {
   // Where it is 1, a patch the colour model calls background that the
   // object's estimate encloses is filled (fill_enclosed).
   std::vector<float> inside;
+  // [H, W] 1 where an occluder seen in the last tracked frame may be
+  // (OcclusionMap); pixels there that the target calls background take no
+  // part. Used with given masks too. Empty: none.
+  std::vector<float> occluded;
 };
 
 // Fills the holes of an estimated silhouette: pixels of `probability` [H, W]
@@ -91,6 +95,10 @@ struct ForegroundEstimate {
 // sizes per frame under a lighting change that merged the two blacks). A
 // hole the model has (a mug's handle) is outside its predicted silhouette
 // and stays; an occluder over an edge joins the border and stays.
+// The mean of `image` [H, W] over the (2 r + 1)² square about each pixel,
+// clipped at the borders.
+std::vector<float> box_mean(const std::vector<float>& image, int width, int height, int r);
+
 void fill_enclosed(std::vector<float>& probability, int width, int height, const std::vector<float>& inside);
 
 // The support of a silhouette `alpha` [H, W] (alpha >= 0.5) grown by

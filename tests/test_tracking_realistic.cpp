@@ -1,0 +1,114 @@
+// Tracking through what real footage does to a frame, with ground truth:
+// the procedural object under drifting lighting over the cube clip
+// (../shared/data; skipped when absent), with its silhouette estimated from
+// colour alone; and behind the synthetic occluder, with masks of its visible
+// part given. Both start from the true first pose.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <span>
+
+#include "splattrack/datasets/background.hpp"
+#include "splattrack/datasets/camera_placement.hpp"
+#include "splattrack/datasets/footage.hpp"
+#include "splattrack/datasets/frame_maker.hpp"
+#include "splattrack/datasets/object_model.hpp"
+#include "splattrack/datasets/trajectory.hpp"
+#include "splattrack/tracker.hpp"
+
+namespace splattrack {
+namespace {
+
+// What `synth --size 640,480 --seed 1 --speed 0.05 --rot-speed 3` makes,
+// with `effects`, tracked from its true first pose.
+struct Sequence {
+  static constexpr int kWidth = 640, kHeight = 480;
+  GaussianModel model = datasets::make_object_model({.seed = 1});
+  Camera camera = datasets::place_camera({.width = kWidth, .height = kHeight});
+  std::vector<RigidPose> poses;
+  ExecutionContext context{2};
+  datasets::FrameMaker maker;
+  RigidTracker tracker;
+
+  static TrackerOptions options() {
+    TrackerOptions o;
+    o.threads = 2;
+    o.first_frame_refines = true;
+    return o;
+  }
+  Sequence(int frames, const datasets::FrameEffects& effects)
+      : poses(datasets::make_trajectory(
+            camera, {.frames = frames, .seed = 1, .translation_speed = 0.05, .rotation_speed_deg = 3})),
+        maker(model, camera, poses, datasets::kObjectDiameter, effects, context),
+        tracker(model, camera, options()) {}
+
+  // Frame f over `background`, its visible part's mask given or not.
+  FrameResult track(int f, const std::vector<float>& background, bool given_mask) {
+    const datasets::MadeFrame made = maker.make(f, background);
+    const std::span<const float> mask = given_mask ? std::span<const float>(made.mask) : std::span<const float>();
+    const FrameView view{kWidth, kHeight, made.rgb, mask};
+    return f == 0 ? tracker.initialize(view, poses[0]) : tracker.track(view);
+  }
+};
+
+// A regression test for estimated silhouettes with holes. Under this
+// lighting (gain 0.9-1.2 and offset ±0.05 per channel) the object's black
+// stripes and the black keyboard behind it fall into the same colour bins
+// once the lighting is undone, so the estimate had holes inside the object;
+// its moments read a smaller object and the pose drifted away from the
+// camera by ~0.05-0.1 object sizes per frame (1.2 sizes by frame 11).
+// Filling the enclosed holes (fill_enclosed) keeps it within 8.3 % (frames
+// 2-8, while the colour model learns the lighting) and brings it back to
+// 3 % by frame 11.
+TEST(TrackingRealistic, LightingDriftDoesNotPushTheObjectAwayOverFootage) {
+  const std::string footage = std::string(SPLATTRACK_SHARED_DATA) + "/video/cube/cube_video.mp4";
+  if (!std::filesystem::is_regular_file(footage)) GTEST_SKIP() << footage << " not found";
+  constexpr int kFrames = 12;
+  datasets::FrameEffects effects;
+  effects.lighting = {1.0, 1};
+  Sequence seq(kFrames, effects);
+  datasets::FootageBackground background(footage, Sequence::kWidth, Sequence::kHeight, datasets::footage_offset(1));
+  for (int f = 0; f < kFrames; ++f) {
+    const FrameResult r = seq.track(f, background.next(), false);
+    const RigidPose& truth = seq.poses[static_cast<std::size_t>(f)];
+    const double error = (r.pose.translation - truth.translation).norm() / datasets::kObjectDiameter;
+    EXPECT_LT(error, 0.12) << "frame " << f;
+    if (f == kFrames - 1) {
+      EXPECT_LT(error, 0.05);
+    }
+    EXPECT_NE(r.status, TrackStatus::lost) << "frame " << f;
+  }
+}
+
+// A regression test for occluders. The disc crosses in front of the object
+// in frames 30-69, hiding up to 30 % of it; the given mask is the visible
+// part, so the bite it takes out of the silhouette pulled the pose away
+// (here: 49° and 1.37 object sizes at worst). The occlusion map
+// (occlusion.hpp) drops the hidden pixels from the comparison: 2.1° and
+// 0.082 sizes at worst (frames 41-52, while the disc covers the most).
+TEST(TrackingRealistic, AnOccluderCrossingTheObjectDoesNotDragThePose) {
+  constexpr int kFrames = 60;
+  datasets::FrameEffects effects;
+  effects.occluder.max_cover = 0.3;
+  effects.occluder.seed = 1;
+  Sequence seq(kFrames, effects);
+  const std::vector<float> background =
+      datasets::make_background(Sequence::kWidth, Sequence::kHeight, {.colour = {0.3f, 0.4f, 0.5f}});
+  double worst_rotation = 0, worst_translation = 0;
+  for (int f = 0; f < kFrames; ++f) {
+    const FrameResult r = seq.track(f, background, true);
+    const RigidPose& truth = seq.poses[static_cast<std::size_t>(f)];
+    const double rotation = r.pose.rotation.angularDistance(truth.rotation) * 180 / 3.14159265358979;
+    const double translation = (r.pose.translation - truth.translation).norm() / datasets::kObjectDiameter;
+    worst_rotation = std::max(worst_rotation, rotation);
+    worst_translation = std::max(worst_translation, translation);
+    EXPECT_LT(rotation, 3.0) << "frame " << f;
+    EXPECT_LT(translation, 0.1) << "frame " << f;
+  }
+  std::printf("worst: %.2f deg, %.3f object sizes\n", worst_rotation, worst_translation);
+}
+
+}  // namespace
+}  // namespace splattrack
