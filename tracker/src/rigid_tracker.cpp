@@ -140,7 +140,13 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // its recovery, and searching again on every later frame would cost the
   // budget per frame for as long as the colours disagree.
   impl_->acquiring = status == TrackStatus::lost;
-  before_previous_ = first ? reported : previous_;
+  // The motion model continues only a frame followed from the last one: a
+  // recovery's jump (a cut in the video, a start given a half-turn off)
+  // repeated as velocity would throw the next frame's prediction as far
+  // again (measured: a half-turn start recovered to 1.1°, the next frame
+  // then started a half-turn off and was lost).
+  const bool followed = !first && (status == TrackStatus::tracking || status == TrackStatus::degraded);
+  before_previous_ = followed ? previous_ : reported;
   previous_ = reported;
   ++frame_index_;
 }
