@@ -16,6 +16,7 @@ inline constexpr std::size_t kHeadBytes = 64;
 inline constexpr int kMaxTiffEntries = 512;
 inline constexpr int kMaxJpegSegments = 64;
 inline constexpr std::size_t kMaxPnmHeader = 1024;
+inline constexpr std::size_t kDicomMagicAt = 128;
 
 std::uint32_t read_u32(const unsigned char* p, bool big_endian) {
   return big_endian ? (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3]
@@ -122,6 +123,17 @@ std::string pnm_problem(std::ifstream& in) {
 
 std::string image_header_problem(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  // OpenCV asks its DICOM reader (GDCM) before the others, and GDCM claims
+  // any file with "DICM" at byte 128 whatever its first bytes, then aborts
+  // the process on a malformed one (the frames fuzzer found a PBM that
+  // did): such a file is refused unread.
+  std::array<char, kDicomMagicAt + 4> preamble{};
+  in.read(preamble.data(), static_cast<std::streamsize>(preamble.size()));
+  if (in.gcount() == static_cast<std::streamsize>(preamble.size()) &&
+      std::string_view(preamble.data() + kDicomMagicAt, 4) == "DICM")
+    return "the file has the DICOM signature at byte 128 (DICOM is not a frame format)";
+  in.clear();
+  in.seekg(0);
   std::array<unsigned char, kHeadBytes> head{};
   in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
   const std::size_t n = static_cast<std::size_t>(in.gcount());
