@@ -8,7 +8,9 @@
 #include <cstdlib>
 
 #include "splattrack/tracker/foreground.hpp"
+#include "splattrack/tracker/observation.hpp"
 #include "splattrack/tracker/occlusion.hpp"
+#include "splattrack/tracker/quality.hpp"
 
 using namespace splattrack;
 
@@ -177,4 +179,38 @@ TEST(OcclusionMap, AShrunkWindowMarksEveryFramePixelItsPixelsCover) {
       hidden_pixels += want > 0.f;
     }
   EXPECT_GT(hidden_pixels, 4 * 16);  // at least 16 window pixels, 4 frame pixels each, in view
+}
+
+TEST(OcclusionMap, ObservationDropsOccludedPixelsTheMaskCallsBackgroundAndCountsThem) {
+  // A 10 x 8 frame, mask 1 in columns 2-7, except a 2 x 2 bite at x 6-7,
+  // y 3-4. The occlusion map covers x 5-9, y 2-5: of it, only the bite
+  // (mask 0 inside the silhouette) and the mask's 0 columns 8-9 become
+  // invalid; x 5 and the bite's mask-1 neighbours stay.
+  const int w = 10, h = 8;
+  std::vector<float> rgb(3 * w * h, 0.5f), mask(w * h, 0.f);
+  for (int y = 0; y < h; ++y)
+    for (int x = 2; x < 8; ++x) mask[y * w + x] = (x >= 6 && y >= 3 && y < 5) ? 0.f : 1.f;
+  ForegroundEstimate estimate;
+  estimate.occluded.assign(w * h, 0.f);
+  for (int y = 2; y < 6; ++y)
+    for (int x = 5; x < 10; ++x) estimate.occluded[y * w + x] = 1.f;
+  ObservationWindow window;
+  window.width = w;
+  window.height = h;
+  const Observation o(FrameView{w, h, rgb, mask}, window, &estimate);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const std::size_t p = static_cast<std::size_t>(y * w + x);
+      const bool dropped = estimate.occluded[p] > 0.f && mask[p] < 0.5f;
+      EXPECT_EQ(o.valid(p), !dropped) << x << "," << y;
+      EXPECT_EQ(o.occluded(p), dropped) << x << "," << y;
+    }
+  // The rendered silhouette, columns 2-7 (48 pixels): the bite hides 4.
+  RenderImage render;
+  render.width = w;
+  render.height = h;
+  render.alpha.assign(w * h, 0.f);
+  for (int y = 0; y < h; ++y)
+    for (int x = 2; x < 8; ++x) render.alpha[y * w + x] = 1.f;
+  EXPECT_DOUBLE_EQ(hidden_share(render, o), 4.0 / 48.0);
 }

@@ -34,6 +34,11 @@ TEST(Verdict, ThresholdsAndFirstFrameAcceptance) {
   off.first_frame_acceptance = 0;
   EXPECT_EQ(judge({0.95, 0.10}, true, true, off).status, TrackStatus::tracking);
   EXPECT_EQ(judge({0.9, 0.8}, true, true, rules).scores.match, 0.8);
+  // An occluder hiding more than a fifth of the silhouette: degraded however
+  // well the rest fits; a low quality is still lost.
+  EXPECT_EQ(judge({0.95, 0.99, 0.2}, false, true, rules).status, TrackStatus::tracking);
+  EXPECT_EQ(judge({0.95, 0.99, 0.21}, false, true, rules).status, TrackStatus::degraded);
+  EXPECT_EQ(judge({0.4, 0.99, 0.5}, false, true, rules).status, TrackStatus::lost);
 }
 
 TEST(Verdict, RecoveryAndRanking) {

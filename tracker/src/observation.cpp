@@ -67,7 +67,9 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
     for (std::size_t p = 0; p < target_mask_.size(); ++p) {
       if (foreground->occluded[p] == 0.f || target_mask_[p] >= 0.5f) continue;
       if (valid_.empty()) valid_.assign(target_mask_.size(), 1.f);
+      if (occluded_.empty()) occluded_.assign(target_mask_.size(), 0);
       valid_[p] = 0.f;
+      occluded_[p] = 1;
     }
   }
   const float outside_at = source_ == ForegroundSource::given ? kOutsideMask : kOutsideEstimate;

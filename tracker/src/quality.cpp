@@ -19,6 +19,16 @@ double silhouette_iou(const RenderImage& render, const Observation& observation)
   return any == 0 ? 0.0 : static_cast<double>(both) / static_cast<double>(any);
 }
 
+double hidden_share(const RenderImage& render, const Observation& observation) {
+  std::size_t silhouette = 0, hidden = 0;
+  for (std::size_t p = 0; p < render.alpha.size(); ++p) {
+    if (render.alpha[p] <= quality_defaults::kSilhouetteThreshold) continue;
+    ++silhouette;
+    hidden += observation.occluded(p);
+  }
+  return silhouette == 0 ? 0.0 : static_cast<double>(hidden) / static_cast<double>(silhouette);
+}
+
 namespace {
 
 double unclamped_explained_fraction(const RenderImage& render, Observation& observation) {

@@ -101,6 +101,9 @@ class Observation {
   bool valid(std::size_t p) const { return valid_.empty() || valid_[p] > 0.f; }
   // [H, W] 1 inside the frame, 0 outside; null when the window is all inside.
   const float* valid_map() const { return valid_.empty() ? nullptr : valid_.data(); }
+  // Whether window pixel p is hidden by an occluder (ForegroundEstimate::
+  // occluded); such a pixel is also not valid.
+  bool occluded(std::size_t p) const { return !occluded_.empty() && occluded_[p] != 0; }
   // The background renders are made against (black with a mask).
   const std::array<float, 3>& background() const { return background_; }
 
@@ -129,7 +132,8 @@ class Observation {
   bool has_mask_ = false;
   ForegroundSource source_ = ForegroundSource::none;
   ColourCorrection correction_;
-  std::vector<float> valid_;        // [H, W] 1 inside the frame, 0 outside; empty: all inside
+  std::vector<float> valid_;        // [H, W] 1 inside the frame and not occluded, 0 else; empty: all valid
+  std::vector<unsigned char> occluded_;  // [H, W] 1 where an occluder hides the object; empty: nowhere
   std::array<float, 3> background_{0.f, 0.f, 0.f};
   std::vector<float> target_rgb_;   // [H, W, 3] object colour (masked) or the frame
   std::vector<float> target_mask_;  // [H, W] or empty

@@ -19,6 +19,11 @@ inline constexpr float kSilhouetteThreshold = 0.5f;  // alpha / mask above this 
 // to match it).
 double silhouette_iou(const RenderImage& render, const Observation& observation);
 
+// The share of the rendered silhouette (alpha above the silhouette
+// threshold) that an occluder hides (Observation::occluded); 0 for an empty
+// silhouette.
+double hidden_share(const RenderImage& render, const Observation& observation);
+
 // Without a mask: how much of the frame's difference from the plain
 // background the render explains, 1 − L1(observed render, frame) /
 // L1(background, frame), clamped to [0, 1]; the render as the observation
