@@ -4,14 +4,18 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
 #include <string>
+#include <system_error>
+#include <vector>
 #include <csignal>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -20,12 +24,41 @@
 
 namespace splattrack::test {
 
+// What scratch_path() handed out, removed when the test process exits:
+// the names are unique per process, so nothing else would ever remove them
+// (a machine that had run the suite a dozen times held 1,500 of them). Set
+// SPLATTRACK_KEEP_SCRATCH to keep them for a look after a failure. A forked
+// child that exits normally removes nothing of its parent's.
+class ScratchRegistry {
+ public:
+  void add(const std::filesystem::path& path) { paths_.push_back(path); }
+  ~ScratchRegistry() {
+    if (::getpid() != owner_ || std::getenv("SPLATTRACK_KEEP_SCRATCH")) return;
+    for (const std::filesystem::path& p : paths_) {
+      std::error_code ignored;
+      std::filesystem::remove_all(p, ignored);
+    }
+  }
+
+ private:
+  pid_t owner_ = ::getpid();
+  std::vector<std::filesystem::path> paths_;
+};
+
+inline ScratchRegistry& scratch_registry() {
+  static ScratchRegistry registry;
+  return registry;
+}
+
 // A file name in the temp folder, unique to the running test and process.
 inline std::string scratch_path(const std::string& name) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string stem = std::string("splattrack_") + info->test_suite_name() + "_" + info->name() + "_" +
-                           std::to_string(::getpid()) + "_" + name;
-  return (std::filesystem::temp_directory_path() / stem).string();
+  std::string stem = std::string("splattrack_") + info->test_suite_name() + "_" + info->name() + "_" +
+                     std::to_string(::getpid()) + "_" + name;
+  std::replace(stem.begin(), stem.end(), '/', '_');  // parameterised tests' names (Prefix/Suite, Test/0)
+  const std::filesystem::path path = std::filesystem::temp_directory_path() / stem;
+  scratch_registry().add(path);
+  return path.string();
 }
 
 // A fresh, empty folder from scratch_path(name).
