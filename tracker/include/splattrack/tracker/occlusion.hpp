@@ -4,7 +4,8 @@
 // silhouette pulls the pose away from it, with given masks of the visible
 // part as much as with estimated ones (measured: the synthetic disc turned
 // the pose 11° within two frames of reaching the object, true masks given).
-// After a tracked frame, the pixels well inside the rendered silhouette that
+// After a frame followed from the last one (tracking or degraded, not a
+// recovery's), the pixels well inside the rendered silhouette that
 // the target calls background *and that it called object at the last
 // record* are recorded as hidden (and stay hidden while it still calls them
 // background): it is the change that marks an occluder. Parts of the object
