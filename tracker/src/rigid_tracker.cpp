@@ -122,20 +122,25 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->learnt = false;
   impl_->search_next = 0;
   impl_->acquiring = false;
-  if (options_.first_frame_refines && !options_.init_search) learn_appearance(frame, window, start, true);
+  if (!options_.first_frame_refines || options_.init_search) return;
+  MatchTarget plain(frame, camera_, window, impl_->spectral);
+  learn_appearance(frame, plain.observation(), impl_->aligner.render(plain, start), true);
 }
 
 void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose, TrackStatus status, bool first) {
   const CentredPose reported = to_centred(reported_pose);
   const bool found = status == TrackStatus::tracking || status == TrackStatus::recovered;
-  const ObservationWindow window = window_at(reported, 0);
+  // One render at the reported pose serves the occlusion map and the
+  // appearance: both look at the object there.
+  MatchTarget plain(frame, camera_, window_at(reported, 0), impl_->spectral);
+  const RenderImage& img = impl_->aligner.render(plain, reported);
   // Only a frame followed from the last one (not re-found by recovery) tells
   // an occluder from a misfit; a degraded one counts: an occluder is what
   // degrades it.
   if ((status == TrackStatus::tracking || status == TrackStatus::degraded) && !first)
-    record_occlusion(frame, window, reported);
+    record_occlusion(frame, plain.window(), reported, img.alpha);
   else impl_->occlusion.clear();
-  if (found) learn_appearance(frame, window, reported, !impl_->learnt);
+  if (found) learn_appearance(frame, plain.observation(), img, !impl_->learnt);
   // Only a lost frame makes the next one re-acquire: a degraded one has had
   // its recovery, and searching again on every later frame would cost the
   // budget per frame for as long as the colours disagree.
@@ -170,42 +175,44 @@ bool RigidTracker::estimates_foreground(const FrameView& frame) const {
   return options_.estimate_foreground && !frame.has_mask();
 }
 
-void RigidTracker::record_occlusion(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose) {
+void RigidTracker::record_occlusion(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
+                                    const std::vector<float>& silhouette) {
   const double reach_px = occlusion_defaults::kReachRadii * projected_radius_px(pose);
-  const ForegroundEstimate foreground = foreground_in(frame, window, pose, reach_px);
-  MatchTarget seen(frame, camera_, window, impl_->spectral, &foreground, impl_->correction);
+  const ForegroundEstimate foreground = foreground_around(frame, window, &silhouette, reach_px);
+  const Observation seen(frame, window, &foreground, impl_->correction);
   if (!seen.has_mask()) {
     impl_->occlusion.clear();
     return;
   }
-  const RenderImage& img = impl_->aligner.render(seen, pose);
-  impl_->occlusion.record(window, img.alpha, seen.observation().target().alpha.data,
+  impl_->occlusion.record(window, silhouette, seen.target().alpha.data,
                           static_cast<int>(std::ceil(reach_px / window.scale)), camera_.width, camera_.height);
 }
 
 ForegroundEstimate RigidTracker::foreground_in(const FrameView& frame, const ObservationWindow& window,
                                                const CentredPose& predicted, double reach_px) {
+  if (reach_px < 0 || !estimates_foreground(frame) || !impl_->foreground.ready())
+    return foreground_around(frame, window, nullptr, reach_px);
+  MatchTarget plain(frame, camera_, window, impl_->spectral);
+  return foreground_around(frame, window, &impl_->aligner.render(plain, predicted).alpha, reach_px);
+}
+
+ForegroundEstimate RigidTracker::foreground_around(const FrameView& frame, const ObservationWindow& window,
+                                                   const std::vector<float>* silhouette, double reach_px) const {
   ForegroundEstimate estimate;
   estimate.occluded = impl_->occlusion.in(window);
   if (!estimates_foreground(frame) || !impl_->foreground.ready()) return estimate;
   estimate.colours = &impl_->foreground;
   estimate.lighting = impl_->correction;
-  if (reach_px < 0) return estimate;
-  MatchTarget plain(frame, camera_, window, impl_->spectral);
-  const RenderImage& img = impl_->aligner.render(plain, predicted);
+  if (!silhouette || reach_px < 0) return estimate;
   const int reach = static_cast<int>(std::ceil(reach_px / window.scale));
-  estimate.support = support_near(img.alpha, img.width, img.height, reach);
-  estimate.inside.resize(img.alpha.size());
-  for (std::size_t p = 0; p < img.alpha.size(); ++p) estimate.inside[p] = img.alpha[p] >= 0.5f ? 1.f : 0.f;
+  estimate.support = support_near(*silhouette, window.width, window.height, reach);
+  estimate.inside.resize(silhouette->size());
+  for (std::size_t p = 0; p < silhouette->size(); ++p) estimate.inside[p] = (*silhouette)[p] >= 0.5f ? 1.f : 0.f;
   return estimate;
 }
 
-void RigidTracker::learn_appearance(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
-                                    bool first) {
+void RigidTracker::learn_appearance(const FrameView& frame, const Observation& o, const RenderImage& img, bool first) {
   impl_->learnt = true;
-  MatchTarget plain(frame, camera_, window, impl_->spectral);
-  const RenderImage& img = impl_->aligner.render(plain, pose);
-  const Observation& o = plain.observation();
   // This frame's lighting, undone before its colours teach the colour model.
   ColourCorrection fit;
   if (options_.correct_colour) {
@@ -218,7 +225,7 @@ void RigidTracker::learn_appearance(const FrameView& frame, const ObservationWin
   }
   if (!estimates_foreground(frame)) return;
   // What hid the object this frame teaches neither histogram.
-  std::vector<float> valid = impl_->occlusion.in(window);
+  std::vector<float> valid = impl_->occlusion.in(o.window());
   if (valid.empty()) valid.assign(img.alpha.size(), 0.f);
   for (std::size_t p = 0; p < valid.size(); ++p) valid[p] = valid[p] > 0.f || !o.valid(p) ? 0.f : 1.f;
   impl_->foreground.learn(undo_lighting(o.target().rgb.data, img.alpha.size(), fit).data(), img.alpha.data(),

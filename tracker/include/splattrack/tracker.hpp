@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "splattrack/render/frame.hpp"
 #include "splattrack/render/pose.hpp"
@@ -131,12 +132,15 @@ class RigidTracker {
   // After a frame: learns its appearance at the reported pose when tracked,
   // and keeps the pose for the next prediction.
   void finish(const FrameView& frame, const RigidPose& reported, TrackStatus status, bool first);
-  // Learns the frame's appearance in `window` at `pose`: the colour model
-  // (frames without masks) and the colour correction; `first` replaces what
-  // was learnt, later frames blend in.
-  void learn_appearance(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose, bool first);
-  // Records what hides the object at its tracked pose for the next frame.
-  void record_occlusion(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose);
+  // Learns the frame's appearance from `plain` (its window of the frame, no
+  // mask) and `img`, the render at the pose there: the colour model (frames
+  // without masks) and the colour correction; `first` replaces what was
+  // learnt, later frames blend in.
+  void learn_appearance(const FrameView& frame, const Observation& plain, const RenderImage& img, bool first);
+  // Records what hides the object at its tracked pose for the next frame;
+  // `silhouette` [H, W] is the render's alpha at `pose` in `window`.
+  void record_occlusion(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
+                        const std::vector<float>& silhouette);
   // Sets the loss's mask weight for a silhouette given or estimated.
   void weigh_silhouette(const ForegroundEstimate& foreground);
   // Whether this frame's silhouette is estimated (no mask, option on).
@@ -146,6 +150,10 @@ class RigidTracker {
   // frame pixels around the silhouette at `predicted` (negative: anywhere).
   ForegroundEstimate foreground_in(const FrameView& frame, const ObservationWindow& window,
                                    const CentredPose& predicted, double reach_px);
+  // The same around a silhouette already rendered in `window` (alpha [H, W];
+  // null or a negative reach: anywhere).
+  ForegroundEstimate foreground_around(const FrameView& frame, const ObservationWindow& window,
+                                       const std::vector<float>* silhouette, double reach_px) const;
   // The object's projected radius in frame pixels at `pose`.
   double projected_radius_px(const CentredPose& pose) const;
 

@@ -95,11 +95,11 @@ struct ForegroundEstimate {
 // sizes per frame under a lighting change that merged the two blacks). A
 // hole the model has (a mug's handle) is outside its predicted silhouette
 // and stays; an occluder over an edge joins the border and stays.
+void fill_enclosed(std::vector<float>& probability, int width, int height, const std::vector<float>& inside);
+
 // The mean of `image` [H, W] over the (2 r + 1)² square about each pixel,
 // clipped at the borders.
 std::vector<float> box_mean(const std::vector<float>& image, int width, int height, int r);
-
-void fill_enclosed(std::vector<float>& probability, int width, int height, const std::vector<float>& inside);
 
 // The support of a silhouette `alpha` [H, W] (alpha >= 0.5) grown by
 // `reach` pixels (a square neighbourhood), as 1 / 0.
