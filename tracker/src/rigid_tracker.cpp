@@ -334,8 +334,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
   if (first) {
     expected_px = first_frame_shift_px(start);
   } else {
-    const Eigen::Vector3d z_axis = camera_.cam_from_world.block<1, 3>(2, 0).transpose();
-    const double depth = z_axis.dot(previous_.translation) + camera_.cam_from_world(2, 3);
+    const double depth = object_depth(camera_, previous_);
     expected_px = (previous_.translation - before_previous_.translation).norm() * std::max(camera_.fx, camera_.fy) /
                   std::max(depth, object_radius());
   }
