@@ -40,7 +40,10 @@ constexpr const char* kHelp =
     "signal stops at once. Every row and file on disk stays whole either way.\n"
     "\n"
     "  --video V              video file, image folder or glob, or camera index (0)\n"
-    "  --masks K              masks (white = object) of the same kinds; default: the frames' alpha if any\n"
+    "  --masks K              masks (white = object) of the same kinds; default: the frames' alpha if any,\n"
+    "                         else the object's silhouette estimated from colour. `bgsub` (static camera):\n"
+    "                         that estimate limited to what differs from a background learnt from the\n"
+    "                         frames outside the tracked object (the frames' alpha is then ignored)\n"
     "  --init-pose P.json     first-frame pose (world_from_model), refined like a tracked frame (a frame\n"
     "                         that ends lost is recovered); default: the model centred in view, unrotated,\n"
     "                         annealed from the lowest band (use --init-search when that may be far off)\n"
@@ -142,11 +145,12 @@ int cmd_track(int argc, char** argv) {
   if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   const std::filesystem::path out = args.get("out");
   const std::string masks = args.get_or("masks", "");
-  if (masks == "bgsub") throw UsageError("--masks bgsub is not implemented yet: give mask images or RGBA frames");
+  const bool bgsub = masks == "bgsub";
 
   TrackerOptions options;
   options.threads = args.get_threads(0);
   options.init_search = args.has("init-search");
+  options.subtract_background = bgsub;
   options.first_frame_refines = args.has("init-pose");
   options.window.size = args.get_int("window", options.window.size);
   options.ceres_on_first_frame = args.has("ceres");
@@ -179,7 +183,7 @@ int cmd_track(int argc, char** argv) {
   io::VideoOptions vo;
   vo.expected_width = camera.width;
   vo.expected_height = camera.height;
-  auto source = io::open_video(args.get("video"), masks, vo);
+  auto source = io::open_video(args.get("video"), bgsub ? std::string() : masks, vo);
 
   const io::OutputLock lock(out.string());
   const std::string csv_path = (out / "poses.csv").string();
@@ -260,6 +264,7 @@ int cmd_track(int argc, char** argv) {
       ++skipped;
       continue;
     }
+    if (bgsub) in.mask.clear();
     if (in.index <= resume_after) {
       // A finished frame: the tracker learns again what it taught it.
       while (replayed < done.size() && done[replayed].frame < in.index) ++replayed;

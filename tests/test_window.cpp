@@ -197,3 +197,50 @@ TEST(Window, PixelsOutsideTheFrameAddNothing) {
     }
   }
 }
+
+TEST(Window, APlaneResamplesAsTheFrameItCameWith) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(0.f, 1.f);
+  FrameImage f;
+  f.width = 41;
+  f.height = 23;
+  f.rgb.resize(3 * 41 * 23);
+  f.mask.resize(41 * 23);
+  for (float& v : f.rgb) v = u(rng);
+  for (float& v : f.mask) v = u(rng);
+  for (const double scale : {0.7, 1.0, 3.3}) {
+    const ObservationWindow w{-2.5, 1.75, scale, 13, 9, false};
+    const std::vector<float> plane = resample_plane(f.mask.data(), f.width, f.height, w);
+    const std::vector<float> mask = resample(f.view(), w).image.mask;
+    ASSERT_EQ(plane.size(), mask.size());
+    for (std::size_t p = 0; p < plane.size(); ++p)
+      EXPECT_EQ(plane[p], mask[p]) << "scale " << scale;
+  }
+}
+
+TEST(Window, MarksCoverEveryFramePixelTheirFootprintTouches) {
+  // Brute force: a frame pixel is covered when its square overlaps a marked
+  // window pixel's square (positive area).
+  constexpr int kFrameW = 31, kFrameH = 19;
+  std::mt19937 rng(8);
+  std::bernoulli_distribution marked(0.15);
+  for (const double scale : {0.5, 1.0, 2.25}) {
+    const ObservationWindow w{-1.5, 2.25, scale, 12, 10, false};
+    std::vector<float> marks(static_cast<std::size_t>(w.width * w.height));
+    for (float& m : marks) m = marked(rng) ? 1.f : 0.f;
+    const std::vector<unsigned char> covered = frame_pixels_under(w, marks, kFrameW, kFrameH);
+    ASSERT_EQ(covered.size(), static_cast<std::size_t>(kFrameW * kFrameH));
+    for (int fy = 0; fy < kFrameH; ++fy)
+      for (int fx = 0; fx < kFrameW; ++fx) {
+        bool expect = false;
+        for (int y = 0; y < w.height && !expect; ++y)
+          for (int x = 0; x < w.width && !expect; ++x) {
+            if (marks[static_cast<std::size_t>(y * w.width + x)] == 0.f) continue;
+            const double x0 = w.left + x * scale, x1 = x0 + scale, y0 = w.top + y * scale, y1 = y0 + scale;
+            expect = x0 < fx + 1 && x1 > fx && y0 < fy + 1 && y1 > fy;
+          }
+        EXPECT_EQ(covered[static_cast<std::size_t>(fy * kFrameW + fx)], expect ? 1 : 0)
+            << "scale " << scale << " at " << fx << "," << fy;
+      }
+  }
+}

@@ -38,8 +38,9 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
       height_(window.height),
       has_mask_(frame.has_mask() || (foreground && foreground->colours && foreground->colours->ready())),
       source_(frame.has_mask() ? ForegroundSource::given
-              : has_mask_      ? ForegroundSource::estimated
-                               : ForegroundSource::none),
+              : !has_mask_     ? ForegroundSource::none
+              : foreground->moving.empty() ? ForegroundSource::estimated
+                                           : ForegroundSource::bgsub),
       correction_(correction) {
   frame.validate();
   WindowedFrame windowed = resample(frame, window);
@@ -60,9 +61,13 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
   else
     foreground->colours->probability(undo_lighting(target_rgb_.data(), w * h, foreground->lighting).data(), w * h,
                                      target_mask_);
-  if (source_ == ForegroundSource::estimated && foreground->support.size() == target_mask_.size())
-    for (std::size_t p = 0; p < target_mask_.size(); ++p) target_mask_[p] *= foreground->support[p];
-  if (source_ == ForegroundSource::estimated) fill_enclosed(target_mask_, width_, height_, foreground->inside);
+  if (source_ != ForegroundSource::given) {
+    if (foreground->support.size() == target_mask_.size())
+      for (std::size_t p = 0; p < target_mask_.size(); ++p) target_mask_[p] *= foreground->support[p];
+    if (foreground->moving.size() == target_mask_.size())
+      for (std::size_t p = 0; p < target_mask_.size(); ++p) target_mask_[p] *= foreground->moving[p];
+    fill_enclosed(target_mask_, width_, height_, foreground->inside);
+  }
   if (foreground && foreground->occluded.size() == target_mask_.size()) {
     for (std::size_t p = 0; p < target_mask_.size(); ++p) {
       if (foreground->occluded[p] == 0.f || target_mask_[p] >= 0.5f) continue;

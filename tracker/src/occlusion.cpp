@@ -2,21 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <utility>
 
 #include "splattrack/tracker/foreground.hpp"
 
 namespace splattrack {
 
 namespace {
-
-// The frame pixels [first, last) that window pixel i's footprint touches
-// along one axis starting at `start` (frame pixel edges), clipped to `limit`.
-std::pair<int, int> footprint(double start, std::size_t i, double scale, int limit) {
-  const int lo = static_cast<int>(std::floor(start + static_cast<double>(i) * scale));
-  const int hi = static_cast<int>(std::ceil(start + static_cast<double>(i + 1) * scale));
-  return {std::max(lo, 0), std::min(hi, limit)};
-}
 
 // The frame pixel under window pixel i's centre along one axis.
 int centre(double start, std::size_t i, double scale) {
@@ -67,26 +58,13 @@ void OcclusionMap::record(const ObservationWindow& window, const std::vector<flo
   }
   width_ = frame_width;
   height_ = frame_height;
-  const std::size_t frame_pixels = static_cast<std::size_t>(width_) * static_cast<std::size_t>(height_);
-  // Each window pixel marks the frame pixels its footprint touches.
-  const auto paint = [&](const std::vector<float>& marks, std::vector<unsigned char>& to) {
-    to.assign(frame_pixels, 0);
-    for (std::size_t y = 0; y < h; ++y)
-      for (std::size_t x = 0; x < w; ++x) {
-        if (marks[y * w + x] == 0.f) continue;
-        const auto [x0, x1] = footprint(window.left, x, window.scale, width_);
-        const auto [y0, y1] = footprint(window.top, y, window.scale, height_);
-        for (int fy = y0; fy < y1; ++fy)
-          for (int fx = x0; fx < x1; ++fx)
-            to[static_cast<std::size_t>(fy) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(fx)] = 1;
-      }
-  };
-  paint(object, object_);
+  object_ = frame_pixels_under(window, object, width_, height_);
   if (hidden_count == 0) {
     hidden_.clear();
     return;
   }
-  paint(support_near(hidden, window.width, window.height, std::max(reach_px, 0)), hidden_);
+  hidden_ = frame_pixels_under(window, support_near(hidden, window.width, window.height, std::max(reach_px, 0)), width_,
+                               height_);
 }
 
 std::vector<float> OcclusionMap::in(const ObservationWindow& window) const {

@@ -5,6 +5,7 @@
 
 #include "splattrack/render/framing.hpp"
 #include "splattrack/tracker.hpp"
+#include "splattrack/tracker/background.hpp"
 #include "splattrack/tracker/occlusion.hpp"
 #include "splattrack/tracker/prediction.hpp"
 
@@ -64,6 +65,7 @@ struct RigidTracker::Impl {
   losses::SpectralLoss spectral;  // the window's size, reused for every frame and window
   ColourForeground foreground;
   OcclusionMap occlusion;  // what hid the object in the last tracked frame
+  StaticBackground background;  // --masks bgsub
   ColourCorrection correction;  // for the next frame
   bool learnt = false;          // whether the appearance has been learnt since initialize()
   int search_next = 0;          // the search's next hypothesis, when a budget cut it short
@@ -118,13 +120,16 @@ double RigidTracker::first_frame_shift_px(const CentredPose& start) const {
 void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& start, const ObservationWindow& window) {
   impl_->foreground = ColourForeground{};
   impl_->occlusion.clear();
+  impl_->background.clear();
   impl_->correction = {};
   impl_->learnt = false;
   impl_->search_next = 0;
   impl_->acquiring = false;
   if (!options_.first_frame_refines || options_.init_search) return;
   MatchTarget plain(frame, camera_, window, impl_->spectral);
-  learn_appearance(frame, plain.observation(), impl_->aligner.render(plain, start), true);
+  const RenderImage& img = impl_->aligner.render(plain, start);
+  learn_appearance(frame, plain.observation(), img, true);
+  learn_background(frame, window, start, img.alpha);
 }
 
 void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose, TrackStatus status, bool first) {
@@ -141,6 +146,9 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
     record_occlusion(frame, plain.window(), reported, img.alpha);
   else impl_->occlusion.clear();
   if (found) learn_appearance(frame, plain.observation(), img, !impl_->learnt);
+  // Where the object is roughly known (a degraded frame too) the rest of the
+  // frame is background; a lost frame's object may be anywhere.
+  if (status != TrackStatus::lost) learn_background(frame, plain.window(), reported, img.alpha);
   // Only a lost frame makes the next one re-acquire: a degraded one has had
   // its recovery, and searching again on every later frame would cost the
   // budget per frame for as long as the colours disagree.
@@ -175,6 +183,15 @@ bool RigidTracker::estimates_foreground(const FrameView& frame) const {
   return options_.estimate_foreground && !frame.has_mask();
 }
 
+void RigidTracker::learn_background(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
+                                    const std::vector<float>& alpha) {
+  if (!options_.subtract_background || frame.has_mask()) return;
+  const double reach_px = background_defaults::kKeepOutRadii * projected_radius_px(pose) + kMinExpectedShiftPx;
+  const std::vector<float> near = support_near(alpha, window.width, window.height,
+                                               static_cast<int>(std::ceil(reach_px / window.scale)));
+  impl_->background.learn(frame, frame_pixels_under(window, near, frame.width, frame.height));
+}
+
 void RigidTracker::record_occlusion(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
                                     const std::vector<float>& silhouette) {
   const double reach_px = occlusion_defaults::kReachRadii * projected_radius_px(pose);
@@ -203,6 +220,8 @@ ForegroundEstimate RigidTracker::foreground_around(const FrameView& frame, const
   if (!estimates_foreground(frame) || !impl_->foreground.ready()) return estimate;
   estimate.colours = &impl_->foreground;
   estimate.lighting = impl_->correction;
+  if (options_.subtract_background && impl_->background.ready())
+    estimate.moving = resample_plane(impl_->background.moving(frame).data(), frame.width, frame.height, window);
   if (!silhouette || reach_px < 0) return estimate;
   const int reach = static_cast<int>(std::ceil(reach_px / window.scale));
   estimate.support = support_near(*silhouette, window.width, window.height, reach);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "splattrack/render/gaussian_math.hpp"
 
@@ -149,6 +150,37 @@ WindowedFrame resample(const FrameView& frame, const ObservationWindow& window) 
       const bool v = xs.valid[x] && ys.valid[y];
       out.valid[y * static_cast<std::size_t>(window.width) + x] = v ? 1.f : 0.f;
       out.all_valid = out.all_valid && v;
+    }
+  return out;
+}
+
+std::vector<float> resample_plane(const float* plane, int frame_width, int frame_height,
+                                  const ObservationWindow& window) {
+  const AxisWeights xs = axis_weights(window.left, window.scale, window.width, frame_width);
+  const AxisWeights ys = axis_weights(window.top, window.scale, window.height, frame_height);
+  return resample_channels(plane, frame_width, frame_height, 1, xs, ys);
+}
+
+std::vector<unsigned char> frame_pixels_under(const ObservationWindow& window, const std::vector<float>& marks,
+                                              int frame_width, int frame_height) {
+  // The frame pixels [first, last) that window pixel i's footprint touches
+  // along one axis starting at `start` (frame pixel edges), clipped to `limit`.
+  const auto footprint = [&](double start, std::size_t i, int limit) {
+    const int lo = static_cast<int>(std::floor(start + static_cast<double>(i) * window.scale));
+    const int hi = static_cast<int>(std::ceil(start + static_cast<double>(i + 1) * window.scale));
+    return std::pair<int, int>{std::max(lo, 0), std::min(hi, limit)};
+  };
+  const auto w = static_cast<std::size_t>(window.width), h = static_cast<std::size_t>(window.height);
+  const auto fw = static_cast<std::size_t>(std::max(frame_width, 0));
+  std::vector<unsigned char> out(fw * static_cast<std::size_t>(std::max(frame_height, 0)), 0);
+  if (marks.size() != w * h) return out;
+  for (std::size_t y = 0; y < h; ++y)
+    for (std::size_t x = 0; x < w; ++x) {
+      if (marks[y * w + x] == 0.f) continue;
+      const auto [x0, x1] = footprint(window.left, x, frame_width);
+      const auto [y0, y1] = footprint(window.top, y, frame_height);
+      for (int fy = y0; fy < y1; ++fy)
+        for (int fx = x0; fx < x1; ++fx) out[static_cast<std::size_t>(fy) * fw + static_cast<std::size_t>(fx)] = 1;
     }
   return out;
 }

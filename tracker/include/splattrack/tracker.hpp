@@ -35,6 +35,10 @@ struct TrackerOptions {
   // the first frame at the given pose (first_frame_refines) or from the first
   // frame tracked, and from every frame tracked after it.
   bool estimate_foreground = true;
+  // Static camera (--masks bgsub): the estimate limited to pixels unlike a
+  // background learnt from every followed frame outside the object
+  // (background.hpp).
+  bool subtract_background = false;
   // The silhouette's weight against the colours when the silhouette is
   // estimated (spectral.mask_weight stays for given masks): a real object's
   // shading and texture never match the model's as well as its outline does.
@@ -137,6 +141,10 @@ class RigidTracker {
   // without masks) and the colour correction; `first` replaces what was
   // learnt, later frames blend in.
   void learn_appearance(const FrameView& frame, const Observation& plain, const RenderImage& img, bool first);
+  // Learns the frame's background outside the object's silhouette `alpha`
+  // [H, W] at `pose` in `window` (subtract_background).
+  void learn_background(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
+                        const std::vector<float>& alpha);
   // Records what hides the object at its tracked pose for the next frame;
   // `silhouette` [H, W] is the render's alpha at `pose` in `window`.
   void record_occlusion(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,

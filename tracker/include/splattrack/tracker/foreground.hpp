@@ -80,6 +80,11 @@ struct ForegroundEstimate {
   // Where it is 1, a patch the colour model calls background that the
   // object's estimate encloses is filled (fill_enclosed).
   std::vector<float> inside;
+  // [H, W] P(not the static background) (background.hpp, --masks bgsub):
+  // multiplies the colour model's estimate, before the hole filling (a
+  // stripe of the object over a background of its colour is still filled).
+  // Empty: no background model.
+  std::vector<float> moving;
   // [H, W] 1 where an occluder seen in the last tracked frame may be
   // (OcclusionMap); pixels there that the target calls background take no
   // part. Used with given masks too. Empty: none.

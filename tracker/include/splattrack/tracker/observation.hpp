@@ -63,10 +63,17 @@ inline constexpr double kLearningRate = 0.5;
 }  // namespace colour_defaults
 
 // Where the target's silhouette comes from: masks or alpha that came with
-// the frames, the colour model's estimate, or nothing (the whole frame).
-enum class ForegroundSource { none, given, estimated };
+// the frames, the colour model's estimate, that estimate limited to what
+// differs from a static background (bgsub), or nothing (the whole frame).
+enum class ForegroundSource { none, given, estimated, bgsub };
 inline const char* to_string(ForegroundSource s) {
-  return s == ForegroundSource::given ? "given" : s == ForegroundSource::estimated ? "estimated" : "none";
+  switch (s) {
+    case ForegroundSource::given: return "given";
+    case ForegroundSource::estimated: return "estimated";
+    case ForegroundSource::bgsub: return "bgsub";
+    case ForegroundSource::none: break;
+  }
+  return "none";
 }
 
 // What the loss sees of a render, a tangent or the frame: colour and, with a

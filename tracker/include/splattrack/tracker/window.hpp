@@ -91,6 +91,17 @@ struct WindowedFrame {
 };
 WindowedFrame resample(const FrameView& frame, const ObservationWindow& window);
 
+// One frame-sized plane [frame H, W] (a probability, a map) resampled into
+// the window as resample() does the frame's colours.
+std::vector<float> resample_plane(const float* plane, int frame_width, int frame_height,
+                                  const ObservationWindow& window);
+
+// The frame pixels [frame H, W] (1 / 0) that the footprint of any window
+// pixel marked non-zero in `marks` [H, W] touches: window marks carried back
+// to the frame, covering rather than sampling.
+std::vector<unsigned char> frame_pixels_under(const ObservationWindow& window, const std::vector<float>& marks,
+                                              int frame_width, int frame_height);
+
 // Calls f(p) with the index of every pixel on the border of a width x
 // height image, row-major (corners twice).
 template <class F>

@@ -1,0 +1,69 @@
+#include "splattrack/tracker/background.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace splattrack {
+
+using namespace background_defaults;
+
+void StaticBackground::clear() {
+  width_ = height_ = 0;
+  mean_.clear();
+  variance_.clear();
+  seen_.clear();
+}
+
+float StaticBackground::moving_at(const float* rgb, std::size_t p) const {
+  if (seen_[p] == 0) return 1.f;
+  float d2 = 0;
+  for (std::size_t c = 0; c < 3; ++c) {
+    const float d = rgb[3 * p + c] - mean_[3 * p + c];
+    d2 += d * d;
+  }
+  const float sigmas = std::sqrt(d2 / (3.f * variance_[p]));
+  return std::clamp((sigmas - kStaticBelow) / (kMovingAt - kStaticBelow), 0.f, 1.f);
+}
+
+void StaticBackground::learn(const FrameView& frame, const std::vector<unsigned char>& keep_out) {
+  const std::size_t n = frame.pixels();
+  if (frame.width != width_ || frame.height != height_) {
+    width_ = frame.width;
+    height_ = frame.height;
+    mean_.assign(3 * n, 0.f);
+    variance_.assign(n, kInitialSigma * kInitialSigma);
+    seen_.assign(n, 0);
+  }
+  const bool all = keep_out.size() != n;
+  for (std::size_t p = 0; p < n; ++p) {
+    if (!all && keep_out[p] != 0) continue;
+    const float* x = frame.rgb.data() + 3 * p;
+    if (seen_[p] == 0) {
+      std::copy(x, x + 3, mean_.begin() + static_cast<std::ptrdiff_t>(3 * p));
+      seen_[p] = 1;
+      continue;
+    }
+    // A running mean at first, then an exponential window.
+    float rate = std::max(1.f / static_cast<float>(seen_[p] + 1), kLearningRate);
+    if (moving_at(frame.rgb.data(), p) >= 0.5f) rate *= kMovingRateFactor;
+    float d2 = 0;
+    for (std::size_t c = 0; c < 3; ++c) {
+      const float d = x[c] - mean_[3 * p + c];
+      mean_[3 * p + c] += rate * d;
+      d2 += d * d;
+    }
+    variance_[p] = std::max((1 - rate) * variance_[p] + rate * d2 / 3.f, kMinSigma * kMinSigma);
+    if (seen_[p] < std::numeric_limits<std::uint32_t>::max()) ++seen_[p];
+  }
+}
+
+std::vector<float> StaticBackground::moving(const FrameView& frame) const {
+  const std::size_t n = frame.pixels();
+  std::vector<float> out(n, 1.f);
+  if (frame.width != width_ || frame.height != height_) return out;
+  for (std::size_t p = 0; p < n; ++p) out[p] = moving_at(frame.rgb.data(), p);
+  return out;
+}
+
+}  // namespace splattrack
