@@ -66,9 +66,18 @@ inline constexpr Sequence kSequences[] = {
     {"fox-fast", true, 0.3, 10.0, 4},
 };
 
-enum class Method { kSpectral, kPhotometric };
-inline constexpr Method kMethods[] = {Method::kSpectral, Method::kPhotometric};
-const char* name(Method m) { return m == Method::kSpectral ? "spectral" : "photometric"; }
+// spectral-bgsub: the spectral tracker with `--masks bgsub` (the footage's
+// camera is static).
+enum class Method { kSpectral, kSpectralBgsub, kPhotometric };
+inline constexpr Method kMethods[] = {Method::kSpectral, Method::kSpectralBgsub, Method::kPhotometric};
+const char* name(Method m) {
+  switch (m) {
+    case Method::kSpectral: return "spectral";
+    case Method::kSpectralBgsub: return "spectral-bgsub";
+    case Method::kPhotometric: break;
+  }
+  return "photometric";
+}
 
 // Named in `wanted`, or everything when it is empty.
 bool chosen(const std::vector<std::string>& wanted, const std::string& name) {
@@ -82,6 +91,7 @@ TrackerOptions options_for(Method m, int threads) {
   TrackerOptions o;
   o.threads = threads;
   o.first_frame_refines = true;
+  o.subtract_background = m == Method::kSpectralBgsub;
   if (m == Method::kPhotometric) {
     o.first_frame.photometric = o.tracking.photometric = true;
     o.recover = false;

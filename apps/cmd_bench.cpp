@@ -31,12 +31,14 @@ constexpr const char* kHelp =
     "  --realistic  bench track: instead of the sweep, 4 sequences of --frames frames (640x480, object\n"
     "             ~100 px, procedural object and fox, moderate and fast motion) over real footage\n"
     "             (DATA/video/cube/cube_video.mp4) with drifting lighting, an occluder, motion blur and\n"
-    "             noise, no masks, tracked from the true first pose by the spectral tracker and by the\n"
-    "             photometric baseline; a row per sequence and method, and overall ('all')\n"
+    "             noise, no masks, tracked from the true first pose by the spectral tracker (with and\n"
+    "             without --masks bgsub) and by the photometric baseline; a row per sequence and\n"
+    "             method, and overall ('all')\n"
     "  --examples DIR  bench track --realistic: write frames 0, 50 and 150 of each sequence here\n"
     "  --sequences A,B  bench track --realistic: only these (object-moderate, object-fast, fox-moderate,\n"
     "             fox-fast; default all)\n"
-    "  --methods A,B    bench track --realistic: only these (spectral, photometric; default both)\n"
+    "  --methods A,B    bench track --realistic: only these (spectral, spectral-bgsub, photometric;\n"
+    "             default all)\n"
     "'all' runs render and loss; track takes tens of minutes and runs only when named.\n";
 
 std::string default_data_dir() {
