@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
 
 #include "splattrack/tracker/foreground.hpp"
 
@@ -164,4 +165,49 @@ TEST(ColourForeground, FillEnclosedFillsOnlyHolesInsideThePredictedSilhouette) {
   std::vector<float> untouched = p;
   fill_enclosed(untouched, w, h, {});
   EXPECT_EQ(untouched, p);
+}
+
+TEST(ColourForeground, TheSurroundingsAreLocalToTheirSector) {
+  // A 64² window: a disc of radius 12 at the centre, its left half red and
+  // its right half white; the surroundings white above y = 16, blue below.
+  constexpr int kSide = 64;
+  const std::array<float, 3> red{0.9f, 0.1f, 0.1f}, white{0.95f, 0.95f, 0.95f}, blue{0.1f, 0.1f, 0.9f};
+  std::vector<float> rgb, alpha;
+  for (int y = 0; y < kSide; ++y)
+    for (int x = 0; x < kSide; ++x) {
+      const double dx = x + 0.5 - 32, dy = y + 0.5 - 32;
+      const bool inside = dx * dx + dy * dy <= 144;
+      const auto& c = inside ? (dx < 0 ? red : white) : (y < 16 ? white : blue);
+      rgb.insert(rgb.end(), c.begin(), c.end());
+      alpha.push_back(inside ? 1.f : 0.f);
+    }
+  ColourForeground fg;
+  fg.learn(rgb.data(), alpha.data(), nullptr, kSide, kSide, 1.0);
+  // Every pixel white, looked up about the disc's centre.
+  std::vector<float> all_white;
+  for (int p = 0; p < kSide * kSide; ++p) all_white.insert(all_white.end(), white.begin(), white.end());
+  std::vector<float> local, global;
+  fg.probability(all_white.data(), kSide, kSide, sector_centre(alpha.data(), kSide, kSide), local);
+  fg.probability(all_white.data(), kSide * kSide, global);
+  const auto at = [&](const std::vector<float>& p, int x, int y) { return p[static_cast<std::size_t>(y * kSide + x)]; };
+  // Above the object the surroundings are white: there white is background.
+  // (Half the object is white, so P = 0.5 / (0.5 + h) >= 1/3 at most local.)
+  EXPECT_LT(at(local, 32, 4), 0.4f);
+  // Below, white was never seen around the object: it is the object's.
+  EXPECT_EQ(at(local, 32, 60), 1.f);
+  // One histogram for the whole window says the same everywhere.
+  EXPECT_EQ(at(global, 32, 4), at(global, 32, 60));
+  EXPECT_GT(at(global, 32, 4), 0.55f);  // white is a quarter of the whole surroundings
+  // The sectors are interpolated by angle: around a circle the posterior
+  // changes by a bounded step between neighbouring samples, never jumps.
+  float largest_step = 0;
+  float last = at(local, 32 + 28, 32);
+  for (int i = 1; i <= 360; ++i) {
+    const double a = i * 3.14159265358979 / 180;
+    const float now = at(local, 32 + static_cast<int>(std::lround(28 * std::cos(a))),
+                         32 + static_cast<int>(std::lround(28 * std::sin(a))));
+    largest_step = std::max(largest_step, std::abs(now - last));
+    last = now;
+  }
+  EXPECT_LT(largest_step, 0.25f);
 }

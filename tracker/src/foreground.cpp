@@ -1,6 +1,7 @@
 #include "splattrack/tracker/foreground.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <stdexcept>
 
@@ -12,8 +13,33 @@ namespace {
 
 // A histogram entry this small is "never seen" (one pixel among a million).
 inline constexpr float kUnseen = 1e-6f;
+// A sector with fewer surrounding pixels than this in a frame keeps what it
+// had (a silhouette at the window's edge leaves some sectors empty).
+inline constexpr double kMinSectorPixels = 64;
+
+constexpr double kTwoPi = 6.283185307179586;
+
+// The position of direction (dx, dy) in sector units, 0 .. kSectors: sector
+// k spans [k, k + 1), from +x turning toward +y (clockwise on screen).
+double sector_position(double dx, double dy) {
+  const double u = std::atan2(dy, dx) / kTwoPi * foreground_defaults::kSectors;
+  return u < 0 ? u + foreground_defaults::kSectors : u;
+}
 
 }  // namespace
+
+SectorCentre sector_centre(const float* alpha, int width, int height) {
+  double sx = 0, sy = 0, s = 0;
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      const double a = alpha[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)];
+      sx += a * (x + 0.5);
+      sy += a * (y + 0.5);
+      s += a;
+    }
+  if (s <= 0) return {width / 2.0, height / 2.0};
+  return {sx / s, sy / s};
+}
 
 std::vector<float> undo_lighting(const float* rgb, std::size_t pixels, const ColourCorrection& lighting) {
   std::vector<float> out(3 * pixels);
@@ -62,18 +88,70 @@ void ColourForeground::learn(const float* rgb, const float* alpha, const float* 
   const bool has_object = count([&](std::size_t p) { return near_outside[p] == 0.f; }, object);
   const bool has_background = count([&](std::size_t p) { return near_object[p] == 0.f; }, background);
   if (!has_object || !has_background) return;
-  const auto blend = [](std::vector<float>& model, const std::vector<float>& frame, double r) {
-    if (model.empty()) {
-      model = frame;
-      return;
-    }
-    for (std::size_t i = 0; i < model.size(); ++i)
-      model[i] = static_cast<float>((1 - r) * model[i] + r * frame[i]);
+  // The surroundings per sector about the silhouette's centroid.
+  const std::size_t size = object.size();
+  const SectorCentre c = sector_centre(alpha, width, height);
+  std::vector<float> sectors(foreground_defaults::kSectors * size, 0.f);
+  std::vector<double> in_sector(foreground_defaults::kSectors, 0.0);
+  for (std::size_t p = 0; p < n; ++p) {
+    if ((valid && valid[p] <= 0.f) || near_object[p] != 0.f) continue;
+    const double x = static_cast<double>(p % static_cast<std::size_t>(width)) + 0.5;
+    const double y = static_cast<double>(p / static_cast<std::size_t>(width)) + 0.5;
+    const auto k = std::min(static_cast<std::size_t>(sector_position(x - c.x, y - c.y)),
+                            static_cast<std::size_t>(foreground_defaults::kSectors - 1));
+    sectors[k * size + static_cast<std::size_t>(bin(&rgb[3 * p]))] += 1.f;
+    in_sector[k] += 1;
+  }
+  const auto blend = [](float* model, const float* frame, std::size_t count, double r) {
+    for (std::size_t i = 0; i < count; ++i) model[i] = static_cast<float>((1 - r) * model[i] + r * frame[i]);
   };
   const double r = ready_ ? std::clamp(rate, 0.0, 1.0) : 1.0;
-  blend(object_, object, r);
-  blend(background_, background, r);
+  if (!ready_) {
+    object_ = object;
+    background_ = background;
+    sectors_.resize(foreground_defaults::kSectors * size);
+    for (std::size_t k = 0; k < static_cast<std::size_t>(foreground_defaults::kSectors); ++k)
+      std::copy(background.begin(), background.end(), sectors_.begin() + static_cast<std::ptrdiff_t>(k * size));
+  } else {
+    blend(object_.data(), object.data(), size, r);
+    blend(background_.data(), background.data(), size, r);
+  }
+  for (std::size_t k = 0; k < static_cast<std::size_t>(foreground_defaults::kSectors); ++k) {
+    if (in_sector[k] < kMinSectorPixels) continue;
+    float* frame = sectors.data() + k * size;
+    for (std::size_t i = 0; i < size; ++i) frame[i] = static_cast<float>(frame[i] / in_sector[k]);
+    blend(sectors_.data() + k * size, frame, size, r);
+  }
   ready_ = true;
+}
+
+float ColourForeground::posterior(std::size_t b, float background) const {
+  const float o = object_[b];
+  return o + background < kUnseen ? 0.5f : o / (o + background);
+}
+
+void ColourForeground::probability(const float* rgb, int width, int height, const SectorCentre& centre,
+                                   std::vector<float>& out) const {
+  const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+  if (!ready_) {
+    out.assign(n, 0.5f);
+    return;
+  }
+  out.resize(n);
+  const std::size_t size = object_.size();
+  constexpr auto kCount = static_cast<std::size_t>(foreground_defaults::kSectors);
+  for (std::size_t p = 0; p < n; ++p) {
+    const double x = static_cast<double>(p % static_cast<std::size_t>(width)) + 0.5;
+    const double y = static_cast<double>(p / static_cast<std::size_t>(width)) + 0.5;
+    // Between the centres (k + 0.5) of the two nearest sectors.
+    const double v = sector_position(x - centre.x, y - centre.y) - 0.5;
+    const double lower = std::floor(v);
+    const auto t = static_cast<float>(v - lower);
+    const std::size_t k0 = static_cast<std::size_t>(static_cast<long>(lower) + static_cast<long>(kCount)) % kCount;
+    const std::size_t k1 = (k0 + 1) % kCount;
+    const auto b = static_cast<std::size_t>(bin(&rgb[3 * p]));
+    out[p] = posterior(b, (1 - t) * sectors_[k0 * size + b] + t * sectors_[k1 * size + b]);
+  }
 }
 
 void ColourForeground::probability(const float* rgb, std::size_t pixels, std::vector<float>& out) const {
@@ -85,8 +163,7 @@ void ColourForeground::probability(const float* rgb, std::size_t pixels, std::ve
       continue;
     }
     const auto b = static_cast<std::size_t>(bin(&rgb[3 * p]));
-    const float o = object_[b], g = background_[b];
-    out[p] = o + g < kUnseen ? 0.5f : o / (o + g);
+    out[p] = posterior(b, background_[b]);
   }
 }
 

@@ -59,7 +59,8 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
   }
   if (source_ == ForegroundSource::given) target_mask_ = std::move(windowed.image.mask);
   else
-    foreground->colours->probability(undo_lighting(target_rgb_.data(), w * h, foreground->lighting).data(), w * h,
+    foreground->colours->probability(undo_lighting(target_rgb_.data(), w * h, foreground->lighting).data(), width_,
+                                     height_, foreground->centre.value_or(SectorCentre{width_ / 2.0, height_ / 2.0}),
                                      target_mask_);
   if (source_ != ForegroundSource::given) {
     if (foreground->support.size() == target_mask_.size())

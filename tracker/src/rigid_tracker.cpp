@@ -223,6 +223,7 @@ ForegroundEstimate RigidTracker::foreground_around(const FrameView& frame, const
   if (options_.subtract_background && impl_->background.ready())
     estimate.moving = resample_plane(impl_->background.moving(frame).data(), frame.width, frame.height, window);
   if (!silhouette || reach_px < 0) return estimate;
+  estimate.centre = sector_centre(silhouette->data(), window.width, window.height);
   const int reach = static_cast<int>(std::ceil(reach_px / window.scale));
   estimate.support = support_near(*silhouette, window.width, window.height, reach);
   estimate.inside.resize(silhouette->size());
