@@ -94,6 +94,7 @@ TrackerOptions options_for(Method m, int threads) {
   o.subtract_background = m == Method::kSpectralBgsub;
   if (m == Method::kPhotometric) {
     o.first_frame.photometric = o.tracking.photometric = true;
+    o.lm_tracking = false;  // the top-band LM steps are spectral
     o.recover = false;
   }
   return o;

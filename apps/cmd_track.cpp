@@ -57,7 +57,10 @@ constexpr const char* kHelp =
     "                         below it the frame is degraded and recovered (default 0.95; lower it for\n"
     "                         noisy frames or imperfect masks, 0 turns the check off)\n"
     "  --iterations N         optimiser iterations on the first frame (default 300)\n"
-    "  --track-iterations N   optimiser iterations per later frame (default 40)\n"
+    "  --track-optimiser O    later frames: lm (default: Levenberg-Marquardt on the top three spectral\n"
+    "                         bands from the predicted pose, Adam only when that ends lost) or adam (Adam's\n"
+    "                         annealing from the band the predicted motion allows, every frame)\n"
+    "  --track-iterations N   Adam's iterations per later frame (default 40)\n"
     "  --bands K              spectral bands (default 8)\n"
     "  --window N             compare a window of N x N pixels around the object, resampled from the frame\n"
     "                         (default 256, at most the frame's larger side; 0: the whole frame at its own\n"
@@ -135,8 +138,8 @@ inline constexpr int kMinWindow = 32;
 
 int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
-                  {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations", "bands",
-                   "max-frames", "threads", "accept", "window", "recovery-budget"},
+                  {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
+                   "track-optimiser", "bands", "max-frames", "threads", "accept", "window", "recovery-budget"},
                   {"help", "init-search", "ceres", "no-recover", "resume", "quiet", "overlay"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
@@ -161,6 +164,9 @@ int cmd_track(int argc, char** argv) {
   options.verdict.first_frame_acceptance = args.get_double("accept", options.verdict.first_frame_acceptance);
   options.first_frame.iterations = args.get_int("iterations", options.first_frame.iterations);
   options.tracking.iterations = args.get_int("track-iterations", options.tracking.iterations);
+  const std::string optimiser = args.get_or("track-optimiser", "lm");
+  if (optimiser != "lm" && optimiser != "adam") throw UsageError("--track-optimiser must be lm or adam");
+  options.lm_tracking = optimiser == "lm";
   options.spectral.band_count = args.get_int("bands", options.spectral.band_count);
   options.search.refine = options.first_frame;
   const int max_frames = args.get_int("max-frames", -1);
@@ -214,6 +220,7 @@ int cmd_track(int argc, char** argv) {
                      {"window", options.window.size},
                      {"first_frame_acceptance", options.verdict.first_frame_acceptance},
                      {"first_frame_iterations", options.first_frame.iterations},
+                     {"track_optimiser", optimiser},
                      {"tracking_iterations", options.tracking.iterations},
                      {"bands", options.spectral.band_count},
                      {"threads", options.threads},

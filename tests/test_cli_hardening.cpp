@@ -117,6 +117,8 @@ TEST_F(CliHardening, MaxFramesZeroIsAUsageError) {
   const fs::path log = root_ / "maxframes.log";
   EXPECT_EQ(run_cli(track(root_ / "maxframes") + " --max-frames 0", log), 2);
   EXPECT_NE(read_text(log).find("--max-frames must be >= 1"), std::string::npos) << read_text(log);
+  EXPECT_EQ(run_cli(track(root_ / "optimiser") + " --track-optimiser sgd", log), 2);
+  EXPECT_NE(read_text(log).find("--track-optimiser must be lm or adam"), std::string::npos) << read_text(log);
 }
 
 // D2: a re-run over a finished run truncated poses.csv before it checked the
