@@ -19,6 +19,7 @@
 #include "splattrack/datasets/trajectory.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/image_write.hpp"
+#include "splattrack/io/poses_csv.hpp"
 #include "splattrack/render/framing.hpp"
 #include "splattrack/tracker.hpp"
 
@@ -164,6 +165,11 @@ Outcome run_sequence(const Sequence& s, const GaussianModel& model, double size,
       io::PoseRow row;
       row.frame = f;
       row.world_from_model = r.pose;
+      row.status = r.status;
+      row.loss = r.loss;
+      row.iou = r.quality;
+      row.iterations = r.iterations;
+      row.ms = r.timings.total_ms;
       run.poses.push_back(row);
       if (f > 0) run.ms.push_back(r.timings.total_ms);
       run.lost += r.status == TrackStatus::lost;
@@ -172,6 +178,17 @@ Outcome run_sequence(const Sequence& s, const GaussianModel& model, double size,
       std::fprintf(stderr, "bench track --realistic: %s frame %d of %d\n", s.name, f + 1, config.frames);
   }
   return out;
+}
+
+// With --examples: DIR/SEQUENCE_truth.csv and DIR/SEQUENCE_METHOD.csv
+// (poses.csv's format), so that a run can be looked at frame by frame.
+void write_poses(const std::string& dir, const std::string& sequence, const Outcome& o) {
+  const auto write = [&](const std::string& name, const std::vector<io::PoseRow>& rows) {
+    io::PoseCsvWriter out(dir + "/" + sequence + "_" + name + ".csv");
+    for (const io::PoseRow& r : rows) out.write(r);
+  };
+  write("truth", o.truth);
+  for (const auto& [m, run] : o.runs) write(name(m), run.poses);
 }
 
 BenchRow row_for(const std::string& sequence, Method m, const datasets::Evaluation& e, int lost,
@@ -250,6 +267,7 @@ std::vector<BenchRow> bench_track_realistic(const BenchConfig& config) {
     const GaussianModel& model = s.fox ? fox : object;
     const double size = s.fox ? datasets::object_size(fox) : datasets::kObjectDiameter;
     const Outcome o = run_sequence(s, model, size, footage, offset, config);
+    if (!config.examples.empty()) write_poses(config.examples, s.name, o);
     for (const auto& [m, run] : o.runs) {
       const datasets::Evaluation e = datasets::evaluate(run.poses, o.truth, {.object_size = size});
       rows.push_back(row_for(s.name, m, e, run.lost, run.ms, config));

@@ -44,6 +44,9 @@ constexpr const char* kHelp =
     "  --gaussians N        procedural object size (default 20000)\n"
     "  --speed T            largest translation per frame, object sizes (default 0.02; fast: 0.3)\n"
     "  --rot-speed DEG      largest rotation per frame, degrees (default 2; fast: 10)\n"
+    "  --coverage F         the object's size over the shorter image side (default 0.6; bench track\n"
+    "                       --realistic: 0.25, a small object in a big frame)\n"
+    "  --distance D         camera to object, in object sizes (default 3.5; bench track --realistic: 5)\n"
     "  --background KIND    plain | noise | clutter (default plain), or real footage: a video file, an image\n"
     "                       folder or a glob; dataset frame i lies over footage frame (i + offset) mod its\n"
     "                       length, offset from --seed, each scaled to cover --size and cropped about its centre\n"
@@ -108,7 +111,8 @@ int cmd_synth(int argc, char** argv) {
   std::vector<char*> folded = fold_misalign(argc, argv, joined);
   const Args args(static_cast<int>(folded.size()), folded.data(), 2,
                   {"scene", "out", "model", "frames", "seed", "misalign", "size", "gaussians", "speed", "rot-speed",
-                   "background", "bg-colour", "noise", "blur", "fps", "threads", "lighting", "occluder", "motion-blur"},
+                   "background", "bg-colour", "noise", "blur", "fps", "threads", "lighting", "occluder", "motion-blur",
+                   "coverage", "distance"},
                   {"help", "no-video"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
@@ -152,7 +156,11 @@ int cmd_synth(int argc, char** argv) {
   placement.width = static_cast<int>(size[0]);
   placement.height = static_cast<int>(size[1]);
   placement.object_size = object_size;
-  placement.distance = datasets::kDefaultDistance * object_size / datasets::kObjectDiameter;
+  placement.distance =
+      args.get_double("distance", datasets::kDefaultDistance / datasets::kObjectDiameter) * object_size;
+  placement.coverage = args.get_double("coverage", datasets::kDefaultCoverage);
+  if (!(placement.coverage > 0 && placement.coverage <= 4)) throw UsageError("--coverage must be in (0, 4]");
+  if (!(placement.distance > object_size)) throw UsageError("--distance must be more than 1 object size");
   const Camera camera = datasets::place_camera(placement);
 
   datasets::TrajectoryOptions to;
@@ -228,6 +236,8 @@ int cmd_synth(int argc, char** argv) {
   info["model"] = args.has("model") ? args.get("model") : "procedural";
   info["gaussians"] = model.size();
   info["object_size"] = object_size;
+  info["coverage"] = placement.coverage;
+  info["distance"] = placement.distance;
   info["frames"] = frames;
   info["seed"] = seed;
   info["fps"] = fps;

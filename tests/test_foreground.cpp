@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "splattrack/tracker/foreground.hpp"
 
@@ -210,4 +212,43 @@ TEST(ColourForeground, TheSurroundingsAreLocalToTheirSector) {
     last = now;
   }
   EXPECT_LT(largest_step, 0.25f);
+}
+
+// Bayes' rule against counts: a colour seen `o` times among `no` object
+// pixels and `b` times among `nb` surrounding ones has the flat-prior
+// posterior (o/no) / (o/no + b/nb); with a prior π the posterior is
+// π (o/no) / (π (o/no) + (1 − π)(b/nb)), computed here from the counts.
+TEST(ColourForeground, APriorCombinesWithTheColourByBayesRule) {
+  for (const auto& [o, b] : {std::pair{3.0, 50.0}, {40.0, 5.0}, {7.0, 7.0}, {1.0, 300.0}})
+    for (const double prior : {0.25, 0.5, 0.6, 0.75}) {
+      const double lo = o / 200, lb = b / 1000;  // likelihoods: 200 object, 1000 surrounding pixels
+      const double expected = prior * lo / (prior * lo + (1 - prior) * lb);
+      const auto flat = static_cast<float>(lo / (lo + lb));
+      EXPECT_NEAR(with_prior(flat, static_cast<float>(prior)), expected, 1e-6) << o << " " << b << " " << prior;
+    }
+  // A colour that says nothing takes the prior; a flat prior changes nothing.
+  EXPECT_FLOAT_EQ(with_prior(0.5f, 0.7f), 0.7f);
+  EXPECT_FLOAT_EQ(with_prior(0.2f, 0.5f), 0.2f);
+  // Certain colours stay certain.
+  EXPECT_FLOAT_EQ(with_prior(0.f, 0.75f), 0.f);
+  EXPECT_FLOAT_EQ(with_prior(1.f, 0.25f), 1.f);
+}
+
+// The prior from a predicted silhouette: 0.5 ± span / 2 well inside and well
+// outside, in between across its blurred edge, and the same on both sides
+// of it (a step's box mean is symmetric about the edge).
+TEST(ColourForeground, ThePriorFollowsThePredictedSilhouetteWithABlurredEdge) {
+  constexpr int w = 40, h = 20, edge = 20;  // object: x < 20
+  std::vector<float> alpha(static_cast<std::size_t>(w * h), 0.f);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < edge; ++x) alpha[static_cast<std::size_t>(y * w + x)] = 1.f;
+  const std::vector<float> prior = silhouette_prior(alpha, w, h);
+  const auto at = [&](int x) { return prior[static_cast<std::size_t>(10 * w + x)]; };
+  const double half = foreground_defaults::kPriorSpan / 2;
+  EXPECT_NEAR(at(2), 0.5 + half, 1e-6);
+  EXPECT_NEAR(at(w - 3), 0.5 - half, 1e-6);
+  for (int d = 0; d < foreground_defaults::kPriorBlurPx; ++d) EXPECT_NEAR(at(edge - 1 - d) + at(edge + d), 1.0, 1e-6);
+  EXPECT_GT(at(edge - 1), 0.5f);
+  EXPECT_LT(at(edge), 0.5f);
+  EXPECT_GT(at(edge - foreground_defaults::kPriorBlurPx - 1), at(edge - 1));
 }

@@ -26,7 +26,7 @@ namespace {
 struct Sequence {
   static constexpr int kWidth = 640, kHeight = 480;
   GaussianModel model = datasets::make_object_model({.seed = 1});
-  Camera camera = datasets::place_camera({.width = kWidth, .height = kHeight});
+  Camera camera;
   std::vector<RigidPose> poses;
   ExecutionContext context{2};
   datasets::FrameMaker maker;
@@ -39,9 +39,15 @@ struct Sequence {
     o.subtract_background = subtract_background;
     return o;
   }
-  Sequence(int frames, const datasets::FrameEffects& effects, bool subtract_background = false)
-      : poses(datasets::make_trajectory(
-            camera, {.frames = frames, .seed = 1, .translation_speed = 0.05, .rotation_speed_deg = 3})),
+  // `placement`: synth's default, or e.g. --coverage 0.25 --distance 5.
+  Sequence(int frames, const datasets::FrameEffects& effects, bool subtract_background = false,
+           const datasets::CameraPlacement& placement = {.width = kWidth, .height = kHeight})
+      : camera(datasets::place_camera(placement)),
+        poses(datasets::make_trajectory(camera, {.frames = frames,
+                                                 .seed = 1,
+                                                 .translation_speed = 0.05,
+                                                 .rotation_speed_deg = 3,
+                                                 .distance = placement.distance})),
         maker(model, camera, poses, datasets::kObjectDiameter, effects, context),
         tracker(model, camera, options(subtract_background)) {}
 
@@ -79,6 +85,34 @@ TEST(TrackingRealistic, LightingDriftDoesNotPushTheObjectAwayOverFootage) {
     if (f == kFrames - 1) {
       EXPECT_LT(error, 0.05);
     }
+    EXPECT_NE(r.status, TrackStatus::lost) << "frame " << f;
+  }
+}
+
+// A regression test for the prior of the estimated silhouette: the bench's
+// small object (`synth --coverage 0.25 --distance 5`: ~60 px of a 640 x 480
+// frame) over the cube clip with drifting lighting, motion blur and noise.
+// Its white tip and yellow stem share the colours of the desk and the cube
+// behind it, so the colour model alone called them background; the
+// estimate's moments read a smaller object, the pose moved away (+10 % of
+// its size in depth by frame 1) and was lost from frame 5 (65 % off by frame
+// 19). With the predicted silhouette as the prior, ≤ 11 % and ≤ 1.3°, never
+// lost (30 frames of the same sequence, BENCHMARKS.md).
+TEST(TrackingRealistic, ASmallObjectSharingItsSurroundingsColoursIsNotLost) {
+  const std::string footage = std::string(SPLATTRACK_SHARED_DATA) + "/video/cube/cube_video.mp4";
+  if (!std::filesystem::is_regular_file(footage)) GTEST_SKIP() << footage << " not found";
+  constexpr int kFrames = 12;
+  datasets::FrameEffects effects;
+  effects.lighting = {1.0, 1};
+  effects.motion_blur.shutter = 0.5;
+  Sequence seq(kFrames, effects, false,
+               {.width = Sequence::kWidth, .height = Sequence::kHeight, .distance = 5, .coverage = 0.25});
+  datasets::FootageBackground background(footage, Sequence::kWidth, Sequence::kHeight, datasets::footage_offset(1));
+  for (int f = 0; f < kFrames; ++f) {
+    const FrameResult r = seq.track(f, background.next(), false);
+    const RigidPose& truth = seq.poses[static_cast<std::size_t>(f)];
+    EXPECT_LT(r.pose.rotation.angularDistance(truth.rotation) * 180 / 3.14159265358979, 3.0) << "frame " << f;
+    EXPECT_LT((r.pose.translation - truth.translation).norm() / datasets::kObjectDiameter, 0.15) << "frame " << f;
     EXPECT_NE(r.status, TrackStatus::lost) << "frame " << f;
   }
 }

@@ -167,6 +167,17 @@ void ColourForeground::probability(const float* rgb, std::size_t pixels, std::ve
   }
 }
 
+std::vector<float> silhouette_prior(const std::vector<float>& alpha, int width, int height) {
+  std::vector<float> prior = box_mean(alpha, width, height, foreground_defaults::kPriorBlurPx);
+  for (float& v : prior) v = static_cast<float>(0.5 + foreground_defaults::kPriorSpan * (v - 0.5));
+  return prior;
+}
+
+float with_prior(float posterior, float prior) {
+  const float object = posterior * prior, background = (1.f - posterior) * (1.f - prior);
+  return object + background > 0.f ? object / (object + background) : prior;
+}
+
 std::vector<float> support_near(const std::vector<float>& alpha, int width, int height, int reach) {
   const auto w = static_cast<std::size_t>(width), h = static_cast<std::size_t>(height);
   // Separable dilation: rows, then columns, each a running count of

@@ -63,6 +63,9 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
                                      height_, foreground->centre.value_or(SectorCentre{width_ / 2.0, height_ / 2.0}),
                                      target_mask_);
   if (source_ != ForegroundSource::given) {
+    if (foreground->prior.size() == target_mask_.size())
+      for (std::size_t p = 0; p < target_mask_.size(); ++p)
+        target_mask_[p] = with_prior(target_mask_[p], foreground->prior[p]);
     if (foreground->support.size() == target_mask_.size())
       for (std::size_t p = 0; p < target_mask_.size(); ++p) target_mask_[p] *= foreground->support[p];
     if (foreground->moving.size() == target_mask_.size())

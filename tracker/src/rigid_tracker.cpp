@@ -226,6 +226,7 @@ ForegroundEstimate RigidTracker::foreground_around(const FrameView& frame, const
   estimate.centre = sector_centre(silhouette->data(), window.width, window.height);
   const int reach = static_cast<int>(std::ceil(reach_px / window.scale));
   estimate.support = support_near(*silhouette, window.width, window.height, reach);
+  estimate.prior = silhouette_prior(*silhouette, window.width, window.height);
   estimate.inside.resize(silhouette->size());
   for (std::size_t p = 0; p < silhouette->size(); ++p) estimate.inside[p] = (*silhouette)[p] >= 0.5f ? 1.f : 0.f;
   return estimate;
