@@ -152,3 +152,27 @@ TEST(StaticBackground, AFrameOfAnotherSizeKnowsNothingAndStartsAgain) {
   bg.clear();
   EXPECT_FALSE(bg.ready());
 }
+
+// moving_in computes only the frame pixels a window covers: the same as the
+// whole frame's map resampled into the window (windows inside the frame,
+// across its edge, and of a frame of another size).
+TEST(StaticBackground, AWindowsMapIsTheWholeFramesResampled) {
+  Scene scene;
+  StaticBackground bg;
+  for (int f = 0; f < 6; ++f) bg.learn(scene.frame(2 * f, 4).view(), square_mask(2 * f, 4, 2));
+  const FrameImage now = scene.frame(30, 12);
+  const std::vector<float> whole = bg.moving(now.view());
+  for (const ObservationWindow& w : {ObservationWindow{10.3, 5.7, 0.61, 20, 20, false},
+                                     ObservationWindow{-6.2, 20.5, 1.37, 16, 16, false},
+                                     ObservationWindow{0, 0, 2.0, 24, 16, true}}) {
+    const std::vector<float> expected = resample_plane(whole.data(), kW, kH, w);
+    const std::vector<float> got = bg.moving_in(now.view(), w);
+    ASSERT_EQ(got.size(), expected.size());
+    for (std::size_t p = 0; p < got.size(); ++p) EXPECT_FLOAT_EQ(got[p], expected[p]) << "pixel " << p;
+  }
+  FrameImage other;
+  other.width = 10;
+  other.height = 7;
+  other.rgb.assign(3 * 70, 0.5f);
+  for (const float p : bg.moving_in(other.view(), ObservationWindow{0, 0, 1, 10, 7, false})) EXPECT_EQ(p, 1.f);
+}

@@ -221,7 +221,7 @@ ForegroundEstimate RigidTracker::foreground_around(const FrameView& frame, const
   estimate.colours = &impl_->foreground;
   estimate.lighting = impl_->correction;
   if (options_.subtract_background && impl_->background.ready())
-    estimate.moving = resample_plane(impl_->background.moving(frame).data(), frame.width, frame.height, window);
+    estimate.moving = impl_->background.moving_in(frame, window);
   if (!silhouette || reach_px < 0) return estimate;
   estimate.centre = sector_centre(silhouette->data(), window.width, window.height);
   const int reach = static_cast<int>(std::ceil(reach_px / window.scale));

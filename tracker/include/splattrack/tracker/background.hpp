@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "splattrack/render/frame.hpp"
+#include "splattrack/tracker/window.hpp"
 
 namespace splattrack {
 
@@ -58,6 +59,10 @@ class StaticBackground {
   // kMovingAt, and 1 where the background has never been seen (or for a
   // frame of another size: nothing is known).
   std::vector<float> moving(const FrameView& frame) const;
+  // The same resampled into `window` (resample_plane), computed only for the
+  // frame pixels the window covers: the tracker asks two or three times a
+  // frame, for a window a fraction of the frame.
+  std::vector<float> moving_in(const FrameView& frame, const ObservationWindow& window) const;
 
  private:
   float moving_at(const float* rgb, std::size_t p) const;
