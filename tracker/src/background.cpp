@@ -59,32 +59,31 @@ void StaticBackground::learn(const FrameView& frame, const std::vector<unsigned 
   }
 }
 
-std::vector<float> StaticBackground::moving(const FrameView& frame) const {
-  const std::size_t n = frame.pixels();
-  std::vector<float> out(n, 1.f);
+std::vector<float> StaticBackground::moving_within(const FrameView& frame, int x0, int x1, int y0, int y1) const {
+  std::vector<float> out(frame.pixels(), 1.f);
   if (frame.width != width_ || frame.height != height_) return out;
-  for (std::size_t p = 0; p < n; ++p) out[p] = moving_at(frame.rgb.data(), p);
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      const auto p = static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x);
+      out[p] = moving_at(frame.rgb.data(), p);
+    }
   return out;
 }
 
+std::vector<float> StaticBackground::moving(const FrameView& frame) const {
+  return moving_within(frame, 0, frame.width, 0, frame.height);
+}
+
 std::vector<float> StaticBackground::moving_in(const FrameView& frame, const ObservationWindow& window) const {
-  const std::size_t n = frame.pixels();
-  std::vector<float> plane(n, 1.f);
-  if (frame.width == width_ && frame.height == height_) {
-    // The frame pixels the window's resampling reads (its span, a pixel
-    // more each side), clipped to the frame.
-    const auto span = [](double start, double side, int size) {
-      const int lo = std::clamp(static_cast<int>(std::floor(start)) - 1, 0, size);
-      return std::pair{lo, std::clamp(static_cast<int>(std::ceil(start + side)) + 1, lo, size)};
-    };
-    const auto [x0, x1] = span(window.left, window.width * window.scale, width_);
-    const auto [y0, y1] = span(window.top, window.height * window.scale, height_);
-    for (int y = y0; y < y1; ++y)
-      for (int x = x0; x < x1; ++x) {
-        const auto p = static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x);
-        plane[p] = moving_at(frame.rgb.data(), p);
-      }
-  }
+  // The frame pixels the window's resampling reads (its span, a pixel more
+  // each side), clipped to the frame.
+  const auto span = [](double start, double side, int size) {
+    const int lo = std::clamp(static_cast<int>(std::floor(start)) - 1, 0, size);
+    return std::pair{lo, std::clamp(static_cast<int>(std::ceil(start + side)) + 1, lo, size)};
+  };
+  const auto [x0, x1] = span(window.left, window.width * window.scale, frame.width);
+  const auto [y0, y1] = span(window.top, window.height * window.scale, frame.height);
+  const std::vector<float> plane = moving_within(frame, x0, x1, y0, y1);
   return resample_plane(plane.data(), frame.width, frame.height, window);
 }
 

@@ -66,6 +66,8 @@ class StaticBackground {
 
  private:
   float moving_at(const float* rgb, std::size_t p) const;
+  // moving() over frame columns [x0, x1) and rows [y0, y1); 1 elsewhere.
+  std::vector<float> moving_within(const FrameView& frame, int x0, int x1, int y0, int y1) const;
 
   int width_ = 0, height_ = 0;
   std::vector<float> mean_;       // [H, W, 3]
