@@ -152,6 +152,33 @@ struct SmallScene {
   }
 };
 
+// One 64² frame of `model` at `truth` and what refines a pose against it:
+// the least-squares spectral loss, the target, the aligner.
+struct PoseProblem {
+  FrameImage frame;
+  ExecutionContext context{1};
+  losses::SpectralLoss spectral;
+  MatchTarget target;
+  PoseAligner aligner;
+  PoseProblem(const SmallScene& s, const RigidPose& truth)
+      : frame(s.frame(truth)),
+        spectral(64, 64, least_squares(), context),
+        target(frame.view(), s.camera, spectral),
+        aligner(s.model, 0.5, RenderOptions{}, context) {}
+  static losses::SpectralLossOptions least_squares() {
+    losses::SpectralLossOptions so;
+    so.norm = losses::SpectralNorm::kLeastSquares;
+    return so;
+  }
+};
+
+RigidPose tilted_truth(double angle) {
+  RigidPose truth;
+  truth.rotation = Eigen::AngleAxisd(angle, Eigen::Vector3d(1, 2, 0).normalized());
+  truth.translation = {0.02, -0.01, datasets::kDefaultDistance};
+  return truth;
+}
+
 double dot(const losses::ImageView& a, const std::vector<float>& b) {
   double s = 0;
   for (std::size_t i = 0; i < a.size(); ++i) s += static_cast<double>(a.data[i]) * b[i];
@@ -277,16 +304,9 @@ TEST(CeresPoseCost, AnalyticJacobianPassesGradientChecker) {
     blobs.opacity_logits[i] = 0.f;
   }
   s.model = blobs;
-  RigidPose truth;
-  truth.rotation = Eigen::AngleAxisd(0.4, Eigen::Vector3d(1, 2, 0).normalized());
-  truth.translation = {0.02, -0.01, datasets::kDefaultDistance};
-  const FrameImage frame = s.frame(truth);
-  losses::SpectralLossOptions so;
-  so.norm = losses::SpectralNorm::kLeastSquares;
-  ExecutionContext context(1);
-  losses::SpectralLoss spectral(64, 64, so, context);
-  MatchTarget target(frame.view(), s.camera, spectral);
-  PoseAligner aligner(s.model, 0.5, RenderOptions{}, context);
+  PoseProblem problem(s, tilted_truth(0.4));
+  PoseAligner& aligner = problem.aligner;
+  MatchTarget& target = problem.target;
 
   const Eigen::Quaterniond q(Eigen::AngleAxisd(0.55, Eigen::Vector3d(1, 1.5, 0.3).normalized()));
   double quat[4] = {q.x(), q.y(), q.z(), q.w()};
@@ -326,6 +346,92 @@ TEST(CeresPoseCost, AnalyticJacobianPassesGradientChecker) {
       ASSERT_NEAR(results.local_jacobians[0](row, c), 2 * j[static_cast<std::size_t>(row) * 6 + c],
                   1e-9 * (1 + std::abs(j[static_cast<std::size_t>(row) * 6 + c])))
           << "row " << row << " column " << c;
+}
+
+// The compressed residuals (7 instead of R) must leave Levenberg-Marquardt
+// nothing to tell apart: the same ½‖r‖², Jᵀr and JᵀJ as the full ones,
+// computed here from the full R × 6 Jacobian.
+TEST(CeresPoseCost, CompressedResidualsKeepCostGradientAndNormalMatrix) {
+  PoseProblem problem(SmallScene{}, tilted_truth(0.3));
+  const Eigen::Quaterniond q(Eigen::AngleAxisd(0.45, Eigen::Vector3d(1, 1.5, 0.3).normalized()));
+  const double quat[4] = {q.x(), q.y(), q.z(), q.w()};
+  const double trans[3] = {0.05, 0.0, datasets::kDefaultDistance + 0.05};
+  const std::vector<double> weights{1, 1, 1, 1, 1, 0, 0, 0};
+
+  PoseEvaluation full(problem.aligner, problem.target, weights, quat, trans);
+  full.evaluate_at(quat, trans, true);
+  const std::vector<double> r = full.residuals(), j = full.jacobian();
+  PoseEvaluation compressed(problem.aligner, problem.target, weights, quat, trans, ResidualForm::compressed);
+  ASSERT_EQ(compressed.residual_count(), PoseEvaluation::kCompressedResiduals);
+  // Costed first (a candidate), then asked for the Jacobian (a successful step).
+  compressed.evaluate_at(quat, trans, false);
+  ASSERT_EQ(compressed.residuals().size(), PoseEvaluation::kCompressedResiduals);
+  const auto squared = [](const std::vector<double>& v) {
+    double sum = 0;
+    for (double x : v) sum += x * x;
+    return sum;
+  };
+  ASSERT_GT(squared(r), 0.0);
+  EXPECT_NEAR(squared(compressed.residuals()), squared(r), 1e-12 * squared(r));
+  compressed.evaluate_at(quat, trans, true);
+  const std::vector<double> rc = compressed.residuals(), jc = compressed.jacobian();
+  ASSERT_EQ(jc.size(), 6 * PoseEvaluation::kCompressedResiduals);
+  EXPECT_NEAR(squared(rc), squared(r), 1e-9 * squared(r));
+  const auto normal = [](const std::vector<double>& jac, const std::vector<double>& res, int a, int b) {
+    double sum = 0;
+    for (std::size_t row = 0; row < res.size(); ++row)
+      sum += jac[6 * row + static_cast<std::size_t>(a)] * (b < 0 ? res[row] : jac[6 * row + static_cast<std::size_t>(b)]);
+    return sum;
+  };
+  double scale = 0;
+  for (int a = 0; a < 6; ++a) scale = std::max(scale, normal(j, r, a, a));
+  ASSERT_GT(scale, 0.0);
+  for (int a = 0; a < 6; ++a) {
+    const double gradient = normal(j, r, a, -1);
+    EXPECT_NEAR(normal(jc, rc, a, -1), gradient, 1e-9 * std::sqrt(scale * squared(r))) << "Jᵀr " << a;
+    for (int b = 0; b < 6; ++b) EXPECT_NEAR(normal(jc, rc, a, b), normal(j, r, a, b), 1e-9 * scale) << a << "," << b;
+  }
+}
+
+// Band continuation's stages start where the last ended: each stage's first
+// Jacobian is the render and tangent images the last stage's final step
+// made, and a successful step's Jacobian is the candidate's render. Without
+// the first reuse these three one-iteration stages cost 6 of each.
+TEST(CeresRefine, StagesShareTheirRendersAndTangentImages) {
+  const RigidPose truth = tilted_truth(0.3);
+  PoseProblem problem(SmallScene{}, truth);
+  CentredPose start;
+  start.rotation = truth.rotation * Eigen::AngleAxisd(0.03, Eigen::Vector3d::UnitX());
+  start.translation = truth.translation + Eigen::Vector3d(0.01, 0, 0.02);
+  CeresRefineOptions options;
+  options.first_band = 2;
+  options.last_band = 4;
+  options.iterations_per_stage = 1;
+  const CeresRefineResult result = ceres_refine(problem.aligner, problem.target, start, options);
+  constexpr int kStages = 3;
+  EXPECT_LE(result.renders, kStages + 1);
+  EXPECT_LE(result.tangent_passes, kStages + 1);
+  EXPECT_LT(result.final_cost, result.initial_cost);
+  const double angle = Eigen::AngleAxisd(result.pose.rotation.inverse() * truth.rotation).angle();
+  EXPECT_LT(angle, 0.03);
+}
+
+// The aligner hands back its last render for the same pose through the same
+// camera; another camera (a moved window) at the same pose must render anew.
+TEST(PoseAligner, RendersAgainForAnotherCameraAtTheSamePose) {
+  const SmallScene s;
+  PoseProblem problem(s, tilted_truth(0.3));
+  Camera moved = s.camera;
+  moved.cx += 5;
+  MatchTarget other(problem.frame.view(), moved, problem.spectral);
+  CentredPose pose;
+  pose.translation = {0, 0, datasets::kDefaultDistance};
+  const std::vector<float> first = problem.aligner.render(problem.target, pose).alpha;
+  EXPECT_EQ(problem.aligner.render(problem.target, pose).alpha, first);
+  const std::vector<float> shifted = problem.aligner.render(other, pose).alpha;
+  EXPECT_NE(shifted, first);
+  PoseAligner fresh(s.model, 0.5, RenderOptions{}, problem.context);
+  EXPECT_EQ(fresh.render(other, pose).alpha, shifted);
 }
 
 TEST(DepthLimits, StepsTowardTheCameraAreShortened) {

@@ -17,6 +17,15 @@ double ms_since(clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
 }
 
+bool same_view(const Camera& a, const Camera& b) {
+  return a.width == b.width && a.height == b.height && a.fx == b.fx && a.fy == b.fy && a.cx == b.cx &&
+         a.cy == b.cy && a.cam_from_world == b.cam_from_world && a.distortion == b.distortion;
+}
+
+bool same_pose(const CentredPose& a, const CentredPose& b) {
+  return a.rotation.coeffs() == b.rotation.coeffs() && a.translation == b.translation;
+}
+
 }  // namespace
 
 double object_depth(const Camera& camera, const CentredPose& pose) {
@@ -56,12 +65,19 @@ const RenderImage& PoseAligner::render(const MatchTarget& target, const CentredP
       static_cast<float>(std::max(depth_limits::kNearFraction * object_depth(camera, pose), 1e-6));
   const std::array<float, 3>& background = target.observation().background();
   const float dilation = target.dilation();
-  if (o.background != background || o.near_plane != near_plane || o.dilation != dilation) {
+  const bool same_options = o.background == background && o.near_plane == near_plane && o.dilation == dilation;
+  if (!same_options) {
     o.background = background;
     o.near_plane = near_plane;
     o.dilation = dilation;
     renderer_.set_options(o);
   }
+  // The same pose through the same camera again (the verdict's renders at
+  // the pose the optimiser's last evaluation had just rendered): that image.
+  if (pass_ && same_options && same_view(camera, rendered_camera_) && same_pose(pose, rendered_pose_))
+    return pass_->image();
+  rendered_camera_ = camera;
+  rendered_pose_ = pose;
   pass_.reset();  // its buffers go back to the renderer before posed_ changes
   apply_pose(model_, pose, posed_);
   posed_translation_ = pose.translation;

@@ -1,6 +1,9 @@
 #include "splattrack/tracker/ceres_refine.hpp"
 
+#include <Eigen/Eigenvalues>
+
 #include <algorithm>
+#include <cmath>
 
 namespace splattrack {
 
@@ -13,40 +16,92 @@ CentredPose pose_from(const double* quat, const double* trans) {
   return pose;
 }
 
+// The compressed form of (r, J) (ResidualForm): same ½‖r‖², Jᵀr and JᵀJ.
+void compress(const std::vector<double>& r, const std::vector<double>& j, std::vector<double>& out_r,
+              std::vector<double>& out_j) {
+  using Matrix6 = Eigen::Matrix<double, 6, 6>;
+  using Vector6 = Eigen::Matrix<double, 6, 1>;
+  const auto rows = static_cast<Eigen::Index>(r.size());
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 6, Eigen::RowMajor>> jm(j.data(), rows, 6);
+  const Eigen::Map<const Eigen::VectorXd> rv(r.data(), rows);
+  const Matrix6 normal = jm.transpose() * jm;
+  const Vector6 gradient = jm.transpose() * rv;
+  const Eigen::SelfAdjointEigenSolver<Matrix6> eigen(normal);
+  // Eigenvalues this far below the largest are rounding: no direction there.
+  constexpr double kRelativeFloor = 1e-14;
+  const double floor = kRelativeFloor * std::max(eigen.eigenvalues().maxCoeff(), 0.0);
+  out_r.assign(PoseEvaluation::kCompressedResiduals, 0.0);
+  out_j.assign(PoseEvaluation::kCompressedResiduals * 6, 0.0);
+  double explained = 0;
+  for (int i = 0; i < 6; ++i) {
+    const double lambda = eigen.eigenvalues()[i];
+    if (!(lambda > floor)) continue;
+    const Vector6 v = eigen.eigenvectors().col(i);
+    const double root = std::sqrt(lambda);
+    out_r[static_cast<std::size_t>(i)] = v.dot(gradient) / root;
+    explained += out_r[static_cast<std::size_t>(i)] * out_r[static_cast<std::size_t>(i)];
+    for (int c = 0; c < 6; ++c) out_j[static_cast<std::size_t>(6 * i + c)] = root * v[c];
+  }
+  out_r[6] = std::sqrt(std::max(rv.squaredNorm() - explained, 0.0));
+}
+
 }  // namespace
 
 PoseEvaluation::PoseEvaluation(PoseAligner& aligner, MatchTarget& target, std::vector<double> band_weights,
-                               const double* quat, const double* trans)
-    : aligner_(aligner), target_(target), weights_(std::move(band_weights)), quat_(quat), trans_(trans) {}
+                               const double* quat, const double* trans, ResidualForm form)
+    : aligner_(aligner), target_(target), weights_(std::move(band_weights)), quat_(quat), trans_(trans), form_(form) {}
 
-std::size_t PoseEvaluation::residual_count() const { return target_.spectral().residual_count(weights_); }
+std::size_t PoseEvaluation::residual_count() const {
+  return form_ == ResidualForm::full ? target_.spectral().residual_count(weights_) : kCompressedResiduals;
+}
 
-void PoseEvaluation::PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) {
-  if (new_evaluation_point) valid_ = false;
+void PoseEvaluation::PrepareForEvaluation(bool evaluate_jacobians, bool /*new_evaluation_point*/) {
+  // A "new" point may be the one held (a stage's first evaluation): compared
+  // by value in evaluate_at.
   evaluate_at(quat_, trans_, evaluate_jacobians);
+}
+
+void PoseEvaluation::set_band_weights(std::vector<double> band_weights) {
+  weights_ = std::move(band_weights);
+  has_residuals_ = has_jacobian_ = false;
 }
 
 void PoseEvaluation::evaluate_at(const double* quat, const double* trans, bool jacobian) {
   std::array<double, 7> point;
   std::copy(quat, quat + 4, point.begin());
   std::copy(trans, trans + 3, point.begin() + 4);
-  if (valid_ && point == point_ && (has_jacobian_ || !jacobian)) return;
   Observation& observation = target_.observation();
-  const RenderImage& img = aligner_.render(target_, pose_from(quat, trans));
-  const Observed o = observation.apply(img);
-  residuals_ = target_.spectral().residuals(o.rgb, o.alpha, weights_);
-  point_ = point;
-  valid_ = true;
-  has_jacobian_ = jacobian;
-  if (!jacobian) return;
+  if (!image_ || point != point_) {
+    image_ = &aligner_.render(target_, pose_from(quat, trans));
+    ++renders_;
+    point_ = point;
+    tangents_ = nullptr;
+    has_residuals_ = has_jacobian_ = false;
+  }
+  if (!has_residuals_) {
+    const Observed o = observation.apply(*image_);
+    residuals_ = target_.spectral().residuals(o.rgb, o.alpha, weights_);
+    has_residuals_ = true;
+    if (form_ == ResidualForm::compressed) {
+      compressed_r_.assign(kCompressedResiduals, 0.0);
+      compressed_r_.back() = Eigen::Map<const Eigen::VectorXd>(residuals_.data(), std::ssize(residuals_)).norm();
+    }
+  }
+  if (!jacobian || has_jacobian_) return;
+  if (!tangents_) {
+    tangents_ = &aligner_.pose_tangent_images();
+    ++tangent_passes_;
+  }
+  const std::vector<RenderTangent>& tangents = *tangents_;
   const std::size_t rows = residuals_.size();
   jacobian_.assign(rows * 6, 0.0);
-  const std::vector<RenderTangent>& tangents = aligner_.pose_tangent_images();
   for (std::size_t k = 0; k < 6; ++k) {
-    const Observed d = observation.jvp(img, tangents[k], scratch_);
+    const Observed d = observation.jvp(*image_, tangents[k], scratch_);
     const std::vector<double> col = target_.spectral().residual_jacobian_times(d.rgb, d.alpha, weights_);
     for (std::size_t r = 0; r < rows; ++r) jacobian_[r * 6 + k] = col[r];
   }
+  has_jacobian_ = true;
+  if (form_ == ResidualForm::compressed) compress(residuals_, jacobian_, compressed_r_, compressed_j_);
 }
 
 MomentPoseCost::MomentPoseCost(PoseEvaluation& evaluation) : evaluation_(evaluation) {
@@ -95,15 +150,17 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
   const int band_count = target.band_count();
   const int last = std::min(options.last_band, band_count - 1);
   bool first_stage = true;
+  // The parameter blocks and the evaluation live across the stages: each
+  // stage starts where the last ended, on its render and tangent images.
+  const Eigen::Quaterniond q0 = start.rotation.normalized();
+  double quat[4] = {q0.x(), q0.y(), q0.z(), q0.w()};
+  double trans[3] = {start.translation.x(), start.translation.y(), start.translation.z()};
+  PoseEvaluation evaluation(aligner, target, {}, quat, trans, ResidualForm::compressed);
   for (int b = options.first_band; b <= last; ++b) {
     if (options.deadline.passed()) break;
     std::vector<double> weights(static_cast<std::size_t>(band_count), 0.0);
     for (int i = 0; i <= b; ++i) weights[static_cast<std::size_t>(i)] = 1.0;
-
-    const Eigen::Quaterniond q0 = result.pose.rotation.normalized();
-    double quat[4] = {q0.x(), q0.y(), q0.z(), q0.w()};
-    double trans[3] = {result.pose.translation.x(), result.pose.translation.y(), result.pose.translation.z()};
-    PoseEvaluation evaluation(aligner, target, weights, quat, trans);
+    evaluation.set_band_weights(std::move(weights));
     ceres::Problem::Options problem_options;
     problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
     problem_options.manifold_ownership = ceres::TAKE_OWNERSHIP;
@@ -129,6 +186,8 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
     result.converged = summary.termination_type == ceres::CONVERGENCE;
     result.pose = pose_from(quat, trans);
   }
+  result.renders = evaluation.renders();
+  result.tangent_passes = evaluation.tangent_passes();
   return result;
 }
 

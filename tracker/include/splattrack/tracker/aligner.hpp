@@ -97,7 +97,8 @@ class PoseAligner {
 
   // Renders the centred model at `pose` as `target` compares it: through its
   // window's camera, over its background, with its window's dilation. The
-  // image, and the pass behind it, are valid until the next render().
+  // image, and the pass behind it, are valid until the next render() of
+  // another pose or camera (the same again returns them as they are).
   const RenderImage& render(const MatchTarget& target, const CentredPose& pose);
   // The derivatives of the last render() along the six pose directions of
   // pose_tangents (pose_gradient.hpp): world rotation vector about the posed
@@ -119,6 +120,8 @@ class PoseAligner {
   ExecutionContext& context_;
   Renderer renderer_;
   std::optional<RenderPass> pass_;            // of the last render(): what backward and jvp act on
+  Camera rendered_camera_;                    // and the camera and pose it rendered
+  CentredPose rendered_pose_;
   std::optional<losses::DssimLoss> dssim_;    // the spatial phase's, for the image size in use
   std::pair<int, int> dssim_size_{0, 0};
   // [H, W, 3] / [H, W]: dL/d observed, dL/d render, scratch of D-SSIM

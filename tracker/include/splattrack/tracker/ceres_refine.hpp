@@ -25,6 +25,8 @@ struct CeresRefineResult {
   double initial_cost = 0;
   double final_cost = 0;
   int iterations = 0;
+  int renders = 0;         // renders and tangent passes it made
+  int tangent_passes = 0;
   bool converged = false;
 };
 
@@ -38,21 +40,45 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
 // and SpectralLoss::residual_jacobian_times. One render per evaluation point,
 // shared by every residual block that reads it: Ceres calls it as the
 // problem's EvaluationCallback before it evaluates the residual blocks.
+// It owns the aligner's renders while it lives: the render and tangent images
+// of the point it holds are reused when the bands change (band continuation's
+// next stage starts where the last one ended) and when Ceres asks for the
+// Jacobian at the candidate it has just costed (a successful step): per stage
+// one render and one tangent pass instead of two and two.
+//
+// Compressed, it hands Ceres 7 residuals instead of the bands' R (over 250,000
+// with all eight bands of a 256² window), with the same cost ½‖r‖², gradient
+// Jᵀr and Gauss-Newton matrix JᵀJ: Levenberg-Marquardt's steps on 6 unknowns
+// depend on nothing else. With JᵀJ = V Λ Vᵀ: J̃ = [Λ^½ Vᵀ; 0],
+// r̃ = [Λ^-½ Vᵀ Jᵀr; ‖r‖² − ‖Λ^-½ Vᵀ Jᵀr‖²)^½] (directions with λ = 0 carry
+// no gradient), and where no Jacobian is asked, r̃ = [0; ‖r‖]. Ceres then
+// no longer copies, checks and factors an R × 7 matrix per evaluation (a
+// fifth of a tracked frame's time). Not a smooth function of the pose
+// (V turns with it): derivative checks use the full form.
+enum class ResidualForm { full, compressed };
+
 class PoseEvaluation : public ceres::EvaluationCallback {
  public:
+  static constexpr std::size_t kCompressedResiduals = 7;
   // `quat` (x y z w, Eigen's order) and `trans` are the problem's parameter
   // blocks, read at each new evaluation point.
   PoseEvaluation(PoseAligner& aligner, MatchTarget& target, std::vector<double> band_weights, const double* quat,
-                 const double* trans);
+                 const double* trans, ResidualForm form = ResidualForm::full);
 
   void PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) override;
   // Evaluates at (quat, trans) unless that is the point held already (with
   // the Jacobian when `jacobian` is set).
   void evaluate_at(const double* quat, const double* trans, bool jacobian);
+  // The next stage's bands; the point's render and tangent images stay.
+  void set_band_weights(std::vector<double> band_weights);
 
   std::size_t residual_count() const;
-  const std::vector<double>& residuals() const { return residuals_; }
-  const std::vector<double>& jacobian() const { return jacobian_; }  // R × 6, row-major: ω then t
+  // In the chosen form (compressed: 7 and 7 × 6).
+  const std::vector<double>& residuals() const { return form_ == ResidualForm::full ? residuals_ : compressed_r_; }
+  const std::vector<double>& jacobian() const { return form_ == ResidualForm::full ? jacobian_ : compressed_j_; }
+  // Renders and tangent passes made so far (what the reuse saves).
+  int renders() const { return renders_; }
+  int tangent_passes() const { return tangent_passes_; }
 
  private:
   PoseAligner& aligner_;
@@ -60,10 +86,15 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   std::vector<double> weights_;
   const double* quat_;
   const double* trans_;
-  std::array<double, 7> point_{};  // quat, trans of the evaluation held
-  bool valid_ = false;
-  bool has_jacobian_ = false;
-  std::vector<double> residuals_, jacobian_;
+  ResidualForm form_;
+  std::array<double, 7> point_{};  // quat, trans of the render held
+  const RenderImage* image_ = nullptr;  // the aligner's render at point_; null: none
+  const std::vector<RenderTangent>* tangents_ = nullptr;  // the aligner's, at point_; null: none yet
+  bool has_residuals_ = false;          // residuals_ are point_'s with weights_
+  bool has_jacobian_ = false;           // jacobian_ is point_'s with weights_
+  int renders_ = 0, tangent_passes_ = 0;
+  std::vector<double> residuals_, jacobian_;  // R and R × 6, row-major: ω then t
+  std::vector<double> compressed_r_, compressed_j_;
   std::vector<float> scratch_;
 };
 
