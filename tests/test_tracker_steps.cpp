@@ -380,7 +380,8 @@ TEST(CeresPoseCost, CompressedResidualsKeepCostGradientAndNormalMatrix) {
   const auto normal = [](const std::vector<double>& jac, const std::vector<double>& res, int a, int b) {
     double sum = 0;
     for (std::size_t row = 0; row < res.size(); ++row)
-      sum += jac[6 * row + static_cast<std::size_t>(a)] * (b < 0 ? res[row] : jac[6 * row + static_cast<std::size_t>(b)]);
+      sum += jac[6 * row + static_cast<std::size_t>(a)] *
+             (b < 0 ? res[row] : jac[6 * row + static_cast<std::size_t>(b)]);
     return sum;
   };
   double scale = 0;
