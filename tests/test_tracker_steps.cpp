@@ -398,6 +398,7 @@ TEST(CeresPoseCost, CompressedResidualsKeepCostGradientAndNormalMatrix) {
 // Jacobian is the render and tangent images the last stage's final step
 // made, and a successful step's Jacobian is the candidate's render. Without
 // the first reuse these three one-iteration stages cost 6 of each.
+// Measured here: 4 renders, 3 tangent passes.
 TEST(CeresRefine, StagesShareTheirRendersAndTangentImages) {
   const RigidPose truth = tilted_truth(0.3);
   PoseProblem problem(SmallScene{}, truth);
@@ -411,7 +412,8 @@ TEST(CeresRefine, StagesShareTheirRendersAndTangentImages) {
   const CeresRefineResult result = ceres_refine(problem.aligner, problem.target, start, options);
   constexpr int kStages = 3;
   EXPECT_LE(result.renders, kStages + 1);
-  EXPECT_LE(result.tangent_passes, kStages + 1);
+  // The last stage's final Jacobian (read by no one) is not derived.
+  EXPECT_LE(result.tangent_passes, kStages);
   EXPECT_LT(result.final_cost, result.initial_cost);
   const double angle = Eigen::AngleAxisd(result.pose.rotation.inverse() * truth.rotation).angle();
   EXPECT_LT(angle, 0.03);

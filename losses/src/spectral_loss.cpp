@@ -251,26 +251,37 @@ double SpectralLoss::evaluate(const ImageView& rgb, const ImageView& alpha, std:
   return loss;
 }
 
-std::vector<double> SpectralLoss::weighted_moments(const ImageView& rgb, const ImageView& alpha,
-                                                   std::span<const double> band_weights, bool minus_target,
-                                                   const char* what) {
+void SpectralLoss::weighted_moments(const ImageView& rgb, const ImageView& alpha, std::span<const double> band_weights,
+                                    bool minus_target, const char* what, std::vector<double>& out) {
   const BandSet active = active_bands(band_weights);
   require_inputs(rgb, alpha, what);
   rendered_moments(rgb, alpha, active, transform_.resolve(options_.path, active), what);
-  std::vector<double> r;
-  r.reserve(residual_count(band_weights));
-  for_each_residual(active, band_weights, [&](int p, int kx, int ky, double c) {
-    std::complex<double> z(rendered_.at(p, kx, ky));
-    if (minus_target) z -= std::complex<double>(target_.at(p, kx, ky));
-    r.push_back(std::sqrt(c) * z.real());
-    r.push_back(std::sqrt(c) * z.imag());
+  // Every plane has the same frequencies: plane p's entries start at p times
+  // their count, so the planes are filled in parallel.
+  const std::size_t per_plane = 2 * static_cast<std::size_t>(active.frequency_count());
+  out.resize(per_plane * static_cast<std::size_t>(plane_count()));
+  context_->run(plane_count(), [&](int p, int) {
+    double* r = out.data() + per_plane * static_cast<std::size_t>(p);
+    for_each_plane_residual(active, band_weights, plane_weight(p), [&](int kx, int ky, double c) {
+      std::complex<double> z(rendered_.at(p, kx, ky));
+      if (minus_target) z -= std::complex<double>(target_.at(p, kx, ky));
+      const double root = std::sqrt(c);
+      *r++ = root * z.real();
+      *r++ = root * z.imag();
+    });
   });
-  return r;
 }
 
 std::vector<double> SpectralLoss::residuals(const ImageView& rgb, const ImageView& alpha,
                                             std::span<const double> band_weights) {
-  return weighted_moments(rgb, alpha, band_weights, true, "SpectralLoss::residuals");
+  std::vector<double> r;
+  residuals(rgb, alpha, band_weights, r);
+  return r;
+}
+
+void SpectralLoss::residuals(const ImageView& rgb, const ImageView& alpha, std::span<const double> band_weights,
+                             std::vector<double>& out) {
+  weighted_moments(rgb, alpha, band_weights, true, "SpectralLoss::residuals", out);
 }
 
 std::size_t SpectralLoss::residual_count(std::span<const double> band_weights) const {
@@ -279,7 +290,14 @@ std::size_t SpectralLoss::residual_count(std::span<const double> band_weights) c
 
 std::vector<double> SpectralLoss::residual_jacobian_times(const ImageView& d_rgb, const ImageView& d_alpha,
                                                           std::span<const double> band_weights) {
-  return weighted_moments(d_rgb, d_alpha, band_weights, false, "SpectralLoss::residual_jacobian_times");
+  std::vector<double> r;
+  residual_jacobian_times(d_rgb, d_alpha, band_weights, r);
+  return r;
+}
+
+void SpectralLoss::residual_jacobian_times(const ImageView& d_rgb, const ImageView& d_alpha,
+                                           std::span<const double> band_weights, std::vector<double>& out) {
+  weighted_moments(d_rgb, d_alpha, band_weights, false, "SpectralLoss::residual_jacobian_times", out);
 }
 
 void SpectralLoss::residual_jacobian_transpose_times(std::span<const double> dr, std::span<const double> band_weights,

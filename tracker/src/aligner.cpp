@@ -59,12 +59,14 @@ PoseAligner::PoseAligner(const GaussianModel& centred_model, double object_radiu
       }()) {}
 
 const RenderImage& PoseAligner::render(const MatchTarget& target, const CentredPose& pose) {
-  const Camera& camera = target.camera();
+  return render(target.camera(), target.dilation(), target.observation().background(), pose);
+}
+
+const RenderImage& PoseAligner::render(const Camera& camera, float dilation, const std::array<float, 3>& background,
+                                       const CentredPose& pose) {
   RenderOptions o = renderer_.options();
   const float near_plane =
       static_cast<float>(std::max(depth_limits::kNearFraction * object_depth(camera, pose), 1e-6));
-  const std::array<float, 3>& background = target.observation().background();
-  const float dilation = target.dilation();
   const bool same_options = o.background == background && o.near_plane == near_plane && o.dilation == dilation;
   if (!same_options) {
     o.background = background;

@@ -16,16 +16,23 @@ CentredPose pose_from(const double* quat, const double* trans) {
   return pose;
 }
 
-// The compressed form of (r, J) (ResidualForm): same ½‖r‖², Jᵀr and JᵀJ.
-void compress(const std::vector<double>& r, const std::vector<double>& j, std::vector<double>& out_r,
-              std::vector<double>& out_j) {
+// The compressed form of (r, J) (ResidualForm): same ½‖r‖², Jᵀr and JᵀJ,
+// from J's six columns (dot products: no R × 6 matrix is formed).
+void compress(const std::vector<double>& r, const std::array<std::vector<double>, 6>& columns,
+              std::vector<double>& out_r, std::vector<double>& out_j) {
   using Matrix6 = Eigen::Matrix<double, 6, 6>;
   using Vector6 = Eigen::Matrix<double, 6, 1>;
-  const auto rows = static_cast<Eigen::Index>(r.size());
-  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 6, Eigen::RowMajor>> jm(j.data(), rows, 6);
+  const auto rows = std::ssize(r);
   const Eigen::Map<const Eigen::VectorXd> rv(r.data(), rows);
-  const Matrix6 normal = jm.transpose() * jm;
-  const Vector6 gradient = jm.transpose() * rv;
+  Matrix6 normal;
+  Vector6 gradient;
+  const auto column = [&](int c) {
+    return Eigen::Map<const Eigen::VectorXd>(columns[static_cast<std::size_t>(c)].data(), rows);
+  };
+  for (int a = 0; a < 6; ++a) {
+    gradient[a] = column(a).dot(rv);
+    for (int b = 0; b <= a; ++b) normal(a, b) = normal(b, a) = column(a).dot(column(b));
+  }
   const Eigen::SelfAdjointEigenSolver<Matrix6> eigen(normal);
   // Eigenvalues this far below the largest are rounding: no direction there.
   constexpr double kRelativeFloor = 1e-14;
@@ -55,14 +62,25 @@ std::size_t PoseEvaluation::residual_count() const {
   return form_ == ResidualForm::full ? target_.spectral().residual_count(weights_) : kCompressedResiduals;
 }
 
-void PoseEvaluation::PrepareForEvaluation(bool evaluate_jacobians, bool /*new_evaluation_point*/) {
+void PoseEvaluation::PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) {
+  if (!evaluate_jacobians && new_evaluation_point) ++candidates_;
+  if (evaluate_jacobians && last_iterations_ > 0 && candidates_ >= last_iterations_) {
+    // After the last stage's last step (set_band_weights): costed, not derived.
+    evaluate_at(quat_, trans_, false);
+    jacobian_.assign(residuals_.size() * 6, 0.0);
+    compressed_j_.assign(kCompressedResiduals * 6, 0.0);
+    has_jacobian_ = true;
+    return;
+  }
   // A "new" point may be the one held (a stage's first evaluation): compared
   // by value in evaluate_at.
   evaluate_at(quat_, trans_, evaluate_jacobians);
 }
 
-void PoseEvaluation::set_band_weights(std::vector<double> band_weights) {
+void PoseEvaluation::set_band_weights(std::vector<double> band_weights, int last_iterations) {
   weights_ = std::move(band_weights);
+  last_iterations_ = last_iterations;
+  candidates_ = 0;
   has_residuals_ = has_jacobian_ = false;
 }
 
@@ -80,7 +98,7 @@ void PoseEvaluation::evaluate_at(const double* quat, const double* trans, bool j
   }
   if (!has_residuals_) {
     const Observed o = observation.apply(*image_);
-    residuals_ = target_.spectral().residuals(o.rgb, o.alpha, weights_);
+    target_.spectral().residuals(o.rgb, o.alpha, weights_, residuals_);
     has_residuals_ = true;
     if (form_ == ResidualForm::compressed) {
       compressed_r_.assign(kCompressedResiduals, 0.0);
@@ -94,14 +112,18 @@ void PoseEvaluation::evaluate_at(const double* quat, const double* trans, bool j
   }
   const std::vector<RenderTangent>& tangents = *tangents_;
   const std::size_t rows = residuals_.size();
-  jacobian_.assign(rows * 6, 0.0);
   for (std::size_t k = 0; k < 6; ++k) {
     const Observed d = observation.jvp(*image_, tangents[k], scratch_);
-    const std::vector<double> col = target_.spectral().residual_jacobian_times(d.rgb, d.alpha, weights_);
-    for (std::size_t r = 0; r < rows; ++r) jacobian_[r * 6 + k] = col[r];
+    target_.spectral().residual_jacobian_times(d.rgb, d.alpha, weights_, columns_[k]);
   }
   has_jacobian_ = true;
-  if (form_ == ResidualForm::compressed) compress(residuals_, jacobian_, compressed_r_, compressed_j_);
+  if (form_ == ResidualForm::compressed) {
+    compress(residuals_, columns_, compressed_r_, compressed_j_);
+    return;
+  }
+  jacobian_.assign(rows * 6, 0.0);
+  for (std::size_t k = 0; k < 6; ++k)
+    for (std::size_t r = 0; r < rows; ++r) jacobian_[r * 6 + k] = columns_[k][r];
 }
 
 MomentPoseCost::MomentPoseCost(PoseEvaluation& evaluation) : evaluation_(evaluation) {
@@ -160,7 +182,7 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
     if (options.deadline.passed()) break;
     std::vector<double> weights(static_cast<std::size_t>(band_count), 0.0);
     for (int i = 0; i <= b; ++i) weights[static_cast<std::size_t>(i)] = 1.0;
-    evaluation.set_band_weights(std::move(weights));
+    evaluation.set_band_weights(std::move(weights), b == last ? options.iterations_per_stage : 0);
     ceres::Problem::Options problem_options;
     problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
     problem_options.manifold_ownership = ceres::TAKE_OWNERSHIP;

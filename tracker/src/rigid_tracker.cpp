@@ -137,18 +137,21 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   const bool found = status == TrackStatus::tracking || status == TrackStatus::recovered;
   // One render at the reported pose serves the occlusion map and the
   // appearance: both look at the object there.
-  MatchTarget plain(frame, camera_, window_at(reported, 0), impl_->spectral);
-  const RenderImage& img = impl_->aligner.render(plain, reported);
+  // Compared with nothing: the frame's side without the spectral target.
+  const ObservationWindow window = window_at(reported, 0);
+  const Observation plain(checked(frame, camera_), window);
+  const RenderImage& img =
+      impl_->aligner.render(window.camera(camera_), window_dilation(window.scale), plain.background(), reported);
   // Only a frame followed from the last one (not re-found by recovery) tells
   // an occluder from a misfit; a degraded one counts: an occluder is what
   // degrades it.
   if ((status == TrackStatus::tracking || status == TrackStatus::degraded) && !first)
-    record_occlusion(frame, plain.window(), reported, img.alpha);
+    record_occlusion(frame, window, reported, img.alpha);
   else impl_->occlusion.clear();
-  if (found) learn_appearance(frame, plain.observation(), img, !impl_->learnt);
+  if (found) learn_appearance(frame, plain, img, !impl_->learnt);
   // Where the object is roughly known (a degraded frame too) the rest of the
   // frame is background; a lost frame's object may be anywhere.
-  if (status != TrackStatus::lost) learn_background(frame, plain.window(), reported, img.alpha);
+  if (status != TrackStatus::lost) learn_background(frame, window, reported, img.alpha);
   // Only a lost frame makes the next one re-acquire: a degraded one has had
   // its recovery, and searching again on every later frame would cost the
   // budget per frame for as long as the colours disagree.
@@ -209,8 +212,11 @@ ForegroundEstimate RigidTracker::foreground_in(const FrameView& frame, const Obs
                                                const CentredPose& predicted, double reach_px) {
   if (reach_px < 0 || !estimates_foreground(frame) || !impl_->foreground.ready())
     return foreground_around(frame, window, nullptr, reach_px);
-  MatchTarget plain(frame, camera_, window, impl_->spectral);
-  return foreground_around(frame, window, &impl_->aligner.render(plain, predicted).alpha, reach_px);
+  // Over black, as the target with the estimated silhouette renders: the
+  // optimiser's first render, at the same pose, is then this one.
+  const RenderImage& silhouette =
+      impl_->aligner.render(window.camera(camera_), window_dilation(window.scale), {0.f, 0.f, 0.f}, predicted);
+  return foreground_around(frame, window, &silhouette.alpha, reach_px);
 }
 
 ForegroundEstimate RigidTracker::foreground_around(const FrameView& frame, const ObservationWindow& window,

@@ -5,9 +5,6 @@
 
 namespace splattrack {
 
-namespace {
-
-// Checked before anything reads the frame.
 const FrameView& checked(const FrameView& frame, const Camera& camera) {
   if (frame.width != camera.width || frame.height != camera.height)
     throw std::invalid_argument("tracker: frame is " + std::to_string(frame.width) + "x" +
@@ -15,8 +12,6 @@ const FrameView& checked(const FrameView& frame, const Camera& camera) {
                                 "x" + std::to_string(camera.height));
   return frame;
 }
-
-}  // namespace
 
 MatchTarget::MatchTarget(const FrameView& frame, const Camera& camera, losses::SpectralLoss& spectral)
     : MatchTarget(frame, camera, native_window(camera), spectral) {}

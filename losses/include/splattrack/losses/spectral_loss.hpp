@@ -94,6 +94,9 @@ class SpectralLoss {
   //   sqrt(λ_plane·w_b·s_b·m_k) · (Re, Im)(M_k(rendered) − M_k(target)),
   // m_k = half_set_multiplicity, λ_plane = 1 for colour, mask_weight for the mask.
   std::vector<double> residuals(const ImageView& rgb, const ImageView& alpha, std::span<const double> band_weights);
+  // The same into `out` (resized; its memory reused across calls).
+  void residuals(const ImageView& rgb, const ImageView& alpha, std::span<const double> band_weights,
+                 std::vector<double>& out);
   std::size_t residual_count(std::span<const double> band_weights) const;
 
   // The Jacobian of residuals() with respect to the images, which it is
@@ -101,6 +104,8 @@ class SpectralLoss {
   // Jᵀ·dr written as images (then fed to the renderer's backward pass).
   std::vector<double> residual_jacobian_times(const ImageView& d_rgb, const ImageView& d_alpha,
                                               std::span<const double> band_weights);
+  void residual_jacobian_times(const ImageView& d_rgb, const ImageView& d_alpha, std::span<const double> band_weights,
+                               std::vector<double>& out);
   void residual_jacobian_transpose_times(std::span<const double> dr, std::span<const double> band_weights,
                                          float* dl_drgb, float* dl_dalpha);
 
@@ -136,8 +141,8 @@ class SpectralLoss {
   bool wants_gradient(int p, const float* dl_drgb, const float* dl_dalpha) const;
   // The residual vector layout filled with sqrt(coefficient)·M_k(rgb, alpha),
   // less the target's moments when minus_target.
-  std::vector<double> weighted_moments(const ImageView& rgb, const ImageView& alpha,
-                                       std::span<const double> band_weights, bool minus_target, const char* what);
+  void weighted_moments(const ImageView& rgb, const ImageView& alpha, std::span<const double> band_weights,
+                        bool minus_target, const char* what, std::vector<double>& out);
   // f(kx, ky, coefficient) for every residual entry of one plane in order.
   template <class F>
   void for_each_plane_residual(BandSet active, std::span<const double> band_weights, double plane_weight,

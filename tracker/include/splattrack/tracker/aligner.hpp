@@ -100,6 +100,9 @@ class PoseAligner {
   // image, and the pass behind it, are valid until the next render() of
   // another pose or camera (the same again returns them as they are).
   const RenderImage& render(const MatchTarget& target, const CentredPose& pose);
+  // The same through `camera` with `dilation`, over `background`.
+  const RenderImage& render(const Camera& camera, float dilation, const std::array<float, 3>& background,
+                            const CentredPose& pose);
   // The derivatives of the last render() along the six pose directions of
   // pose_tangents (pose_gradient.hpp): world rotation vector about the posed
   // origin, then world translation. Exact forward mode (RenderPass::jvp).

@@ -70,7 +70,11 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   // the Jacobian when `jacobian` is set).
   void evaluate_at(const double* quat, const double* trans, bool jacobian);
   // The next stage's bands; the point's render and tangent images stay.
-  void set_band_weights(std::vector<double> band_weights);
+  // `last_iterations` > 0 marks the last stage, of that many iterations:
+  // the Jacobian Ceres asks for after a successful last step only reports
+  // the gradient at termination, no later stage reads it, and a tangent pass
+  // is a quarter of a tracked frame's LM; it is left zero.
+  void set_band_weights(std::vector<double> band_weights, int last_iterations = 0);
 
   std::size_t residual_count() const;
   // In the chosen form (compressed: 7 and 7 × 6).
@@ -93,7 +97,10 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   bool has_residuals_ = false;          // residuals_ are point_'s with weights_
   bool has_jacobian_ = false;           // jacobian_ is point_'s with weights_
   int renders_ = 0, tangent_passes_ = 0;
-  std::vector<double> residuals_, jacobian_;  // R and R × 6, row-major: ω then t
+  int last_iterations_ = 0;  // of the last stage; 0: not the last
+  int candidates_ = 0;       // points costed without a Jacobian in this stage: its iterations
+  std::vector<double> residuals_, jacobian_;  // R and R × 6, row-major: ω then t (full form only)
+  std::array<std::vector<double>, 6> columns_;  // [6][R] the Jacobian's columns
   std::vector<double> compressed_r_, compressed_j_;
   std::vector<float> scratch_;
 };

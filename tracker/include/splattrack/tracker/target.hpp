@@ -12,6 +12,9 @@
 
 namespace splattrack {
 
+// `frame`, checked to be `camera`'s size (std::invalid_argument naming both).
+const FrameView& checked(const FrameView& frame, const Camera& camera);
+
 class MatchTarget {
  public:
   // `camera` is the frame's; `spectral` must have the window's size, and its
