@@ -420,7 +420,8 @@ TEST(CeresRefine, StagesShareTheirRendersAndTangentImages) {
 }
 
 // The aligner hands back its last render for the same pose through the same
-// camera; another camera (a moved window) at the same pose must render anew.
+// camera (counted once); another camera (a moved window) or another
+// background at the same pose must render anew.
 TEST(PoseAligner, RendersAgainForAnotherCameraAtTheSamePose) {
   const SmallScene s;
   PoseProblem problem(s, tilted_truth(0.3));
@@ -430,11 +431,17 @@ TEST(PoseAligner, RendersAgainForAnotherCameraAtTheSamePose) {
   CentredPose pose;
   pose.translation = {0, 0, datasets::kDefaultDistance};
   const std::vector<float> first = problem.aligner.render(problem.target, pose).alpha;
+  const int made = problem.aligner.renders_made();
   EXPECT_EQ(problem.aligner.render(problem.target, pose).alpha, first);
+  EXPECT_EQ(problem.aligner.renders_made(), made);
   const std::vector<float> shifted = problem.aligner.render(other, pose).alpha;
   EXPECT_NE(shifted, first);
   PoseAligner fresh(s.model, 0.5, RenderOptions{}, problem.context);
   EXPECT_EQ(fresh.render(other, pose).alpha, shifted);
+  const float dilation = problem.target.dilation();
+  const std::vector<float> over_black = problem.aligner.render(moved, dilation, {0.f, 0.f, 0.f}, pose).rgb;
+  const std::vector<float> over_grey = problem.aligner.render(moved, dilation, {0.5f, 0.5f, 0.5f}, pose).rgb;
+  EXPECT_NE(over_grey, over_black);
 }
 
 TEST(DepthLimits, StepsTowardTheCameraAreShortened) {

@@ -80,16 +80,22 @@ const RenderImage& PoseAligner::render(const Camera& camera, float dilation, con
     return pass_->image();
   rendered_camera_ = camera;
   rendered_pose_ = pose;
+  tangent_images_ = nullptr;
   pass_.reset();  // its buffers go back to the renderer before posed_ changes
   apply_pose(model_, pose, posed_);
   posed_translation_ = pose.translation;
   pass_.emplace(renderer_.forward(posed_, camera));
+  ++renders_made_;
   return pass_->image();
 }
 
 const std::vector<RenderTangent>& PoseAligner::pose_tangent_images() {
-  pose_tangents(posed_, posed_translation_, pose_directions_);
-  return pass_.value().jvp(pose_directions_);
+  if (!tangent_images_) {
+    pose_tangents(posed_, posed_translation_, pose_directions_);
+    tangent_images_ = &pass_.value().jvp(pose_directions_);
+    ++tangent_passes_made_;
+  }
+  return *tangent_images_;
 }
 
 double PoseAligner::spectral_step(MatchTarget& target, const RenderImage& img, const std::vector<double>& weights) {

@@ -34,7 +34,8 @@ void compress(const std::vector<double>& r, const std::array<std::vector<double>
     for (int b = 0; b <= a; ++b) normal(a, b) = normal(b, a) = column(a).dot(column(b));
   }
   const Eigen::SelfAdjointEigenSolver<Matrix6> eigen(normal);
-  // Eigenvalues this far below the largest are rounding: no direction there.
+  // No division by (almost) zero: directions this far below the largest
+  // eigenvalue carry no step and no gradient worth keeping.
   constexpr double kRelativeFloor = 1e-14;
   const double floor = kRelativeFloor * std::max(eigen.eigenvalues().maxCoeff(), 0.0);
   out_r.assign(PoseEvaluation::kCompressedResiduals, 0.0);
@@ -64,7 +65,7 @@ std::size_t PoseEvaluation::residual_count() const {
 
 void PoseEvaluation::PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) {
   if (!evaluate_jacobians && new_evaluation_point) ++candidates_;
-  if (evaluate_jacobians && last_iterations_ > 0 && candidates_ >= last_iterations_) {
+  if (evaluate_jacobians && final_stage_iterations_ > 0 && candidates_ >= final_stage_iterations_) {
     // After the last stage's last step (set_band_weights): costed, not derived.
     evaluate_at(quat_, trans_, false);
     jacobian_.assign(residuals_.size() * 6, 0.0);
@@ -77,9 +78,9 @@ void PoseEvaluation::PrepareForEvaluation(bool evaluate_jacobians, bool new_eval
   evaluate_at(quat_, trans_, evaluate_jacobians);
 }
 
-void PoseEvaluation::set_band_weights(std::vector<double> band_weights, int last_iterations) {
+void PoseEvaluation::set_band_weights(std::vector<double> band_weights, int final_stage_iterations) {
   weights_ = std::move(band_weights);
-  last_iterations_ = last_iterations;
+  final_stage_iterations_ = final_stage_iterations;
   candidates_ = 0;
   has_residuals_ = has_jacobian_ = false;
 }
@@ -89,15 +90,13 @@ void PoseEvaluation::evaluate_at(const double* quat, const double* trans, bool j
   std::copy(quat, quat + 4, point.begin());
   std::copy(trans, trans + 3, point.begin() + 4);
   Observation& observation = target_.observation();
-  if (!image_ || point != point_) {
-    image_ = &aligner_.render(target_, pose_from(quat, trans));
-    ++renders_;
-    point_ = point;
-    tangents_ = nullptr;
-    has_residuals_ = has_jacobian_ = false;
-  }
+  if (point != point_) has_residuals_ = has_jacobian_ = false;
+  point_ = point;
+  if (has_residuals_ && (has_jacobian_ || !jacobian)) return;
+  // The aligner's last render when it is this point's.
+  const RenderImage& image = aligner_.render(target_, pose_from(quat, trans));
   if (!has_residuals_) {
-    const Observed o = observation.apply(*image_);
+    const Observed o = observation.apply(image);
     target_.spectral().residuals(o.rgb, o.alpha, weights_, residuals_);
     has_residuals_ = true;
     if (form_ == ResidualForm::compressed) {
@@ -106,14 +105,10 @@ void PoseEvaluation::evaluate_at(const double* quat, const double* trans, bool j
     }
   }
   if (!jacobian || has_jacobian_) return;
-  if (!tangents_) {
-    tangents_ = &aligner_.pose_tangent_images();
-    ++tangent_passes_;
-  }
-  const std::vector<RenderTangent>& tangents = *tangents_;
+  const std::vector<RenderTangent>& tangents = aligner_.pose_tangent_images();
   const std::size_t rows = residuals_.size();
   for (std::size_t k = 0; k < 6; ++k) {
-    const Observed d = observation.jvp(*image_, tangents[k], scratch_);
+    const Observed d = observation.jvp(image, tangents[k], scratch_);
     target_.spectral().residual_jacobian_times(d.rgb, d.alpha, weights_, columns_[k]);
   }
   has_jacobian_ = true;
@@ -178,6 +173,7 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
   double quat[4] = {q0.x(), q0.y(), q0.z(), q0.w()};
   double trans[3] = {start.translation.x(), start.translation.y(), start.translation.z()};
   PoseEvaluation evaluation(aligner, target, {}, quat, trans, ResidualForm::compressed);
+  const int renders_before = aligner.renders_made(), tangent_passes_before = aligner.tangent_passes_made();
   for (int b = options.first_band; b <= last; ++b) {
     if (options.deadline.passed()) break;
     std::vector<double> weights(static_cast<std::size_t>(band_count), 0.0);
@@ -208,8 +204,8 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
     result.converged = summary.termination_type == ceres::CONVERGENCE;
     result.pose = pose_from(quat, trans);
   }
-  result.renders = evaluation.renders();
-  result.tangent_passes = evaluation.tangent_passes();
+  result.renders = aligner.renders_made() - renders_before;
+  result.tangent_passes = aligner.tangent_passes_made() - tangent_passes_before;
   return result;
 }
 

@@ -126,9 +126,9 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->search_next = 0;
   impl_->acquiring = false;
   if (!options_.first_frame_refines || options_.init_search) return;
-  MatchTarget plain(frame, camera_, window, impl_->spectral);
-  const RenderImage& img = impl_->aligner.render(plain, start);
-  learn_appearance(frame, plain.observation(), img, true);
+  const Observation plain(checked(frame, camera_), window);
+  const RenderImage& img = render_in(window, plain.background(), start);
+  learn_appearance(frame, plain, img, true);
   learn_background(frame, window, start, img.alpha);
 }
 
@@ -140,8 +140,7 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // Compared with nothing: the frame's side without the spectral target.
   const ObservationWindow window = window_at(reported, 0);
   const Observation plain(checked(frame, camera_), window);
-  const RenderImage& img =
-      impl_->aligner.render(window.camera(camera_), window_dilation(window.scale), plain.background(), reported);
+  const RenderImage& img = render_in(window, plain.background(), reported);
   // Only a frame followed from the last one (not re-found by recovery) tells
   // an occluder from a misfit; a degraded one counts: an occluder is what
   // degrades it.
@@ -214,8 +213,7 @@ ForegroundEstimate RigidTracker::foreground_in(const FrameView& frame, const Obs
     return foreground_around(frame, window, nullptr, reach_px);
   // Over black, as the target with the estimated silhouette renders: the
   // optimiser's first render, at the same pose, is then this one.
-  const RenderImage& silhouette =
-      impl_->aligner.render(window.camera(camera_), window_dilation(window.scale), {0.f, 0.f, 0.f}, predicted);
+  const RenderImage& silhouette = render_in(window, kMaskedBackground, predicted);
   return foreground_around(frame, window, &silhouette.alpha, reach_px);
 }
 
@@ -257,6 +255,11 @@ void RigidTracker::learn_appearance(const FrameView& frame, const Observation& o
   for (std::size_t p = 0; p < valid.size(); ++p) valid[p] = valid[p] > 0.f || !o.valid(p) ? 0.f : 1.f;
   impl_->foreground.learn(undo_lighting(o.target().rgb.data, img.alpha.size(), fit).data(), img.alpha.data(),
                           valid.data(), img.width, img.height, first ? 1.0 : foreground_defaults::kLearningRate);
+}
+
+const RenderImage& RigidTracker::render_in(const ObservationWindow& window, const std::array<float, 3>& background,
+                                           const CentredPose& pose) {
+  return impl_->aligner.render(window.camera(camera_), window_dilation(window.scale), background, pose);
 }
 
 double RigidTracker::projected_radius_px(const CentredPose& pose) const {

@@ -180,6 +180,10 @@ class RigidTracker {
                                        const std::vector<float>* silhouette, double reach_px) const;
   // The object's projected radius in frame pixels at `pose`.
   double projected_radius_px(const CentredPose& pose) const;
+  // The model at `pose` rendered in `window` over `background` (as a target
+  // in that window renders it; no spectral target needed).
+  const RenderImage& render_in(const ObservationWindow& window, const std::array<float, 3>& background,
+                               const CentredPose& pose);
 
   CentredPose to_centred(const RigidPose& world_from_model) const;
   RigidPose from_centred(const CentredPose& centred) const;

@@ -105,8 +105,13 @@ class PoseAligner {
                             const CentredPose& pose);
   // The derivatives of the last render() along the six pose directions of
   // pose_tangents (pose_gradient.hpp): world rotation vector about the posed
-  // origin, then world translation. Exact forward mode (RenderPass::jvp).
+  // origin, then world translation. Exact forward mode (RenderPass::jvp);
+  // computed once per render, valid as long as its image.
   const std::vector<RenderTangent>& pose_tangent_images();
+  // Renders and tangent passes made so far (requests the cache answered not
+  // counted): what reusing them saves.
+  int renders_made() const { return renders_made_; }
+  int tangent_passes_made() const { return tangent_passes_made_; }
   double object_radius() const { return object_radius_; }
   const GaussianModel& model() const { return model_; }
 
@@ -125,6 +130,8 @@ class PoseAligner {
   std::optional<RenderPass> pass_;            // of the last render(): what backward and jvp act on
   Camera rendered_camera_;                    // and the camera and pose it rendered
   CentredPose rendered_pose_;
+  const std::vector<RenderTangent>* tangent_images_ = nullptr;  // pass_'s pose tangents; null: not made yet
+  int renders_made_ = 0, tangent_passes_made_ = 0;
   std::optional<losses::DssimLoss> dssim_;    // the spatial phase's, for the image size in use
   std::pair<int, int> dssim_size_{0, 0};
   // [H, W, 3] / [H, W]: dL/d observed, dL/d render, scratch of D-SSIM

@@ -25,7 +25,7 @@ struct CeresRefineResult {
   double initial_cost = 0;
   double final_cost = 0;
   int iterations = 0;
-  int renders = 0;         // renders and tangent passes it made
+  int renders = 0;         // renders and tangent passes it made (PoseAligner's counts)
   int tangent_passes = 0;
   bool converged = false;
 };
@@ -40,17 +40,17 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
 // and SpectralLoss::residual_jacobian_times. One render per evaluation point,
 // shared by every residual block that reads it: Ceres calls it as the
 // problem's EvaluationCallback before it evaluates the residual blocks.
-// It owns the aligner's renders while it lives: the render and tangent images
-// of the point it holds are reused when the bands change (band continuation's
-// next stage starts where the last one ended) and when Ceres asks for the
-// Jacobian at the candidate it has just costed (a successful step): per stage
-// one render and one tangent pass instead of two and two.
+// Points are compared by value: the render and tangent images of the point
+// held (the aligner keeps its last ones) are reused when the bands change
+// (band continuation's next stage starts where the last one ended) and when
+// Ceres asks for the Jacobian at the candidate it has just costed (a
+// successful step).
 //
 // Compressed, it hands Ceres 7 residuals instead of the bands' R (over 250,000
 // with all eight bands of a 256² window), with the same cost ½‖r‖², gradient
 // Jᵀr and Gauss-Newton matrix JᵀJ: Levenberg-Marquardt's steps on 6 unknowns
 // depend on nothing else. With JᵀJ = V Λ Vᵀ: J̃ = [Λ^½ Vᵀ; 0],
-// r̃ = [Λ^-½ Vᵀ Jᵀr; ‖r‖² − ‖Λ^-½ Vᵀ Jᵀr‖²)^½] (directions with λ = 0 carry
+// r̃ = [Λ^-½ Vᵀ Jᵀr; (‖r‖² − ‖Λ^-½ Vᵀ Jᵀr‖²)^½] (directions with λ = 0 carry
 // no gradient), and where no Jacobian is asked, r̃ = [0; ‖r‖]. Ceres then
 // no longer copies, checks and factors an R × 7 matrix per evaluation (a
 // fifth of a tracked frame's time). Not a smooth function of the pose
@@ -70,19 +70,19 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   // the Jacobian when `jacobian` is set).
   void evaluate_at(const double* quat, const double* trans, bool jacobian);
   // The next stage's bands; the point's render and tangent images stay.
-  // `last_iterations` > 0 marks the last stage, of that many iterations:
-  // the Jacobian Ceres asks for after a successful last step only reports
-  // the gradient at termination, no later stage reads it, and a tangent pass
-  // is a quarter of a tracked frame's LM; it is left zero.
-  void set_band_weights(std::vector<double> band_weights, int last_iterations = 0);
+  // `final_stage_iterations` > 0 marks the last stage, of that many
+  // iterations: the Jacobian Ceres asks for after a successful last step only
+  // reports the gradient at termination, no later stage reads it, and a
+  // tangent pass is a quarter of a tracked frame's LM; it is left zero. The
+  // count relies on Ceres' trust-region loop (no line search, no inner
+  // iterations): one costing of a new point per iteration, the iteration
+  // limit checked before the gradient.
+  void set_band_weights(std::vector<double> band_weights, int final_stage_iterations = 0);
 
   std::size_t residual_count() const;
   // In the chosen form (compressed: 7 and 7 × 6).
   const std::vector<double>& residuals() const { return form_ == ResidualForm::full ? residuals_ : compressed_r_; }
   const std::vector<double>& jacobian() const { return form_ == ResidualForm::full ? jacobian_ : compressed_j_; }
-  // Renders and tangent passes made so far (what the reuse saves).
-  int renders() const { return renders_; }
-  int tangent_passes() const { return tangent_passes_; }
 
  private:
   PoseAligner& aligner_;
@@ -91,13 +91,10 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   const double* quat_;
   const double* trans_;
   ResidualForm form_;
-  std::array<double, 7> point_{};  // quat, trans of the render held
-  const RenderImage* image_ = nullptr;  // the aligner's render at point_; null: none
-  const std::vector<RenderTangent>* tangents_ = nullptr;  // the aligner's, at point_; null: none yet
-  bool has_residuals_ = false;          // residuals_ are point_'s with weights_
-  bool has_jacobian_ = false;           // jacobian_ is point_'s with weights_
-  int renders_ = 0, tangent_passes_ = 0;
-  int last_iterations_ = 0;  // of the last stage; 0: not the last
+  std::array<double, 7> point_{};  // quat, trans of the residuals held
+  bool has_residuals_ = false;     // residuals_ are point_'s with weights_
+  bool has_jacobian_ = false;      // the Jacobian is point_'s with weights_ (zero after the last step)
+  int final_stage_iterations_ = 0;  // of the last stage; 0: not the last
   int candidates_ = 0;       // points costed without a Jacobian in this stage: its iterations
   std::vector<double> residuals_, jacobian_;  // R and R × 6, row-major: ω then t (full form only)
   std::array<std::vector<double>, 6> columns_;  // [6][R] the Jacobian's columns

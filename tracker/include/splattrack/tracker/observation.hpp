@@ -76,6 +76,9 @@ inline const char* to_string(ForegroundSource s) {
   return "none";
 }
 
+// What renders compared with a mask (given or estimated) are made against.
+inline constexpr std::array<float, 3> kMaskedBackground{0.f, 0.f, 0.f};
+
 // What the loss sees of a render, a tangent or the frame: colour and, with a
 // mask, the silhouette. Views into the Observation's buffers (or the render's).
 struct Observed {
@@ -141,7 +144,7 @@ class Observation {
   ColourCorrection correction_;
   std::vector<float> valid_;        // [H, W] 1 inside the frame and not occluded, 0 else; empty: all valid
   std::vector<unsigned char> occluded_;  // [H, W] 1 where an occluder hides the object; empty: nowhere
-  std::array<float, 3> background_{0.f, 0.f, 0.f};
+  std::array<float, 3> background_ = kMaskedBackground;
   std::vector<float> target_rgb_;   // [H, W, 3] object colour (masked) or the frame
   std::vector<float> target_mask_;  // [H, W] or empty
   std::vector<float> observed_;        // [H, W, 3] scratch of apply()
