@@ -171,3 +171,16 @@ TEST(PosesResume, HugeQuaternionNormalises) {
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].world_from_model.rotation.coeffs(), Eigen::Quaterniond::Identity().coeffs());
 }
+
+// Found by fuzz_poses_csv: an iteration count written as a double came out
+// "-2.14e+09", which the reader rejected as not an integer.
+TEST(PosesResume, LargeIterationCountRoundTrips) {
+  io::PoseRow row;
+  for (const int iterations : {-2140000000, 2147483647, 1000000}) {
+    row.iterations = iterations;
+    const std::string path = test::write_file("poses.csv", kHeader + io::format_pose_row(row) + "\n");
+    const auto rows = io::read_poses_csv(path);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].iterations, iterations);
+  }
+}

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <string_view>
+#include <type_traits>
 
 #include "file_util.hpp"
 #include "splattrack/io/error.hpp"
@@ -36,7 +37,11 @@ Eigen::Quaterniond unit(const Eigen::Quaterniond& q) {
   return std::abs(q.squaredNorm() - 1.0) <= kUnitSquaredNormSlack ? q : q.normalized();
 }
 
-void append_number(std::string& out, double value) {
+// An int goes through the integer to_chars: as a double, -2140000000 came out
+// "-2.14e+09", which the reader rejects as not an integer (found by fuzz_poses_csv).
+template <typename T>
+void append_number(std::string& out, T value) {
+  static_assert(std::is_same_v<T, double> || std::is_same_v<T, int>);
   std::array<char, 32> buffer;
   const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
   out.append(buffer.data(), result.ptr);
@@ -45,7 +50,7 @@ void append_number(std::string& out, double value) {
 template <typename T>
 void append_optional(std::string& out, const std::optional<T>& value) {
   out += ',';
-  if (value) append_number(out, static_cast<double>(*value));
+  if (value) append_number(out, *value);
 }
 
 // Parses one row's cells; the caller adds the file and line to the message.
