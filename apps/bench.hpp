@@ -26,6 +26,7 @@ struct BenchConfig {
   std::string examples;        // bench track --realistic: folder for a few of the tracked frames ("": none)
   std::vector<std::string> sequences;  // bench track --realistic: these sequences only (empty: all)
   std::vector<std::string> methods;    // bench track --realistic: these methods only (empty: all)
+  int trials = 1;  // bench track --realistic: each sequence this many times, each with its own seed
 };
 
 // One measured case: ordered keys, numbers or strings, e.g. bench, scene,

@@ -47,6 +47,10 @@ inline constexpr double kLighting = 1.0;
 inline constexpr double kShutter = 0.5;
 // A progress line this often: a full run takes hours when frames are lost.
 inline constexpr int kProgressFrames = 25;
+// Trial t of a sequence (--trials) uses seed s.seed + t · kTrialSeedStride
+// and starts t · kTrialFootageStep frames later in the footage (2 s).
+inline constexpr std::uint64_t kTrialSeedStride = 1000;
+inline constexpr int kTrialFootageStep = 60;
 // Frames written with --examples: the first, and two in the middle of
 // the occluder's crossings (frames 30-69 and 130-169).
 inline constexpr int kExampleFrames[] = {0, 50, 150};
@@ -112,8 +116,8 @@ struct Outcome {
   std::map<Method, Run> runs;
 };
 
-Outcome run_sequence(const Sequence& s, const GaussianModel& model, double size, const std::string& footage_path,
-                     int offset, const BenchConfig& config) {
+Outcome run_sequence(const Sequence& s, const std::string& label, std::uint64_t seed, const GaussianModel& model,
+                     double size, const std::string& footage_path, int offset, const BenchConfig& config) {
   datasets::CameraPlacement placement;
   placement.width = kWidth;
   placement.height = kHeight;
@@ -123,7 +127,7 @@ Outcome run_sequence(const Sequence& s, const GaussianModel& model, double size,
   const Camera camera = datasets::place_camera(placement);
   datasets::TrajectoryOptions to;
   to.frames = config.frames;
-  to.seed = s.seed;
+  to.seed = seed;
   to.translation_speed = s.speed;
   to.rotation_speed_deg = s.rot_speed_deg;
   to.object_size = size;
@@ -131,13 +135,13 @@ Outcome run_sequence(const Sequence& s, const GaussianModel& model, double size,
   const std::vector<RigidPose> poses = datasets::make_trajectory(camera, to);
 
   datasets::FrameEffects effects;
-  effects.lighting = {kLighting, s.seed};
+  effects.lighting = {kLighting, seed};
   effects.occluder.max_cover = datasets::kMaxOccluderCover;
-  effects.occluder.seed = s.seed;
+  effects.occluder.seed = seed;
   effects.motion_blur.shutter = kShutter;
   datasets::SensorOptions sensor;
   sensor.noise_sigma = kSensorNoise;
-  sensor.seed = s.seed;
+  sensor.seed = seed;
   ExecutionContext context(config.threads);
   datasets::FrameMaker maker(model, camera, poses, size, effects, context);
   datasets::FootageBackground footage(footage_path, kWidth, kHeight, offset);
@@ -152,7 +156,7 @@ Outcome run_sequence(const Sequence& s, const GaussianModel& model, double size,
     datasets::apply_sensor(kWidth, kHeight, made.rgb, sensor, f);
     for (const int e : kExampleFrames)
       if (e == f && !config.examples.empty())
-        io::write_image(config.examples + "/" + s.name + "_" + std::to_string(f) + ".png", kWidth, kHeight,
+        io::write_image(config.examples + "/" + label + "_" + std::to_string(f) + ".png", kWidth, kHeight,
                         made.rgb.data());
     const FrameView view{kWidth, kHeight, made.rgb, {}};  // no mask: the tracker finds the object itself
     io::PoseRow truth;
@@ -175,7 +179,7 @@ Outcome run_sequence(const Sequence& s, const GaussianModel& model, double size,
       run.lost += r.status == TrackStatus::lost;
     }
     if ((f + 1) % kProgressFrames == 0)
-      std::fprintf(stderr, "bench track --realistic: %s frame %d of %d\n", s.name, f + 1, config.frames);
+      std::fprintf(stderr, "bench track --realistic: %s frame %d of %d\n", label.c_str(), f + 1, config.frames);
   }
   return out;
 }
@@ -196,7 +200,8 @@ BenchRow row_for(const std::string& sequence, Method m, const datasets::Evaluati
   const datasets::EvalSummary& s = e.summary;
   BenchRow row;
   row.set("bench", "track").set("scene", "realistic").set("sequence", sequence).set("method", name(m));
-  row.set("frames", s.truth_frames).set("width", kWidth).set("height", kHeight).set("threads", config.threads);
+  row.set("frames", s.truth_frames).set("trials", config.trials).set("width", kWidth).set("height", kHeight);
+  row.set("threads", config.threads);
   row.set("within_5deg_5pct", 100.0 * s.success_rate);
   row.set("median_rot_deg", s.rotation_deg.median).set("mean_rot_deg", s.rotation_deg.mean);
   row.set("median_trans_pct", 100.0 * s.translation_fraction.median);
@@ -205,8 +210,9 @@ BenchRow row_for(const std::string& sequence, Method m, const datasets::Evaluati
   return row;
 }
 
-// Rows of all sequences together: frames renumbered so that they stay
-// distinct, translation errors already in object sizes.
+// Rows of several runs together (the trials of a sequence, or all
+// sequences): frames renumbered so that they stay distinct, translation
+// errors already in object sizes.
 struct Pool {
   std::vector<io::PoseRow> run, truth;
   std::vector<double> ms;
@@ -223,6 +229,10 @@ struct Pool {
     for (const io::PoseRow& p : t) truth.push_back(scaled(p));
     ms.insert(ms.end(), from.ms.begin(), from.ms.end());
     lost += from.lost;
+  }
+
+  BenchRow row(const std::string& sequence, Method m, const BenchConfig& config) const {
+    return row_for(sequence, m, datasets::evaluate(run, truth, {.object_size = 1.0}), lost, ms, config);
   }
 };
 
@@ -266,18 +276,30 @@ std::vector<BenchRow> bench_track_realistic(const BenchConfig& config) {
     if (!chosen(config.sequences, s.name) || (s.fox && fox.size() == 0)) continue;
     const GaussianModel& model = s.fox ? fox : object;
     const double size = s.fox ? datasets::object_size(fox) : datasets::kObjectDiameter;
-    const Outcome o = run_sequence(s, model, size, footage, offset, config);
-    if (!config.examples.empty()) write_poses(config.examples, s.name, o);
-    for (const auto& [m, run] : o.runs) {
-      const datasets::Evaluation e = datasets::evaluate(run.poses, o.truth, {.object_size = size});
-      rows.push_back(row_for(s.name, m, e, run.lost, run.ms, config));
-      pools[m].add(run, o.truth, size);
-      std::fprintf(stderr, "bench track --realistic: %s %s: %.1f %% within 5 deg / 5 %%, %d lost\n", s.name, name(m),
-                   100.0 * e.summary.success_rate, run.lost);
+    std::map<Method, Pool> trials;
+    std::map<Method, std::vector<double>> rates;
+    for (int t = 0; t < config.trials; ++t) {
+      const std::string label = config.trials > 1 ? std::string(s.name) + "_t" + std::to_string(t) : s.name;
+      const std::uint64_t seed = s.seed + static_cast<std::uint64_t>(t) * kTrialSeedStride;
+      const Outcome o =
+          run_sequence(s, label, seed, model, size, footage, offset + t * kTrialFootageStep, config);
+      if (!config.examples.empty()) write_poses(config.examples, label, o);
+      for (const auto& [m, run] : o.runs) {
+        const datasets::Evaluation e = datasets::evaluate(run.poses, o.truth, {.object_size = size});
+        rates[m].push_back(100.0 * e.summary.success_rate);
+        trials[m].add(run, o.truth, size);
+        pools[m].add(run, o.truth, size);
+        std::fprintf(stderr, "bench track --realistic: %s %s: %.1f %% within 5 deg / 5 %%, %d lost\n", label.c_str(),
+                     name(m), rates[m].back(), run.lost);
+      }
+    }
+    for (const auto& [m, p] : trials) {
+      BenchRow row = p.row(s.name, m, config);
+      const auto [worst, best] = std::minmax_element(rates[m].begin(), rates[m].end());
+      rows.push_back(row.set("worst_trial_pct", *worst).set("best_trial_pct", *best));
     }
   }
-  for (const auto& [m, p] : pools)
-    rows.push_back(row_for("all", m, datasets::evaluate(p.run, p.truth, {.object_size = 1.0}), p.lost, p.ms, config));
+  for (const auto& [m, p] : pools) rows.push_back(p.row("all", m, config));
   return rows;
 }
 

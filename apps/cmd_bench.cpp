@@ -15,7 +15,7 @@ namespace {
 constexpr const char* kHelp =
     "usage: splattrack bench [render|loss|track|all] [--json] [--threads N] [--runs N] [--data DIR]\n"
     "                        [--seeds N] [--frames N] [--plot FILE.png] [--rotation-only] [--jobs N]\n"
-    "                        [--realistic [--examples DIR] [--sequences A,B] [--methods A,B]]\n"
+    "                        [--realistic [--examples DIR] [--sequences A,B] [--methods A,B] [--trials N]]\n"
     "\n"
     "Times the renderer (forward; forward+backward) and the losses; prints medians in ms.\n"
     "  --json     one JSON list, an object per measured case\n"
@@ -40,6 +40,10 @@ constexpr const char* kHelp =
     "             fox-fast; default all)\n"
     "  --methods A,B    bench track --realistic: only these (spectral, spectral-bgsub, photometric;\n"
     "             default all)\n"
+    "  --trials N       bench track --realistic: each sequence N times, each trial with its own seed\n"
+    "             (trajectory, lighting, occluder, noise) and part of the footage; rows pool the\n"
+    "             trials and give the worst and best trial's rate (default 1: one run at these\n"
+    "             rates' failure edge is a coin toss)\n"
     "'all' runs render and loss; track takes tens of minutes and runs only when named.\n";
 
 std::string default_data_dir() {
@@ -118,7 +122,9 @@ void print_json(const std::vector<BenchRow>& rows) {
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"threads", "runs", "data", "seeds", "frames", "plot", "jobs", "examples", "sequences", "methods"},
+  const Args args(argc, argv, 2,
+                  {"threads", "runs", "data", "seeds", "frames", "plot", "jobs", "examples", "sequences", "methods",
+                   "trials"},
                   {"help", "json", "rotation-only", "realistic"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
@@ -147,9 +153,11 @@ int cmd_bench(int argc, char** argv) {
   config.examples = args.get_or("examples", "");
   config.sequences = names_option(args, "sequences", realistic_sequences());
   config.methods = names_option(args, "methods", realistic_methods());
+  config.trials = args.get_int("trials", config.trials);
+  if (config.trials < 1) throw UsageError("--trials must be >= 1");
   if ((config.realistic || args.has("examples")) && what != "track")
     throw UsageError("--realistic and --examples belong to 'bench track'");
-  for (const char* key : {"examples", "sequences", "methods"})
+  for (const char* key : {"examples", "sequences", "methods", "trials"})
     if (args.has(key) && !config.realistic) throw UsageError(std::string("--") + key + " needs --realistic");
   if (config.realistic && config.frames < 1) throw UsageError("--frames must be >= 1 with --realistic");
 

@@ -17,8 +17,10 @@ namespace fs = std::filesystem;
 
 TEST(CliBenchRealistic, OptionsAreChecked) {
   const fs::path dir = test::scratch_dir("usage");
+  // The last one's message is read below.
   for (const std::string bad : {"bench render --realistic", "bench track --examples x", "bench track --methods spectral",
                                 "bench track --realistic --frames 0", "bench track --realistic --sequences nope",
+                                "bench track --realistic --trials 0", "bench track --trials 2",
                                 "bench track --realistic --methods spectral,nope"})
     EXPECT_EQ(test::run_cli(bad, dir / "log"), 2) << bad;
   EXPECT_NE(test::read_text(dir / "log").find("spectral, spectral-bgsub, photometric"), std::string::npos);
@@ -65,6 +67,32 @@ TEST(CliBenchRealistic, ShortRunGivesARowPerSequenceAndMethod) {
     EXPECT_GT(row["median_ms_per_frame"].get<double>(), 0);
   }
   EXPECT_TRUE(fs::exists(dir / "examples" / "object-moderate_0.png"));
+}
+
+// Trials pool into one row per sequence, each trial with its own frames
+// (a different seed: not the same run twice) and examples.
+TEST(CliBenchRealistic, TrialsPoolIntoOneRowPerSequence) {
+  const std::string data = SPLATTRACK_SHARED_DATA;
+  if (!fs::is_regular_file(data + "/video/cube/cube_video.mp4")) GTEST_SKIP() << data << " absent";
+  const fs::path dir = test::scratch_dir("trials");
+  const std::string args = "bench track --realistic --frames 2 --trials 2 --sequences object-moderate "
+                           "--methods photometric --json --data " + data + " --examples " + (dir / "examples").string();
+  ASSERT_EQ(test::run_cli(args, dir / "log"), 0) << test::read_text(dir / "log");
+  const std::string log = "\n" + test::read_text(dir / "log");
+  const std::size_t start = log.find("\n[{");
+  ASSERT_NE(start, std::string::npos) << log;
+  const nlohmann::json rows = nlohmann::json::parse(log.substr(start + 1, log.find('\n', start + 1) - start - 1));
+  ASSERT_EQ(rows.size(), 2u) << rows.dump();
+  EXPECT_EQ(rows[0]["sequence"], "object-moderate");
+  EXPECT_EQ(rows[0]["frames"], 4);
+  EXPECT_EQ(rows[0]["trials"], 2);
+  EXPECT_LE(rows[0]["worst_trial_pct"].get<double>(), rows[0]["best_trial_pct"].get<double>());
+  EXPECT_EQ(rows[1]["frames"], 4);
+  const std::string truth0 = test::read_text(dir / "examples" / "object-moderate_t0_truth.csv");
+  const std::string truth1 = test::read_text(dir / "examples" / "object-moderate_t1_truth.csv");
+  EXPECT_FALSE(truth0.empty());
+  EXPECT_NE(truth0, truth1);
+  EXPECT_TRUE(fs::exists(dir / "examples" / "object-moderate_t1_0.png"));
 }
 
 }  // namespace
