@@ -46,9 +46,9 @@ TEST(ColourForeground, SeparatesTheObjectsColoursFromTheSurroundings) {
   fg.probability(blue.data(), 1, p);
   EXPECT_EQ(p[0], 0.5f);  // a colour neither model has seen
 
-  // Pixels within kEdgeMargin of the silhouette's edge teach neither model.
+  // Pixels within the margins of the silhouette's edge teach neither model.
   Window edged(100, 40, {0.9f, 0.1f, 0.1f}, {0.1f, 0.8f, 0.1f});
-  for (std::size_t q = 40 - foreground_defaults::kEdgeMargin; q < 40 + foreground_defaults::kEdgeMargin; ++q)
+  for (std::size_t q = 40 - object_edge_margin(40); q < 40 + foreground_defaults::kEdgeMargin; ++q)
     for (std::size_t c = 0; c < 3; ++c) edged.rgb[3 * q + c] = blue[c];
   ColourForeground margin;
   margin.learn(edged.rgb.data(), edged.alpha.data(), nullptr, 100, 1, 1.0);
@@ -56,11 +56,45 @@ TEST(ColourForeground, SeparatesTheObjectsColoursFromTheSurroundings) {
   EXPECT_EQ(p[0], 0.5f);
 }
 
+// The object's margin scales with the silhouette's side: a small object's
+// rim teaches the object model (a fixed 3 px left a third of a 50-px
+// silhouette out, and the estimate eroded there), a large one keeps 3 px.
+TEST(ColourForeground, TheObjectsMarginScalesWithItsSize) {
+  EXPECT_EQ(object_edge_margin(0), 1);
+  EXPECT_EQ(object_edge_margin(50.0 * 50.0), 1);
+  EXPECT_EQ(object_edge_margin(70.0 * 70.0), 2);
+  EXPECT_EQ(object_edge_margin(120.0 * 120.0), foreground_defaults::kEdgeMargin);
+  EXPECT_EQ(object_edge_margin(1e6), foreground_defaults::kEdgeMargin);
+  // A square object, red with a blue rim 2 px wide, over green.
+  const auto learnt_rim = [](int side) {
+    const int w = side + 40;
+    std::vector<float> rgb, alpha;
+    for (int y = 0; y < w; ++y)
+      for (int x = 0; x < w; ++x) {
+        const int d = std::min({x - 20, y - 20, side + 19 - x, side + 19 - y});  // pixels inside the edge, 0 first
+        const bool inside = d >= 0;
+        const std::array<float, 3> c = !inside ? std::array{0.1f, 0.8f, 0.1f}
+                                       : d < 2 ? std::array{0.1f, 0.1f, 0.9f}
+                                               : std::array{0.9f, 0.1f, 0.1f};
+        rgb.insert(rgb.end(), c.begin(), c.end());
+        alpha.push_back(inside ? 1.f : 0.f);
+      }
+    ColourForeground fg;
+    fg.learn(rgb.data(), alpha.data(), nullptr, w, w, 1.0);
+    const std::vector<float> blue{0.1f, 0.1f, 0.9f};
+    std::vector<float> p;
+    fg.probability(blue.data(), 1, p);
+    return p[0];
+  };
+  EXPECT_EQ(learnt_rim(50), 1.f);     // margin 1: the rim's inner pixel row is object
+  EXPECT_EQ(learnt_rim(160), 0.5f);  // margin 3: the rim taught nothing
+}
+
 TEST(ColourForeground, SharedColoursAndBlendingFollowTheCounts) {
   // Object: red, then grey from pixel 50; background: all grey. Object pixels
-  // are those kEdgeMargin inside the edge at 100: 50 red, 50 − margin grey.
-  // P(grey) = h_o / (h_o + h_b) with h_b(grey) = 1.
-  constexpr int m = foreground_defaults::kEdgeMargin;
+  // are those the object's margin inside the edge at 100: 50 red, 50 − margin
+  // grey. P(grey) = h_o / (h_o + h_b) with h_b(grey) = 1.
+  const int m = object_edge_margin(100);
   const double grey_share = (50.0 - m) / (100.0 - m);
   ColourForeground fg;
   Window w(200, 100, {0.9f, 0.1f, 0.1f}, {0.5f, 0.5f, 0.5f});

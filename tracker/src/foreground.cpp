@@ -65,13 +65,17 @@ int ColourForeground::bin(const float* rgb) const {
 void ColourForeground::learn(const float* rgb, const float* alpha, const float* valid, int width, int height,
                              double rate) {
   const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
-  // Object: pixels kEdgeMargin inside the silhouette; background: pixels
-  // kEdgeMargin outside it.
+  // Object: pixels object_edge_margin() inside the silhouette; background:
+  // pixels kEdgeMargin outside it.
   const std::vector<float> silhouette(alpha, alpha + n);
   std::vector<float> outside(n);
-  for (std::size_t p = 0; p < n; ++p) outside[p] = 1.f - alpha[p];
+  double area = 0;
+  for (std::size_t p = 0; p < n; ++p) {
+    outside[p] = 1.f - alpha[p];
+    area += alpha[p];
+  }
   const std::vector<float> near_object = support_near(silhouette, width, height, foreground_defaults::kEdgeMargin);
-  const std::vector<float> near_outside = support_near(outside, width, height, foreground_defaults::kEdgeMargin);
+  const std::vector<float> near_outside = support_near(outside, width, height, object_edge_margin(area));
   // The pixels `take` selects, as a normalised histogram; false when none.
   const auto count = [&](auto take, std::vector<float>& out) {
     out.assign(static_cast<std::size_t>(bins_) * bins_ * bins_, 0.f);
@@ -123,6 +127,12 @@ void ColourForeground::learn(const float* rgb, const float* alpha, const float* 
     blend(sectors_.data() + k * size, frame, size, r);
   }
   ready_ = true;
+}
+
+int object_edge_margin(double area) {
+  const double side = std::sqrt(std::max(area, 0.0));
+  const auto margin = static_cast<int>(std::floor(side / foreground_defaults::kSidePerObjectEdgeMarginPx));
+  return std::clamp(margin, 1, foreground_defaults::kEdgeMargin);
 }
 
 float ColourForeground::posterior(std::size_t b, float background) const {

@@ -29,11 +29,21 @@ namespace foreground_defaults {
 // 32 bins per channel (RBOT's choice): coarse enough that a few thousand
 // pixels fill the object's bins, fine enough to tell a texture from a desk.
 inline constexpr int kBinsPerChannel = 32;
-// Pixels within this many window pixels of the silhouette's edge (alpha 0.5)
-// teach neither model: a pose a pixel or two off would otherwise teach the
-// object model its surroundings' colours, and the silhouette would grow
+// Pixels within this many window pixels outside the silhouette's edge
+// (alpha 0.5) do not teach the surroundings, and at most this many inside
+// it do not teach the object: a pose a pixel or two off would otherwise teach
+// the object model its surroundings' colours, and the silhouette would grow
 // into them frame after frame.
 inline constexpr int kEdgeMargin = 3;
+// Inside, the margin is one pixel per this many pixels of the silhouette's
+// side (the square root of its area), between 1 and kEdgeMargin. A fixed 3 px
+// left a small object's rim (a third of a 50-px silhouette's pixels) out of
+// the object model: the estimate eroded there and the pose moved away from
+// the camera. 28 px keeps 3 px on the real cube (side 90-118 px), whose drift
+// grew with less (0-88: median 2.8 -> 3.8 mm at 1 px), and gives the
+// realistic benchmark's small objects (sides 50-60 px) 1-2 px (BENCHMARKS.md,
+// issue 10, "the object's edge margin").
+inline constexpr double kSidePerObjectEdgeMarginPx = 28;
 // How much of the model one tracked frame replaces (RBOT: 0.1 object,
 // 0.2 background; one rate keeps the two comparable).
 inline constexpr double kLearningRate = 0.2;
@@ -63,6 +73,10 @@ inline constexpr int kSectors = 8;
 inline constexpr double kPriorSpan = 0.5;
 inline constexpr int kPriorBlurPx = 3;
 }  // namespace foreground_defaults
+
+// The object's edge margin, in pixels, for a silhouette of `area` pixels:
+// one per kSidePerObjectEdgeMarginPx of its side, between 1 and kEdgeMargin.
+int object_edge_margin(double area);
 
 // Where the sectors are centred, in window pixel coordinates (pixel centres
 // at x + 0.5).
