@@ -28,6 +28,19 @@ TEST(CliBenchRealistic, OptionsAreChecked) {
   EXPECT_NE(test::read_text(dir / "log").find("--realistic"), std::string::npos);
 }
 
+// Runs `bench track --realistic ARGS --json` on the shared footage with
+// examples in DIR/examples; the JSON list of rows (the one line of stdout;
+// progress notes go to stderr), or null when the run failed.
+nlohmann::json realistic_rows(const std::string& args, const fs::path& dir) {
+  const std::string command = "bench track --realistic " + args + " --json --data " +
+                              std::string(SPLATTRACK_SHARED_DATA) + " --examples " + (dir / "examples").string();
+  if (test::run_cli(command, dir / "log") != 0) return nullptr;
+  const std::string log = "\n" + test::read_text(dir / "log");
+  const std::size_t start = log.find("\n[{");
+  if (start == std::string::npos) return nullptr;
+  return nlohmann::json::parse(log.substr(start + 1, log.find('\n', start + 1) - start - 1));
+}
+
 TEST(CliBenchRealistic, MissingFootageIsSkippedWithAMessage) {
   const fs::path dir = test::scratch_dir("nodata");
   ASSERT_EQ(test::run_cli("bench track --realistic --frames 5 --json --data " + dir.string(), dir / "log"), 0);
@@ -40,14 +53,8 @@ TEST(CliBenchRealistic, ShortRunGivesARowPerSequenceAndMethod) {
   const std::string data = SPLATTRACK_SHARED_DATA;
   if (!fs::is_regular_file(data + "/video/cube/cube_video.mp4")) GTEST_SKIP() << data << " absent";
   const fs::path dir = test::scratch_dir("short");
-  const std::string args = "bench track --realistic --frames 5 --sequences object-moderate --methods photometric "
-                           "--json --data " + data + " --examples " + (dir / "examples").string();
-  ASSERT_EQ(test::run_cli(args, dir / "log"), 0) << test::read_text(dir / "log");
-  // The JSON list is the one line of stdout; progress notes go to stderr.
-  const std::string log = "\n" + test::read_text(dir / "log");
-  const std::size_t start = log.find("\n[{");
-  ASSERT_NE(start, std::string::npos) << log;
-  const nlohmann::json rows = nlohmann::json::parse(log.substr(start + 1, log.find('\n', start + 1) - start - 1));
+  const nlohmann::json rows = realistic_rows("--frames 5 --sequences object-moderate --methods photometric", dir);
+  ASSERT_TRUE(rows.is_array()) << test::read_text(dir / "log");
   ASSERT_EQ(rows.size(), 2u) << rows.dump();
   EXPECT_EQ(rows[0]["sequence"], "object-moderate");
   EXPECT_EQ(rows[1]["sequence"], "all");
@@ -75,13 +82,9 @@ TEST(CliBenchRealistic, TrialsPoolIntoOneRowPerSequence) {
   const std::string data = SPLATTRACK_SHARED_DATA;
   if (!fs::is_regular_file(data + "/video/cube/cube_video.mp4")) GTEST_SKIP() << data << " absent";
   const fs::path dir = test::scratch_dir("trials");
-  const std::string args = "bench track --realistic --frames 2 --trials 2 --sequences object-moderate "
-                           "--methods photometric --json --data " + data + " --examples " + (dir / "examples").string();
-  ASSERT_EQ(test::run_cli(args, dir / "log"), 0) << test::read_text(dir / "log");
-  const std::string log = "\n" + test::read_text(dir / "log");
-  const std::size_t start = log.find("\n[{");
-  ASSERT_NE(start, std::string::npos) << log;
-  const nlohmann::json rows = nlohmann::json::parse(log.substr(start + 1, log.find('\n', start + 1) - start - 1));
+  const nlohmann::json rows =
+      realistic_rows("--frames 2 --trials 2 --sequences object-moderate --methods photometric", dir);
+  ASSERT_TRUE(rows.is_array()) << test::read_text(dir / "log");
   ASSERT_EQ(rows.size(), 2u) << rows.dump();
   EXPECT_EQ(rows[0]["sequence"], "object-moderate");
   EXPECT_EQ(rows[0]["frames"], 4);
