@@ -399,6 +399,32 @@ TEST(CeresPoseCost, CompressedResidualsKeepCostGradientAndNormalMatrix) {
 // made, and a successful step's Jacobian is the candidate's render. Without
 // the first reuse these three one-iteration stages cost 6 of each.
 // Measured here: 4 renders, 3 tangent passes.
+// The compressed residuals change what Ceres copies and factors, not the
+// steps: band continuation from the same start ends at the same pose with
+// either form, and nearer the truth than it started.
+TEST(CeresRefine, CompressedResidualsTakeTheSameStepsAsTheFullForm) {
+  const RigidPose truth = tilted_truth(0.3);
+  CentredPose start;
+  start.rotation = truth.rotation * Eigen::AngleAxisd(0.08, Eigen::Vector3d(1, 1, 0).normalized());
+  start.translation = truth.translation + Eigen::Vector3d(0.03, -0.02, 0.05);
+  CeresRefineOptions options;
+  options.first_band = 0;
+  options.last_band = 4;
+  options.iterations_per_stage = 3;
+  const auto refine = [&](ResidualForm form) {
+    PoseProblem problem(SmallScene{}, truth);
+    options.residual_form = form;
+    return ceres_refine(problem.aligner, problem.target, start, options);
+  };
+  const CeresRefineResult full = refine(ResidualForm::full);
+  const CeresRefineResult compressed = refine(ResidualForm::compressed);
+  EXPECT_EQ(compressed.iterations, full.iterations);
+  EXPECT_NEAR(compressed.final_cost, full.final_cost, 1e-9 * full.initial_cost);
+  EXPECT_LT((compressed.pose.translation - full.pose.translation).norm(), 1e-6);
+  EXPECT_LT(compressed.pose.rotation.angularDistance(full.pose.rotation), 1e-6);
+  EXPECT_LT((full.pose.translation - truth.translation).norm(), 0.25 * (start.translation - truth.translation).norm());
+}
+
 TEST(CeresRefine, StagesShareTheirRendersAndTangentImages) {
   const RigidPose truth = tilted_truth(0.3);
   PoseProblem problem(SmallScene{}, truth);

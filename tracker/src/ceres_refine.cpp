@@ -172,7 +172,7 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
   const Eigen::Quaterniond q0 = start.rotation.normalized();
   double quat[4] = {q0.x(), q0.y(), q0.z(), q0.w()};
   double trans[3] = {start.translation.x(), start.translation.y(), start.translation.z()};
-  PoseEvaluation evaluation(aligner, target, {}, quat, trans, ResidualForm::compressed);
+  PoseEvaluation evaluation(aligner, target, {}, quat, trans, options.residual_form);
   const int renders_before = aligner.renders_made(), tangent_passes_before = aligner.tangent_passes_made();
   for (int b = options.first_band; b <= last; ++b) {
     if (options.deadline.passed()) break;

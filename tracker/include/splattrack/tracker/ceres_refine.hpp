@@ -13,11 +13,15 @@
 
 namespace splattrack {
 
+// How PoseEvaluation hands the residuals to Ceres (below).
+enum class ResidualForm { full, compressed };
+
 struct CeresRefineOptions {
   int first_band = 0;
   int last_band = 3;            // bands first..last are added one at a time
   int iterations_per_stage = 8; // Levenberg-Marquardt iterations per band stage
   Deadline deadline;            // no stage starts after it; a stage's solver stops at it
+  ResidualForm residual_form = ResidualForm::compressed;  // full: the same steps, slower (for tests)
 };
 
 struct CeresRefineResult {
@@ -55,7 +59,6 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
 // no longer copies, checks and factors an R × 7 matrix per evaluation (a
 // fifth of a tracked frame's time). Not a smooth function of the pose
 // (V turns with it): derivative checks use the full form.
-enum class ResidualForm { full, compressed };
 
 class PoseEvaluation : public ceres::EvaluationCallback {
  public:
