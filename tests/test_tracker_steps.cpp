@@ -425,16 +425,31 @@ TEST(CeresRefine, CompressedResidualsTakeTheSameStepsAsTheFullForm) {
   EXPECT_LT((full.pose.translation - truth.translation).norm(), 0.25 * (start.translation - truth.translation).norm());
 }
 
-TEST(CeresRefine, StagesShareTheirRendersAndTangentImages) {
-  const RigidPose truth = tilted_truth(0.3);
-  PoseProblem problem(SmallScene{}, truth);
+namespace {
+
+// A start a little off `truth`, and tracking's shape of refinement: three
+// one-step band stages.
+CentredPose near_start(const RigidPose& truth) {
   CentredPose start;
   start.rotation = truth.rotation * Eigen::AngleAxisd(0.03, Eigen::Vector3d::UnitX());
   start.translation = truth.translation + Eigen::Vector3d(0.01, 0, 0.02);
+  return start;
+}
+CeresRefineOptions three_one_step_stages() {
   CeresRefineOptions options;
   options.first_band = 2;
   options.last_band = 4;
   options.iterations_per_stage = 1;
+  return options;
+}
+
+}  // namespace
+
+TEST(CeresRefine, StagesShareTheirRendersAndTangentImages) {
+  const RigidPose truth = tilted_truth(0.3);
+  PoseProblem problem(SmallScene{}, truth);
+  const CentredPose start = near_start(truth);
+  const CeresRefineOptions options = three_one_step_stages();
   const CeresRefineResult result = ceres_refine(problem.aligner, problem.target, start, options);
   constexpr int kStages = 3;
   EXPECT_LE(result.renders, kStages + 1);
@@ -443,6 +458,68 @@ TEST(CeresRefine, StagesShareTheirRendersAndTangentImages) {
   EXPECT_LT(result.final_cost, result.initial_cost);
   const double angle = Eigen::AngleAxisd(result.pose.rotation.inverse() * truth.rotation).angle();
   EXPECT_LT(angle, 0.03);
+}
+
+// The chord stages: the first stage's Jacobian serves the second, the last
+// derives its own (two tangent passes for three stages), and the final exact
+// step ends about where exact Levenberg-Marquardt does.
+TEST(CeresRefine, StagesBeforeTheLastReuseTheFirstStagesJacobian) {
+  const RigidPose truth = tilted_truth(0.3);
+  PoseProblem problem(SmallScene{}, truth);
+  const CentredPose start = near_start(truth);
+  CeresRefineOptions options = three_one_step_stages();
+  const CeresRefineResult exact = ceres_refine(problem.aligner, problem.target, start, options);
+  options.stage_jacobians = StageJacobians::first_and_last;
+  const CeresRefineResult chord = ceres_refine(problem.aligner, problem.target, start, options);
+  EXPECT_EQ(exact.tangent_passes, 3);
+  EXPECT_EQ(chord.tangent_passes, 2);
+  EXPECT_EQ(chord.iterations, exact.iterations);
+  EXPECT_LT(chord.final_cost, 0.1 * chord.initial_cost);
+  const double start_error = (start.translation - truth.translation).norm();
+  const double exact_error = (exact.pose.translation - truth.translation).norm();
+  const double chord_error = (chord.pose.translation - truth.translation).norm();
+  EXPECT_LT(chord_error, 0.25 * start_error);
+  EXPECT_LT(chord_error, exact_error + 0.05 * start_error);
+  EXPECT_LT(Eigen::AngleAxisd(chord.pose.rotation.inverse() * truth.rotation).angle(), 0.03);
+}
+
+// A held Jacobian's rows for a narrower stage are the ones that stage's own
+// Jacobian has at the same point (the per-plane prefix of SpectralLoss's
+// order), and bands that are not such a prefix are refused.
+TEST(PoseEvaluation, AHeldJacobianGivesEachStageItsOwnRows) {
+  const RigidPose truth = tilted_truth(0.3);
+  PoseProblem problem(SmallScene{}, truth);
+  const Eigen::Quaterniond q = (truth.rotation * Eigen::AngleAxisd(0.02, Eigen::Vector3d::UnitY())).normalized();
+  const double quat[4] = {q.x(), q.y(), q.z(), q.w()};
+  const double trans[3] = {truth.translation.x() + 0.005, truth.translation.y(), truth.translation.z()};
+  const int bands = problem.target.band_count();
+  const auto first = [&](int b) {
+    std::vector<double> w(static_cast<std::size_t>(bands), 0.0);
+    std::fill_n(w.begin(), b + 1, 1.0);
+    return w;
+  };
+  ASSERT_GE(bands, 5);
+  PoseEvaluation held(problem.aligner, problem.target, first(4), quat, trans);
+  held.hold_next_jacobian(first(4));
+  held.set_band_weights(first(4));
+  held.evaluate_at(quat, trans, true);
+  held.set_band_weights(first(2));
+  held.evaluate_at(quat, trans, true);
+  PoseEvaluation own(problem.aligner, problem.target, first(2), quat, trans);
+  own.evaluate_at(quat, trans, true);
+  ASSERT_EQ(held.jacobian().size(), own.jacobian().size());
+  ASSERT_GT(own.jacobian().size(), 0u);
+  double largest = 0;
+  for (double v : own.jacobian()) largest = std::max(largest, std::abs(v));
+  ASSERT_GT(largest, 0);
+  for (std::size_t i = 0; i < own.jacobian().size(); ++i)
+    ASSERT_NEAR(held.jacobian()[i], own.jacobian()[i], 1e-9 * largest) << "entry " << i;
+  std::vector<double> gap = first(2);
+  gap[1] = 0;
+  EXPECT_THROW(held.set_band_weights(gap), std::logic_error);
+  std::vector<double> heavier = first(2);
+  heavier[2] = 2;
+  EXPECT_THROW(held.set_band_weights(heavier), std::logic_error);
 }
 
 // The aligner hands back its last render for the same pose through the same

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace splattrack {
 
@@ -59,6 +60,12 @@ PoseEvaluation::PoseEvaluation(PoseAligner& aligner, MatchTarget& target, std::v
                                const double* quat, const double* trans, ResidualForm form)
     : aligner_(aligner), target_(target), weights_(std::move(band_weights)), quat_(quat), trans_(trans), form_(form) {}
 
+void PoseEvaluation::hold_next_jacobian(std::vector<double> widest_band_weights) {
+  widest_weights_ = std::move(widest_band_weights);
+  for (auto& column : start_columns_) column.clear();
+  has_jacobian_ = false;
+}
+
 std::size_t PoseEvaluation::residual_count() const {
   return form_ == ResidualForm::full ? target_.spectral().residual_count(weights_) : kCompressedResiduals;
 }
@@ -79,6 +86,18 @@ void PoseEvaluation::PrepareForEvaluation(bool evaluate_jacobians, bool new_eval
 }
 
 void PoseEvaluation::set_band_weights(std::vector<double> band_weights, int final_stage_iterations) {
+  if (!widest_weights_.empty()) {
+    // A prefix 0..b of the widest bands, with their weights.
+    bool prefix = band_weights.size() == widest_weights_.size(), ended = false;
+    for (std::size_t i = 0; i < band_weights.size(); ++i) {
+      if (band_weights[i] == 0) {
+        ended = true;
+        continue;
+      }
+      prefix = prefix && !ended && band_weights[i] == widest_weights_[i];
+    }
+    if (!prefix) throw std::logic_error("PoseEvaluation: a held Jacobian serves only a prefix of its bands");
+  }
   weights_ = std::move(band_weights);
   final_stage_iterations_ = final_stage_iterations;
   candidates_ = 0;
@@ -105,11 +124,30 @@ void PoseEvaluation::evaluate_at(const double* quat, const double* trans, bool j
     }
   }
   if (!jacobian || has_jacobian_) return;
-  const std::vector<RenderTangent>& tangents = aligner_.pose_tangent_images();
   const std::size_t rows = residuals_.size();
-  for (std::size_t k = 0; k < 6; ++k) {
-    const Observed d = observation.jvp(image, tangents[k], scratch_);
-    target_.spectral().residual_jacobian_times(d.rgb, d.alpha, weights_, columns_[k]);
+  if (widest_weights_.empty()) {
+    const std::vector<RenderTangent>& tangents = aligner_.pose_tangent_images();
+    for (std::size_t k = 0; k < 6; ++k) {
+      const Observed d = observation.jvp(image, tangents[k], scratch_);
+      target_.spectral().residual_jacobian_times(d.rgb, d.alpha, weights_, columns_[k]);
+    }
+  } else {
+    if (start_columns_[0].empty()) {
+      const std::vector<RenderTangent>& tangents = aligner_.pose_tangent_images();
+      for (std::size_t k = 0; k < 6; ++k) {
+        const Observed d = observation.jvp(image, tangents[k], scratch_);
+        target_.spectral().residual_jacobian_times(d.rgb, d.alpha, widest_weights_, start_columns_[k]);
+      }
+    }
+    // Plane p's rows: the first `stage` of its `widest` in the held columns.
+    const auto planes = static_cast<std::size_t>(target_.spectral().plane_count());
+    const std::size_t stage = rows / planes, widest = start_columns_[0].size() / planes;
+    for (std::size_t k = 0; k < 6; ++k) {
+      columns_[k].resize(rows);
+      for (std::size_t p = 0; p < planes; ++p)
+        std::copy_n(start_columns_[k].begin() + static_cast<std::ptrdiff_t>(p * widest), stage,
+                    columns_[k].begin() + static_cast<std::ptrdiff_t>(p * stage));
+    }
   }
   has_jacobian_ = true;
   if (form_ == ResidualForm::compressed) {
@@ -173,11 +211,17 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
   double quat[4] = {q0.x(), q0.y(), q0.z(), q0.w()};
   double trans[3] = {start.translation.x(), start.translation.y(), start.translation.z()};
   PoseEvaluation evaluation(aligner, target, {}, quat, trans, options.residual_form);
+  const bool chord = options.stage_jacobians == StageJacobians::first_and_last;
+  std::vector<double> widest(static_cast<std::size_t>(band_count), 0.0);
+  std::fill(widest.begin(), widest.begin() + std::max(last + 1, 0), 1.0);
   const int renders_before = aligner.renders_made(), tangent_passes_before = aligner.tangent_passes_made();
   for (int b = options.first_band; b <= last; ++b) {
     if (options.deadline.passed()) break;
     std::vector<double> weights(static_cast<std::size_t>(band_count), 0.0);
     for (int i = 0; i <= b; ++i) weights[static_cast<std::size_t>(i)] = 1.0;
+    // The first stage's Jacobian for the stages before the last; the last
+    // stage's own for it.
+    if (chord && (b == options.first_band || b == last)) evaluation.hold_next_jacobian(widest);
     evaluation.set_band_weights(std::move(weights), b == last ? options.iterations_per_stage : 0);
     ceres::Problem::Options problem_options;
     problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;

@@ -309,6 +309,7 @@ CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPos
   lm.last_band = options_.spectral.band_count - 1;
   lm.first_band = std::max(0, options_.spectral.band_count - options_.lm_top_bands);
   lm.iterations_per_stage = 1;
+  lm.stage_jacobians = options_.lm_stage_jacobians;
   const CeresRefineResult c = ceres_refine(impl_->aligner, target, start, lm);
   result.loss = c.final_cost;
   result.iterations += c.iterations;

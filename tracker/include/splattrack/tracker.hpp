@@ -34,6 +34,10 @@ struct TrackerOptions {
   // the low bands' LM steps are not reliable, Adam's annealing is.
   bool lm_tracking = true;
   int lm_top_bands = 3;
+  // The LM's stages before the last step along the first stage's Jacobian
+  // (ceres_refine.hpp): two tangent passes per frame instead of three, 0.79–
+  // 0.85 times the time per frame on the real cube (BENCHMARKS.md).
+  StageJacobians lm_stage_jacobians = StageJacobians::first_and_last;
   // The first frame from a pose the user gave (true) is refined like a
   // tracked frame, from the band its expected error allows; from an unknown
   // start (false) it is annealed from band 0. Either way a first frame judged

@@ -98,6 +98,9 @@ class SpectralLoss {
   void residuals(const ImageView& rgb, const ImageView& alpha, std::span<const double> band_weights,
                  std::vector<double>& out);
   std::size_t residual_count(std::span<const double> band_weights) const;
+  // Colour channels, plus the mask when there is a mask term: the residuals'
+  // planes, residual_count / plane_count each.
+  int plane_count() const;
 
   // The Jacobian of residuals() with respect to the images, which it is
   // linear in: J·(d_rgb, d_alpha) (e.g. a renderer's tangent images) and
@@ -116,7 +119,6 @@ class SpectralLoss {
   // Throws naming `what` unless there is a target and the images have its
   // shape (alpha only when there is a mask term).
   void require_inputs(const ImageView& rgb, const ImageView& alpha, const char* what) const;
-  int plane_count() const;  // colour channels, plus the mask when there is a mask term
   BandSet active_bands(std::span<const double> band_weights) const;
   // λ_plane: 1 for colour, mask_weight for the mask.
   double plane_weight(int p) const;

@@ -16,12 +16,25 @@ namespace splattrack {
 // How PoseEvaluation hands the residuals to Ceres (below).
 enum class ResidualForm { full, compressed };
 
+// Where each band stage's Jacobian comes from. per_point: tangent images
+// rendered at every point whose Jacobian Ceres asks for (exact
+// Levenberg-Marquardt). first_and_last: the stages before the last step
+// along the first stage's Jacobian (a chord method: residuals exact,
+// derivatives of the start), the last stage derives its own, so the final
+// step is an exact Gauss-Newton one: two tangent passes and transforms of
+// their images instead of one per stage. For tracking's one-step stages
+// from a good prediction, where the Jacobian was about half of a frame's
+// time; the chord all the way (one pass) was 0.75 times the time but
+// tracked a clean synthetic sequence 8 times less tightly (BENCHMARKS.md).
+enum class StageJacobians { per_point, first_and_last };
+
 struct CeresRefineOptions {
   int first_band = 0;
   int last_band = 3;            // bands first..last are added one at a time
   int iterations_per_stage = 8; // Levenberg-Marquardt iterations per band stage
   Deadline deadline;            // no stage starts after it; a stage's solver stops at it
   ResidualForm residual_form = ResidualForm::compressed;  // full: the same steps, slower (for tests)
+  StageJacobians stage_jacobians = StageJacobians::per_point;
 };
 
 struct CeresRefineResult {
@@ -67,6 +80,14 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   // blocks, read at each new evaluation point.
   PoseEvaluation(PoseAligner& aligner, MatchTarget& target, std::vector<double> band_weights, const double* quat,
                  const double* trans, ResidualForm form = ResidualForm::full);
+  // The Jacobian of the next point it is asked at, over the bands of
+  // `widest_band_weights`, serves every later point until the next call
+  // (StageJacobians::first_and_last). The stages' bands (set_band_weights)
+  // must then be a prefix 0..b of those, with the same weights: their
+  // residuals are a per-plane prefix of the widest ones (SpectralLoss's
+  // order), so each stage reads its rows of the held columns and no image is
+  // transformed again. std::logic_error on other bands.
+  void hold_next_jacobian(std::vector<double> widest_band_weights);
 
   void PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) override;
   // Evaluates at (quat, trans) unless that is the point held already (with
@@ -94,6 +115,8 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   const double* quat_;
   const double* trans_;
   ResidualForm form_;
+  std::vector<double> widest_weights_;  // hold_next_jacobian's; empty: a Jacobian per point
+  std::array<std::vector<double>, 6> start_columns_;  // [6][R widest] the held Jacobian's columns; empty until then
   std::array<double, 7> point_{};  // quat, trans of the residuals held
   bool has_residuals_ = false;     // residuals_ are point_'s with weights_
   bool has_jacobian_ = false;      // the Jacobian is point_'s with weights_ (zero after the last step)
