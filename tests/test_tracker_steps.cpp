@@ -483,6 +483,28 @@ TEST(CeresRefine, StagesBeforeTheLastReuseTheFirstStagesJacobian) {
   EXPECT_LT(Eigen::AngleAxisd(chord.pose.rotation.inverse() * truth.rotation).angle(), 0.03);
 }
 
+// Buffers kept from an earlier refinement (wider bands, another start) hold
+// nothing that reaches the next one: it ends exactly where fresh ones do.
+TEST(CeresRefine, ReusedBuffersLeaveNoTrace) {
+  const RigidPose truth = tilted_truth(0.3);
+  PoseProblem problem(SmallScene{}, truth);
+  CeresRefineOptions wide = three_one_step_stages();
+  wide.stage_jacobians = StageJacobians::first_and_last;
+  CeresRefineOptions narrow = wide;
+  narrow.first_band = 1;
+  narrow.last_band = 3;
+  CentredPose other = near_start(truth);
+  other.translation.y() -= 0.015;
+  PoseEvaluationBuffers buffers;
+  ceres_refine(problem.aligner, problem.target, near_start(truth), wide, &buffers);
+  const CeresRefineResult reused = ceres_refine(problem.aligner, problem.target, other, narrow, &buffers);
+  const CeresRefineResult fresh = ceres_refine(problem.aligner, problem.target, other, narrow);
+  EXPECT_EQ(reused.final_cost, fresh.final_cost);
+  EXPECT_EQ(reused.pose.translation, fresh.pose.translation);
+  EXPECT_EQ(reused.pose.rotation.coeffs(), fresh.pose.rotation.coeffs());
+  EXPECT_LT(fresh.final_cost, fresh.initial_cost);
+}
+
 // A held Jacobian's rows for a narrower stage are the ones that stage's own
 // Jacobian has at the same point (the per-plane prefix of SpectralLoss's
 // order), and bands that are not such a prefix are refused.

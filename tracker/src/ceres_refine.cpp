@@ -30,10 +30,19 @@ void compress(const std::vector<double>& r, const std::array<std::vector<double>
   const auto column = [&](int c) {
     return Eigen::Map<const Eigen::VectorXd>(columns[static_cast<std::size_t>(c)].data(), rows);
   };
-  for (int a = 0; a < 6; ++a) {
-    gradient[a] = column(a).dot(rv);
-    for (int b = 0; b <= a; ++b) normal(a, b) = normal(b, a) = column(a).dot(column(b));
+  // In blocks of rows that stay in cache while the 27 products read them
+  // (each a pass over 2 MB columns otherwise).
+  constexpr std::ptrdiff_t kBlockRows = 2048;
+  normal.setZero();
+  gradient.setZero();
+  for (std::ptrdiff_t first = 0; first < rows; first += kBlockRows) {
+    const std::ptrdiff_t n = std::min(kBlockRows, rows - first);
+    for (int a = 0; a < 6; ++a) {
+      gradient[a] += column(a).segment(first, n).dot(rv.segment(first, n));
+      for (int b = 0; b <= a; ++b) normal(a, b) += column(a).segment(first, n).dot(column(b).segment(first, n));
+    }
   }
+  normal = normal.selfadjointView<Eigen::Lower>();
   const Eigen::SelfAdjointEigenSolver<Matrix6> eigen(normal);
   // No division by (almost) zero: directions this far below the largest
   // eigenvalue carry no step and no gradient worth keeping.
@@ -57,12 +66,19 @@ void compress(const std::vector<double>& r, const std::array<std::vector<double>
 }  // namespace
 
 PoseEvaluation::PoseEvaluation(PoseAligner& aligner, MatchTarget& target, std::vector<double> band_weights,
-                               const double* quat, const double* trans, ResidualForm form)
-    : aligner_(aligner), target_(target), weights_(std::move(band_weights)), quat_(quat), trans_(trans), form_(form) {}
+                               const double* quat, const double* trans, ResidualForm form,
+                               PoseEvaluationBuffers* buffers)
+    : aligner_(aligner),
+      target_(target),
+      weights_(std::move(band_weights)),
+      quat_(quat),
+      trans_(trans),
+      form_(form),
+      b_(buffers ? buffers : &own_) {}
 
 void PoseEvaluation::hold_next_jacobian(std::vector<double> widest_band_weights) {
   widest_weights_ = std::move(widest_band_weights);
-  for (auto& column : start_columns_) column.clear();
+  held_ = false;
   has_jacobian_ = false;
 }
 
@@ -75,8 +91,8 @@ void PoseEvaluation::PrepareForEvaluation(bool evaluate_jacobians, bool new_eval
   if (evaluate_jacobians && final_stage_iterations_ > 0 && candidates_ >= final_stage_iterations_) {
     // After the last stage's last step (set_band_weights): costed, not derived.
     evaluate_at(quat_, trans_, false);
-    jacobian_.assign(residuals_.size() * 6, 0.0);
-    compressed_j_.assign(kCompressedResiduals * 6, 0.0);
+    if (form_ == ResidualForm::full) b_->jacobian.assign(b_->residuals.size() * 6, 0.0);
+    else compressed_j_.assign(kCompressedResiduals * 6, 0.0);
     has_jacobian_ = true;
     return;
   }
@@ -116,47 +132,49 @@ void PoseEvaluation::evaluate_at(const double* quat, const double* trans, bool j
   const RenderImage& image = aligner_.render(target_, pose_from(quat, trans));
   if (!has_residuals_) {
     const Observed o = observation.apply(image);
-    target_.spectral().residuals(o.rgb, o.alpha, weights_, residuals_);
+    target_.spectral().residuals(o.rgb, o.alpha, weights_, b_->residuals);
     has_residuals_ = true;
     if (form_ == ResidualForm::compressed) {
       compressed_r_.assign(kCompressedResiduals, 0.0);
-      compressed_r_.back() = Eigen::Map<const Eigen::VectorXd>(residuals_.data(), std::ssize(residuals_)).norm();
+      const std::vector<double>& r = b_->residuals;
+      compressed_r_.back() = Eigen::Map<const Eigen::VectorXd>(r.data(), std::ssize(r)).norm();
     }
   }
   if (!jacobian || has_jacobian_) return;
-  const std::size_t rows = residuals_.size();
+  const std::size_t rows = b_->residuals.size();
   if (widest_weights_.empty()) {
     const std::vector<RenderTangent>& tangents = aligner_.pose_tangent_images();
     for (std::size_t k = 0; k < 6; ++k) {
-      const Observed d = observation.jvp(image, tangents[k], scratch_);
-      target_.spectral().residual_jacobian_times(d.rgb, d.alpha, weights_, columns_[k]);
+      const Observed d = observation.jvp(image, tangents[k], b_->jvp);
+      target_.spectral().residual_jacobian_times(d.rgb, d.alpha, weights_, b_->columns[k]);
     }
   } else {
-    if (start_columns_[0].empty()) {
+    if (!held_) {
       const std::vector<RenderTangent>& tangents = aligner_.pose_tangent_images();
       for (std::size_t k = 0; k < 6; ++k) {
-        const Observed d = observation.jvp(image, tangents[k], scratch_);
-        target_.spectral().residual_jacobian_times(d.rgb, d.alpha, widest_weights_, start_columns_[k]);
+        const Observed d = observation.jvp(image, tangents[k], b_->jvp);
+        target_.spectral().residual_jacobian_times(d.rgb, d.alpha, widest_weights_, b_->held_columns[k]);
       }
+      held_ = true;
     }
     // Plane p's rows: the first `stage` of its `widest` in the held columns.
     const auto planes = static_cast<std::size_t>(target_.spectral().plane_count());
-    const std::size_t stage = rows / planes, widest = start_columns_[0].size() / planes;
+    const std::size_t stage = rows / planes, widest = b_->held_columns[0].size() / planes;
     for (std::size_t k = 0; k < 6; ++k) {
-      columns_[k].resize(rows);
+      b_->columns[k].resize(rows);
       for (std::size_t p = 0; p < planes; ++p)
-        std::copy_n(start_columns_[k].begin() + static_cast<std::ptrdiff_t>(p * widest), stage,
-                    columns_[k].begin() + static_cast<std::ptrdiff_t>(p * stage));
+        std::copy_n(b_->held_columns[k].begin() + static_cast<std::ptrdiff_t>(p * widest), stage,
+                    b_->columns[k].begin() + static_cast<std::ptrdiff_t>(p * stage));
     }
   }
   has_jacobian_ = true;
   if (form_ == ResidualForm::compressed) {
-    compress(residuals_, columns_, compressed_r_, compressed_j_);
+    compress(b_->residuals, b_->columns, compressed_r_, compressed_j_);
     return;
   }
-  jacobian_.assign(rows * 6, 0.0);
+  b_->jacobian.assign(rows * 6, 0.0);
   for (std::size_t k = 0; k < 6; ++k)
-    for (std::size_t r = 0; r < rows; ++r) jacobian_[r * 6 + k] = columns_[k][r];
+    for (std::size_t r = 0; r < rows; ++r) b_->jacobian[r * 6 + k] = b_->columns[k][r];
 }
 
 MomentPoseCost::MomentPoseCost(PoseEvaluation& evaluation) : evaluation_(evaluation) {
@@ -199,7 +217,7 @@ bool MomentPoseCost::Evaluate(double const* const* parameters, double* residuals
 }
 
 CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,
-                               const CeresRefineOptions& options) {
+                               const CeresRefineOptions& options, PoseEvaluationBuffers* buffers) {
   CeresRefineResult result;
   result.pose = start;
   const int band_count = target.band_count();
@@ -210,7 +228,7 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
   const Eigen::Quaterniond q0 = start.rotation.normalized();
   double quat[4] = {q0.x(), q0.y(), q0.z(), q0.w()};
   double trans[3] = {start.translation.x(), start.translation.y(), start.translation.z()};
-  PoseEvaluation evaluation(aligner, target, {}, quat, trans, options.residual_form);
+  PoseEvaluation evaluation(aligner, target, {}, quat, trans, options.residual_form, buffers);
   const bool chord = options.stage_jacobians == StageJacobians::first_and_last;
   std::vector<double> widest(static_cast<std::size_t>(band_count), 0.0);
   std::fill(widest.begin(), widest.begin() + std::max(last + 1, 0), 1.0);

@@ -65,6 +65,7 @@ struct RigidTracker::Impl {
   losses::SpectralLoss spectral;  // the window's size, reused for every frame and window
   ColourForeground foreground;
   OcclusionMap occlusion;  // what hid the object in the last tracked frame
+  PoseEvaluationBuffers lm_buffers;  // the tracking LM's, reused frame after frame
   StaticBackground background;  // --masks bgsub
   ColourCorrection correction;  // for the next frame
   bool learnt = false;          // whether the appearance has been learnt since initialize()
@@ -310,7 +311,7 @@ CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPos
   lm.first_band = std::max(0, options_.spectral.band_count - options_.lm_top_bands);
   lm.iterations_per_stage = 1;
   lm.stage_jacobians = options_.lm_stage_jacobians;
-  const CeresRefineResult c = ceres_refine(impl_->aligner, target, start, lm);
+  const CeresRefineResult c = ceres_refine(impl_->aligner, target, start, lm, &impl_->lm_buffers);
   result.loss = c.final_cost;
   result.iterations += c.iterations;
   result.timings.ceres_ms += ms_since(tc);

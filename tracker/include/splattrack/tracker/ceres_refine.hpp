@@ -6,6 +6,7 @@
 
 #include <ceres/ceres.h>
 
+#include <array>
 #include <vector>
 
 #include "splattrack/tracker/aligner.hpp"
@@ -47,8 +48,21 @@ struct CeresRefineResult {
   bool converged = false;
 };
 
+// A PoseEvaluation's large buffers (a 256² window's eight bands: six
+// columns of 264,000 values, twice with a held Jacobian), kept by the caller
+// across refinements: fresh ones cost every tracked frame ~6,000 page faults
+// and their zeroing.
+struct PoseEvaluationBuffers {
+  std::vector<double> residuals, jacobian;            // [R], [R × 6] row-major: ω then t (full form only)
+  std::array<std::vector<double>, 6> columns;         // [6][R] the Jacobian's columns
+  std::array<std::vector<double>, 6> held_columns;    // [6][R widest] a held Jacobian's columns
+  std::vector<float> jvp;                             // [H, W, 4] the observation's tangent map
+};
+
+// `buffers` (may be null): kept across calls, they save each call's fresh
+// pages.
 CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,
-                               const CeresRefineOptions& options = {});
+                               const CeresRefineOptions& options = {}, PoseEvaluationBuffers* buffers = nullptr);
 
 // The residuals at one pose and, when asked, their Jacobian along the six pose
 // directions (world rotation vector ω, translation t): the "tangent images"
@@ -78,8 +92,12 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   static constexpr std::size_t kCompressedResiduals = 7;
   // `quat` (x y z w, Eigen's order) and `trans` are the problem's parameter
   // blocks, read at each new evaluation point.
+  // `buffers` (may be null: its own) must outlive it.
   PoseEvaluation(PoseAligner& aligner, MatchTarget& target, std::vector<double> band_weights, const double* quat,
-                 const double* trans, ResidualForm form = ResidualForm::full);
+                 const double* trans, ResidualForm form = ResidualForm::full,
+                 PoseEvaluationBuffers* buffers = nullptr);
+  PoseEvaluation(const PoseEvaluation&) = delete;
+  PoseEvaluation& operator=(const PoseEvaluation&) = delete;
   // The Jacobian of the next point it is asked at, over the bands of
   // `widest_band_weights`, serves every later point until the next call
   // (StageJacobians::first_and_last). The stages' bands (set_band_weights)
@@ -105,8 +123,8 @@ class PoseEvaluation : public ceres::EvaluationCallback {
 
   std::size_t residual_count() const;
   // In the chosen form (compressed: 7 and 7 × 6).
-  const std::vector<double>& residuals() const { return form_ == ResidualForm::full ? residuals_ : compressed_r_; }
-  const std::vector<double>& jacobian() const { return form_ == ResidualForm::full ? jacobian_ : compressed_j_; }
+  const std::vector<double>& residuals() const { return form_ == ResidualForm::full ? b_->residuals : compressed_r_; }
+  const std::vector<double>& jacobian() const { return form_ == ResidualForm::full ? b_->jacobian : compressed_j_; }
 
  private:
   PoseAligner& aligner_;
@@ -116,16 +134,15 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   const double* trans_;
   ResidualForm form_;
   std::vector<double> widest_weights_;  // hold_next_jacobian's; empty: a Jacobian per point
-  std::array<std::vector<double>, 6> start_columns_;  // [6][R widest] the held Jacobian's columns; empty until then
+  bool held_ = false;  // b_->held_columns are the held Jacobian's
   std::array<double, 7> point_{};  // quat, trans of the residuals held
-  bool has_residuals_ = false;     // residuals_ are point_'s with weights_
+  bool has_residuals_ = false;     // the residuals are point_'s with weights_
   bool has_jacobian_ = false;      // the Jacobian is point_'s with weights_ (zero after the last step)
   int final_stage_iterations_ = 0;  // of the last stage; 0: not the last
   int candidates_ = 0;       // points costed without a Jacobian in this stage: its iterations
-  std::vector<double> residuals_, jacobian_;  // R and R × 6, row-major: ω then t (full form only)
-  std::array<std::vector<double>, 6> columns_;  // [6][R] the Jacobian's columns
+  PoseEvaluationBuffers own_;
+  PoseEvaluationBuffers* b_;  // own_ or the caller's
   std::vector<double> compressed_r_, compressed_j_;
-  std::vector<float> scratch_;
 };
 
 // r(q, t) = sqrt(coefficients) · (M_k(observed render(q, t)) − M_k(frame))
