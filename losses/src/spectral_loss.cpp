@@ -262,10 +262,16 @@ void SpectralLoss::weighted_moments(const ImageView& rgb, const ImageView& alpha
   out.resize(per_plane * static_cast<std::size_t>(plane_count()));
   context_->run(plane_count(), [&](int p, int) {
     double* r = out.data() + per_plane * static_cast<std::size_t>(p);
+    // c takes two values per band (the multiplicity is 1 or 2): one square
+    // root per run of equal coefficients, not one per entry.
+    double last = -1, root = 0;
     for_each_plane_residual(active, band_weights, plane_weight(p), [&](int kx, int ky, double c) {
       std::complex<double> z(rendered_.at(p, kx, ky));
       if (minus_target) z -= std::complex<double>(target_.at(p, kx, ky));
-      const double root = std::sqrt(c);
+      if (c != last) {
+        last = c;
+        root = std::sqrt(c);
+      }
       *r++ = root * z.real();
       *r++ = root * z.imag();
     });
