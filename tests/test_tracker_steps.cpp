@@ -394,11 +394,6 @@ TEST(CeresPoseCost, CompressedResidualsKeepCostGradientAndNormalMatrix) {
   }
 }
 
-// Band continuation's stages start where the last ended: each stage's first
-// Jacobian is the render and tangent images the last stage's final step
-// made, and a successful step's Jacobian is the candidate's render. Without
-// the first reuse these three one-iteration stages cost 6 of each.
-// Measured here: 4 renders, 3 tangent passes.
 // The compressed residuals change what Ceres copies and factors, not the
 // steps: band continuation from the same start ends at the same pose with
 // either form, and nearer the truth than it started.
@@ -445,6 +440,11 @@ CeresRefineOptions three_one_step_stages() {
 
 }  // namespace
 
+// Band continuation's stages start where the last ended: each stage's first
+// Jacobian is the render and tangent images the last stage's final step
+// made, and a successful step's Jacobian is the candidate's render. Without
+// the first reuse these three one-iteration stages cost 6 of each.
+// Measured here: 4 renders, 3 tangent passes.
 TEST(CeresRefine, StagesShareTheirRendersAndTangentImages) {
   const RigidPose truth = tilted_truth(0.3);
   PoseProblem problem(SmallScene{}, truth);

@@ -142,19 +142,19 @@ void PoseEvaluation::evaluate_at(const double* quat, const double* trans, bool j
   }
   if (!jacobian || has_jacobian_) return;
   const std::size_t rows = b_->residuals.size();
-  if (widest_weights_.empty()) {
+  // The six columns over `bands`, from this point's tangent images.
+  const auto derive = [&](const std::vector<double>& bands, std::array<std::vector<double>, 6>& columns) {
     const std::vector<RenderTangent>& tangents = aligner_.pose_tangent_images();
     for (std::size_t k = 0; k < 6; ++k) {
       const Observed d = observation.jvp(image, tangents[k], b_->jvp);
-      target_.spectral().residual_jacobian_times(d.rgb, d.alpha, weights_, b_->columns[k]);
+      target_.spectral().residual_jacobian_times(d.rgb, d.alpha, bands, columns[k]);
     }
+  };
+  if (widest_weights_.empty()) {
+    derive(weights_, b_->columns);
   } else {
     if (!held_) {
-      const std::vector<RenderTangent>& tangents = aligner_.pose_tangent_images();
-      for (std::size_t k = 0; k < 6; ++k) {
-        const Observed d = observation.jvp(image, tangents[k], b_->jvp);
-        target_.spectral().residual_jacobian_times(d.rgb, d.alpha, widest_weights_, b_->held_columns[k]);
-      }
+      derive(widest_weights_, b_->held_columns);
       held_ = true;
     }
     // Plane p's rows: the first `stage` of its `widest` in the held columns.
@@ -230,17 +230,19 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
   double trans[3] = {start.translation.x(), start.translation.y(), start.translation.z()};
   PoseEvaluation evaluation(aligner, target, {}, quat, trans, options.residual_form, buffers);
   const bool chord = options.stage_jacobians == StageJacobians::first_and_last;
-  std::vector<double> widest(static_cast<std::size_t>(band_count), 0.0);
-  std::fill(widest.begin(), widest.begin() + std::max(last + 1, 0), 1.0);
+  // Weight 1 on bands 0..b: stage b's bands.
+  const auto bands_up_to = [&](int b) {
+    std::vector<double> weights(static_cast<std::size_t>(band_count), 0.0);
+    std::fill(weights.begin(), weights.begin() + std::max(b + 1, 0), 1.0);
+    return weights;
+  };
   const int renders_before = aligner.renders_made(), tangent_passes_before = aligner.tangent_passes_made();
   for (int b = options.first_band; b <= last; ++b) {
     if (options.deadline.passed()) break;
-    std::vector<double> weights(static_cast<std::size_t>(band_count), 0.0);
-    for (int i = 0; i <= b; ++i) weights[static_cast<std::size_t>(i)] = 1.0;
     // The first stage's Jacobian for the stages before the last; the last
     // stage's own for it.
-    if (chord && (b == options.first_band || b == last)) evaluation.hold_next_jacobian(widest);
-    evaluation.set_band_weights(std::move(weights), b == last ? options.iterations_per_stage : 0);
+    if (chord && (b == options.first_band || b == last)) evaluation.hold_next_jacobian(bands_up_to(last));
+    evaluation.set_band_weights(bands_up_to(b), b == last ? options.iterations_per_stage : 0);
     ceres::Problem::Options problem_options;
     problem_options.cost_function_ownership = ceres::TAKE_OWNERSHIP;
     problem_options.manifold_ownership = ceres::TAKE_OWNERSHIP;

@@ -86,7 +86,6 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
 // no longer copies, checks and factors an R × 7 matrix per evaluation (a
 // fifth of a tracked frame's time). Not a smooth function of the pose
 // (V turns with it): derivative checks use the full form.
-
 class PoseEvaluation : public ceres::EvaluationCallback {
  public:
   static constexpr std::size_t kCompressedResiduals = 7;
