@@ -39,6 +39,12 @@ TEST(Verdict, ThresholdsAndFirstFrameAcceptance) {
   EXPECT_EQ(judge({0.95, 0.99, 0.2}, false, true, rules).status, TrackStatus::tracking);
   EXPECT_EQ(judge({0.95, 0.99, 0.21}, false, true, rules).status, TrackStatus::degraded);
   EXPECT_EQ(judge({0.4, 0.99, 0.5}, false, true, rules).status, TrackStatus::lost);
+  // A texture the frame does not show: at most degraded; no texture to
+  // compare (an untextured model) decides nothing.
+  EXPECT_EQ(judge({0.95, 0.99, 0, 0.2}, false, false, rules).status, TrackStatus::tracking);
+  EXPECT_EQ(judge({0.95, 0.99, 0, 0.19}, false, false, rules).status, TrackStatus::degraded);
+  EXPECT_EQ(judge({0.95, 0.99, 0, std::nullopt}, false, false, rules).status, TrackStatus::tracking);
+  EXPECT_EQ(judge({0.4, 0.99, 0, 0.1}, false, false, rules).status, TrackStatus::lost);
 }
 
 TEST(Verdict, RecoveryAndRanking) {

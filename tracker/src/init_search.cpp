@@ -35,7 +35,8 @@ PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, const CentredP
   const RenderImage& img = aligner.render(target, pose);
   const double quality =
       observation.has_mask() ? silhouette_iou(img, observation) : explained_fraction(img, observation);
-  return {quality, appearance_score(img, observation), hidden_share(img, observation)};
+  return {quality, appearance_score(img, observation), hidden_share(img, observation),
+          texture_agreement(img, observation)};
 }
 
 InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,

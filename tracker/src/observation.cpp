@@ -45,7 +45,8 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
   frame.validate();
   WindowedFrame windowed = resample(frame, window);
   if (!windowed.all_valid) valid_ = std::move(windowed.valid);
-  target_rgb_ = std::move(windowed.image.rgb);
+  frame_rgb_ = std::move(windowed.image.rgb);
+  target_rgb_ = frame_rgb_;
   const auto w = static_cast<std::size_t>(width_), h = static_cast<std::size_t>(height_);
   if (!has_mask_) {
     // The median colour of the window's border (inside the frame): the

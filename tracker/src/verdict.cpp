@@ -10,7 +10,8 @@ Verdict judge(const PoseScores& scores, bool first_frame, bool has_mask, const V
   Verdict v{TrackStatus::tracking, scores};
   const bool unexplained = first_frame && has_mask && scores.match < rules.first_frame_acceptance;
   if (scores.quality < rules.lost_quality) v.status = TrackStatus::lost;
-  else if (scores.quality < rules.tracking_quality || unexplained || scores.hidden > rules.max_hidden_tracking)
+  else if (scores.quality < rules.tracking_quality || unexplained || scores.hidden > rules.max_hidden_tracking ||
+           (scores.texture && *scores.texture < rules.min_texture_tracking))
     v.status = TrackStatus::degraded;
   return v;
 }

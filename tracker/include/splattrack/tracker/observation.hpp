@@ -119,6 +119,8 @@ class Observation {
 
   // The frame's side: the object's colour and mask, or the frame.
   Observed target() const;
+  // The window's frame colours as resampled [H, W, 3], before any mask.
+  const std::vector<float>& frame_rgb() const { return frame_rgb_; }
 
   // The render's side of `img`. Valid until the next apply().
   Observed apply(const RenderImage& img);
@@ -145,6 +147,7 @@ class Observation {
   std::vector<float> valid_;        // [H, W] 1 inside the frame and not occluded, 0 else; empty: all valid
   std::vector<unsigned char> occluded_;  // [H, W] 1 where an occluder hides the object; empty: nowhere
   std::array<float, 3> background_ = kMaskedBackground;
+  std::vector<float> frame_rgb_;    // [H, W, 3] the window's frame colours
   std::vector<float> target_rgb_;   // [H, W, 3] object colour (masked) or the frame
   std::vector<float> target_mask_;  // [H, W] or empty
   std::vector<float> observed_;        // [H, W, 3] scratch of apply()

@@ -2,18 +2,21 @@
 // so that the rules are tested without running an alignment.
 #pragma once
 
+#include <optional>
+
 #include "splattrack/render/track_status.hpp"
 
 namespace splattrack {
 
 // The scores of a pose from one render: `quality`, what the status
 // thresholds use (silhouette IoU with a mask, the explained fraction
-// without), `match` (appearance_score: colour and silhouette together) and
-// `hidden`.
+// without), `match` (appearance_score: colour and silhouette together),
+// `hidden` and `texture`.
 struct PoseScores {
   double quality = 0;
   double match = 0;
   double hidden = 0;  // the share of the rendered silhouette an occluder hides (Observation::occluded)
+  std::optional<double> texture;  // texture_agreement; empty: too little texture to tell
 };
 
 struct VerdictRules {
@@ -33,6 +36,14 @@ struct VerdictRules {
   // pixels no longer lower the IoU (measured: the mug covering half the real
   // cube, IoU 0.81-0.87 while 20-50 mm off).
   double max_hidden_tracking = 0.2;
+  // A texture agreement below this: at most degraded. The silhouette and
+  // colour scores are measured against a colour model learnt from the
+  // tracked poses, which a wrong pose teaches to agree with it (the real
+  // cube from a start 2 cm and 15° off: IoU 0.93, "tracking" on every frame
+  // at 20 mm and 15-28° off, texture about 0). Right poses score 0.6-0.8 on
+  // the real cube, 0.26-0.50 with the mug over half of it, 0.95-0.99 on the
+  // synthetic renders, 0.45 five degrees off.
+  double min_texture_tracking = 0.2;
 };
 
 struct Verdict {
