@@ -128,15 +128,13 @@ TEST(TextureAgreement, PixelsOutsideTheFrameAreNotCompared) {
   // The window's right half lies outside a frame as wide as its left half,
   // whose pixels show the model's texture (and the right half, unseen, the
   // frame's edge extended: nothing like it).
-  const Observation o(FrameView{n / 2, n, std::vector<float>(model.size() / 2), {}},
-                      ObservationWindow{0, 0, 1, n, n, false});
-  ASSERT_FALSE(o.valid(static_cast<std::size_t>(n - 1)));
   std::vector<float> half(static_cast<std::size_t>(3 * (n / 2) * n));
   for (int y = 0; y < n; ++y)
     for (int x = 0; x < n / 2; ++x)
       for (int c = 0; c < 3; ++c)
         half[static_cast<std::size_t>(3 * (y * (n / 2) + x) + c)] = model[static_cast<std::size_t>(3 * (y * n + x) + c)];
   const Observation seen(FrameView{n / 2, n, half, {}}, ObservationWindow{0, 0, 1, n, n, false});
+  ASSERT_FALSE(seen.valid(static_cast<std::size_t>(n - 1)));
   const std::optional<double> score = texture_agreement(square.render, seen);
   ASSERT_TRUE(score.has_value());
   EXPECT_GT(*score, 0.9);

@@ -41,7 +41,11 @@ PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, const CentredP
 
 InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,
                              const InitSearchOptions& options, const SearchSlice& slice) {
-  const auto match_score = [&](const CentredPose& p) { return pose_scores(aligner, target, p).match; };
+  // Candidates rank by the match alone: the verdict's other scores (the
+  // texture's correlation above all) would be computed and dropped.
+  const auto match_score = [&](const CentredPose& p) {
+    return appearance_score(aligner.render(target, p), target.observation());
+  };
   struct Candidate {
     CentredPose pose;
     double score;
