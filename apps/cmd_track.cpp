@@ -61,6 +61,8 @@ constexpr const char* kHelp =
     "                         bands from the predicted pose, Adam only when that ends lost) or adam (Adam's\n"
     "                         annealing from the band the predicted motion allows, every frame)\n"
     "  --track-iterations N   Adam's iterations per later frame (default 40)\n"
+    "  --pixel-iterations N   later frames, after the optimiser: at most N Levenberg-Marquardt steps on\n"
+    "                         per-pixel robust (Huber) colour and silhouette residuals (default 6; 0: none)\n"
     "  --bands K              spectral bands (default 8)\n"
     "  --window N             compare a window of N x N pixels around the object, resampled from the frame\n"
     "                         (default 256, at most the frame's larger side; 0: the whole frame at its own\n"
@@ -139,7 +141,7 @@ inline constexpr int kMinWindow = 32;
 int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
-                   "track-optimiser", "bands", "max-frames", "threads", "accept", "window", "recovery-budget"},
+                   "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window", "recovery-budget"},
                   {"help", "init-search", "ceres", "no-recover", "resume", "quiet", "overlay"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
@@ -167,6 +169,8 @@ int cmd_track(int argc, char** argv) {
   const std::string optimiser = args.get_or("track-optimiser", "lm");
   if (optimiser != "lm" && optimiser != "adam") throw UsageError("--track-optimiser must be lm or adam");
   options.lm_tracking = optimiser == "lm";
+  options.pixel.iterations = args.get_int("pixel-iterations", options.pixel.iterations);
+  if (options.pixel.iterations < 0) throw UsageError("--pixel-iterations must be >= 0");
   options.spectral.band_count = args.get_int("bands", options.spectral.band_count);
   options.search.refine = options.first_frame;
   const int max_frames = args.get_int("max-frames", -1);
@@ -222,6 +226,7 @@ int cmd_track(int argc, char** argv) {
                      {"first_frame_iterations", options.first_frame.iterations},
                      {"track_optimiser", optimiser},
                      {"tracking_iterations", options.tracking.iterations},
+                     {"pixel_iterations", options.pixel.iterations},
                      {"bands", options.spectral.band_count},
                      {"threads", options.threads},
                      {"resume_after", resume_after},

@@ -290,26 +290,9 @@ TEST(PoseAligner, PhotometricBaselineKeepsTheWarmUp) {
 // factor only slows Levenberg–Marquardt down). GradientChecker compares it,
 // through the manifold, with central differences of the residuals.
 TEST(CeresPoseCost, AnalyticJacobianPassesGradientChecker) {
-  // Few, large, half-transparent Gaussians: the renderer's hard cuts (α below
-  // 1/255 skipped, 3σ footprint) make the residuals jump by tiny steps as the
-  // pose moves, which differences see and the analytic Jacobian rightly
-  // leaves out; with the procedural object's 1,500 small Gaussians those jumps
-  // add up to 8–25 % of a column, here to well under the tolerance.
+  // test::blobs: few, large Gaussians, whose renders differences can follow.
   SmallScene s;
-  std::mt19937 rng(5);
-  std::uniform_real_distribution<float> u(-1.f, 1.f);
-  GaussianModel blobs;
-  blobs.resize(40);
-  for (std::size_t i = 0; i < blobs.size(); ++i) {
-    for (std::size_t k = 0; k < 3; ++k) {
-      blobs.means[3 * i + k] = 0.35f * u(rng);
-      blobs.log_scales[3 * i + k] = std::log(0.12f + 0.05f * u(rng));
-      blobs.sh[3 * i + k] = 1.2f * u(rng);
-    }
-    for (std::size_t k = 0; k < 4; ++k) blobs.quats[4 * i + k] = u(rng);
-    blobs.opacity_logits[i] = 0.f;
-  }
-  s.model = blobs;
+  s.model = test::blobs();
   PoseProblem problem(s, tilted_truth(0.4));
   PoseAligner& aligner = problem.aligner;
   MatchTarget& target = problem.target;

@@ -318,6 +318,15 @@ CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPos
   return c.pose;
 }
 
+CentredPose RigidTracker::refine_pixels(MatchTarget& target, const CentredPose& pose, FrameResult& result) {
+  if (options_.pixel.iterations <= 0) return pose;
+  const auto tp = clock::now();
+  const PixelRefineResult p = pixel_refine(impl_->aligner, target, pose, options_.pixel);
+  result.iterations += p.iterations;
+  result.timings.pixel_ms += ms_since(tp);
+  return p.pose;
+}
+
 Verdict RigidTracker::judge_aligned(MatchTarget& target, const CentredPose& pose, bool acquiring) {
   // Judged after the colour correction fitted at the aligned pose: the one
   // carried from the last frame (or fitted at a given start that was off)
@@ -415,6 +424,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& sta
   const bool lm = !first && options_.lm_tracking;
   CentredPose pose = lm ? refine_top_bands(target, start, result)
                         : align(target, start, first, expected_px, searched, result);
+  if (!first) pose = refine_pixels(target, pose, result);
   // A frame after a lost one re-acquires the object: judged as a first
   // frame is (with a given mask a plausible silhouette is not enough),
   // recovered when degraded.

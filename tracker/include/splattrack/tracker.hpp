@@ -13,6 +13,7 @@
 #include "splattrack/tracker/aligner.hpp"
 #include "splattrack/tracker/ceres_refine.hpp"
 #include "splattrack/tracker/init_search.hpp"
+#include "splattrack/tracker/pixel_refine.hpp"
 #include "splattrack/tracker/verdict.hpp"
 #include "splattrack/tracker/window.hpp"
 
@@ -79,6 +80,14 @@ struct TrackerOptions {
   // second per unexplained frame, never minutes. The first frame's may take
   // ten budgets.
   double recovery_budget_ms = 1000;
+  // Later frames, after the optimiser: LM on per-pixel robust residuals
+  // (pixel_refine.hpp; iterations 0: off). Measured (BENCHMARKS.md, Issue 10,
+  // session of 2026-12-03, sixth): bench track --realistic, moderate
+  // sequences, 3 trials x 60 frames, 41.1 % -> 73.9 % within 5 deg / 5 %;
+  // real cube 500-600 (the mug) max drift 27.8 -> 10.5 mm, 14.0 -> 7.6 deg;
+  // cube 0-88 median 0.80 -> 1.35 deg, max 2.7 -> 5.2 deg (the hand, frames
+  // 84-88); about twice the time per frame (94 -> 196 ms, 2 threads).
+  PixelRefineOptions pixel;
   CeresRefineOptions ceres;
   VerdictRules verdict;
 
@@ -92,6 +101,7 @@ struct FrameTimings {
   double backward_ms = 0;
   double ceres_ms = 0;
   double search_ms = 0;
+  double pixel_ms = 0;
 };
 
 struct FrameResult {
@@ -141,6 +151,8 @@ class RigidTracker {
   // Later frames (lm_tracking): Levenberg-Marquardt on the top bands from
   // the prediction `start`.
   CentredPose refine_top_bands(MatchTarget& target, const CentredPose& start, FrameResult& result);
+  // Later frames: the optimiser's pose refined on per-pixel residuals.
+  CentredPose refine_pixels(MatchTarget& target, const CentredPose& pose, FrameResult& result);
   // assess() after fitting the colour correction at `pose` (an aligned pose).
   Verdict judge_aligned(MatchTarget& target, const CentredPose& pose, bool acquiring);
   void recover(const FrameView& frame, const ObservationWindow& window, const ColourCorrection& correction,
