@@ -62,7 +62,8 @@ constexpr const char* kHelp =
     "                         annealing from the band the predicted motion allows, every frame)\n"
     "  --track-iterations N   Adam's iterations per later frame (default 40)\n"
     "  --pixel-iterations N   later frames, after the optimiser: at most N Levenberg-Marquardt steps on\n"
-    "                         per-pixel robust (Huber) colour and silhouette residuals (default 6; 0: none)\n"
+    "                         per-pixel robust (Huber) colour and silhouette residuals (default 6; 0: none),\n"
+    "                         when the first frame shows the model's texture well (agreement >= 0.88)\n"
     "  --bands K              spectral bands (default 8)\n"
     "  --window N             compare a window of N x N pixels around the object, resampled from the frame\n"
     "                         (default 256, at most the frame's larger side; 0: the whole frame at its own\n"
@@ -243,10 +244,12 @@ int cmd_track(int argc, char** argv) {
   // Frames per foreground source (FORMATS.md: run.json says which was used).
   nlohmann::ordered_json foreground = nlohmann::ordered_json::object();
   int wide_windows = 0;  // frames of this run looked at in a wide window (recovery or search)
+  int pixel_refined = 0;  // frames of this run refined per pixel
   const auto write_run_json = [&](int skipped) {
     run["summary"] = summary.json(skipped);
     if (!foreground.empty()) run["summary"]["foreground"] = foreground;
     run["summary"]["wide_window_frames"] = wide_windows;
+    run["summary"]["pixel_refined_frames"] = pixel_refined;
     if (!warnings.empty()) run["warnings"] = warnings;
     if (overlay) run["summary"]["overlay_median_ms_per_frame"] = median(overlay->ms());
     io::write_file_atomically((out / "run.json").string(), run.dump(2) + "\n");
@@ -294,6 +297,7 @@ int cmd_track(int argc, char** argv) {
     ++processed;
     foreground[to_string(r.foreground)] = foreground.value(to_string(r.foreground), 0) + 1;
     wide_windows += r.window.wide;
+    pixel_refined += r.pixel_refined;
 
     io::PoseRow row;
     row.frame = in.index;

@@ -8,6 +8,7 @@
 #include "splattrack/tracker/background.hpp"
 #include "splattrack/tracker/occlusion.hpp"
 #include "splattrack/tracker/prediction.hpp"
+#include "splattrack/tracker/quality.hpp"
 
 namespace splattrack {
 
@@ -71,6 +72,7 @@ struct RigidTracker::Impl {
   bool learnt = false;          // whether the appearance has been learnt since initialize()
   int search_next = 0;          // the search's next hypothesis, when a budget cut it short
   bool acquiring = false;       // the last frame ended lost: the object is to be found again
+  bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -126,6 +128,7 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->learnt = false;
   impl_->search_next = 0;
   impl_->acquiring = false;
+  impl_->pixels_trusted = false;
   if (!options_.first_frame_refines || options_.init_search) return;
   const Observation plain(checked(frame, camera_), window);
   const RenderImage& img = render_in(window, plain.background(), start);
@@ -149,6 +152,12 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
     record_occlusion(frame, window, reported, img.alpha);
   else impl_->occlusion.clear();
   if (found) learn_appearance(frame, plain, img, !impl_->learnt);
+  if (first) {
+    // Per-pixel colours are compared only when the model's texture predicts
+    // the frame's this well at the first frame's pose (TrackerOptions).
+    const std::optional<double> texture = found ? texture_agreement(img, plain) : std::nullopt;
+    impl_->pixels_trusted = texture && *texture >= options_.pixel_min_texture;
+  }
   // Where the object is roughly known (a degraded frame too) the rest of the
   // frame is background; a lost frame's object may be anywhere.
   if (status != TrackStatus::lost) learn_background(frame, window, reported, img.alpha);
@@ -319,7 +328,8 @@ CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPos
 }
 
 CentredPose RigidTracker::refine_pixels(MatchTarget& target, const CentredPose& pose, FrameResult& result) {
-  if (options_.pixel.iterations <= 0) return pose;
+  if (options_.pixel.iterations <= 0 || !impl_->pixels_trusted) return pose;
+  result.pixel_refined = true;
   const auto tp = clock::now();
   const PixelRefineResult p = pixel_refine(impl_->aligner, target, pose, options_.pixel);
   result.iterations += p.iterations;

@@ -88,6 +88,16 @@ struct TrackerOptions {
   // cube 0-88 median 0.80 -> 1.35 deg, max 2.7 -> 5.2 deg (the hand, frames
   // 84-88); about twice the time per frame (94 -> 196 ms, 2 threads).
   PixelRefineOptions pixel;
+  // ... and only when the first frame's texture agreement (quality.hpp) at
+  // its reported pose is at least this: per-pixel colours presume that the
+  // model's colours predict the frame's pixel by pixel. Measured at the
+  // given first poses: synthetic frames over real footage 0.92-0.99; the
+  // real cube, whose mesh texture was photographed elsewhere and is lit
+  // differently, 0.73 (frame 0) and 0.82 (frame 500), where the per-pixel
+  // steps turned the still, unoccluded cube 6 deg off the given pose (3.4
+  // without) and moved frames 0-88 up to 4.8 deg (2.7 without). Untextured
+  // models (nothing to agree on) are not refined per pixel.
+  double pixel_min_texture = 0.88;
   CeresRefineOptions ceres;
   VerdictRules verdict;
 
@@ -113,6 +123,7 @@ struct FrameResult {
   bool has_mask = false;      // whether quality is an IoU
   ObservationWindow window;   // where the frame was looked at last (wide: recovery or search)
   ForegroundSource foreground = ForegroundSource::none;  // where the silhouette compared with came from
+  bool pixel_refined = false;  // whether pixel_refine ran (TrackerOptions::pixel)
   int iterations = 0;         // optimiser iterations (Adam + Ceres)
   FrameTimings timings;
 };
