@@ -142,7 +142,8 @@ inline constexpr int kMinWindow = 32;
 int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
-                   "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window", "recovery-budget"},
+                   "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
+                   "recovery-budget"},
                   {"help", "init-search", "ceres", "no-recover", "resume", "quiet", "overlay"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "splattrack/tracker/pose_gradient.hpp"
+
 namespace splattrack {
 
 namespace {
@@ -12,10 +14,10 @@ namespace {
 using Matrix6 = Eigen::Matrix<double, 6, 6>;
 using Vector6 = Eigen::Matrix<double, 6, 1>;
 
-// r_p, or (tangent) dr_p = (d(g ⊙ C + b·α) − dα·I, dα), by one rule: the
-// colour term's frame part is the frame under the render's (or its
-// tangent's) alpha; the target has no tangent.
-void write_residuals(const Observation& observation, const Observed& o, const Observed* target, bool tangent,
+// r_p, or (target null: o is a tangent) dr_p = (d(g ⊙ C + b·α) − dα·I, dα),
+// by one rule: the colour term's frame part is the frame under the render's
+// (or its tangent's) alpha; the target has no tangent.
+void write_residuals(const Observation& observation, const Observed& o, const Observed* target,
                      PixelResiduals& out) {
   const std::size_t pixels = o.rgb.pixels();
   const bool mask = !o.alpha.empty();
@@ -26,45 +28,42 @@ void write_residuals(const Observation& observation, const Observed& o, const Ob
   for (std::size_t p = 0; p < pixels; ++p) {
     float* r = &out.values[p * channels];
     if (!mask) {
-      for (std::size_t c = 0; c < 3; ++c) r[c] = o.rgb.data[3 * p + c] - (tangent ? 0.f : target->rgb.data[3 * p + c]);
+      for (std::size_t c = 0; c < 3; ++c) r[c] = o.rgb.data[3 * p + c] - (target ? target->rgb.data[3 * p + c] : 0.f);
       continue;
     }
     // Outside the frame or occluded, apply() has set the render's side to the
     // target (its tangent to zero): nothing to compare.
     const bool valid = observation.valid(p);
     for (std::size_t c = 0; c < 3; ++c) r[c] = valid ? o.rgb.data[3 * p + c] - o.alpha.data[p] * frame[3 * p + c] : 0.f;
-    r[3] = o.alpha.data[p] - (tangent ? 0.f : target->alpha.data[p]);
+    r[3] = o.alpha.data[p] - (target ? target->alpha.data[p] : 0.f);
   }
 }
 
 double huber_weight(double e, double k) { return e <= k ? 1.0 : k / e; }
 
-CentredPose moved(const CentredPose& pose, const Vector6& step) {
-  CentredPose out = pose;
-  const Eigen::Vector3d omega = step.head<3>();
-  if (omega.norm() > 0)
-    out.rotation = (Eigen::Quaterniond(Eigen::AngleAxisd(omega.norm(), omega.normalized())) * out.rotation).normalized();
-  out.translation += step.tail<3>();
-  return out;
+// |r_p|² of the pixel whose residuals start at r.
+double squared_norm(const float* r, std::size_t channels) {
+  double e2 = 0;
+  for (std::size_t c = 0; c < channels; ++c) e2 += double(r[c]) * r[c];
+  return e2;
 }
 
 }  // namespace
 
 void pixel_residuals(const Observation& observation, const Observed& observed, PixelResiduals& out) {
   const Observed target = observation.target();
-  write_residuals(observation, observed, &target, false, out);
+  write_residuals(observation, observed, &target, out);
 }
 
 void pixel_residual_tangent(const Observation& observation, const Observed& observed_tangent, PixelResiduals& out) {
-  write_residuals(observation, observed_tangent, nullptr, true, out);
+  write_residuals(observation, observed_tangent, nullptr, out);
 }
 
 double pixel_cost(const PixelResiduals& residuals, double huber) {
   const auto channels = static_cast<std::size_t>(residuals.channels);
   double cost = 0;
   for (std::size_t i = 0; i < residuals.values.size(); i += channels) {
-    double e2 = 0;
-    for (std::size_t c = 0; c < channels; ++c) e2 += double(residuals.values[i + c]) * residuals.values[i + c];
+    const double e2 = squared_norm(&residuals.values[i], channels);
     const double e = std::sqrt(e2);
     cost += e <= huber ? 0.5 * e2 : huber * (e - 0.5 * huber);
   }
@@ -101,9 +100,7 @@ PixelRefineResult pixel_refine(PoseAligner& aligner, MatchTarget& target, const 
     Vector6 gradient = Vector6::Zero();
     const auto channels = static_cast<std::size_t>(residuals.channels);
     for (std::size_t i = 0; i < residuals.values.size(); i += channels) {
-      double e2 = 0;
-      for (std::size_t c = 0; c < channels; ++c) e2 += double(residuals.values[i + c]) * residuals.values[i + c];
-      const double w = huber_weight(std::sqrt(e2), options.huber);
+      const double w = huber_weight(std::sqrt(squared_norm(&residuals.values[i], channels)), options.huber);
       for (std::size_t c = 0; c < channels; ++c) {
         Vector6 j;
         for (std::size_t k = 0; k < 6; ++k) j[static_cast<Eigen::Index>(k)] = columns[k].values[i + c];
@@ -115,7 +112,7 @@ PixelRefineResult pixel_refine(PoseAligner& aligner, MatchTarget& target, const 
     normal = normal.selfadjointView<Eigen::Lower>();
 
     bool accepted = false;
-    double before = cost;
+    const double before = cost;
     for (int attempt = 0; attempt < d::kTries && !accepted; ++attempt) {
       Matrix6 damped = normal;
       damped.diagonal() += lambda * normal.diagonal().cwiseMax(1e-12 * normal.diagonal().maxCoeff());
@@ -123,7 +120,7 @@ PixelRefineResult pixel_refine(PoseAligner& aligner, MatchTarget& target, const 
       if (!step.allFinite()) break;
       // Never through the near plane (aligner.hpp), however far expanded.
       const auto candidate_at = [&](double scale) {
-        CentredPose c = moved(result.pose, scale * step);
+        CentredPose c = perturbed(result.pose, scale * step.head<3>(), scale * step.tail<3>());
         limit_approach(target.camera(), result.pose, aligner.object_radius(), c);
         return c;
       };

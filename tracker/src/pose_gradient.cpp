@@ -51,4 +51,13 @@ void pose_tangents(const GaussianModel& world, const Eigen::Vector3d& translatio
   }
 }
 
+CentredPose perturbed(const CentredPose& pose, const Eigen::Vector3d& omega, const Eigen::Vector3d& delta) {
+  CentredPose out = pose;
+  if (omega.norm() > 0)
+    out.rotation =
+        (Eigen::Quaterniond(Eigen::AngleAxisd(omega.norm(), omega.normalized())) * pose.rotation).normalized();
+  out.translation += delta;
+  return out;
+}
+
 }  // namespace splattrack

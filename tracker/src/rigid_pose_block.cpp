@@ -18,10 +18,7 @@ void RigidPoseBlock::gradient(const ParameterVector& params, const GaussianModel
 }
 
 void RigidPoseBlock::retract(const ParameterVector& params, const Eigen::VectorXd& step, CentredPose& pose) const {
-  const Eigen::Vector3d omega = params.segment(step, rotation_);
-  if (omega.norm() > 0)
-    pose.rotation = (Eigen::Quaterniond(Eigen::AngleAxisd(omega.norm(), omega.normalized())) * pose.rotation).normalized();
-  pose.translation += params.segment(step, translation_) * radius_;
+  pose = perturbed(pose, params.segment(step, rotation_), params.segment(step, translation_) * radius_);
 }
 
 }  // namespace splattrack

@@ -83,10 +83,8 @@ struct TrackerOptions {
   // Later frames, after the optimiser: LM on per-pixel robust residuals
   // (pixel_refine.hpp; iterations 0: off). Measured (BENCHMARKS.md, Issue 10,
   // session of 2026-12-03, sixth): bench track --realistic, moderate
-  // sequences, 3 trials x 60 frames, 41.1 % -> 73.9 % within 5 deg / 5 %;
-  // real cube 500-600 (the mug) max drift 27.8 -> 10.5 mm, 14.0 -> 7.6 deg;
-  // cube 0-88 median 0.80 -> 1.35 deg, max 2.7 -> 5.2 deg (the hand, frames
-  // 84-88); about twice the time per frame (94 -> 196 ms, 2 threads).
+  // sequences, 3 trials x 60 frames, 41.1 % -> 73.9 % within 5 deg / 5 %, at
+  // about twice the time per frame (real cube, 2 threads: 94 -> 196 ms).
   PixelRefineOptions pixel;
   // ... and only when the first frame's texture agreement (quality.hpp) at
   // its reported pose is at least this: per-pixel colours presume that the

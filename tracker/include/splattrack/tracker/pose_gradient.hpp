@@ -14,6 +14,7 @@
 #include <Eigen/Geometry>
 
 #include "splattrack/render.hpp"
+#include "splattrack/render/pose.hpp"
 
 namespace splattrack {
 
@@ -32,5 +33,9 @@ PoseGradient pose_gradient(const GaussianModel& world, const Eigen::Vector3d& tr
 // δ = e_0, e_1, e_2 (d x'_i = δ, d q'_i = 0). pose_gradient is its transpose.
 void pose_tangents(const GaussianModel& world, const Eigen::Vector3d& translation,
                    std::vector<ModelTangent>& out);  // [6]
+
+// The pose moved along those directions by (ω, δ), finitely: R ← exp([ω]×) R,
+// t ← t + δ (the steps of every optimiser on the pose).
+CentredPose perturbed(const CentredPose& pose, const Eigen::Vector3d& omega, const Eigen::Vector3d& delta);
 
 }  // namespace splattrack
