@@ -20,7 +20,8 @@ tests=(test_ply_io test_ply_errors test_splat_io test_camera_io test_pose_file t
        test_output_files test_eval test_pose test_execution test_render_pass test_render_forward
        test_render_backward test_render_jvp test_fft
        test_spectral test_spatial_losses test_annealing test_pose_gradient test_tracker_steps
-       test_window test_foreground test_occlusion test_background test_mesh2gs test_texture_agreement test_pixel_refine)
+       test_window test_foreground test_occlusion test_background test_mesh2gs test_texture_agreement test_pixel_refine
+       test_agreement)
 existing=()
 for t in "${tests[@]}"; do [ -f "tests/$t.cpp" ] && existing+=("$t"); done
 labels="^($(IFS='|'; echo "${existing[*]}"))$"

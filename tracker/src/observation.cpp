@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "splattrack/tracker/agreement.hpp"
+#include "splattrack/tracker/occlusion.hpp"
+
 namespace splattrack {
 
 namespace {
@@ -64,6 +67,7 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
                                      height_, foreground->centre.value_or(SectorCentre{width_ / 2.0, height_ / 2.0}),
                                      target_mask_);
   if (source_ != ForegroundSource::given) {
+    weigh_by_agreement(target_mask_, target_rgb_.data(), foreground->expected, width_, height_);
     if (foreground->prior.size() == target_mask_.size())
       for (std::size_t p = 0; p < target_mask_.size(); ++p)
         target_mask_[p] = with_prior(target_mask_[p], foreground->prior[p]);
@@ -73,9 +77,18 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
       for (std::size_t p = 0; p < target_mask_.size(); ++p) target_mask_[p] *= foreground->moving[p];
     fill_enclosed(target_mask_, width_, height_, foreground->inside);
   }
-  if (foreground && foreground->occluded.size() == target_mask_.size()) {
+  // Hidden: where the last frame saw an occluder, and where this frame's
+  // colours disagree with the render's deep inside its silhouette; either
+  // only where the target says "not object".
+  const std::vector<float> disagreeing =
+      foreground ? occluded_by_disagreement(frame_rgb_.data(), foreground->expected, width_, height_,
+                                            occlusion_defaults::kEdgeMarginPx)
+                 : std::vector<float>{};
+  const bool carried = foreground && foreground->occluded.size() == target_mask_.size();
+  if (carried || !disagreeing.empty()) {
     for (std::size_t p = 0; p < target_mask_.size(); ++p) {
-      if (foreground->occluded[p] == 0.f || target_mask_[p] >= 0.5f) continue;
+      const bool hidden = (carried && foreground->occluded[p] != 0.f) || (!disagreeing.empty() && disagreeing[p] != 0.f);
+      if (!hidden || target_mask_[p] >= 0.5f) continue;
       if (valid_.empty()) valid_.assign(target_mask_.size(), 1.f);
       if (occluded_.empty()) occluded_.assign(target_mask_.size(), 0);
       valid_[p] = 0.f;

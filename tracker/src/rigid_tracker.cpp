@@ -5,6 +5,7 @@
 
 #include "splattrack/render/framing.hpp"
 #include "splattrack/tracker.hpp"
+#include "splattrack/tracker/agreement.hpp"
 #include "splattrack/tracker/background.hpp"
 #include "splattrack/tracker/occlusion.hpp"
 #include "splattrack/tracker/prediction.hpp"
@@ -149,7 +150,7 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // an occluder from a misfit; a degraded one counts: an occluder is what
   // degrades it.
   if ((status == TrackStatus::tracking || status == TrackStatus::degraded) && !first)
-    record_occlusion(frame, window, reported, img.alpha);
+    record_occlusion(frame, window, reported, img, plain.background());
   else impl_->occlusion.clear();
   if (found) learn_appearance(frame, plain, img, !impl_->learnt);
   if (first) {
@@ -205,9 +206,11 @@ void RigidTracker::learn_background(const FrameView& frame, const ObservationWin
 }
 
 void RigidTracker::record_occlusion(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
-                                    const std::vector<float>& silhouette) {
+                                    const RenderImage& img, const std::array<float, 3>& background) {
+  const std::vector<float>& silhouette = img.alpha;
   const double reach_px = occlusion_defaults::kReachRadii * projected_radius_px(pose);
-  const ForegroundEstimate foreground = foreground_around(frame, window, &silhouette, reach_px);
+  ForegroundEstimate foreground = foreground_around(frame, window, &silhouette, reach_px);
+  expect_colours(foreground, img, background);
   const Observation seen(frame, window, &foreground, impl_->correction);
   if (!seen.has_mask()) {
     impl_->occlusion.clear();
@@ -219,12 +222,27 @@ void RigidTracker::record_occlusion(const FrameView& frame, const ObservationWin
 
 ForegroundEstimate RigidTracker::foreground_in(const FrameView& frame, const ObservationWindow& window,
                                                const CentredPose& predicted, double reach_px) {
+  if (frame.has_mask() && reach_px >= 0 && options_.render_agreement && impl_->pixels_trusted) {
+    // Given masks: the colours tell what hides the object (Observation).
+    ForegroundEstimate estimate = foreground_around(frame, window, nullptr, reach_px);
+    estimate.expected = expected_colours(render_in(window, kMaskedBackground, predicted), kMaskedBackground,
+                                         impl_->correction);
+    return estimate;
+  }
   if (reach_px < 0 || !estimates_foreground(frame) || !impl_->foreground.ready())
     return foreground_around(frame, window, nullptr, reach_px);
   // Over black, as the target with the estimated silhouette renders: the
   // optimiser's first render, at the same pose, is then this one.
   const RenderImage& silhouette = render_in(window, kMaskedBackground, predicted);
-  return foreground_around(frame, window, &silhouette.alpha, reach_px);
+  ForegroundEstimate estimate = foreground_around(frame, window, &silhouette.alpha, reach_px);
+  expect_colours(estimate, silhouette, kMaskedBackground);
+  return estimate;
+}
+
+void RigidTracker::expect_colours(ForegroundEstimate& estimate, const RenderImage& img,
+                                  const std::array<float, 3>& background) const {
+  if (!options_.render_agreement || !impl_->pixels_trusted || !estimate.colours) return;
+  estimate.expected = expected_colours(img, background, impl_->correction);
 }
 
 ForegroundEstimate RigidTracker::foreground_around(const FrameView& frame, const ObservationWindow& window,

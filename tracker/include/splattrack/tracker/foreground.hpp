@@ -154,6 +154,11 @@ struct ForegroundEstimate {
   // (OcclusionMap); pixels there that the target calls background take no
   // part. Used with given masks too. Empty: none.
   std::vector<float> occluded;
+  // [H, W, 3] the object's colour the render predicts inside its predicted
+  // silhouette, in the frame's lighting, −1 elsewhere (agreement.hpp): the
+  // odds of each pixel there are weighed by how well the frame's colour
+  // agrees. Empty: colour histograms alone.
+  std::vector<float> expected;
 };
 
 // The prior P(object) from a predicted silhouette `alpha` [H, W]: its box
