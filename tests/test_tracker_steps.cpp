@@ -45,6 +45,11 @@ TEST(Verdict, ThresholdsAndFirstFrameAcceptance) {
   EXPECT_EQ(judge({0.95, 0.99, 0, 0.19}, false, false, rules).status, TrackStatus::degraded);
   EXPECT_EQ(judge({0.95, 0.99, 0, std::nullopt}, false, false, rules).status, TrackStatus::tracking);
   EXPECT_EQ(judge({0.4, 0.99, 0, 0.1}, false, false, rules).status, TrackStatus::lost);
+  // A texture that agrees this well is the right pose: a silhouette that
+  // clutter spoiled makes it degraded, not lost (and not recovered).
+  EXPECT_EQ(judge({0.4, 0.99, 0, 0.75}, false, false, rules).status, TrackStatus::degraded);
+  EXPECT_EQ(judge({0.4, 0.99, 0, 0.74}, false, false, rules).status, TrackStatus::lost);
+  EXPECT_EQ(judge({0.4, 0.99, 0.5, 0.9}, false, false, rules).status, TrackStatus::degraded);
 }
 
 TEST(Verdict, RecoveryAndRanking) {

@@ -9,7 +9,8 @@ int rank(TrackStatus s) { return s == TrackStatus::lost ? 0 : s == TrackStatus::
 Verdict judge(const PoseScores& scores, bool first_frame, bool has_mask, const VerdictRules& rules) {
   Verdict v{TrackStatus::tracking, scores};
   const bool unexplained = first_frame && has_mask && scores.match < rules.first_frame_acceptance;
-  if (scores.quality < rules.lost_quality) v.status = TrackStatus::lost;
+  const bool textured_right = scores.texture && *scores.texture >= rules.texture_keeps_found;
+  if (scores.quality < rules.lost_quality && !textured_right) v.status = TrackStatus::lost;
   else if (scores.quality < rules.tracking_quality || unexplained || scores.hidden > rules.max_hidden_tracking ||
            (scores.texture && *scores.texture < rules.min_texture_tracking))
     v.status = TrackStatus::degraded;

@@ -44,6 +44,15 @@ struct VerdictRules {
   // the real cube, 0.26-0.50 with the mug over half of it, 0.95-0.99 on the
   // synthetic renders, 0.45 five degrees off.
   double min_texture_tracking = 0.2;
+  // A texture agreement at least this: never lost, whatever the quality
+  // (at most degraded then). The quality is measured against the estimated
+  // foreground, which clutter sharing the object's colours spoils: under
+  // the realistic benchmark's occluder, before a patterned mug, the IoU slid
+  // to 0.52 at a pose 5 % off and below 0.5 the next frame, and the
+  // recovery that followed lost the object for good (om300, frame 52).
+  // Right poses agree 0.95-0.99 on textured synthetic models, 0.45 five
+  // degrees off; the real cube never reaches it (0.6-0.8 when right).
+  double texture_keeps_found = 0.75;
 };
 
 struct Verdict {
