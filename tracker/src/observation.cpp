@@ -119,7 +119,7 @@ void Observation::fill_invalid(float* rgb, float* alpha) const {
   }
 }
 
-ColourCorrection Observation::fit_colour(const RenderImage& img) const {
+ColourCorrection Observation::fit_colour(const RenderImage& img, const float* usable) const {
   // Per channel, over window pixels inside the silhouette (render alpha and,
   // with a mask, the target's at least a half): weights w, render colour c
   // (unpremultiplied), target colour f; minimise Σ w (g c + b − f)² +
@@ -130,7 +130,7 @@ ColourCorrection Observation::fit_colour(const RenderImage& img) const {
   for (std::size_t p = 0; p < img.alpha.size(); ++p) {
     const float a = img.alpha[p];
     const float m = has_mask_ ? target_mask_[p] : 1.f;
-    if (a < kInside || m < kInside || !valid(p)) continue;
+    if (a < kInside || m < kInside || !valid(p) || (usable && usable[p] <= 0.f)) continue;
     const double w = static_cast<double>(a) * m;
     sw += w;
     for (std::size_t c = 0; c < 3; ++c) {

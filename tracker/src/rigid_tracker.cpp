@@ -133,7 +133,7 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   if (!options_.first_frame_refines || options_.init_search) return;
   const Observation plain(checked(frame, camera_), window);
   const RenderImage& img = render_in(window, plain.background(), start);
-  learn_appearance(frame, plain, img, true);
+  learn_appearance(frame, plain, img, true, false);
   learn_background(frame, window, start, img.alpha);
 }
 
@@ -157,12 +157,10 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // colour correction stood still for the 30 frames the disc took to pass
   // on om300, the lighting drifted on, and the pose receded as the disc
   // left (lost at frame 270 for good; 83.7 -> 94.3 % of the frames within
-  // 5° / 5 %). What hides the object is kept out of the histograms as on
-  // any frame (excluding it from the colour fit too measured the same on
-  // om300 and moved the real cube under the mug: 3.9 -> 7.7 mm median).
+  // 5° / 5 %).
   const bool hidden_but_right = status == TrackStatus::degraded && !first &&
                                 texture_agreement(img, plain).value_or(0) >= options_.verdict.texture_keeps_found;
-  if (found || hidden_but_right) learn_appearance(frame, plain, img, !impl_->learnt);
+  if (found || hidden_but_right) learn_appearance(frame, plain, img, !impl_->learnt, hidden_but_right);
   if (first) {
     // Per-pixel colours are compared only when the model's texture predicts
     // the frame's this well at the first frame's pose (TrackerOptions).
@@ -274,12 +272,20 @@ ForegroundEstimate RigidTracker::foreground_around(const FrameView& frame, const
   return estimate;
 }
 
-void RigidTracker::learn_appearance(const FrameView& frame, const Observation& o, const RenderImage& img, bool first) {
+void RigidTracker::learn_appearance(const FrameView& frame, const Observation& o, const RenderImage& img, bool first,
+                                    bool hidden) {
   impl_->learnt = true;
+  // What hid the object this frame teaches neither histogram, nor, on a
+  // frame mostly hidden, the lighting (a disc over a third of the object
+  // turns the gain; on frames the verdict let through it did not matter,
+  // and the real cube under the mug moved when it was left out there too).
+  std::vector<float> usable = impl_->occlusion.in(o.window());
+  if (usable.empty()) usable.assign(img.alpha.size(), 0.f);
+  for (std::size_t p = 0; p < usable.size(); ++p) usable[p] = usable[p] > 0.f || !o.valid(p) ? 0.f : 1.f;
   // This frame's lighting, undone before its colours teach the colour model.
   ColourCorrection fit;
   if (options_.correct_colour) {
-    fit = o.fit_colour(img);
+    fit = o.fit_colour(img, hidden ? usable.data() : nullptr);
     const float keep = first ? 0.f : static_cast<float>(1 - colour_defaults::kLearningRate);
     for (std::size_t c = 0; c < 3; ++c) {
       impl_->correction.gain[c] = keep * impl_->correction.gain[c] + (1 - keep) * fit.gain[c];
@@ -287,12 +293,8 @@ void RigidTracker::learn_appearance(const FrameView& frame, const Observation& o
     }
   }
   if (!estimates_foreground(frame)) return;
-  // What hid the object this frame teaches neither histogram.
-  std::vector<float> valid = impl_->occlusion.in(o.window());
-  if (valid.empty()) valid.assign(img.alpha.size(), 0.f);
-  for (std::size_t p = 0; p < valid.size(); ++p) valid[p] = valid[p] > 0.f || !o.valid(p) ? 0.f : 1.f;
   impl_->foreground.learn(undo_lighting(o.target().rgb.data, img.alpha.size(), fit).data(), img.alpha.data(),
-                          valid.data(), img.width, img.height, first ? 1.0 : foreground_defaults::kLearningRate);
+                          usable.data(), img.width, img.height, first ? 1.0 : foreground_defaults::kLearningRate);
 }
 
 const RenderImage& RigidTracker::render_in(const ObservationWindow& window, const std::array<float, 3>& background,

@@ -188,8 +188,10 @@ class RigidTracker {
   // Learns the frame's appearance from `plain` (its window of the frame, no
   // mask) and `img`, the render at the pose there: the colour model (frames
   // without masks) and the colour correction; `first` replaces what was
-  // learnt, later frames blend in.
-  void learn_appearance(const FrameView& frame, const Observation& plain, const RenderImage& img, bool first);
+  // learnt, later frames blend in; `hidden`: a degraded frame whose texture
+  // agrees (partly hidden), whose colour fit leaves the hidden pixels out.
+  void learn_appearance(const FrameView& frame, const Observation& plain, const RenderImage& img, bool first,
+                        bool hidden);
   // Learns the frame's background outside the object's silhouette `alpha`
   // [H, W] at `pose` in `window` (subtract_background).
   void learn_background(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,

@@ -104,8 +104,9 @@ class Observation {
   const ColourCorrection& colour_correction() const { return correction_; }
   void set_colour_correction(const ColourCorrection& correction) { correction_ = correction; }
   // The gain and offset that best map `img`'s object colours onto the
-  // target's inside both silhouettes (identity with too few pixels).
-  ColourCorrection fit_colour(const RenderImage& img) const;
+  // target's inside both silhouettes (identity with too few pixels), over
+  // the pixels where `usable` [H, W] (null: all) is positive.
+  ColourCorrection fit_colour(const RenderImage& img, const float* usable = nullptr) const;
   const ObservationWindow& window() const { return window_; }
   // Whether window pixel p shows the frame (false: outside it).
   bool valid(std::size_t p) const { return valid_.empty() || valid_[p] > 0.f; }
