@@ -3,6 +3,7 @@
 // disagreeing regions count as hidden, against expectations written here.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -20,7 +21,9 @@ struct Scene {
   std::vector<float> frame = std::vector<float>(3 * kW * kH, 0.5f);
 
   static bool in_disc(int x, int y) { return (x - 32) * (x - 32) + (y - 32) * (y - 32) <= 20 * 20; }
-  static std::array<float, 3> stripe(int x) { return (x / 4) % 2 ? std::array{0.9f, 0.1f, 0.1f} : std::array{0.1f, 0.8f, 0.1f}; }
+  static std::array<float, 3> stripe(int x) {
+    return (x / 4) % 2 ? std::array{0.9f, 0.1f, 0.1f} : std::array{0.1f, 0.8f, 0.1f};
+  }
 
   // The object drawn in the frame `shift` pixels to the right of the
   // prediction.
@@ -34,6 +37,7 @@ struct Scene {
           for (std::size_t c = 0; c < 3; ++c) frame[3 * p + c] = stripe(x - shift)[c];
       }
   }
+  std::vector<float> distances() const { return agreement_distances(frame.data(), expected, kW, kH); }
   void paint(int x0, int x1, int y0, int y1, std::array<float, 3> colour) {
     for (int y = y0; y < y1; ++y)
       for (int x = x0; x < x1; ++x)
@@ -79,7 +83,7 @@ TEST(Agreement, WeighsOnlyInsideThePredictionAndToleratesAPixelOfShift) {
   Scene scene(1);  // the frame's stripes one pixel right of the prediction
   scene.paint(36, 44, 28, 36, {0.2f, 0.2f, 0.9f});  // something blue in front, inside the disc
   std::vector<float> p(kW * kH, 0.5f);
-  weigh_by_agreement(p, scene.frame.data(), scene.expected, kW, kH);
+  weigh_by_agreement(p, scene.distances());
   const float agree = agreement_defaults::kMaxOdds / (agreement_defaults::kMaxOdds + 1);
   // A stripe edge a pixel off still agrees with a neighbour's prediction.
   EXPECT_NEAR(p[at(24, 32)], agree, 1e-4f);
@@ -88,7 +92,7 @@ TEST(Agreement, WeighsOnlyInsideThePredictionAndToleratesAPixelOfShift) {
   EXPECT_EQ(p[at(2, 2)], 0.5f);                  // no prediction: unchanged
   // Nothing predicted: nothing changes.
   std::vector<float> q(kW * kH, 0.3f);
-  weigh_by_agreement(q, scene.frame.data(), {}, kW, kH);
+  weigh_by_agreement(q, agreement_distances(scene.frame.data(), {}, kW, kH));
   for (float v : q) ASSERT_EQ(v, 0.3f);
 }
 
@@ -97,7 +101,7 @@ TEST(Agreement, AnOccluderIsHiddenUpToTheEdgeAndAShiftedPoseIsNot) {
   // its part in the edge band too (connected to the part deep inside).
   Scene occluded;
   occluded.paint(40, 64, 20, 44, {0.2f, 0.2f, 0.9f});
-  const std::vector<float> hidden = occluded_by_disagreement(occluded.frame.data(), occluded.expected, kW, kH, 3);
+  const std::vector<float> hidden = occluded_by_disagreement(occluded.distances(), kW, kH, 3);
   ASSERT_EQ(hidden.size(), static_cast<std::size_t>(kW * kH));
   EXPECT_EQ(hidden[at(44, 32)], 1.f);
   EXPECT_EQ(hidden[at(51, 32)], 1.f);  // one pixel inside the disc's edge
@@ -106,11 +110,11 @@ TEST(Agreement, AnOccluderIsHiddenUpToTheEdgeAndAShiftedPoseIsNot) {
   // The object drawn 3 px right of the prediction: disagreement only in a
   // band along the edge, never 3 px inside: nothing hidden.
   Scene shifted(3);
-  const std::vector<float> none = occluded_by_disagreement(shifted.frame.data(), shifted.expected, kW, kH, 3);
+  const std::vector<float> none = occluded_by_disagreement(shifted.distances(), kW, kH, 3);
   double count = 0;
   for (float v : none) count += v;
   EXPECT_EQ(count, 0);
-  EXPECT_TRUE(occluded_by_disagreement(shifted.frame.data(), {}, kW, kH, 3).empty());
+  EXPECT_TRUE(occluded_by_disagreement(agreement_distances(shifted.frame.data(), {}, kW, kH), kW, kH, 3).empty());
 }
 
 }  // namespace

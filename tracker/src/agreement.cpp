@@ -30,37 +30,37 @@ float agreement_odds(float distance) {
   return std::exp(log_odds);
 }
 
-namespace {
-
-// The squared distance from pixel (x, y)'s colour in `rgb` to the nearest
-// colour `expected` has within kReachPx (max float when none).
-float nearest_expected(const float* rgb, const std::vector<float>& expected, std::ptrdiff_t w, std::ptrdiff_t h,
-                       std::ptrdiff_t x, std::ptrdiff_t y) {
-  constexpr std::ptrdiff_t r = agreement_defaults::kReachPx;
-  const auto p = static_cast<std::size_t>(y * w + x);
-  float nearest = std::numeric_limits<float>::max();
-  for (std::ptrdiff_t qy = std::max<std::ptrdiff_t>(y - r, 0); qy <= std::min(y + r, h - 1); ++qy)
-    for (std::ptrdiff_t qx = std::max<std::ptrdiff_t>(x - r, 0); qx <= std::min(x + r, w - 1); ++qx) {
-      const auto q = static_cast<std::size_t>(qy * w + qx);
-      if (expected[3 * q] < 0.f) continue;
-      float d2 = 0;
-      for (std::size_t c = 0; c < 3; ++c) {
-        const float d = rgb[3 * p + c] - expected[3 * q + c];
-        d2 += d * d;
-      }
-      nearest = std::min(nearest, d2);
-    }
-  return nearest;
-}
-
-}  // namespace
-
-std::vector<float> occluded_by_disagreement(const float* rgb, const std::vector<float>& expected, int width,
-                                            int height, int margin) {
+std::vector<float> agreement_distances(const float* rgb, const std::vector<float>& expected, int width, int height) {
   const auto w = static_cast<std::ptrdiff_t>(width), h = static_cast<std::ptrdiff_t>(height);
   if (expected.size() != static_cast<std::size_t>(3 * w * h)) return {};
-  std::vector<float> outside(static_cast<std::size_t>(w * h));
-  for (std::size_t p = 0; p < outside.size(); ++p) outside[p] = expected[3 * p] < 0.f ? 1.f : 0.f;
+  constexpr std::ptrdiff_t r = agreement_defaults::kReachPx;
+  std::vector<float> out(static_cast<std::size_t>(w * h), -1.f);
+  for (std::ptrdiff_t y = 0; y < h; ++y)
+    for (std::ptrdiff_t x = 0; x < w; ++x) {
+      const auto p = static_cast<std::size_t>(y * w + x);
+      if (expected[3 * p] < 0.f) continue;
+      float nearest = std::numeric_limits<float>::max();
+      for (std::ptrdiff_t qy = std::max<std::ptrdiff_t>(y - r, 0); qy <= std::min(y + r, h - 1); ++qy)
+        for (std::ptrdiff_t qx = std::max<std::ptrdiff_t>(x - r, 0); qx <= std::min(x + r, w - 1); ++qx) {
+          const auto q = static_cast<std::size_t>(qy * w + qx);
+          if (expected[3 * q] < 0.f) continue;
+          float d2 = 0;
+          for (std::size_t c = 0; c < 3; ++c) {
+            const float d = rgb[3 * p + c] - expected[3 * q + c];
+            d2 += d * d;
+          }
+          nearest = std::min(nearest, d2);
+        }
+      out[p] = nearest;
+    }
+  return out;
+}
+
+std::vector<float> occluded_by_disagreement(const std::vector<float>& distances, int width, int height, int margin) {
+  const auto w = static_cast<std::ptrdiff_t>(width), h = static_cast<std::ptrdiff_t>(height);
+  if (distances.size() != static_cast<std::size_t>(w * h)) return {};
+  std::vector<float> outside(distances.size());
+  for (std::size_t p = 0; p < outside.size(); ++p) outside[p] = distances[p] < 0.f ? 1.f : 0.f;
   const std::vector<float> near_outside = support_near(outside, width, height, margin);
   const float bound = 2.f * agreement_defaults::kNeutralDistance * agreement_defaults::kNeutralDistance;
   // Disagreeing pixels of the predicted silhouette; those in its interior
@@ -68,13 +68,11 @@ std::vector<float> occluded_by_disagreement(const float* rgb, const std::vector<
   // disagreeing pixels to its edge.
   std::vector<unsigned char> disagrees(outside.size(), 0);
   std::vector<float> agrees(outside.size(), 1.f);
-  for (std::ptrdiff_t y = 0; y < h; ++y)
-    for (std::ptrdiff_t x = 0; x < w; ++x) {
-      const auto p = static_cast<std::size_t>(y * w + x);
-      if (outside[p] != 0.f || nearest_expected(rgb, expected, w, h, x, y) < bound) continue;
-      disagrees[p] = 1;
-      agrees[p] = 0.f;
-    }
+  for (std::size_t p = 0; p < distances.size(); ++p) {
+    if (distances[p] < bound) continue;  // agrees, or outside (−1)
+    disagrees[p] = 1;
+    agrees[p] = 0.f;
+  }
   const std::vector<float> near_agreeing = support_near(agrees, width, height, agreement_defaults::kSeedRadiusPx);
   std::vector<float> out(outside.size(), 0.f);
   std::vector<std::size_t> stack;
@@ -99,19 +97,15 @@ std::vector<float> occluded_by_disagreement(const float* rgb, const std::vector<
   return out;
 }
 
-void weigh_by_agreement(std::vector<float>& probability, const float* rgb, const std::vector<float>& expected,
-                        int width, int height) {
-  const auto w = static_cast<std::ptrdiff_t>(width), h = static_cast<std::ptrdiff_t>(height);
-  if (expected.size() != 3 * probability.size() || probability.size() != static_cast<std::size_t>(w * h)) return;
-  for (std::ptrdiff_t y = 0; y < h; ++y)
-    for (std::ptrdiff_t x = 0; x < w; ++x) {
-      const auto p = static_cast<std::size_t>(y * w + x);
-      if (expected[3 * p] < 0.f) continue;
-      const float odds = agreement_odds(std::sqrt(nearest_expected(rgb, expected, w, h, x, y)));
-      const float m = probability[p];
-      const float object = m * odds, background = 1.f - m;
-      probability[p] = object + background > 0.f ? object / (object + background) : m;
-    }
+void weigh_by_agreement(std::vector<float>& probability, const std::vector<float>& distances) {
+  if (distances.size() != probability.size()) return;
+  for (std::size_t p = 0; p < probability.size(); ++p) {
+    if (distances[p] < 0.f) continue;
+    const float odds = agreement_odds(std::sqrt(distances[p]));
+    const float m = probability[p];
+    const float object = m * odds, background = 1.f - m;
+    probability[p] = object + background > 0.f ? object / (object + background) : m;
+  }
 }
 
 }  // namespace splattrack

@@ -66,8 +66,13 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
     foreground->colours->probability(undo_lighting(target_rgb_.data(), w * h, foreground->lighting).data(), width_,
                                      height_, foreground->centre.value_or(SectorCentre{width_ / 2.0, height_ / 2.0}),
                                      target_mask_);
+  // How far each pixel's colour is from the render's prediction there
+  // (agreement.hpp; empty without one), for the estimate and the hidden.
+  const std::vector<float> distances =
+      foreground ? agreement_distances(frame_rgb_.data(), foreground->expected, width_, height_)
+                 : std::vector<float>{};
   if (source_ != ForegroundSource::given) {
-    weigh_by_agreement(target_mask_, target_rgb_.data(), foreground->expected, width_, height_);
+    weigh_by_agreement(target_mask_, distances);
     if (foreground->prior.size() == target_mask_.size())
       for (std::size_t p = 0; p < target_mask_.size(); ++p)
         target_mask_[p] = with_prior(target_mask_[p], foreground->prior[p]);
@@ -81,13 +86,12 @@ Observation::Observation(const FrameView& frame, const ObservationWindow& window
   // colours disagree with the render's deep inside its silhouette; either
   // only where the target says "not object".
   const std::vector<float> disagreeing =
-      foreground ? occluded_by_disagreement(frame_rgb_.data(), foreground->expected, width_, height_,
-                                            occlusion_defaults::kEdgeMarginPx)
-                 : std::vector<float>{};
+      occluded_by_disagreement(distances, width_, height_, occlusion_defaults::kEdgeMarginPx);
   const bool carried = foreground && foreground->occluded.size() == target_mask_.size();
   if (carried || !disagreeing.empty()) {
     for (std::size_t p = 0; p < target_mask_.size(); ++p) {
-      const bool hidden = (carried && foreground->occluded[p] != 0.f) || (!disagreeing.empty() && disagreeing[p] != 0.f);
+      const bool hidden =
+          (carried && foreground->occluded[p] != 0.f) || (!disagreeing.empty() && disagreeing[p] != 0.f);
       if (!hidden || target_mask_[p] >= 0.5f) continue;
       if (valid_.empty()) valid_.assign(target_mask_.size(), 1.f);
       if (occluded_.empty()) occluded_.assign(target_mask_.size(), 0);

@@ -230,7 +230,7 @@ void RigidTracker::record_occlusion(const FrameView& frame, const ObservationWin
 
 ForegroundEstimate RigidTracker::foreground_in(const FrameView& frame, const ObservationWindow& window,
                                                const CentredPose& predicted, double reach_px) {
-  if (frame.has_mask() && reach_px >= 0 && options_.render_agreement && impl_->pixels_trusted) {
+  if (frame.has_mask() && reach_px >= 0 && trusts_render_colours()) {
     // Given masks: the colours tell what hides the object (Observation).
     ForegroundEstimate estimate = foreground_around(frame, window, nullptr, reach_px);
     estimate.expected = expected_colours(render_in(window, kMaskedBackground, predicted), kMaskedBackground,
@@ -247,9 +247,11 @@ ForegroundEstimate RigidTracker::foreground_in(const FrameView& frame, const Obs
   return estimate;
 }
 
+bool RigidTracker::trusts_render_colours() const { return options_.render_agreement && impl_->pixels_trusted; }
+
 void RigidTracker::expect_colours(ForegroundEstimate& estimate, const RenderImage& img,
                                   const std::array<float, 3>& background) const {
-  if (!options_.render_agreement || !impl_->pixels_trusted || !estimate.colours) return;
+  if (!trusts_render_colours() || !estimate.colours) return;
   estimate.expected = expected_colours(img, background, impl_->correction);
 }
 

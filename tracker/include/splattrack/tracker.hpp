@@ -197,12 +197,14 @@ class RigidTracker {
   void learn_background(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
                         const std::vector<float>& alpha);
   // Records what hides the object at its tracked pose for the next frame;
-  // `silhouette` [H, W] is the render's alpha at `pose` in `window`.
   // `img` is the render at `pose` in `window` over `background`.
   void record_occlusion(const FrameView& frame, const ObservationWindow& window, const CentredPose& pose,
                         const RenderImage& img, const std::array<float, 3>& background);
+  // Whether the render's colours are evidence (render_agreement, where the
+  // first frame's texture agreed).
+  bool trusts_render_colours() const;
   // Adds the colours `img` (rendered over `background`) predicts to an
-  // estimate that uses the colour model (render_agreement).
+  // estimate that uses the colour model, when they are trusted.
   void expect_colours(ForegroundEstimate& estimate, const RenderImage& img,
                       const std::array<float, 3>& background) const;
   // Sets the loss's mask weight for a silhouette given or estimated.

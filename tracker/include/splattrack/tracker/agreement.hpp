@@ -54,25 +54,29 @@ std::vector<float> expected_colours(const RenderImage& img, const std::array<flo
 // with d0 = kNeutralDistance, bounded to [1/kMaxOdds, kMaxOdds].
 float agreement_odds(float distance);
 
+// [H, W] the squared RGB distance from each pixel's frame colour `rgb`
+// [H, W, 3] to the nearest of the `expected` colours [H, W, 3] within
+// kReachPx, where the pixel's own expectation is present; −1 where it is
+// missing (outside the predicted silhouette). Empty when `expected` is. Both
+// uses below read it, so the neighbourhood is searched once per window.
+std::vector<float> agreement_distances(const float* rgb, const std::vector<float>& expected, int width, int height);
+
 // Multiplies the odds of each pixel's `probability` [H, W] by agreement_odds
-// of its frame colour `rgb` [H, W, 3] against the nearest of the `expected`
-// colours [H, W, 3] within kReachPx; pixels whose own expectation is missing
-// (outside the predicted silhouette) keep theirs. Does nothing when
-// `expected` is empty.
-void weigh_by_agreement(std::vector<float>& probability, const float* rgb, const std::vector<float>& expected,
-                        int width, int height);
+// of its distance in `distances` [H, W] (agreement_distances); pixels
+// without one keep theirs. Does nothing when `distances` is empty.
+void weigh_by_agreement(std::vector<float>& probability, const std::vector<float>& distances);
 
 // [H, W] 1 where the object is hidden by something the model does not
 // predict, 0 elsewhere: connected regions of the predicted silhouette (where
-// `expected` has colours) whose frame colours `rgb` [H, W, 3] disagree with
-// every predicted colour within kReachPx beyond the odds' bound (distance
-// >= sqrt(2) kNeutralDistance), each holding a pixel at least `margin` window
-// pixels inside it whose kSeedRadiusPx neighbourhood disagrees throughout. Disagreement along the silhouette's edge alone is the
-// pose being off, and stays; an occluder reaches inside, and its region then
-// runs on to the edge (the rim and the thin parts under it, which without
-// it pulled the pose away: om frames 44-49, true masks given, 0.04-0.13
-// object sizes in depth; with it <= 0.02). Empty when `expected` is.
-std::vector<float> occluded_by_disagreement(const float* rgb, const std::vector<float>& expected, int width,
-                                            int height, int margin);
+// `distances` [H, W], from agreement_distances, are present) whose colours
+// disagree beyond the odds' bound (distance >= sqrt(2) kNeutralDistance),
+// each holding a pixel at least `margin` window pixels inside it whose
+// kSeedRadiusPx neighbourhood disagrees throughout. Disagreement along the
+// silhouette's edge alone is the pose being off, and stays; an occluder
+// reaches inside, and its region then runs on to the edge (the rim and the
+// thin parts under it, which without it pulled the pose away: om frames
+// 44-49, true masks given, 0.04-0.13 object sizes in depth; with it
+// <= 0.02). Empty when `distances` is.
+std::vector<float> occluded_by_disagreement(const std::vector<float>& distances, int width, int height, int margin);
 
 }  // namespace splattrack
