@@ -44,6 +44,10 @@ struct TrackerOptions {
   // start (false) it is annealed from band 0. Either way a first frame judged
   // lost is recovered with the full annealing and the search.
   bool first_frame_refines = false;
+  // ... and, without masks, first moved across the image to where the
+  // model's texture matches the frame best (shift_match.hpp): a start a few
+  // centimetres off would teach the colour model the desk as object.
+  bool first_frame_shift_match = true;
   bool init_search = false;     // multi-start over rotations on the first frame
   WindowOptions window;         // the observation window (size 0: the whole frame)
   // Frames without masks: the object's silhouette estimated from a colour
@@ -157,7 +161,14 @@ class RigidTracker {
   ExecutionContext& context();
 
  private:
-  FrameResult process(const FrameView& frame, const CentredPose& start, bool first);
+  FrameResult process(const FrameView& frame, const CentredPose& predicted, bool first);
+  // Where the first frame's alignment starts from the given pose `given`
+  // (match_start, when first_frame_shift_match applies).
+  CentredPose first_frame_start(const FrameView& frame, const CentredPose& given);
+  // A first frame's given pose moved across the image, at its depth, by the
+  // shift that best matches the model's texture to the frame within
+  // `expected_px` frame pixels (unchanged when nothing matches well).
+  CentredPose match_start(const FrameView& frame, const CentredPose& given, double expected_px);
   // The steps of process(): the pose the optimiser reaches from `start`
   // (`expected_shift_px`: how far, in frame pixels, the start may be off), its
   // verdict, and recovery when the verdict asks for it, in a wider window
