@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "splattrack/render/framing.hpp"
@@ -54,6 +55,13 @@ inline constexpr double kMinStartMatch = 0.3;
 inline constexpr double kMinStartMatchGain = 0.1;
 // The shift is searched on a grid of range / kShiftGridSteps pixels first.
 inline constexpr int kShiftGridSteps = 8;
+// A lost object is looked for with a square this share of its projected
+// radius across each way from its centre: inside its silhouette whatever
+// way it is turned.
+inline constexpr double kRedetectDiscShare = 0.6;
+// This many degraded frames in a row whose texture disagrees (below
+// VerdictRules::min_texture_tracking) make the last one lost.
+inline constexpr int kMaxDisagreeingFrames = 5;
 // How much the object's silhouette may grow from one frame to the next
 // (turning, approaching), in projected radii.
 inline constexpr double kSupportSlack = 0.25;
@@ -86,6 +94,8 @@ struct RigidTracker::Impl {
   int search_next = 0;          // the search's next hypothesis, when a budget cut it short
   bool acquiring = false;       // the last frame ended lost: the object is to be found again
   bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
+  bool previous_lost = false;  // the last frame ended lost (its pose carries no motion)
+  int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -141,6 +151,8 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->learnt = false;
   impl_->search_next = 0;
   impl_->acquiring = false;
+  impl_->previous_lost = false;
+  impl_->disagreeing = 0;
   impl_->pixels_trusted = false;
   if (!options_.first_frame_refines || options_.init_search) return;
   const Observation plain(checked(frame, camera_), window);
@@ -170,8 +182,11 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // on om300, the lighting drifted on, and the pose receded as the disc
   // left (lost at frame 270 for good; 83.7 -> 94.3 % of the frames within
   // 5° / 5 %).
-  const bool hidden_but_right = status == TrackStatus::degraded && !first &&
-                                texture_agreement(img, plain).value_or(0) >= options_.verdict.texture_keeps_found;
+  const std::optional<double> texture = first ? std::nullopt : texture_agreement(img, plain);
+  const bool degraded = status == TrackStatus::degraded;
+  const bool hidden_but_right = degraded && texture.value_or(0) >= options_.verdict.texture_keeps_found;
+  const bool disagrees = degraded && texture && *texture < options_.verdict.min_texture_tracking;
+  impl_->disagreeing = disagrees ? impl_->disagreeing + 1 : 0;
   if (found || hidden_but_right) learn_appearance(frame, plain, img, !impl_->learnt, hidden_but_right);
   if (first) {
     // Per-pixel colours are compared only when the model's texture predicts
@@ -191,9 +206,14 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // repeated as velocity would throw the next frame's prediction as far
   // again (measured: a half-turn start recovered to 1.1°, the next frame
   // then started a half-turn off and was lost).
+  // Nor from a lost frame's pose: a frame re-found after it (degraded, then
+  // tracking) took the jump from that pose as velocity and was thrown off
+  // again on the next frame (Reacquire test: 1.4° -> 51° on the same frame).
   const bool followed = !first && (status == TrackStatus::tracking || status == TrackStatus::degraded);
-  before_previous_ = followed ? previous_ : reported;
+  before_previous_ = followed && !impl_->previous_lost ? previous_ : reported;
+  impl_->previous_lost = status == TrackStatus::lost;
   previous_ = reported;
+  if (found || first) last_found_ = reported;
   ++frame_index_;
 }
 
@@ -368,7 +388,12 @@ CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPos
   result.loss = c.final_cost;
   result.iterations += c.iterations;
   result.timings.ceres_ms += ms_since(tc);
-  return c.pose;
+  // As fast toward the camera as one Adam step may go, at most: frame after
+  // frame of unlimited LM steps took the real cube, degraded under a hand,
+  // from 0.4 m through the camera (frames 380-662; lost ever after).
+  CentredPose pose = c.pose;
+  limit_approach(camera_, start, object_radius(), pose);
+  return pose;
 }
 
 CentredPose RigidTracker::refine_pixels(MatchTarget& target, const CentredPose& pose, FrameResult& result) {
@@ -395,17 +420,52 @@ Verdict RigidTracker::judge_aligned(MatchTarget& target, const CentredPose& pose
 
 Verdict RigidTracker::assess(MatchTarget& target, const CentredPose& pose, bool first) {
   const bool given_mask = target.observation().foreground_source() == ForegroundSource::given;
-  return judge(pose_scores(impl_->aligner, target, pose), first, given_mask, options_.verdict);
+  Verdict v = judge(pose_scores(impl_->aligner, target, pose), first, given_mask, options_.verdict);
+  // The camera within reach of the object: no pose of it, however the
+  // render scores (a render filling the window explains any foreground).
+  if (object_depth(camera_, pose) < depth_limits::kMinDepthRadii * object_radius()) v.status = TrackStatus::lost;
+  return v;
+}
+
+CentredPose RigidTracker::redetect(const FrameView& frame, const CentredPose& pose) const {
+  if (!estimates_foreground(frame) || !impl_->foreground.ready()) return pose;
+  // The whole frame at the working resolution.
+  const ObservationWindow whole = widened(camera_, window_at(last_found_, 0), 1e9);
+  const Observation plain(frame, whole);
+  const std::size_t n = static_cast<std::size_t>(whole.width) * static_cast<std::size_t>(whole.height);
+  std::vector<float> object;
+  impl_->foreground.probability(undo_lighting(plain.frame_rgb().data(), n, impl_->correction).data(), n, object);
+  for (std::size_t p = 0; p < n; ++p) object[p] = plain.valid(p) ? object[p] - 0.5f : -0.5f;
+  const int r = std::max(1, static_cast<int>(kRedetectDiscShare * projected_radius_px(last_found_) / whole.scale));
+  const std::vector<float> density = box_mean(object, whole.width, whole.height, r);
+  const auto best = static_cast<std::size_t>(std::max_element(density.begin(), density.end()) - density.begin());
+  if (!(density[best] > 0.f)) return pose;
+  // The object's centre on that pixel's ray, at its last found depth.
+  const auto columns = static_cast<std::size_t>(whole.width);
+  const double u = whole.left + (static_cast<double>(best % columns) + 0.5) * whole.scale;
+  const double v = whole.top + (static_cast<double>(best / columns) + 0.5) * whole.scale;
+  const double depth = object_depth(camera_, last_found_);
+  const Eigen::Vector3d centre((u - camera_.cx) / camera_.fx * depth, (v - camera_.cy) / camera_.fy * depth, depth);
+  CentredPose found = last_found_;
+  found.translation = camera_.cam_from_world.topLeftCorner<3, 3>().transpose() *
+                      (centre - camera_.cam_from_world.topRightCorner<3, 1>());
+  return found;
 }
 
 void RigidTracker::recover(const FrameView& frame, const ObservationWindow& window, const ColourCorrection& correction,
-                           bool first, bool searched, CentredPose& pose, Verdict& verdict, FrameResult& result) {
+                           bool first, bool searched, bool disowned, CentredPose& pose, Verdict& verdict,
+                           FrameResult& result) {
   // In a wider window (the object may be outside the tracking one), where
   // the pose so far is judged again so that every candidate is compared on
   // the same footing: Ceres from where the optimiser ended, the full
   // annealing, then the search (unless this frame has had it already).
+  // After a lost frame the pose carried from it says nothing: the object is
+  // looked for where its colours are (redetect), and the window and every
+  // candidate start from there.
+  const CentredPose from = (impl_->acquiring || disowned) && frame_index_ > 0 ? redetect(frame, pose) : pose;
+  const ObservationWindow around = from.translation == pose.translation ? window : window_at(from, 0);
   const ObservationWindow wide =
-      options_.window.size > 0 && !window.wide ? widened(camera_, window, options_.window.recovery_widen) : window;
+      options_.window.size > 0 && !around.wide ? widened(camera_, around, options_.window.recovery_widen) : around;
   const ForegroundEstimate foreground = foreground_in(frame, wide, pose, -1);
   weigh_silhouette(foreground);
   MatchTarget target(frame, camera_, wide, impl_->spectral, &foreground, correction);
@@ -419,7 +479,7 @@ void RigidTracker::recover(const FrameView& frame, const ObservationWindow& wind
   const auto tc = clock::now();
   CeresRefineOptions ceres = options_.ceres;
   ceres.deadline = deadline.share(0.25);
-  const CeresRefineResult c = ceres_refine(aligner, target, pose, ceres);
+  const CeresRefineResult c = ceres_refine(aligner, target, from, ceres);
   result.timings.ceres_ms += ms_since(tc);
   result.iterations += c.iterations;
   AlignOptions anneal = options_.first_frame;
@@ -429,7 +489,7 @@ void RigidTracker::recover(const FrameView& frame, const ObservationWindow& wind
   if (v.status != TrackStatus::tracking && !searched && !deadline.passed()) {
     const auto ts = clock::now();
     const InitSearchResult s =
-        init_search(aligner, target, pose, options_.search, {impl_->search_next, deadline.share(0.7), deadline});
+        init_search(aligner, target, from, options_.search, {impl_->search_next, deadline.share(0.7), deadline});
     impl_->search_next = s.next > options_.search.hypotheses ? 0 : s.next;
     result.timings.search_ms += ms_since(ts);
     const Verdict vs = assess(target, s.pose, first);
@@ -535,8 +595,16 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   // then on (f1003, 0.25 sizes / 15° off: 0 of 60 frames within 5° / 5 %).
   const bool given_start = first && options_.first_frame_refines && !options_.init_search &&
                            target.observation().foreground_source() != ForegroundSource::given;
+  // Degraded frame after frame with a texture that disagrees: the pose is
+  // off, not the object partly hidden (the mug over the real cube leaves
+  // 0.26-0.5), and no later frame pulls it back by itself (real cube, frames
+  // 360-700: degraded throughout, ending 0.26 m nearer than the cube).
+  const bool disowned = verdict.status == TrackStatus::degraded && !first && verdict.scores.texture &&
+                        *verdict.scores.texture < options_.verdict.min_texture_tracking &&
+                        impl_->disagreeing + 1 >= kMaxDisagreeingFrames;
+  if (disowned) verdict.status = TrackStatus::lost;
   if (options_.recover && needs_recovery(verdict, acquiring && !given_start))
-    recover(frame, window, impl_->correction, acquiring, searched, pose, verdict, result);
+    recover(frame, window, impl_->correction, acquiring, searched, disowned, pose, verdict, result);
 
   result.status = verdict.status;
   result.quality = verdict.scores.quality;

@@ -183,8 +183,15 @@ class RigidTracker {
   CentredPose refine_pixels(MatchTarget& target, const CentredPose& pose, FrameResult& result);
   // assess() after fitting the colour correction at `pose` (an aligned pose).
   Verdict judge_aligned(MatchTarget& target, const CentredPose& pose, bool acquiring);
+  // `disowned`: the frame was judged lost for its texture's disagreement
+  // (the object is then looked for afresh, as after a lost frame).
   void recover(const FrameView& frame, const ObservationWindow& window, const ColourCorrection& correction,
-               bool first, bool searched, CentredPose& pose, Verdict& verdict, FrameResult& result);
+               bool first, bool searched, bool disowned, CentredPose& pose, Verdict& verdict, FrameResult& result);
+  // Where a lost object's colours are densest in the whole frame (the colour
+  // model's P(object) summed over a square of its size at its last found
+  // depth), as a pose there with the last found rotation; `pose` itself when
+  // no colour model is learnt or nothing there looks more object than not.
+  CentredPose redetect(const FrameView& frame, const CentredPose& pose) const;
   // The window the tracker looks at around `pose`, `motion_px` frame pixels
   // of margin for the motion.
   ObservationWindow window_at(const CentredPose& pose, double motion_px) const;
@@ -248,6 +255,7 @@ class RigidTracker {
   std::unique_ptr<Impl> impl_;
   int frame_index_ = 0;
   CentredPose previous_, before_previous_;  // the last two frames' poses as reported
+  CentredPose last_found_;  // the last frame tracked or recovered (its depth places a re-found object)
 };
 
 }  // namespace splattrack
