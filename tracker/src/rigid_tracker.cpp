@@ -28,6 +28,17 @@ void add_timings(const AlignTimings& t, FrameTimings& out) {
   out.backward_ms += t.backward_ms;
 }
 
+// The object's centre at `pose` in camera coordinates, and `pose` with its
+// centre moved to `centre` (camera coordinates), rotation kept.
+Eigen::Vector3d centre_in_camera(const Camera& camera, const CentredPose& pose) {
+  return camera.cam_from_world.topLeftCorner<3, 3>() * pose.translation + camera.cam_from_world.topRightCorner<3, 1>();
+}
+CentredPose with_centre_at(const Camera& camera, CentredPose pose, const Eigen::Vector3d& centre) {
+  pose.translation =
+      camera.cam_from_world.topLeftCorner<3, 3>().transpose() * (centre - camera.cam_from_world.topRightCorner<3, 1>());
+  return pose;
+}
+
 }  // namespace
 
 // The first frame starts from an unknown offset: 150 iterations converged in
@@ -94,7 +105,6 @@ struct RigidTracker::Impl {
   int search_next = 0;          // the search's next hypothesis, when a budget cut it short
   bool acquiring = false;       // the last frame ended lost: the object is to be found again
   bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
-  bool previous_lost = false;  // the last frame ended lost (its pose carries no motion)
   int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
 };
 
@@ -151,7 +161,6 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->learnt = false;
   impl_->search_next = 0;
   impl_->acquiring = false;
-  impl_->previous_lost = false;
   impl_->disagreeing = 0;
   impl_->pixels_trusted = false;
   if (!options_.first_frame_refines || options_.init_search) return;
@@ -199,7 +208,9 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   if (status != TrackStatus::lost) learn_background(frame, window, reported, img.alpha);
   // Only a lost frame makes the next one re-acquire: a degraded one has had
   // its recovery, and searching again on every later frame would cost the
-  // budget per frame for as long as the colours disagree.
+  // budget per frame for as long as the colours disagree. (Until here it
+  // says whether the frame before this one was lost.)
+  const bool previous_lost = impl_->acquiring;
   impl_->acquiring = status == TrackStatus::lost;
   // The motion model continues only a frame followed from the last one: a
   // recovery's jump (a cut in the video, a start given a half-turn off)
@@ -210,8 +221,7 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // tracking) took the jump from that pose as velocity and was thrown off
   // again on the next frame (Reacquire test: 1.4° -> 51° on the same frame).
   const bool followed = !first && (status == TrackStatus::tracking || status == TrackStatus::degraded);
-  before_previous_ = followed && !impl_->previous_lost ? previous_ : reported;
-  impl_->previous_lost = status == TrackStatus::lost;
+  before_previous_ = followed && !previous_lost ? previous_ : reported;
   previous_ = reported;
   if (found || first) last_found_ = reported;
   ++frame_index_;
@@ -337,9 +347,7 @@ const RenderImage& RigidTracker::render_in(const ObservationWindow& window, cons
 }
 
 double RigidTracker::projected_radius_px(const CentredPose& pose) const {
-  const Eigen::Vector3d p = camera_.cam_from_world.topLeftCorner<3, 3>() * pose.translation +
-                            camera_.cam_from_world.topRightCorner<3, 1>();
-  return std::max(camera_.fx, camera_.fy) * object_radius() / std::max(p.z(), object_radius());
+  return std::max(camera_.fx, camera_.fy) * object_radius() / std::max(object_depth(camera_, pose), object_radius());
 }
 
 ObservationWindow RigidTracker::window_at(const CentredPose& pose, double motion_px) const {
@@ -446,10 +454,7 @@ CentredPose RigidTracker::redetect(const FrameView& frame, const CentredPose& po
   const double v = whole.top + (static_cast<double>(best / columns) + 0.5) * whole.scale;
   const double depth = object_depth(camera_, last_found_);
   const Eigen::Vector3d centre((u - camera_.cx) / camera_.fx * depth, (v - camera_.cy) / camera_.fy * depth, depth);
-  CentredPose found = last_found_;
-  found.translation = camera_.cam_from_world.topLeftCorner<3, 3>().transpose() *
-                      (centre - camera_.cam_from_world.topRightCorner<3, 1>());
-  return found;
+  return with_centre_at(camera_, last_found_, centre);
 }
 
 void RigidTracker::recover(const FrameView& frame, const ObservationWindow& window, const ColourCorrection& correction,
@@ -528,14 +533,10 @@ CentredPose RigidTracker::match_start(const FrameView& frame, const CentredPose&
   // stays: the correlation over the texture preferred poses turned 10-20°
   // off on the real cube (its front face then fills more of the template),
   // and the plane's turn is left to the alignment.
-  const Eigen::Matrix3d cam_from_world = camera_.cam_from_world.topLeftCorner<3, 3>();
-  const Eigen::Vector3d offset = camera_.cam_from_world.topRightCorner<3, 1>();
-  Eigen::Vector3d centre = cam_from_world * given.translation + offset;
+  Eigen::Vector3d centre = centre_in_camera(camera_, given);
   centre.x() += m.dx * window.scale * centre.z() / camera_.fx;
   centre.y() += m.dy * window.scale * centre.z() / camera_.fy;
-  CentredPose moved = given;
-  moved.translation = cam_from_world.transpose() * (centre - offset);
-  return moved;
+  return with_centre_at(camera_, given, centre);
 }
 
 FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& predicted, bool first) {
