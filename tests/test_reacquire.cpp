@@ -4,38 +4,13 @@
 // frame was left at.
 #include <gtest/gtest.h>
 
-#include "render_test_util.hpp"
-#include "splattrack/datasets/camera_placement.hpp"
-#include "splattrack/datasets/object_model.hpp"
+#include "plain_view_test_util.hpp"
 #include "splattrack/tracker.hpp"
 
 namespace splattrack {
 namespace {
 
-// The object over a plain background, without masks, in a `width` x
-// `height` view where it spans `coverage` of the shorter side.
-struct View {
-  GaussianModel model = datasets::make_object_model([] {
-    datasets::ObjectModelOptions mo;
-    mo.gaussians = 4000;
-    return mo;
-  }());
-  Camera camera;
-  View(int width, int height, double coverage) {
-    datasets::CameraPlacement placement;
-    placement.width = width;
-    placement.height = height;
-    placement.coverage = coverage;
-    camera = datasets::place_camera(placement);
-  }
-  FrameImage at(const RigidPose& pose) const {
-    RenderOptions over;
-    over.background = {0.35f, 0.4f, 0.45f};
-    FrameImage f = frame_from_render(test::render_image(transformed(model, pose), camera, over));
-    f.mask.clear();
-    return f;
-  }
-};
+using View = test::PlainView;
 
 RigidPose pose_at(double x, double y, double angle_rad, const Eigen::Vector3d& axis) {
   RigidPose p;

@@ -92,6 +92,12 @@ struct TrackerOptions {
   // second per unexplained frame, never minutes. The first frame's may take
   // ten budgets.
   double recovery_budget_ms = 1000;
+  // How far the object may have moved, in projected radii, on a frame whose
+  // velocity is unknown (the one after the first, after a recovery's jump or
+  // a lost frame): such a frame is annealed from the band this allows, in a
+  // window this much wider, instead of the top bands' LM from the last pose.
+  // 0.6 radii is the issue's fast motion, 0.3 object sizes per frame.
+  double unknown_motion_radii = 0.6;
   // Later frames, after the optimiser: LM on per-pixel robust residuals
   // (pixel_refine.hpp; iterations 0: off). Measured (BENCHMARKS.md, Issue 10,
   // session of 2026-12-03, sixth): bench track --realistic, moderate
