@@ -375,7 +375,7 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
   // A frame whose motion is unknown after a found one (the second, the one
   // after a recovery) gets the first frame's iterations: the tracking ones
   // from 0.3 object sizes and 8° off ended 2.5 sizes off, lost for good
-  // (synthetic fast motion, no blur: 1 -> 47 of 60 frames within 5° / 5 %).
+  // (synthetic fast motion, no blur: 1 -> 45 of 60 frames within 5° / 5 %).
   const bool unknown_motion = !first && !impl_->motion_known && !impl_->acquiring;
   AlignOptions align_options = first || unknown_motion ? options_.first_frame : options_.tracking;
   if (!first || options_.first_frame_refines) {
@@ -611,8 +611,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
     // the annealing does not help (real cube 500-600, the mug: median drift
     // 14.2 mm with it, 7.4 mm without) at twice the time per frame.
     // Without a velocity, whatever the LM's verdict (a 0.3-size move ended
-    // 15 % off and `tracking`; a 10° turn of the fox stayed at the first
-    // frame's rotation, lost by the fourth): the annealing gets the motion
+    // 15 % off and `tracking`): the annealing gets the motion
     // the options allow, a window that wide, and a silhouette estimated from
     // colour alone (the prediction's prior and expected colours would hold
     // the object where it was: it ended half way). There the LM's pose is
