@@ -376,8 +376,7 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
   // after a recovery) gets the first frame's iterations: the tracking ones
   // from 0.3 object sizes and 8° off ended 2.5 sizes off, lost for good
   // (synthetic fast motion, no blur: 1 -> 45 of 60 frames within 5° / 5 %).
-  const bool unknown_motion = !first && !impl_->motion_known && !impl_->acquiring;
-  AlignOptions align_options = first || unknown_motion ? options_.first_frame : options_.tracking;
+  AlignOptions align_options = first || velocity_unknown(first) ? options_.first_frame : options_.tracking;
   if (!first || options_.first_frame_refines) {
     const ObservationWindow& w = target.window();
     align_options.start_alpha =
@@ -395,6 +394,10 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
   result.iterations += a.iterations;
   add_timings(a.timings, result.timings);
   return a.pose;
+}
+
+bool RigidTracker::velocity_unknown(bool first) const {
+  return !first && !impl_->motion_known && !impl_->acquiring;
 }
 
 CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPose& start, FrameResult& result) {
@@ -601,7 +604,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   Verdict verdict = judge_aligned(*target, pose, acquiring);
   // Without a velocity (the frame after the first or after a recovery) the
   // object may have moved further than the prediction's window allows.
-  const bool unknown_motion = !first && !impl_->motion_known && !acquiring;
+  const bool unknown_motion = velocity_unknown(first);
   if (lm && (verdict.status == TrackStatus::lost || unknown_motion)) {
     // The top bands' steps from a prediction outside their basin: the frame
     // is aligned as without them, by Adam's annealing from the band the
