@@ -73,11 +73,6 @@ inline constexpr double kRedetectDiscShare = 0.6;
 // This many degraded frames in a row whose texture disagrees (below
 // VerdictRules::min_texture_tracking) make the last one lost.
 inline constexpr int kMaxDisagreeingFrames = 5;
-// A frame without a velocity takes the annealing's pose over the LM's at
-// the same status only when its match is this much higher: on the still
-// real cube they tie (0.732 vs 0.729 at frame 501) and the annealing's was
-// turned 0.7° (frames 500-600 median drift 3.9 -> 5.1 mm, 3.4 -> 3.9°).
-inline constexpr double kAnnealedMatchGain = 0.05;
 // How much the object's silhouette may grow from one frame to the next
 // (turning, approaching), in projected radii.
 inline constexpr double kSupportSlack = 0.25;
@@ -109,7 +104,6 @@ struct RigidTracker::Impl {
   bool learnt = false;          // whether the appearance has been learnt since initialize()
   int search_next = 0;          // the search's next hypothesis, when a budget cut it short
   bool acquiring = false;       // the last frame ended lost: the object is to be found again
-  bool motion_known = false;    // the last two frames were followed one from the other: a velocity
   bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
   int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
 };
@@ -227,8 +221,7 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // tracking) took the jump from that pose as velocity and was thrown off
   // again on the next frame (Reacquire test: 1.4° -> 51° on the same frame).
   const bool followed = !first && (status == TrackStatus::tracking || status == TrackStatus::degraded);
-  impl_->motion_known = followed && !previous_lost;
-  before_previous_ = impl_->motion_known ? previous_ : reported;
+  before_previous_ = followed && !previous_lost ? previous_ : reported;
   previous_ = reported;
   if (found || first) last_found_ = reported;
   ++frame_index_;
@@ -372,11 +365,7 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
     searched = true;
     return pose;
   }
-  // A frame whose motion is unknown after a found one (the second, the one
-  // after a recovery) gets the first frame's iterations: the tracking ones
-  // from 0.3 object sizes and 8° off ended 2.5 sizes off, lost for good
-  // (synthetic fast motion, no blur: 1 -> 45 of 60 frames within 5° / 5 %).
-  AlignOptions align_options = first || velocity_unknown(first) ? options_.first_frame : options_.tracking;
+  AlignOptions align_options = first ? options_.first_frame : options_.tracking;
   if (!first || options_.first_frame_refines) {
     const ObservationWindow& w = target.window();
     align_options.start_alpha =
@@ -394,10 +383,6 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
   result.iterations += a.iterations;
   add_timings(a.timings, result.timings);
   return a.pose;
-}
-
-bool RigidTracker::velocity_unknown(bool first) const {
-  return !first && !impl_->motion_known && !impl_->acquiring;
 }
 
 CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPose& start, FrameResult& result) {
@@ -572,40 +557,27 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   if (first) start_appearance(frame, start, window);
   // The object may be as far from its predicted silhouette as the prediction
   // may be off, plus a margin for the silhouette's own change.
-  ForegroundEstimate foreground;
-  std::optional<MatchTarget> target;
-  const auto observe = [&](bool prediction_known) {
-    const double reach_px = expected_px + kSupportSlack * projected_radius_px(start) + kMinExpectedShiftPx;
-    target.reset();
-    foreground = foreground_in(frame, window, start, reach_px);
-    if (!prediction_known) {
-      foreground.prior.clear();
-      foreground.expected.clear();
-    }
-    weigh_silhouette(foreground);
-    target.emplace(frame, camera_, window, impl_->spectral, &foreground, impl_->correction);
-  };
-  observe(true);
+  const double reach_px = expected_px + kSupportSlack * projected_radius_px(start) + kMinExpectedShiftPx;
+  const ForegroundEstimate foreground = foreground_in(frame, window, start, reach_px);
+  weigh_silhouette(foreground);
+  MatchTarget target(frame, camera_, window, impl_->spectral, &foreground, impl_->correction);
   FrameResult result;
   result.frame = frame_index_;
-  result.has_mask = target->has_mask();
+  result.has_mask = target.has_mask();
   result.window = window;
-  result.foreground = target->observation().foreground_source();
+  result.foreground = target.observation().foreground_source();
 
   bool searched = false;
   const bool lm = !first && options_.lm_tracking;
-  CentredPose pose = lm ? refine_top_bands(*target, start, result)
-                        : align(*target, start, first, expected_px, searched, result);
-  if (!first) pose = refine_pixels(*target, pose, result);
+  CentredPose pose = lm ? refine_top_bands(target, start, result)
+                        : align(target, start, first, expected_px, searched, result);
+  if (!first) pose = refine_pixels(target, pose, result);
   // A frame after a lost one re-acquires the object: judged as a first
   // frame is (with a given mask a plausible silhouette is not enough),
   // recovered when degraded.
   const bool acquiring = first || impl_->acquiring;
-  Verdict verdict = judge_aligned(*target, pose, acquiring);
-  // Without a velocity (the frame after the first or after a recovery) the
-  // object may have moved further than the prediction's window allows.
-  const bool unknown_motion = velocity_unknown(first);
-  if (lm && (verdict.status == TrackStatus::lost || unknown_motion)) {
+  Verdict verdict = judge_aligned(target, pose, acquiring);
+  if (lm && verdict.status == TrackStatus::lost) {
     // The top bands' steps from a prediction outside their basin: the frame
     // is aligned as without them, by Adam's annealing from the band the
     // predicted motion allows, and recovered from there when that fails too
@@ -613,30 +585,8 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
     // less often). Not for a degraded frame: mostly an occluded one, which
     // the annealing does not help (real cube 500-600, the mug: median drift
     // 14.2 mm with it, 7.4 mm without) at twice the time per frame.
-    // Without a velocity, whatever the LM's verdict (a 0.3-size move ended
-    // 15 % off and `tracking`): the annealing gets the motion
-    // the options allow, a window that wide, and a silhouette estimated from
-    // colour alone (the prediction's prior and expected colours would hold
-    // the object where it was: it ended half way). There the LM's pose is
-    // judged again; the annealing's replaces it when judged clearly better.
-    const Verdict lm_verdict = verdict;
-    const ObservationWindow lm_window = window;
-    if (unknown_motion) {
-      expected_px = std::max(expected_px, options_.unknown_motion_radii * projected_radius_px(start));
-      window = window_at(start, expected_px);
-      result.window = window;
-      observe(false);
-      verdict = judge_aligned(*target, pose, acquiring);
-    }
-    const CentredPose annealed = align(*target, start, first, expected_px, searched, result);
-    const Verdict v = judge_aligned(*target, annealed, acquiring);
-    if (verdict.status == TrackStatus::lost || better(v, verdict, kAnnealedMatchGain)) {
-      pose = annealed;
-      verdict = v;
-    } else {
-      verdict = lm_verdict;
-      window = result.window = lm_window;
-    }
+    pose = align(target, start, first, expected_px, searched, result);
+    verdict = judge_aligned(target, pose, acquiring);
   }
   // A first frame from a given pose without masks is recovered only when
   // lost: a degraded one is near, and recovery's candidates (the annealing
@@ -645,7 +595,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   // the fox's 17° / 12 % start by one 130° off and 3 sizes nearer, lost from
   // then on (f1003, 0.25 sizes / 15° off: 0 of 60 frames within 5° / 5 %).
   const bool given_start = first && options_.first_frame_refines && !options_.init_search &&
-                           target->observation().foreground_source() != ForegroundSource::given;
+                           target.observation().foreground_source() != ForegroundSource::given;
   // Degraded frame after frame with a texture that disagrees: the pose is
   // off, not the object partly hidden (the mug over the real cube leaves
   // 0.26-0.5), and no later frame pulls it back by itself (real cube, frames

@@ -92,13 +92,6 @@ struct TrackerOptions {
   // second per unexplained frame, never minutes. The first frame's may take
   // ten budgets.
   double recovery_budget_ms = 1000;
-  // How far the object may have moved, in projected radii, on a frame whose
-  // velocity is unknown after a found one (the second, the one after a
-  // recovery's jump): besides the top bands' LM from the last pose, such a
-  // frame is annealed from the band this allows in a window this much wider,
-  // and the better judged pose kept (a frame after a lost one is recovered
-  // instead). 0.6 radii is the issue's fast motion, 0.3 object sizes a frame.
-  double unknown_motion_radii = 0.6;
   // Later frames, after the optimiser: LM on per-pixel robust residuals
   // (pixel_refine.hpp; iterations 0: off). Measured (BENCHMARKS.md, Issue 10,
   // session of 2026-12-03, sixth): bench track --realistic, moderate
@@ -183,9 +176,6 @@ class RigidTracker {
   CentredPose align(MatchTarget& target, const CentredPose& start, bool first, double expected_shift_px,
                     bool& searched, FrameResult& result);
   Verdict assess(MatchTarget& target, const CentredPose& pose, bool first);
-  // A frame after a found one without a velocity (the second, the one after
-  // a recovery): the object may be as far as unknown_motion_radii.
-  bool velocity_unknown(bool first) const;
   // Later frames (lm_tracking): Levenberg-Marquardt on the top bands from
   // the prediction `start`.
   CentredPose refine_top_bands(MatchTarget& target, const CentredPose& start, FrameResult& result);

@@ -69,8 +69,7 @@ Verdict judge(const PoseScores& scores, bool first_frame, bool given_mask, const
 bool needs_recovery(const Verdict& verdict, bool first_frame);
 
 // Candidates compare by status first (tracking or recovered over degraded
-// over lost), then by the match score, which `a`'s must exceed `b`'s by
-// more than `match_margin`.
-bool better(const Verdict& a, const Verdict& b, double match_margin = 0);
+// over lost), then by the match score.
+bool better(const Verdict& a, const Verdict& b);
 
 }  // namespace splattrack
