@@ -52,6 +52,10 @@ constexpr const char* kHelp =
     "  --init-search          multi-start rotation search on the first frame (for starts beyond ~45 deg)\n"
     "  --ceres                Ceres refinement (bands 0-3) before the first frame's alignment\n"
     "  --no-recover           report lost frames without trying Ceres and the rotation search\n"
+    "  --no-hold              a frame partly hidden by an occluder is reported where the optimiser ends.\n"
+    "                         Default, without masks and when the model's texture does not predict the\n"
+    "                         frame's (a texture photographed elsewhere): it is held toward where the\n"
+    "                         object was going when last seen whole, the more the more is hidden\n"
     "  --recovery-budget MS   time each lost frame's recovery may take (default 1000); the search goes on\n"
     "                         on the next lost frame. 0: unbounded, and then a run is reproducible bit for\n"
     "                         bit (a budget makes recovery depend on the machine's speed)\n"
@@ -146,7 +150,7 @@ int cmd_track(int argc, char** argv) {
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
                    "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
                    "recovery-budget"},
-                  {"help", "init-search", "ceres", "no-recover", "resume", "quiet", "overlay"});
+                  {"help", "init-search", "ceres", "no-recover", "no-hold", "resume", "quiet", "overlay"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -164,6 +168,7 @@ int cmd_track(int argc, char** argv) {
   options.window.size = args.get_int("window", options.window.size);
   options.ceres_on_first_frame = args.has("ceres");
   options.recover = !args.has("no-recover");
+  options.hold_occluded = !args.has("no-hold");
   options.recovery_budget_ms = args.get_double("recovery-budget", options.recovery_budget_ms);
   if (!(options.recovery_budget_ms >= 0) || !std::isfinite(options.recovery_budget_ms))
     throw UsageError("--recovery-budget must be a number of milliseconds >= 0");
@@ -224,6 +229,7 @@ int cmd_track(int argc, char** argv) {
                      {"init_search", options.init_search},
                      {"ceres_on_first_frame", options.ceres_on_first_frame},
                      {"recover", options.recover},
+                     {"hold_occluded", options.hold_occluded},
                      {"recovery_budget_ms", options.recovery_budget_ms},
                      {"window", options.window.size},
                      {"first_frame_acceptance", options.verdict.first_frame_acceptance},
@@ -248,11 +254,13 @@ int cmd_track(int argc, char** argv) {
   nlohmann::ordered_json foreground = nlohmann::ordered_json::object();
   int wide_windows = 0;  // frames of this run looked at in a wide window (recovery or search)
   int pixel_refined = 0;  // frames of this run refined per pixel
+  int held = 0;           // frames of this run held under an occluder
   const auto write_run_json = [&](int skipped) {
     run["summary"] = summary.json(skipped);
     if (!foreground.empty()) run["summary"]["foreground"] = foreground;
     run["summary"]["wide_window_frames"] = wide_windows;
     run["summary"]["pixel_refined_frames"] = pixel_refined;
+    run["summary"]["held_frames"] = held;
     if (!warnings.empty()) run["warnings"] = warnings;
     if (overlay) run["summary"]["overlay_median_ms_per_frame"] = median(overlay->ms());
     io::write_file_atomically((out / "run.json").string(), run.dump(2) + "\n");
@@ -301,6 +309,7 @@ int cmd_track(int argc, char** argv) {
     foreground[to_string(r.foreground)] = foreground.value(to_string(r.foreground), 0) + 1;
     wide_windows += r.window.wide;
     pixel_refined += r.pixel_refined;
+    held += r.held;
 
     io::PoseRow row;
     row.frame = in.index;

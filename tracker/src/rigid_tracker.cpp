@@ -9,6 +9,7 @@
 #include "splattrack/tracker/agreement.hpp"
 #include "splattrack/tracker/background.hpp"
 #include "splattrack/tracker/occlusion.hpp"
+#include "splattrack/tracker/occlusion_hold.hpp"
 #include "splattrack/tracker/prediction.hpp"
 #include "splattrack/tracker/quality.hpp"
 #include "splattrack/tracker/shift_match.hpp"
@@ -105,6 +106,8 @@ struct RigidTracker::Impl {
   int search_next = 0;          // the search's next hypothesis, when a budget cut it short
   bool acquiring = false;       // the last frame ended lost: the object is to be found again
   bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
+  OcclusionHold hold;  // where a partly hidden object is held (occlusion_hold.hpp)
+  double hidden = 0;   // the share of the frame being finished's silhouette that was hidden
   int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
 };
 
@@ -162,6 +165,7 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->search_next = 0;
   impl_->acquiring = false;
   impl_->disagreeing = 0;
+  impl_->hold.clear();
   impl_->pixels_trusted = false;
   if (!options_.first_frame_refines || options_.init_search) return;
   const Observation plain(checked(frame, camera_), window);
@@ -223,6 +227,14 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   const bool followed = !first && (status == TrackStatus::tracking || status == TrackStatus::degraded);
   before_previous_ = followed && !previous_lost ? previous_ : reported;
   previous_ = reported;
+  // A recovery's jump starts the hold's history again; a lost frame ends it.
+  if (status == TrackStatus::tracking || status == TrackStatus::degraded) {
+    impl_->hold.record(reported, impl_->hidden);
+  } else {
+    impl_->hold.clear();
+    if (status == TrackStatus::recovered) impl_->hold.record(reported, impl_->hidden);  // a fresh start
+  }
+  impl_->hidden = 0;
   if (found || first) last_found_ = reported;
   ++frame_index_;
 }
@@ -233,6 +245,15 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
   if (first) {
     const CentredPose start = first_frame_start(frame, to_centred(initial_pose));
     start_appearance(frame, start, window_at(start, first_frame_shift_px(start)));
+  } else if (options_.hold_occluded) {
+    // The hidden share the run measured, in the frame's tracking target
+    // built as process() built it (the state it reads is what finish() of the
+    // frames before left, the same here).
+    const CentredPose predicted = predict_constant_velocity(before_previous_, previous_);
+    const double expected_px = predicted_motion_px();
+    FrameTarget observed;
+    observe(frame, window_at(predicted, expected_px), predicted, expected_px, observed);
+    impl_->hidden = holds(*observed.target) ? hidden_in(*observed.target, to_centred(reported)) : 0.0;
   }
   finish(frame, reported, status, first);
 }
@@ -383,6 +404,31 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
   result.iterations += a.iterations;
   add_timings(a.timings, result.timings);
   return a.pose;
+}
+
+bool RigidTracker::holds(const MatchTarget& target) const {
+  return options_.hold_occluded && !trusts_render_colours() &&
+         target.observation().foreground_source() != ForegroundSource::given;
+}
+
+double RigidTracker::hidden_in(MatchTarget& target, const CentredPose& pose) {
+  return hidden_share(impl_->aligner.render(target, pose), target.observation());
+}
+
+double RigidTracker::predicted_motion_px() const {
+  const double depth = object_depth(camera_, previous_);
+  return (previous_.translation - before_previous_.translation).norm() * std::max(camera_.fx, camera_.fy) /
+         std::max(depth, object_radius());
+}
+
+void RigidTracker::observe(const FrameView& frame, const ObservationWindow& window, const CentredPose& start,
+                           double expected_px, FrameTarget& out) {
+  // The object may be as far from its predicted silhouette as the prediction
+  // may be off, plus a margin for the silhouette's own change.
+  const double reach_px = expected_px + kSupportSlack * projected_radius_px(start) + kMinExpectedShiftPx;
+  out.foreground = foreground_in(frame, window, start, reach_px);
+  weigh_silhouette(out.foreground);
+  out.target.emplace(frame, camera_, window, impl_->spectral, &out.foreground, impl_->correction);
 }
 
 CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPose& start, FrameResult& result) {
@@ -547,20 +593,15 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   if (first) {
     expected_px = first_frame_shift_px(start);
   } else {
-    const double depth = object_depth(camera_, previous_);
-    expected_px = (previous_.translation - before_previous_.translation).norm() * std::max(camera_.fx, camera_.fy) /
-                  std::max(depth, object_radius());
+    expected_px = predicted_motion_px();
   }
   ObservationWindow window = window_at(start, expected_px);
   if (first && options_.init_search && options_.window.size > 0)
     window = widened(camera_, window, options_.window.recovery_widen);
   if (first) start_appearance(frame, start, window);
-  // The object may be as far from its predicted silhouette as the prediction
-  // may be off, plus a margin for the silhouette's own change.
-  const double reach_px = expected_px + kSupportSlack * projected_radius_px(start) + kMinExpectedShiftPx;
-  const ForegroundEstimate foreground = foreground_in(frame, window, start, reach_px);
-  weigh_silhouette(foreground);
-  MatchTarget target(frame, camera_, window, impl_->spectral, &foreground, impl_->correction);
+  FrameTarget observed;
+  observe(frame, window, start, expected_px, observed);
+  MatchTarget& target = *observed.target;
   FrameResult result;
   result.frame = frame_index_;
   result.has_mask = target.has_mask();
@@ -588,6 +629,16 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
     pose = align(target, start, first, expected_px, searched, result);
     verdict = judge_aligned(target, pose, acquiring);
   }
+  // Partly hidden: held toward where the object was going when last seen
+  // whole (occlusion_hold.hpp).
+  if (!first && verdict.status != TrackStatus::lost && holds(target)) {
+    const CentredPose held = impl_->hold.hold(pose, verdict.scores.hidden);
+    if (!(held.translation == pose.translation && held.rotation.coeffs() == pose.rotation.coeffs())) {
+      pose = held;
+      verdict = judge_aligned(target, pose, acquiring);
+      result.held = true;
+    }
+  }
   // A first frame from a given pose without masks is recovered only when
   // lost: a degraded one is near, and recovery's candidates (the annealing
   // from band 0, the search over all rotations), judged in the wide window
@@ -611,6 +662,9 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   result.quality = verdict.scores.quality;
   result.pose = from_centred(pose);
   result.pose.rotation.normalize();
+  // For the occlusion hold, measured as replay() can measure it again: in
+  // this frame's tracking target (not recovery's) at the pose as reported.
+  impl_->hidden = !first && holds(target) ? hidden_in(target, to_centred(result.pose)) : 0.0;
   // What comes next starts from the pose as reported, not from the internal
   // one (they differ in the last bits): --resume has only the reported
   // poses, and must continue exactly as this run does.

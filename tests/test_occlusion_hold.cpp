@@ -1,0 +1,180 @@
+// The occlusion hold (tracker/occlusion_hold.hpp): where a partly hidden
+// frame is reported, against references computed here from the poses fed in.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+#include "real_cube_test_util.hpp"
+#include "splattrack/tracker/occlusion_hold.hpp"
+
+namespace splattrack {
+namespace {
+
+CentredPose pose_at(const Eigen::Vector3d& t, const Eigen::Quaterniond& q = Eigen::Quaterniond::Identity()) {
+  CentredPose p;
+  p.translation = t;
+  p.rotation = q;
+  return p;
+}
+
+double angle_between(const Eigen::Quaterniond& a, const Eigen::Quaterniond& b) { return a.angularDistance(b); }
+
+Eigen::Quaterniond turn(double angle, const Eigen::Vector3d& axis) {
+  return Eigen::Quaterniond(Eigen::AngleAxisd(angle, axis.normalized()));
+}
+
+// The optimiser's share of the way at `hidden`, as the header states it.
+double share(double hidden) { return std::pow(1.0 - hidden, hold_defaults::kHoldPower); }
+
+TEST(OcclusionHold, NothingIsHeldBeforeAFrameSeenWholeNorOnAFrameSeenWhole) {
+  OcclusionHold hold;
+  const CentredPose measured = pose_at({1, 2, 3}, turn(0.3, {1, 0, 0}));
+  CentredPose out = hold.hold(measured, 0.5);
+  EXPECT_EQ(out.translation, measured.translation);
+  hold.record(pose_at({0, 0, 3}), 0.0);
+  out = hold.hold(measured, 0.0);
+  EXPECT_EQ(out.translation, measured.translation);
+  EXPECT_EQ(out.rotation.coeffs(), measured.rotation.coeffs());
+  // A partly hidden frame at the start is not an anchor either.
+  OcclusionHold hidden_first;
+  hidden_first.record(pose_at({0, 0, 3}), 0.4);
+  EXPECT_EQ(hidden_first.hold(measured, 0.5).translation, measured.translation);
+}
+
+TEST(OcclusionHold, AStillObjectsJitterIsNoVelocity) {
+  // Ten frames seen whole jittering 1 mm about (0, 0, 0.4): the reference
+  // is the last of them, not moved on by the jitter's mean.
+  std::mt19937 rng(7);
+  std::normal_distribution<double> jitter(0.0, 0.001);
+  OcclusionHold hold;
+  CentredPose last;
+  for (int f = 0; f < hold_defaults::kVelocityFrames; ++f) {
+    last = pose_at({jitter(rng), jitter(rng), 0.4 + jitter(rng)}, turn(jitter(rng), {0, 1, 0}));
+    hold.record(last, 0.0);
+  }
+  const CentredPose measured = pose_at(last.translation + Eigen::Vector3d(0, 0, -0.02), last.rotation);
+  for (const double hidden : {0.1, 0.3, 0.6}) {
+    const CentredPose out = hold.hold(measured, hidden);
+    const Eigen::Vector3d expected = last.translation + share(hidden) * (measured.translation - last.translation);
+    EXPECT_LT((out.translation - expected).norm(), 1e-12) << "hidden " << hidden;
+  }
+}
+
+TEST(OcclusionHold, AMovingObjectIsHeldWhereItWasGoing) {
+  // Seen whole moving 1 cm and turning 2° a frame; then hidden: the
+  // reference n frames on is the anchor moved n steps further.
+  const Eigen::Vector3d step(0.01, -0.005, 0.002);
+  const Eigen::Vector3d axis = Eigen::Vector3d(0.2, 1, 0.1).normalized();
+  const double spin = 2 * M_PI / 180;
+  OcclusionHold hold;
+  CentredPose anchor;
+  for (int f = 0; f < hold_defaults::kVelocityFrames; ++f) {
+    anchor = pose_at(Eigen::Vector3d(0, 0, 1) + f * step, turn(f * spin, axis));
+    hold.record(anchor, 0.0);
+  }
+  const double hidden = 0.5;
+  CentredPose reported;
+  for (int n = 1; n <= 4; ++n) {
+    // The optimiser, pulled 2 cm off the motion each frame.
+    const Eigen::Vector3d truth = anchor.translation + n * step;
+    const Eigen::Quaterniond truth_rotation = turn(n * spin, axis) * anchor.rotation;
+    const CentredPose measured = pose_at(truth + Eigen::Vector3d(0.02, 0, 0), truth_rotation);
+    reported = hold.hold(measured, hidden);
+    EXPECT_LT((reported.translation - (truth + share(hidden) * Eigen::Vector3d(0.02, 0, 0))).norm(), 1e-9)
+        << "frame " << n;
+    EXPECT_LT(angle_between(reported.rotation, truth_rotation), 1e-9) << "frame " << n;
+    hold.record(reported, hidden);
+  }
+}
+
+TEST(OcclusionHold, APersistentPullStaysBoundedUnderTheOccluder) {
+  // A still object; under the occluder the optimiser moves 3 mm further
+  // from wherever the last frame was reported, every frame. Unheld that
+  // adds up to 30 cm over 100 frames; held, the report settles where the
+  // pull balances the hold: share·d / (1 − share) from the anchor.
+  OcclusionHold hold;
+  const CentredPose anchor = pose_at({0, 0, 0.4});
+  for (int f = 0; f < 3; ++f) hold.record(anchor, 0.0);
+  const double hidden = 0.3, d = 0.003;
+  CentredPose reported = anchor;
+  for (int f = 0; f < 100; ++f) {
+    const CentredPose measured = pose_at(reported.translation + Eigen::Vector3d(0, 0, d));
+    reported = hold.hold(measured, hidden);
+    hold.record(reported, hidden);
+  }
+  const double bound = share(hidden) * d / (1 - share(hidden));
+  EXPECT_NEAR(reported.translation.z() - 0.4, bound, 1e-6);
+  EXPECT_LT(bound, 0.005);
+}
+
+TEST(OcclusionHold, ARunSeenWholeAfterAnOcclusionStartsTheVelocityAgain) {
+  // Moving, hidden for a while, then seen whole at a place the old velocity
+  // does not explain (it stopped under the occluder): the velocity comes
+  // from the new run only, so a single frame seen whole gives none.
+  OcclusionHold hold;
+  for (int f = 0; f < 5; ++f) hold.record(pose_at({0.01 * f, 0, 1}), 0.0);
+  hold.record(pose_at({0.05, 0, 1}), 0.5);
+  hold.record(pose_at({0.06, 0, 1}), 0.5);
+  const CentredPose seen = pose_at({0.3, 0, 1});
+  hold.record(seen, 0.0);
+  const CentredPose measured = pose_at({0.4, 0, 1});
+  const CentredPose out = hold.hold(measured, 0.5);
+  EXPECT_NEAR(out.translation.x(), 0.3 + share(0.5) * 0.1, 1e-12);
+  // A lost track clears it.
+  hold.clear();
+  EXPECT_EQ(hold.hold(measured, 0.5).translation, measured.translation);
+}
+
+struct Drift {
+  double max_mm = 0, max_deg = 0;        // over every frame
+  double hidden_max_deg = 0;             // over the frames the mug covers (545 on)
+  int held = 0;                          // frames reported held
+};
+
+// The real cube, still from frame 416 to 650, tracked over frames 500-600
+// from its given pose at 500 as `track --init-pose` does (no masks, 2
+// threads, no recovery): the mug passes in front from frame 545 and covers
+// up to a third of it. Drift from the given pose.
+Drift real_cube_500_600(bool hold) {
+  test::RealCube cube;
+  const RigidPose given = io::read_pose((test::kCubeDir / "pose_frame500.json").string());
+  io::Frame frame;
+  for (int f = 0; f < 500; ++f) EXPECT_EQ(cube.frames->next(frame), io::FrameStatus::ok);
+  TrackerOptions options = test::first_frame_options();
+  options.hold_occluded = hold;
+  RigidTracker tracker(cube.model, cube.camera, options);
+  Drift d;
+  for (int f = 500; f <= 600; ++f) {
+    EXPECT_EQ(cube.frames->next(frame), io::FrameStatus::ok);
+    const FrameResult r = f == 500 ? tracker.initialize(frame.view(), given) : tracker.track(frame.view());
+    const double mm = 1000 * translation_error(r.pose, given), deg = rotation_error_deg(r.pose, given);
+    d.max_mm = std::max(d.max_mm, mm);
+    d.max_deg = std::max(d.max_deg, deg);
+    if (f >= 545) d.hidden_max_deg = std::max(d.hidden_max_deg, deg);
+    d.held += r.held;
+  }
+  return d;
+}
+
+// Measured: held 8.8 mm, 5.1° (frame 508, before the mug; 3.1° under it);
+// without the hold 27.8 mm and 14.0° (the cube drawn 26 mm nearer, turned
+// toward the mug).
+TEST(OcclusionHoldRealCube, TheMugPassingInFrontDoesNotDragTheStillCube) {
+  if (!std::filesystem::is_directory(test::kCubeDir)) GTEST_SKIP() << test::kCubeDir << " is absent";
+  const Drift held = real_cube_500_600(true);
+  EXPECT_LT(held.max_mm, 10.0);
+  EXPECT_LT(held.hidden_max_deg, 4.0);
+  EXPECT_LT(held.max_deg, 6.0);
+  const Drift free = real_cube_500_600(false);
+  EXPECT_GT(free.max_mm, 15.0) << "the mug no longer drags the cube without the hold: the test shows nothing";
+  EXPECT_GT(held.held, 20);
+  EXPECT_EQ(free.held, 0);
+  std::printf("max drift held %.1f mm %.2f deg (%.2f under the mug, %d frames held), unheld %.1f mm %.2f deg\n",
+              held.max_mm, held.max_deg, held.hidden_max_deg, held.held, free.max_mm, free.max_deg);
+}
+
+}  // namespace
+}  // namespace splattrack

@@ -1,0 +1,72 @@
+#include "splattrack/tracker/occlusion_hold.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "splattrack/tracker/pose_gradient.hpp"
+
+namespace splattrack {
+
+namespace {
+Eigen::Vector3d rotation_vector(const Eigen::Quaterniond& q) {
+  const Eigen::AngleAxisd aa(q.normalized());
+  return aa.angle() * aa.axis();
+}
+// The mean per-frame step of `steps`, or zero when within kSignificance
+// standard errors of it.
+Eigen::Vector3d significant_mean(const std::vector<Eigen::Vector3d>& steps) {
+  const auto n = static_cast<double>(steps.size());
+  if (steps.size() < 2) return Eigen::Vector3d::Zero();
+  Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+  for (const auto& s : steps) mean += s;
+  mean /= n;
+  double spread = 0;
+  for (const auto& s : steps) spread += (s - mean).squaredNorm();
+  const double standard_error = std::sqrt(spread / (n - 1) / n);
+  return mean.norm() > hold_defaults::kSignificance * standard_error ? mean : Eigen::Vector3d::Zero();
+}
+}  // namespace
+
+void OcclusionHold::clear() {
+  whole_.clear();
+  velocity_ = spin_ = Eigen::Vector3d::Zero();
+  since_ = 0;
+  held_ = false;
+}
+
+void OcclusionHold::record(const CentredPose& pose, double hidden) {
+  if (hidden >= hold_defaults::kWholeBelow) {
+    ++since_;
+    return;
+  }
+  if (since_ > 0) whole_.clear();  // a run seen whole starts again after a hidden one
+  whole_.push_back(pose);
+  while (static_cast<int>(whole_.size()) > hold_defaults::kVelocityFrames) whole_.pop_front();
+  std::vector<Eigen::Vector3d> moves, turns;
+  for (std::size_t i = 1; i < whole_.size(); ++i) {
+    moves.push_back(whole_[i].translation - whole_[i - 1].translation);
+    turns.push_back(rotation_vector(whole_[i].rotation * whole_[i - 1].rotation.conjugate()));
+  }
+  velocity_ = significant_mean(moves);
+  spin_ = significant_mean(turns);
+  anchor_ = pose;
+  since_ = 0;
+  held_ = true;
+}
+
+CentredPose OcclusionHold::reference() const { return perturbed(anchor_, since_ * spin_, since_ * velocity_); }
+
+CentredPose OcclusionHold::hold(const CentredPose& measured, double hidden) const {
+  if (!held_ || hidden < hold_defaults::kWholeBelow) return measured;
+  // since_ counts the frames after the anchor already reported; this one is the next.
+  OcclusionHold next = *this;
+  ++next.since_;
+  const CentredPose r = next.reference();
+  const double share = std::pow(std::max(0.0, 1.0 - hidden), hold_defaults::kHoldPower);
+  CentredPose out = measured;
+  out.translation = r.translation + share * (measured.translation - r.translation);
+  out.rotation = r.rotation.slerp(share, measured.rotation).normalized();
+  return out;
+}
+
+}  // namespace splattrack
