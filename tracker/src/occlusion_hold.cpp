@@ -8,6 +8,7 @@
 namespace splattrack {
 
 namespace {
+// The rotation vector (axis times angle, the angle at most π) of q.
 Eigen::Vector3d rotation_vector(const Eigen::Quaterniond& q) {
   const Eigen::AngleAxisd aa(q.normalized());
   return aa.angle() * aa.axis();
@@ -54,14 +55,14 @@ void OcclusionHold::record(const CentredPose& pose, double hidden) {
   held_ = true;
 }
 
-CentredPose OcclusionHold::reference() const { return perturbed(anchor_, since_ * spin_, since_ * velocity_); }
+CentredPose OcclusionHold::reference(int frames_on) const {
+  return perturbed(anchor_, frames_on * spin_, frames_on * velocity_);
+}
 
 CentredPose OcclusionHold::hold(const CentredPose& measured, double hidden) const {
   if (!held_ || hidden < hold_defaults::kWholeBelow) return measured;
   // since_ counts the frames after the anchor already reported; this one is the next.
-  OcclusionHold next = *this;
-  ++next.since_;
-  const CentredPose r = next.reference();
+  const CentredPose r = reference(since_ + 1);
   const double share = std::pow(std::max(0.0, 1.0 - hidden), hold_defaults::kHoldPower);
   CentredPose out = measured;
   out.translation = r.translation + share * (measured.translation - r.translation);

@@ -38,7 +38,8 @@ class OcclusionHold {
   CentredPose hold(const CentredPose& measured, double hidden) const;
 
  private:
-  CentredPose reference() const;
+  // Where the object is expected `frames_on` frames after the anchor.
+  CentredPose reference(int frames_on) const;
 
   std::deque<CentredPose> whole_;  // the last frames seen whole, consecutive, oldest first
   CentredPose anchor_;             // the last of them
