@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <random>
+#include <vector>
 
 #include "real_cube_test_util.hpp"
 #include "splattrack/tracker/occlusion_hold.hpp"
@@ -132,7 +134,25 @@ struct Drift {
   double max_mm = 0, max_deg = 0;        // over every frame
   double hidden_max_deg = 0;             // over the frames the mug covers (545 on)
   int held = 0;                          // frames reported held
+  std::vector<FrameResult> frames;       // 500-600 as reported
 };
+
+inline constexpr int kFirst = 500, kLast = 600;
+
+// The cube clip opened at frame kFirst.
+std::unique_ptr<io::FrameSource> cube_frames_from_500(test::RealCube& cube) {
+  io::Frame frame;
+  for (int f = 0; f < kFirst; ++f) EXPECT_EQ(cube.frames->next(frame), io::FrameStatus::ok);
+  return std::move(cube.frames);
+}
+
+RigidPose given_at_500() { return io::read_pose((test::kCubeDir / "pose_frame500.json").string()); }
+
+TrackerOptions cube_options(bool hold) {
+  TrackerOptions options = test::first_frame_options();
+  options.hold_occluded = hold;
+  return options;
+}
 
 // The real cube, still from frame 416 to 650, tracked over frames 500-600
 // from its given pose at 500 as `track --init-pose` does (no masks, 2
@@ -140,21 +160,20 @@ struct Drift {
 // up to a third of it. Drift from the given pose.
 Drift real_cube_500_600(bool hold) {
   test::RealCube cube;
-  const RigidPose given = io::read_pose((test::kCubeDir / "pose_frame500.json").string());
-  io::Frame frame;
-  for (int f = 0; f < 500; ++f) EXPECT_EQ(cube.frames->next(frame), io::FrameStatus::ok);
-  TrackerOptions options = test::first_frame_options();
-  options.hold_occluded = hold;
-  RigidTracker tracker(cube.model, cube.camera, options);
+  const RigidPose given = given_at_500();
+  const std::unique_ptr<io::FrameSource> frames = cube_frames_from_500(cube);
+  RigidTracker tracker(cube.model, cube.camera, cube_options(hold));
   Drift d;
-  for (int f = 500; f <= 600; ++f) {
-    EXPECT_EQ(cube.frames->next(frame), io::FrameStatus::ok);
-    const FrameResult r = f == 500 ? tracker.initialize(frame.view(), given) : tracker.track(frame.view());
+  io::Frame frame;
+  for (int f = kFirst; f <= kLast; ++f) {
+    EXPECT_EQ(frames->next(frame), io::FrameStatus::ok);
+    const FrameResult r = f == kFirst ? tracker.initialize(frame.view(), given) : tracker.track(frame.view());
     const double mm = 1000 * translation_error(r.pose, given), deg = rotation_error_deg(r.pose, given);
     d.max_mm = std::max(d.max_mm, mm);
     d.max_deg = std::max(d.max_deg, deg);
     if (f >= 545) d.hidden_max_deg = std::max(d.hidden_max_deg, deg);
     d.held += r.held;
+    d.frames.push_back(r);
   }
   return d;
 }
@@ -174,6 +193,27 @@ TEST(OcclusionHoldRealCube, TheMugPassingInFrontDoesNotDragTheStillCube) {
   EXPECT_EQ(free.held, 0);
   std::printf("max drift held %.1f mm %.2f deg (%.2f under the mug, %d frames held), unheld %.1f mm %.2f deg\n",
               held.max_mm, held.max_deg, held.hidden_max_deg, held.held, free.max_mm, free.max_deg);
+
+  // --resume: a tracker that replays the reported frames up to 570 (the mug
+  // over the cube, frames held) continues exactly as the run did, the hold's
+  // state (its anchor, velocity and frames since) rebuilt from the poses.
+  constexpr int kResumeAt = 570;
+  test::RealCube cube;
+  const std::unique_ptr<io::FrameSource> frames = cube_frames_from_500(cube);
+  RigidTracker resumed(cube.model, cube.camera, cube_options(true));
+  io::Frame frame;
+  for (int f = kFirst; f <= kLast; ++f) {
+    ASSERT_EQ(frames->next(frame), io::FrameStatus::ok);
+    const FrameResult& run = held.frames[static_cast<std::size_t>(f - kFirst)];
+    if (f < kResumeAt) {
+      resumed.replay(frame.view(), given_at_500(), run.pose, run.status);
+      continue;
+    }
+    const FrameResult r = resumed.track(frame.view());
+    EXPECT_EQ(r.pose.translation, run.pose.translation) << "frame " << f;
+    EXPECT_TRUE(r.pose.rotation.coeffs() == run.pose.rotation.coeffs()) << "frame " << f;
+    EXPECT_EQ(r.held, run.held) << "frame " << f;
+  }
 }
 
 }  // namespace

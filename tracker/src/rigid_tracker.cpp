@@ -245,7 +245,7 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
   if (first) {
     const CentredPose start = first_frame_start(frame, to_centred(initial_pose));
     start_appearance(frame, start, window_at(start, first_frame_shift_px(start)));
-  } else if (options_.hold_occluded) {
+  } else if (holds(frame)) {
     // The hidden share the run measured, in the frame's tracking target
     // built as process() built it (the state it reads is what finish() of the
     // frames before left, the same here).
@@ -253,7 +253,7 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
     const double expected_px = predicted_motion_px();
     FrameTarget observed;
     observe(frame, window_at(predicted, expected_px), predicted, expected_px, observed);
-    impl_->hidden = holds(*observed.target) ? hidden_in(*observed.target, to_centred(reported)) : 0.0;
+    impl_->hidden = hidden_in(*observed.target, to_centred(reported));
   }
   finish(frame, reported, status, first);
 }
@@ -406,9 +406,8 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
   return a.pose;
 }
 
-bool RigidTracker::holds(const MatchTarget& target) const {
-  return options_.hold_occluded && !trusts_render_colours() &&
-         target.observation().foreground_source() != ForegroundSource::given;
+bool RigidTracker::holds(const FrameView& frame) const {
+  return options_.hold_occluded && !trusts_render_colours() && !frame.has_mask();
 }
 
 double RigidTracker::hidden_in(MatchTarget& target, const CentredPose& pose) {
@@ -631,7 +630,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   }
   // Partly hidden: held toward where the object was going when last seen
   // whole (occlusion_hold.hpp).
-  if (!first && verdict.status != TrackStatus::lost && holds(target)) {
+  if (!first && verdict.status != TrackStatus::lost && holds(frame)) {
     const CentredPose held = impl_->hold.hold(pose, verdict.scores.hidden);
     if (!(held.translation == pose.translation && held.rotation.coeffs() == pose.rotation.coeffs())) {
       pose = held;
@@ -664,7 +663,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   result.pose.rotation.normalize();
   // For the occlusion hold, measured as replay() can measure it again: in
   // this frame's tracking target (not recovery's) at the pose as reported.
-  impl_->hidden = !first && holds(target) ? hidden_in(target, to_centred(result.pose)) : 0.0;
+  impl_->hidden = !first && holds(frame) ? hidden_in(target, to_centred(result.pose)) : 0.0;
   // What comes next starts from the pose as reported, not from the internal
   // one (they differ in the last bits): --resume has only the reported
   // poses, and must continue exactly as this run does.

@@ -244,9 +244,9 @@ class RigidTracker {
                FrameTarget& out);
   // How far the object moved between the last two frames, in pixels.
   double predicted_motion_px() const;
-  // Whether a partly hidden frame is held (TrackerOptions::hold_occluded)
-  // in `target`: without masks, where the render's colours are not trusted.
-  bool holds(const MatchTarget& target) const;
+  // Whether a partly hidden frame is held (TrackerOptions::hold_occluded):
+  // without masks, where the render's colours are not trusted.
+  bool holds(const FrameView& frame) const;
   // The share of the silhouette at `pose` that `target` sees hidden.
   double hidden_in(MatchTarget& target, const CentredPose& pose);
   // Adds the colours `img` (rendered over `background`) predicts to an
