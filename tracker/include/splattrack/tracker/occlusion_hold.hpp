@@ -20,7 +20,9 @@ namespace splattrack {
 namespace hold_defaults {
 // A frame counts as seen whole when less than this share is hidden.
 inline constexpr double kWholeBelow = 0.02;
-// The optimiser's share of the way is (1 − hidden)^kHoldPower.
+// The optimiser's share of the way is (1 − hidden)^kHoldPower. Real cube
+// 500-600 from the given pose, max / median drift: powers 1, 2, 3, 5 gave
+// 10.5 / 3.0, 11.4 / 3.0, 8.8 / 3.7, 8.6 / 5.0 mm (BENCHMARKS.md).
 inline constexpr double kHoldPower = 3;
 // The velocity is fitted over this many consecutive frames seen whole ...
 inline constexpr int kVelocityFrames = 10;
