@@ -55,7 +55,7 @@ constexpr const char* kHelp =
     "  --no-hold              a frame partly hidden by an occluder is reported where the optimiser ends.\n"
     "                         Default, without masks and when the model's texture does not predict the\n"
     "                         frame's (a texture photographed elsewhere): it is held toward where the\n"
-    "                         object was going when last seen whole, the more the more is hidden\n"
+    "                         object was going when last seen whole, the more firmly the more is hidden\n"
     "  --recovery-budget MS   time each lost frame's recovery may take (default 1000); the search goes on\n"
     "                         on the next lost frame. 0: unbounded, and then a run is reproducible bit for\n"
     "                         bit (a budget makes recovery depend on the machine's speed)\n"
