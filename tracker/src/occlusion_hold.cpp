@@ -59,8 +59,8 @@ CentredPose OcclusionHold::reference(int frames_on) const {
   return perturbed(anchor_, frames_on * spin_, frames_on * velocity_);
 }
 
-CentredPose OcclusionHold::hold(const CentredPose& measured, double hidden) const {
-  if (!held_ || hidden < hold_defaults::kWholeBelow) return measured;
+std::optional<CentredPose> OcclusionHold::hold(const CentredPose& measured, double hidden) const {
+  if (!held_ || hidden < hold_defaults::kWholeBelow) return std::nullopt;
   // since_ counts the frames after the anchor already reported; this one is the next.
   const CentredPose r = reference(since_ + 1);
   const double share = std::pow(std::max(0.0, 1.0 - hidden), hold_defaults::kHoldPower);

@@ -107,7 +107,6 @@ struct RigidTracker::Impl {
   bool acquiring = false;       // the last frame ended lost: the object is to be found again
   bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
   OcclusionHold hold;  // where a partly hidden object is held (occlusion_hold.hpp)
-  double hidden = 0;   // the share of the frame being finished's silhouette that was hidden
   int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
 };
 
@@ -148,7 +147,7 @@ FrameResult RigidTracker::initialize(const FrameView& frame, const RigidPose& in
 
 FrameResult RigidTracker::track(const FrameView& frame) {
   if (frame_index_ == 0) throw std::logic_error("tracker: track() before initialize()");
-  return process(frame, predict_constant_velocity(before_previous_, previous_), false);
+  return process(frame, predicted(), false);
 }
 
 double RigidTracker::first_frame_shift_px(const CentredPose& start) const {
@@ -174,7 +173,8 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   learn_background(frame, window, start, img.alpha);
 }
 
-void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose, TrackStatus status, bool first) {
+void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose, TrackStatus status, bool first,
+                          double hidden) {
   const CentredPose reported = to_centred(reported_pose);
   const bool found = status == TrackStatus::tracking || status == TrackStatus::recovered;
   // One render at the reported pose serves the occlusion map and the
@@ -228,13 +228,8 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   before_previous_ = followed && !previous_lost ? previous_ : reported;
   previous_ = reported;
   // A recovery's jump starts the hold's history again; a lost frame ends it.
-  if (status == TrackStatus::tracking || status == TrackStatus::degraded) {
-    impl_->hold.record(reported, impl_->hidden);
-  } else {
-    impl_->hold.clear();
-    if (status == TrackStatus::recovered) impl_->hold.record(reported, impl_->hidden);  // a fresh start
-  }
-  impl_->hidden = 0;
+  if (status == TrackStatus::lost || status == TrackStatus::recovered) impl_->hold.clear();
+  if (status != TrackStatus::lost) impl_->hold.record(reported, hidden);
   if (found || first) last_found_ = reported;
   ++frame_index_;
 }
@@ -242,6 +237,7 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
 void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose, const RigidPose& reported,
                           TrackStatus status) {
   const bool first = frame_index_ == 0;
+  double hidden = 0;
   if (first) {
     const CentredPose start = first_frame_start(frame, to_centred(initial_pose));
     start_appearance(frame, start, window_at(start, first_frame_shift_px(start)));
@@ -249,13 +245,13 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
     // The hidden share the run measured, in the frame's tracking target
     // built as process() built it (the state it reads is what finish() of the
     // frames before left, the same here).
-    const CentredPose predicted = predict_constant_velocity(before_previous_, previous_);
+    const CentredPose start = predicted();
     const double expected_px = predicted_motion_px();
     FrameTarget observed;
-    observe(frame, window_at(predicted, expected_px), predicted, expected_px, observed);
-    impl_->hidden = hidden_in(*observed.target, to_centred(reported));
+    observe(frame, window_at(start, expected_px), start, expected_px, observed);
+    hidden = hidden_in(*observed.target, to_centred(reported));
   }
-  finish(frame, reported, status, first);
+  finish(frame, reported, status, first, hidden);
 }
 
 void RigidTracker::weigh_silhouette(const ForegroundEstimate& foreground) {
@@ -413,6 +409,8 @@ bool RigidTracker::holds(const FrameView& frame) const {
 double RigidTracker::hidden_in(MatchTarget& target, const CentredPose& pose) {
   return hidden_share(impl_->aligner.render(target, pose), target.observation());
 }
+
+CentredPose RigidTracker::predicted() const { return predict_constant_velocity(before_previous_, previous_); }
 
 double RigidTracker::predicted_motion_px() const {
   const double depth = object_depth(camera_, previous_);
@@ -631,9 +629,8 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   // Partly hidden: held toward where the object was going when last seen
   // whole (occlusion_hold.hpp).
   if (!first && verdict.status != TrackStatus::lost && holds(frame)) {
-    const CentredPose held = impl_->hold.hold(pose, verdict.scores.hidden);
-    if (!(held.translation == pose.translation && held.rotation.coeffs() == pose.rotation.coeffs())) {
-      pose = held;
+    if (const std::optional<CentredPose> held = impl_->hold.hold(pose, verdict.scores.hidden)) {
+      pose = *held;
       verdict = judge_aligned(target, pose, acquiring);
       result.held = true;
     }
@@ -663,11 +660,11 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   result.pose.rotation.normalize();
   // For the occlusion hold, measured as replay() can measure it again: in
   // this frame's tracking target (not recovery's) at the pose as reported.
-  impl_->hidden = !first && holds(frame) ? hidden_in(target, to_centred(result.pose)) : 0.0;
+  const double hidden = !first && holds(frame) ? hidden_in(target, to_centred(result.pose)) : 0.0;
   // What comes next starts from the pose as reported, not from the internal
   // one (they differ in the last bits): --resume has only the reported
   // poses, and must continue exactly as this run does.
-  finish(frame, result.pose, result.status, first);
+  finish(frame, result.pose, result.status, first, hidden);
   result.timings.total_ms = ms_since(t0);
   return result;
 }

@@ -212,8 +212,9 @@ class RigidTracker {
   // frame's at a given start.
   void start_appearance(const FrameView& frame, const CentredPose& start, const ObservationWindow& window);
   // After a frame: learns its appearance at the reported pose when tracked,
-  // and keeps the pose for the next prediction.
-  void finish(const FrameView& frame, const RigidPose& reported, TrackStatus status, bool first);
+  // and keeps the pose for the next prediction and the occlusion hold
+  // (`hidden`: the share of its silhouette hidden, hidden_in).
+  void finish(const FrameView& frame, const RigidPose& reported, TrackStatus status, bool first, double hidden);
   // Learns the frame's appearance from `plain` (its window of the frame, no
   // mask) and `img`, the render at the pose there: the colour model (frames
   // without masks) and the colour correction; `first` replaces what was
@@ -242,6 +243,8 @@ class RigidTracker {
   // `expected_px`.
   void observe(const FrameView& frame, const ObservationWindow& window, const CentredPose& start, double expected_px,
                FrameTarget& out);
+  // A later frame's predicted pose (constant velocity).
+  CentredPose predicted() const;
   // How far the object moved between the last two frames, in pixels.
   double predicted_motion_px() const;
   // Whether a partly hidden frame is held (TrackerOptions::hold_occluded):

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 
 #include "splattrack/render/pose.hpp"
 
@@ -36,8 +37,9 @@ class OcclusionHold {
   // The frame just tracked: `pose` as reported, `hidden` its share.
   void record(const CentredPose& pose, double hidden);
   // The pose a frame with `hidden` share is reported at, from the
-  // optimiser's `measured` (itself when nothing is held).
-  CentredPose hold(const CentredPose& measured, double hidden) const;
+  // optimiser's `measured`; nothing when it is not held (no frame seen
+  // whole yet, or this one seen whole).
+  std::optional<CentredPose> hold(const CentredPose& measured, double hidden) const;
 
  private:
   // Where the object is expected `frames_on` frames after the anchor.
