@@ -6,12 +6,13 @@ namespace {
 int rank(TrackStatus s) { return s == TrackStatus::lost ? 0 : s == TrackStatus::degraded ? 1 : 2; }
 }  // namespace
 
-Verdict judge(const PoseScores& scores, bool first_frame, bool has_mask, const VerdictRules& rules) {
+Verdict judge(const PoseScores& scores, const JudgedFrame& frame, const VerdictRules& rules) {
   Verdict v{TrackStatus::tracking, scores};
-  const bool unexplained = first_frame && has_mask && scores.match < rules.first_frame_acceptance;
+  const bool unexplained = frame.first && frame.given_mask && scores.match < rules.first_frame_acceptance;
+  const double max_hidden = frame.held ? rules.max_hidden_held : rules.max_hidden_tracking;
   const bool textured_right = scores.texture && *scores.texture >= rules.texture_keeps_found;
   if (scores.quality < rules.lost_quality && !textured_right) v.status = TrackStatus::lost;
-  else if (scores.quality < rules.tracking_quality || unexplained || scores.hidden > rules.max_hidden_tracking ||
+  else if (scores.quality < rules.tracking_quality || unexplained || scores.hidden > max_hidden ||
            (scores.texture && *scores.texture < rules.min_texture_tracking))
     v.status = TrackStatus::degraded;
   return v;

@@ -186,18 +186,21 @@ class RigidTracker {
   // (pose and verdict replaced by a better candidate, if any).
   CentredPose align(MatchTarget& target, const CentredPose& start, bool first, double expected_shift_px,
                     bool& searched, FrameResult& result);
-  Verdict assess(MatchTarget& target, const CentredPose& pose, bool first);
+  // `held`: the pose is the occlusion hold's.
+  Verdict assess(MatchTarget& target, const CentredPose& pose, bool first, bool held = false);
   // Later frames (lm_tracking): Levenberg-Marquardt on the top bands from
   // the prediction `start`.
   CentredPose refine_top_bands(MatchTarget& target, const CentredPose& start, FrameResult& result);
   // Later frames: the optimiser's pose refined on per-pixel residuals.
   CentredPose refine_pixels(MatchTarget& target, const CentredPose& pose, FrameResult& result);
   // assess() after fitting the colour correction at `pose` (an aligned pose).
-  Verdict judge_aligned(MatchTarget& target, const CentredPose& pose, bool acquiring);
-  // `disowned`: the frame was judged lost for its texture's disagreement
-  // (the object is then looked for afresh, as after a lost frame).
-  void recover(const FrameView& frame, const ObservationWindow& window, const ColourCorrection& correction,
-               bool first, bool searched, bool disowned, CentredPose& pose, Verdict& verdict, FrameResult& result);
+  Verdict judge_aligned(MatchTarget& target, const CentredPose& pose, bool acquiring, bool held = false);
+  // `tracked`: the frame's tracking target (its window and foreground).
+  // `located`: the object is where the frame was tracked, its silhouette
+  // fits (the search stays in that window); otherwise it is looked for in a
+  // wider one, afresh after a lost frame.
+  void recover(const FrameView& frame, MatchTarget& tracked, const ColourCorrection& correction, bool first,
+               bool searched, bool located, CentredPose& pose, Verdict& verdict, FrameResult& result);
   // Where a lost object's colours are densest in the whole frame (the colour
   // model's P(object) summed over a square of its size at its last found
   // depth), as a pose there with the last found rotation; `pose` itself when

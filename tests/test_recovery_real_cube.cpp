@@ -1,0 +1,85 @@
+// Recovery on real footage: the cube clip's hand turns the cube fast at
+// frames 143-146 and the pose ends on another face that fits the outline
+// (texture agreement about 0, the silhouette's IoU 0.87). The verdict
+// disowns it after five such frames; recovery then looks for it where its
+// silhouette is, in the tracking window. Looked for in a wide window
+// instead (the whole frame, where the hand, the mug and the desk count as
+// object too), within `track`'s default budget (1 s a frame) the cube was
+// never found again: lost from frame 150 to the end of the clip. Unbounded,
+// the wide window finds it too, only later and at twice the time, so what
+// is checked here, deterministically, is where recovery looks and that the
+// track comes back; the budgeted run is in BENCHMARKS.md.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "real_cube_test_util.hpp"
+
+namespace splattrack {
+namespace {
+
+inline constexpr int kStart = 129, kLast = 200;
+// Frames kCheckFrom-kLast: the cube in the hand, turning slowly.
+inline constexpr int kCheckFrom = 180;
+
+// Frame 129 as a run from pose_frame000.json tracked it (status tracking,
+// the outline on the cube in the overlay): four rows of the cube clip later
+// the hand turns it.
+RigidPose tracked_at_129() {
+  RigidPose p;
+  p.rotation = Eigen::Quaterniond(-0.23575046999526592, -0.8711546339528581, -0.39885967550038176,
+                                  -0.16254931220772195);
+  p.translation = {0.09734658520647321, 0.0007132428073689284, 0.395546360784823};
+  return p;
+}
+
+// Default tracking (recovery on) on 2 threads, with recovery unbounded (the
+// same search on any machine: a time budget makes the outcome depend on the
+// machine's load) and kept short by counts instead.
+TrackerOptions recovering() {
+  TrackerOptions options;
+  options.threads = 2;
+  options.first_frame_refines = true;
+  options.recovery_budget_ms = 0;
+  options.search.hypotheses = 0;
+  options.search.refine_best = 1;
+  options.first_frame.iterations = 60;
+  options.ceres.iterations_per_stage = 2;
+  return options;
+}
+
+TEST(RecoveryRealCube, ACubeTurnedToAnotherFaceIsFoundAgainWhereItsSilhouetteIs) {
+  if (!std::filesystem::is_directory(test::kCubeDir)) GTEST_SKIP() << test::kCubeDir << " is absent";
+  test::RealCube cube;
+  io::Frame frame;
+  for (int f = 0; f < kStart; ++f) {
+    ASSERT_EQ(cube.frames->next(frame), io::FrameStatus::ok);
+  }
+  RigidTracker tracker(cube.model, cube.camera, recovering());
+  int found = 0, lost = 0, wide = 0, disagreeing = 0;
+  for (int f = kStart; f <= kLast; ++f) {
+    ASSERT_EQ(cube.frames->next(frame), io::FrameStatus::ok);
+    const FrameResult r = f == kStart ? tracker.initialize(frame.view(), tracked_at_129()) : tracker.track(frame.view());
+    if (f == kStart) {
+      EXPECT_EQ(r.status, TrackStatus::tracking);
+    }
+    wide += r.window.wide;
+    disagreeing += r.status == TrackStatus::degraded;
+    if (f < kCheckFrom) continue;
+    found += r.status == TrackStatus::tracking || r.status == TrackStatus::recovered;
+    lost += r.status == TrackStatus::lost;
+  }
+  const int checked = kLast - kCheckFrom + 1;
+  std::printf("frames %d-%d: %d of %d tracking or recovered, %d lost; %d degraded, %d in a wide window over %d-%d\n",
+              kCheckFrom, kLast, found, checked, lost, disagreeing, wide, kStart, kLast);
+  EXPECT_GE(disagreeing, 5) << "the hand's turn no longer leaves the pose on a wrong face: the test shows nothing";
+  EXPECT_EQ(wide, 0);
+  EXPECT_GE(found, checked * 3 / 4);
+  EXPECT_EQ(lost, 0);
+}
+
+}  // namespace
+}  // namespace splattrack
