@@ -62,7 +62,8 @@ TEST(RecoveryRealCube, ACubeTurnedToAnotherFaceIsFoundAgainWhereItsSilhouetteIs)
   int found = 0, lost = 0, wide = 0, disagreeing = 0;
   for (int f = kStart; f <= kLast; ++f) {
     ASSERT_EQ(cube.frames->next(frame), io::FrameStatus::ok);
-    const FrameResult r = f == kStart ? tracker.initialize(frame.view(), tracked_at_129()) : tracker.track(frame.view());
+    const FrameResult r =
+        f == kStart ? tracker.initialize(frame.view(), tracked_at_129()) : tracker.track(frame.view());
     if (f == kStart) {
       EXPECT_EQ(r.status, TrackStatus::tracking);
     }

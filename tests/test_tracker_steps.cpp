@@ -22,23 +22,23 @@ using namespace splattrack;
 
 TEST(Verdict, ThresholdsAndFirstFrameAcceptance) {
   const VerdictRules rules;  // tracking ≥ 0.75, lost < 0.5, first frame match ≥ 0.95
-  EXPECT_EQ(judge({0.9, 0.99}, {.first = false, .given_mask = true}, rules).status, TrackStatus::tracking);
-  EXPECT_EQ(judge({0.74, 0.99}, {.first = false, .given_mask = true}, rules).status, TrackStatus::degraded);
-  EXPECT_EQ(judge({0.49, 0.99}, {.first = false, .given_mask = true}, rules).status, TrackStatus::lost);
+  EXPECT_EQ(judge({0.9, 0.99}, {.given_mask = true}, rules).status, TrackStatus::tracking);
+  EXPECT_EQ(judge({0.74, 0.99}, {.given_mask = true}, rules).status, TrackStatus::degraded);
+  EXPECT_EQ(judge({0.49, 0.99}, {.given_mask = true}, rules).status, TrackStatus::lost);
   // A plausible silhouette without the colours is only degraded on the first
   // frame, and only with a mask (without, the match is not comparable).
   EXPECT_EQ(judge({0.95, 0.90}, {.first = true, .given_mask = true}, rules).status, TrackStatus::degraded);
-  EXPECT_EQ(judge({0.95, 0.90}, {.first = false, .given_mask = true}, rules).status, TrackStatus::tracking);
-  EXPECT_EQ(judge({0.95, 0.10}, {.first = true, .given_mask = false}, rules).status, TrackStatus::tracking);
+  EXPECT_EQ(judge({0.95, 0.90}, {.given_mask = true}, rules).status, TrackStatus::tracking);
+  EXPECT_EQ(judge({0.95, 0.10}, {.first = true}, rules).status, TrackStatus::tracking);
   VerdictRules off = rules;
   off.first_frame_acceptance = 0;
   EXPECT_EQ(judge({0.95, 0.10}, {.first = true, .given_mask = true}, off).status, TrackStatus::tracking);
   EXPECT_EQ(judge({0.9, 0.8}, {.first = true, .given_mask = true}, rules).scores.match, 0.8);
   // An occluder hiding more than a fifth of the silhouette: degraded however
   // well the rest fits; a low quality is still lost.
-  EXPECT_EQ(judge({0.95, 0.99, 0.2}, {.first = false, .given_mask = true}, rules).status, TrackStatus::tracking);
-  EXPECT_EQ(judge({0.95, 0.99, 0.21}, {.first = false, .given_mask = true}, rules).status, TrackStatus::degraded);
-  EXPECT_EQ(judge({0.4, 0.99, 0.5}, {.first = false, .given_mask = true}, rules).status, TrackStatus::lost);
+  EXPECT_EQ(judge({0.95, 0.99, 0.2}, {.given_mask = true}, rules).status, TrackStatus::tracking);
+  EXPECT_EQ(judge({0.95, 0.99, 0.21}, {.given_mask = true}, rules).status, TrackStatus::degraded);
+  EXPECT_EQ(judge({0.4, 0.99, 0.5}, {.given_mask = true}, rules).status, TrackStatus::lost);
   // A pose the occlusion hold placed may be tracking with up to half hidden.
   EXPECT_EQ(judge({0.95, 0.99, 0.5}, {.held = true}, rules).status, TrackStatus::tracking);
   EXPECT_EQ(judge({0.95, 0.99, 0.51}, {.held = true}, rules).status, TrackStatus::degraded);
@@ -46,15 +46,15 @@ TEST(Verdict, ThresholdsAndFirstFrameAcceptance) {
   EXPECT_EQ(judge({0.95, 0.99, 0.3, 0.1}, {.held = true}, rules).status, TrackStatus::degraded);
   // A texture the frame does not show: at most degraded; no texture to
   // compare (an untextured model) decides nothing.
-  EXPECT_EQ(judge({0.95, 0.99, 0, 0.2}, {.first = false, .given_mask = false}, rules).status, TrackStatus::tracking);
-  EXPECT_EQ(judge({0.95, 0.99, 0, 0.19}, {.first = false, .given_mask = false}, rules).status, TrackStatus::degraded);
-  EXPECT_EQ(judge({0.95, 0.99, 0, std::nullopt}, {.first = false, .given_mask = false}, rules).status, TrackStatus::tracking);
-  EXPECT_EQ(judge({0.4, 0.99, 0, 0.1}, {.first = false, .given_mask = false}, rules).status, TrackStatus::lost);
+  EXPECT_EQ(judge({0.95, 0.99, 0, 0.2}, {}, rules).status, TrackStatus::tracking);
+  EXPECT_EQ(judge({0.95, 0.99, 0, 0.19}, {}, rules).status, TrackStatus::degraded);
+  EXPECT_EQ(judge({0.95, 0.99, 0, std::nullopt}, {}, rules).status, TrackStatus::tracking);
+  EXPECT_EQ(judge({0.4, 0.99, 0, 0.1}, {}, rules).status, TrackStatus::lost);
   // A texture that agrees this well is the right pose: a silhouette that
   // clutter spoiled makes it degraded, not lost (and not recovered).
-  EXPECT_EQ(judge({0.4, 0.99, 0, 0.75}, {.first = false, .given_mask = false}, rules).status, TrackStatus::degraded);
-  EXPECT_EQ(judge({0.4, 0.99, 0, 0.74}, {.first = false, .given_mask = false}, rules).status, TrackStatus::lost);
-  EXPECT_EQ(judge({0.4, 0.99, 0.5, 0.9}, {.first = false, .given_mask = false}, rules).status, TrackStatus::degraded);
+  EXPECT_EQ(judge({0.4, 0.99, 0, 0.75}, {}, rules).status, TrackStatus::degraded);
+  EXPECT_EQ(judge({0.4, 0.99, 0, 0.74}, {}, rules).status, TrackStatus::lost);
+  EXPECT_EQ(judge({0.4, 0.99, 0.5, 0.9}, {}, rules).status, TrackStatus::degraded);
 }
 
 TEST(Verdict, RecoveryAndRanking) {

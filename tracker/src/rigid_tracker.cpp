@@ -678,7 +678,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   // explains its foreground (the cube clip, frames 340-989: `degraded`
   // throughout at poses two to five times too near, against `lost` at
   // poses on the cube with the wide window).
-  const bool located = !first && estimates_foreground(frame) && disowned;
+  const bool located = disowned && estimates_foreground(frame);
   if (disowned) verdict.status = TrackStatus::lost;
   if (options_.recover && needs_recovery(verdict, acquiring && !given_start))
     recover(frame, target, impl_->correction, acquiring, searched, located, pose, verdict, result);
