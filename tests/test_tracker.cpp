@@ -151,7 +151,7 @@ TEST(Tracker, FollowsAShortSequence) {
 // Later frames: Levenberg-Marquardt on the top bands from the prediction
 // (lm_tracking) against Adam's 40 iterations, on the same frames from the
 // true first pose (masks given); each LM frame ran no Adam.
-TEST(Tracker, TopBandLevenbergMarquardtTracksTighterThanAdam) {
+TEST(Tracker, TopBandLevenbergMarquardtTracksTightlyWithoutAdam) {
   Scene s;
   datasets::TrajectoryOptions to;
   to.frames = 8;
@@ -169,6 +169,10 @@ TEST(Tracker, TopBandLevenbergMarquardtTracksTighterThanAdam) {
       const FrameResult r = f == 0 ? tracker.initialize(frame.view(), poses[0]) : tracker.track(frame.view());
       if (f == 0) continue;
       EXPECT_EQ(r.status, TrackStatus::tracking) << "frame " << f;
+      // Frame 1 has no velocity: the annealing runs beside the LM there
+      // (TrackerOptions::unknown_motion_radii); compared are the frames
+      // tracked from a prediction.
+      if (f == 1) continue;
       if (lm) {
         EXPECT_LT(r.iterations, o.tracking.iterations) << "frame " << f << ": Adam ran";
       }
@@ -178,7 +182,8 @@ TEST(Tracker, TopBandLevenbergMarquardtTracksTighterThanAdam) {
   }
   std::printf("worst rotation / translation: Adam %.3f deg %.4f, LM %.3f deg %.4f\n", worst[0][0], worst[0][1],
               worst[1][0], worst[1][1]);
-  // Measured: Adam 0.036° / 0.23 % of the size, LM 0.005° / 0.05 %.
+  // Measured: LM 0.005° / 0.02 % of the size (Adam 0.006° / 0.02 % once
+  // frame 1 is annealed; 0.036° / 0.23 % before).
   EXPECT_LT(worst[1][0], 0.02);
   EXPECT_LT(worst[1][1], 0.001);
 }

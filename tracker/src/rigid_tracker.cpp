@@ -3,6 +3,8 @@
 #include <cmath>
 #include <optional>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "splattrack/render/framing.hpp"
 #include "splattrack/tracker.hpp"
@@ -74,6 +76,17 @@ inline constexpr double kRedetectDiscShare = 0.6;
 // This many degraded frames in a row whose texture disagrees (below
 // VerdictRules::min_texture_tracking) make the last one lost.
 inline constexpr int kMaxDisagreeingFrames = 5;
+// A frame without a velocity takes the annealing's pose over the LM's at
+// the same status only when its match is this much higher: on the still
+// real cube they tie (0.732 vs 0.729 at frame 501) and the annealing's was
+// turned 0.7° (frames 500-600 median drift 3.9 -> 5.1 mm, 3.4 -> 3.9°).
+inline constexpr double kAnnealedMatchGain = 0.05;
+// ... and only when it moved at most this many times the motion the options
+// allow a frame without a velocity (TrackerOptions::unknown_motion_radii,
+// unknown_turn_deg): after a cut in the video it moved 44° and 1.5 radii to
+// a wrong pose judged `tracking`; on the synthetic fast start the right one
+// was 9° and 0.6 radii away.
+inline constexpr double kUnknownMotionSlack = 2.0;
 // How much the object's silhouette may grow from one frame to the next
 // (turning, approaching), in projected radii.
 inline constexpr double kSupportSlack = 0.25;
@@ -105,6 +118,7 @@ struct RigidTracker::Impl {
   bool learnt = false;          // whether the appearance has been learnt since initialize()
   int search_next = 0;          // the search's next hypothesis, when a budget cut it short
   bool acquiring = false;       // the last frame ended lost: the object is to be found again
+  bool started_moving = false;  // the frame before was the first, found where it was given: no velocity yet
   bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
   OcclusionHold hold;  // where a partly hidden object is held (occlusion_hold.hpp)
   int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
@@ -229,6 +243,7 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // tracking) took the jump from that pose as velocity and was thrown off
   // again on the next frame (Reacquire test: 1.4° -> 51° on the same frame).
   const bool followed = !first && (status == TrackStatus::tracking || status == TrackStatus::degraded);
+  impl_->started_moving = first && (status == TrackStatus::tracking || status == TrackStatus::degraded);
   before_previous_ = followed && !previous_lost ? previous_ : reported;
   previous_ = reported;
   // A recovery's jump starts the hold's history again; a lost frame ends it.
@@ -376,7 +391,7 @@ ObservationWindow RigidTracker::window_at(const CentredPose& pose, double motion
 }
 
 CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, bool first, double expected_shift_px,
-                                bool& searched, FrameResult& result) {
+                                bool& searched, FrameResult& result, bool unknown_motion) {
   PoseAligner& aligner = impl_->aligner;
   CentredPose pose = start;
   if (first && options_.init_search) {
@@ -386,7 +401,10 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
     searched = true;
     return pose;
   }
-  AlignOptions align_options = first ? options_.first_frame : options_.tracking;
+  // The second frame's annealing (process()) gets the first frame's
+  // iterations: the tracking ones from 0.3 object sizes and 8° off ended 2.5
+  // sizes off, lost for good (synthetic fast motion, no blur).
+  AlignOptions align_options = first || unknown_motion ? options_.first_frame : options_.tracking;
   if (!first || options_.first_frame_refines) {
     const ObservationWindow& w = target.window();
     align_options.start_alpha =
@@ -422,12 +440,26 @@ double RigidTracker::predicted_motion_px() const {
          std::max(depth, object_radius());
 }
 
+bool RigidTracker::unknown_motion() const { return impl_->started_moving; }
+
+bool RigidTracker::within_unknown_motion(const CentredPose& from, const CentredPose& to) const {
+  const double turn_deg = Eigen::AngleAxisd(to.rotation * from.rotation.inverse()).angle() * 180 / M_PI;
+  const double move_radii = (to.translation - from.translation).norm() / object_radius();
+  return turn_deg <= kUnknownMotionSlack * options_.unknown_turn_deg &&
+         move_radii <= kUnknownMotionSlack * options_.unknown_motion_radii;
+}
+
 void RigidTracker::observe(const FrameView& frame, const ObservationWindow& window, const CentredPose& start,
-                           double expected_px, FrameTarget& out) {
+                           double expected_px, FrameTarget& out, bool from_colour_alone) {
   // The object may be as far from its predicted silhouette as the prediction
   // may be off, plus a margin for the silhouette's own change.
   const double reach_px = expected_px + kSupportSlack * projected_radius_px(start) + kMinExpectedShiftPx;
+  out.target.reset();
   out.foreground = foreground_in(frame, window, start, reach_px);
+  if (from_colour_alone) {
+    out.foreground.prior.clear();
+    out.foreground.expected.clear();
+  }
   weigh_silhouette(out.foreground);
   out.target.emplace(frame, camera_, window, impl_->spectral, &out.foreground, impl_->correction);
 }
@@ -619,23 +651,54 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   if (first) start_appearance(frame, start, window);
   FrameTarget observed;
   observe(frame, window, start, expected_px, observed);
-  MatchTarget& target = *observed.target;
   FrameResult result;
   result.frame = frame_index_;
-  result.has_mask = target.has_mask();
+  result.has_mask = observed.target->has_mask();
   result.window = window;
-  result.foreground = target.observation().foreground_source();
+  result.foreground = observed.target->observation().foreground_source();
 
+  MatchTarget* target = &*observed.target;
   bool searched = false;
   const bool lm = !first && options_.lm_tracking;
-  CentredPose pose = lm ? refine_top_bands(target, start, result)
-                        : align(target, start, first, expected_px, searched, result);
-  if (!first) pose = refine_pixels(target, pose, result);
+  CentredPose pose = lm ? refine_top_bands(*target, start, result)
+                        : align(*target, start, first, expected_px, searched, result);
+  if (!first) pose = refine_pixels(*target, pose, result);
   // A frame after a lost one re-acquires the object: judged as a first
   // frame is (with a given mask a plausible silhouette is not enough),
   // recovered when degraded.
   const bool acquiring = first || impl_->acquiring;
-  Verdict verdict = judge_aligned(target, pose, acquiring);
+  Verdict verdict = judge_aligned(*target, pose, acquiring);
+  // The second frame has no velocity to predict from: the object may have
+  // moved further than the prediction's window allows (a 0.3-size move
+  // ended 15 % off and `tracking`; a 10° turn of the fox stayed at the first
+  // frame's rotation, lost by the fourth). It is also annealed, with the
+  // motion the options allow, in a window that wide, with the silhouette
+  // estimated from colour alone (the prediction's prior and expected colours
+  // held the object half way). Judged there, the annealing's pose replaces
+  // the LM's when clearly better. Where the LM's was lost it is kept for
+  // after recovery: after a cut in the video it settled 170° off and was
+  // judged `tracking` (the procedural object's near-symmetry), where
+  // recovery's search finds the object.
+  FrameTarget unknown_target;
+  std::optional<std::pair<CentredPose, Verdict>> fallback;
+  if (lm && unknown_motion()) {
+    const double annealed_px = std::max(expected_px, options_.unknown_motion_radii * projected_radius_px(start));
+    observe(frame, window_at(start, annealed_px), start, annealed_px, unknown_target, true);
+    MatchTarget& wide = *unknown_target.target;
+    const CentredPose annealed = align(wide, start, first, annealed_px, searched, result, true);
+    const Verdict v = judge_aligned(wide, annealed, acquiring);
+    // Further than the motion allowed (kUnknownMotionSlack), it found
+    // something else than the object's motion.
+    const bool moved_as_allowed = within_unknown_motion(start, annealed);
+    if (moved_as_allowed && verdict.status == TrackStatus::lost) {
+      fallback.emplace(annealed, v);
+    } else if (moved_as_allowed && better(v, judge_aligned(wide, pose, acquiring), kAnnealedMatchGain)) {
+      pose = annealed;
+      verdict = v;
+      target = &wide;
+      result.window = wide.window();
+    }
+  }
   if (lm && verdict.status == TrackStatus::lost) {
     // The top bands' steps from a prediction outside their basin: the frame
     // is aligned as without them, by Adam's annealing from the band the
@@ -644,15 +707,15 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
     // less often). Not for a degraded frame: mostly an occluded one, which
     // the annealing does not help (real cube 500-600, the mug: median drift
     // 14.2 mm with it, 7.4 mm without) at twice the time per frame.
-    pose = align(target, start, first, expected_px, searched, result);
-    verdict = judge_aligned(target, pose, acquiring);
+    pose = align(*target, start, first, expected_px, searched, result);
+    verdict = judge_aligned(*target, pose, acquiring);
   }
   // Partly hidden: held toward where the object was going when last seen
   // whole (occlusion_hold.hpp).
   if (!first && verdict.status != TrackStatus::lost && holds(frame)) {
     if (const std::optional<CentredPose> held = impl_->hold.hold(pose, verdict.scores.hidden)) {
       pose = *held;
-      verdict = judge_aligned(target, pose, acquiring, true);
+      verdict = judge_aligned(*target, pose, acquiring, true);
       result.held = true;
     }
   }
@@ -663,7 +726,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   // the fox's 17° / 12 % start by one 130° off and 3 sizes nearer, lost from
   // then on (f1003, 0.25 sizes / 15° off: 0 of 60 frames within 5° / 5 %).
   const bool given_start = first && options_.first_frame_refines && !options_.init_search &&
-                           target.observation().foreground_source() != ForegroundSource::given;
+                           target->observation().foreground_source() != ForegroundSource::given;
   // Degraded frame after frame with a texture that disagrees: the pose is
   // off, not the object partly hidden (the mug over the real cube leaves
   // 0.26-0.5), and no later frame pulls it back by itself (real cube, frames
@@ -681,7 +744,16 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   const bool located = disowned && estimates_foreground(frame);
   if (disowned) verdict.status = TrackStatus::lost;
   if (options_.recover && needs_recovery(verdict, acquiring && !given_start))
-    recover(frame, target, impl_->correction, acquiring, searched, located, pose, verdict, result);
+    recover(frame, *target, impl_->correction, acquiring, searched, located, pose, verdict, result);
+  // Not found by recovery: the second frame's annealing, as its own window
+  // judged it (recovery's wider one, where the footage's clutter counts as
+  // object, called every candidate lost: synthetic fast motion, frame 1
+  // found 2.4° off, then lost with every frame after it).
+  if (fallback && verdict.status != TrackStatus::recovered && better(fallback->second, verdict)) {
+    std::tie(pose, verdict) = *fallback;
+    target = &*unknown_target.target;
+    result.window = target->window();
+  }
 
   result.status = verdict.status;
   result.quality = verdict.scores.quality;
@@ -689,7 +761,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   result.pose.rotation.normalize();
   // For the occlusion hold, measured as replay() can measure it again: in
   // this frame's tracking target (not recovery's) at the pose as reported.
-  const double hidden = !first && holds(frame) ? hidden_in(target, to_centred(result.pose)) : 0.0;
+  const double hidden = !first && holds(frame) ? hidden_in(*observed.target, to_centred(result.pose)) : 0.0;
   // What comes next starts from the pose as reported, not from the internal
   // one (they differ in the last bits): --resume has only the reported
   // poses, and must continue exactly as this run does.

@@ -22,8 +22,9 @@ bool needs_recovery(const Verdict& verdict, bool first_frame) {
   return verdict.status == TrackStatus::lost || (first_frame && verdict.status == TrackStatus::degraded);
 }
 
-bool better(const Verdict& a, const Verdict& b) {
-  return rank(a.status) != rank(b.status) ? rank(a.status) > rank(b.status) : a.scores.match > b.scores.match;
+bool better(const Verdict& a, const Verdict& b, double match_margin) {
+  return rank(a.status) != rank(b.status) ? rank(a.status) > rank(b.status)
+                                          : a.scores.match > b.scores.match + match_margin;
 }
 
 }  // namespace splattrack

@@ -92,6 +92,13 @@ struct TrackerOptions {
   // second per unexplained frame, never minutes. The first frame's may take
   // ten budgets.
   double recovery_budget_ms = 1000;
+  // How far the object may have moved, in projected radii, on the frame
+  // after the first, whose velocity is unknown: it is also annealed from the
+  // band this allows, in a window this much wider. 0.6 radii is the issue's
+  // fast motion, 0.3 object sizes per frame. (Not after a recovery: the
+  // annealing there turned a pose just found 35° off, judged `tracking`.)
+  double unknown_motion_radii = 0.6;
+  double unknown_turn_deg = 10;  // ... and turned this much (the issue's fast motion)
   // Later frames, after the optimiser: LM on per-pixel robust residuals
   // (pixel_refine.hpp; iterations 0: off). Measured (BENCHMARKS.md, Issue 10,
   // session of 2026-12-03, sixth): bench track --realistic, moderate
@@ -184,8 +191,10 @@ class RigidTracker {
   // (`expected_shift_px`: how far, in frame pixels, the start may be off), its
   // verdict, and recovery when the verdict asks for it, in a wider window
   // (pose and verdict replaced by a better candidate, if any).
+  // `unknown_motion`: the second frame's annealing, with the first frame's
+  // iterations.
   CentredPose align(MatchTarget& target, const CentredPose& start, bool first, double expected_shift_px,
-                    bool& searched, FrameResult& result);
+                    bool& searched, FrameResult& result, bool unknown_motion = false);
   // `held`: the pose is the occlusion hold's.
   Verdict assess(MatchTarget& target, const CentredPose& pose, bool first, bool held = false);
   // Later frames (lm_tracking): Levenberg-Marquardt on the top bands from
@@ -244,8 +253,16 @@ class RigidTracker {
   };
   // Builds `out` for `window` around the prediction `start` off by up to
   // `expected_px`.
+  // `from_colour_alone`: without the prediction's silhouette prior and
+  // expected colours (they would hold the object where it was predicted).
   void observe(const FrameView& frame, const ObservationWindow& window, const CentredPose& start, double expected_px,
-               FrameTarget& out);
+               FrameTarget& out, bool from_colour_alone = false);
+  // Whether this is the frame after a first frame found where it was given:
+  // no velocity to predict from yet.
+  bool unknown_motion() const;
+  // Whether `to` is within the motion a frame without a velocity allows
+  // (twice TrackerOptions::unknown_motion_radii, unknown_turn_deg) of `from`.
+  bool within_unknown_motion(const CentredPose& from, const CentredPose& to) const;
   // A later frame's predicted pose (constant velocity).
   CentredPose predicted() const;
   // How far the object moved between the last two frames, in pixels.

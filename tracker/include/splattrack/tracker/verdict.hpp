@@ -83,7 +83,8 @@ Verdict judge(const PoseScores& scores, const JudgedFrame& frame, const VerdictR
 bool needs_recovery(const Verdict& verdict, bool first_frame);
 
 // Candidates compare by status first (tracking or recovered over degraded
-// over lost), then by the match score.
-bool better(const Verdict& a, const Verdict& b);
+// over lost), then by the match score, which `a`'s must exceed `b`'s by
+// more than `match_margin`.
+bool better(const Verdict& a, const Verdict& b, double match_margin = 0);
 
 }  // namespace splattrack
