@@ -247,8 +247,10 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // Nor from a lost frame's pose: a frame re-found after it (degraded, then
   // tracking) took the jump from that pose as velocity and was thrown off
   // again on the next frame (Reacquire test: 1.4° -> 51° on the same frame).
-  const bool followed = !first && (status == TrackStatus::tracking || status == TrackStatus::degraded);
-  impl_->started_moving = first && (status == TrackStatus::tracking || status == TrackStatus::degraded);
+  // Followed from the frame before (not recovery's jump, nor lost).
+  const bool aligned = status == TrackStatus::tracking || status == TrackStatus::degraded;
+  const bool followed = !first && aligned;
+  impl_->started_moving = first && aligned;
   before_previous_ = followed && !previous_lost ? previous_ : reported;
   previous_ = reported;
   // A recovery's jump starts the hold's history again; a lost frame ends it.
@@ -397,7 +399,7 @@ ObservationWindow RigidTracker::window_at(const CentredPose& pose, double motion
 }
 
 CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, bool first, double expected_shift_px,
-                                bool& searched, FrameResult& result, bool unknown_motion) {
+                                bool& searched, FrameResult& result, bool second_frame) {
   PoseAligner& aligner = impl_->aligner;
   CentredPose pose = start;
   if (first && options_.init_search) {
@@ -410,7 +412,7 @@ CentredPose RigidTracker::align(MatchTarget& target, const CentredPose& start, b
   // The second frame's annealing (process()) gets the first frame's
   // iterations: the tracking ones from 0.3 object sizes and 8° off ended 2.5
   // sizes off, lost for good (synthetic fast motion, no blur).
-  AlignOptions align_options = first || unknown_motion ? options_.first_frame : options_.tracking;
+  AlignOptions align_options = first || second_frame ? options_.first_frame : options_.tracking;
   if (!first || options_.first_frame_refines) {
     const ObservationWindow& w = target.window();
     align_options.start_alpha =
@@ -449,10 +451,8 @@ double RigidTracker::predicted_motion_px() const {
 bool RigidTracker::unknown_motion() const { return impl_->started_moving; }
 
 bool RigidTracker::within_unknown_motion(const CentredPose& from, const CentredPose& to) const {
-  const double turn_deg = Eigen::AngleAxisd(to.rotation * from.rotation.inverse()).angle() * 180 / M_PI;
-  const double move_radii = (to.translation - from.translation).norm() / object_radius();
-  return turn_deg <= kUnknownMotionSlack * options_.unknown_turn_deg &&
-         move_radii <= kUnknownMotionSlack * options_.unknown_motion_radii;
+  return rotation_error_deg(from, to) <= kUnknownMotionSlack * options_.unknown_turn_deg &&
+         translation_error(from, to) <= kUnknownMotionSlack * options_.unknown_motion_radii * object_radius();
 }
 
 void RigidTracker::observe(const FrameView& frame, const ObservationWindow& window, const CentredPose& start,

@@ -191,10 +191,10 @@ class RigidTracker {
   // (`expected_shift_px`: how far, in frame pixels, the start may be off), its
   // verdict, and recovery when the verdict asks for it, in a wider window
   // (pose and verdict replaced by a better candidate, if any).
-  // `unknown_motion`: the second frame's annealing, with the first frame's
+  // `second_frame`: the second frame's annealing, with the first frame's
   // iterations.
   CentredPose align(MatchTarget& target, const CentredPose& start, bool first, double expected_shift_px,
-                    bool& searched, FrameResult& result, bool unknown_motion = false);
+                    bool& searched, FrameResult& result, bool second_frame = false);
   // `held`: the pose is the occlusion hold's.
   Verdict assess(MatchTarget& target, const CentredPose& pose, bool first, bool held = false);
   // Later frames (lm_tracking): Levenberg-Marquardt on the top bands from
