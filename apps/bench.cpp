@@ -25,21 +25,4 @@ double median(std::vector<double> values) {
   return *mid;
 }
 
-GaussianModel subsample(const GaussianModel& m, std::size_t count) {
-  if (m.size() <= count) return m;
-  GaussianModel out;
-  out.sh_degree = m.sh_degree;
-  out.resize(count);
-  const std::size_t k = static_cast<std::size_t>(m.sh_coeffs()) * 3;
-  for (std::size_t j = 0; j < count; ++j) {
-    const std::size_t i = j * m.size() / count;
-    std::copy_n(&m.means[3 * i], 3, &out.means[3 * j]);
-    std::copy_n(&m.quats[4 * i], 4, &out.quats[4 * j]);
-    std::copy_n(&m.log_scales[3 * i], 3, &out.log_scales[3 * j]);
-    out.opacity_logits[j] = m.opacity_logits[i];
-    std::copy_n(&m.sh[k * i], k, &out.sh[k * j]);
-  }
-  return out;
-}
-
 }  // namespace splattrack::apps

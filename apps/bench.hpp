@@ -43,10 +43,6 @@ double median(std::vector<double> values);
 // Median wall time of `runs` calls of f, in milliseconds, after one warm-up call.
 double median_ms(int runs, const std::function<void()>& f);
 
-// Every (size / count)-th Gaussian, `count` of them (the model itself when
-// it has no more): a real model at the benchmarks' render cost.
-GaussianModel subsample(const GaussianModel& model, std::size_t count);
-
 std::vector<BenchRow> bench_render(const BenchConfig& config);
 std::vector<BenchRow> bench_loss(const BenchConfig& config);
 std::vector<BenchRow> bench_track(const BenchConfig& config);

@@ -29,4 +29,8 @@ struct GaussianModel {
   bool consistent() const;
 };
 
+// Every (size / count)-th Gaussian, `count` of them (the model itself when
+// it has no more): a real model at a chosen render cost (the benchmarks').
+GaussianModel subsample(const GaussianModel& model, std::size_t count);
+
 }  // namespace splattrack
