@@ -489,6 +489,20 @@ CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPos
   return pose;
 }
 
+std::pair<CentredPose, Verdict> RigidTracker::align_photometric(MatchTarget& target, const CentredPose& start,
+                                                                FrameResult& result) {
+  AlignOptions photometric = options_.tracking;
+  photometric.photometric = true;
+  const AlignResult a = impl_->aligner.align(target, start, photometric);
+  result.iterations += a.iterations;
+  add_timings(a.timings, result.timings);
+  result.photometric = true;
+  // Refined per pixel as the LM's pose is (the photometric baseline's order):
+  // without it the fox under the disc still turned 26 deg by frame 157.
+  const CentredPose pose = refine_pixels(target, a.pose, result);
+  return {pose, judge_aligned(target, pose, false)};
+}
+
 CentredPose RigidTracker::refine_pixels(MatchTarget& target, const CentredPose& pose, FrameResult& result) {
   if (options_.pixel.iterations <= 0 || !impl_->pixels_trusted) return pose;
   result.pixel_refined = true;
@@ -716,6 +730,15 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
     pose = align(*target, start, first, expected_px, searched, result);
     verdict = judge_aligned(*target, pose, acquiring);
   }
+  // A degraded frame whose texture is trusted: aligned again on the
+  // photometric loss from the prediction (TrackerOptions::
+  // photometric_when_degraded). Not without a velocity or after a lost
+  // frame: the start is then only the last pose (the second frame of the
+  // fast-motion test, 0.3 sizes on, was lost from it).
+  const bool predicted_well = !unknown_motion() && !acquiring;
+  if (lm && predicted_well && verdict.status == TrackStatus::degraded && options_.photometric_when_degraded &&
+      trusts_render_colours())
+    std::tie(pose, verdict) = align_photometric(*target, start, result);
   // Partly hidden: held toward where the object was going when last seen
   // whole (occlusion_hold.hpp).
   if (!first && verdict.status != TrackStatus::lost && holds(frame)) {
