@@ -151,6 +151,17 @@ TEST(TrackingRealistic, AnOccluderCrossingTheObjectDoesNotDragThePose) {
   std::printf("worst: %.2f deg, %.3f object sizes\n", worst_rotation, worst_translation);
 }
 
+// Every effect the bench's sequences have but the sensor noise (added to
+// each frame by apply_sensor): lighting drift, the occluder, motion blur.
+datasets::FrameEffects every_effect(std::uint64_t seed) {
+  datasets::FrameEffects e;
+  e.lighting = {1.0, seed};
+  e.occluder.max_cover = 0.3;
+  e.occluder.seed = seed;
+  e.motion_blur.shutter = 0.5;
+  return e;
+}
+
 // The bench's small striped object over the cube clip `footage` with every
 // effect, as `synth --size 640,480 --coverage 0.25 --distance 5 --lighting 1
 // --occluder 0.3 --motion-blur 0.5 --noise 0.01 --speed 0.05 --rot-speed 3
@@ -161,12 +172,7 @@ TEST(TrackingRealistic, AnOccluderCrossingTheObjectDoesNotDragThePose) {
 void follow_occluded_object(const std::string& footage, int frames, int replayed, int last,
                             const std::function<void(int, const FrameResult&, double, double)>& check) {
   constexpr std::uint64_t kSeed = 1;
-  datasets::FrameEffects effects;
-  effects.lighting = {1.0, kSeed};
-  effects.occluder.max_cover = 0.3;
-  effects.occluder.seed = kSeed;
-  effects.motion_blur.shutter = 0.5;
-  Sequence seq(frames, effects, false,
+  Sequence seq(frames, every_effect(kSeed), false,
                {.width = Sequence::kWidth, .height = Sequence::kHeight, .distance = 5, .coverage = 0.25});
   datasets::FootageBackground background(footage, Sequence::kWidth, Sequence::kHeight,
                                          datasets::footage_offset(kSeed));
@@ -298,7 +304,7 @@ class FoxOverFootage {
                                                    .rotation_speed_deg = 3,
                                                    .object_size = size_,
                                                    .distance = 5 * size_})),
-        maker_(fox_, camera_, poses_, size_, effects(o.seed), context_),
+        maker_(fox_, camera_, poses_, size_, every_effect(o.seed), context_),
         background_(footage_path(), kWidth, kHeight, o.footage_offset),
         tracker_(fox_, camera_, tracking()) {}
 
@@ -337,14 +343,6 @@ class FoxOverFootage {
     p.distance = 5 * size;
     p.coverage = 0.25;
     return p;
-  }
-  static datasets::FrameEffects effects(std::uint64_t seed) {
-    datasets::FrameEffects e;
-    e.lighting = {1.0, seed};
-    e.occluder.max_cover = 0.3;
-    e.occluder.seed = seed;
-    e.motion_blur.shutter = 0.5;
-    return e;
   }
 
   Options options_;
