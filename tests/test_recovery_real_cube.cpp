@@ -1,14 +1,16 @@
-// Recovery on real footage: the cube clip's hand turns the cube fast at
-// frames 143-146 and the pose ends on another face that fits the outline
-// (texture agreement about 0, the silhouette's IoU 0.87). The verdict
-// disowns it after five such frames; recovery then looks for it where its
+// Recovery on real footage: the cube clip's hand turns the cube at frames
+// 221-236 and the pose ends on another face that fits the outline (texture
+// agreement about 0, the silhouette's IoU 0.84-0.93). The verdict disowns
+// it after five such frames; recovery then looks for it where its
 // silhouette is, in the tracking window. Looked for in a wide window
 // instead (the whole frame, where the hand, the mug and the desk count as
 // object too), within `track`'s default budget (1 s a frame) the cube was
 // never found again: lost from frame 150 to the end of the clip. Unbounded,
 // the wide window finds it too, only later and at twice the time, so what
 // is checked here, deterministically, is where recovery looks and that the
-// track comes back; the budgeted run is in BENCHMARKS.md.
+// track comes back; the budgeted run is in BENCHMARKS.md. (The turn at
+// frames 143-146 this test used before no longer leaves a wrong face since
+// the colour correction matches the colours' spread.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,18 +23,17 @@
 namespace splattrack {
 namespace {
 
-inline constexpr int kStart = 129, kLast = 200;
-// Frames kCheckFrom-kLast: the cube in the hand, turning slowly.
-inline constexpr int kCheckFrom = 180;
+inline constexpr int kStart = 205, kLast = 265;
+// Frames kCheckFrom-kLast: the cube in the hand, after the turn.
+inline constexpr int kCheckFrom = 245;
 
-// Frame 129 as a run from pose_frame000.json tracked it (status tracking,
-// the outline on the cube in the overlay): four rows of the cube clip later
-// the hand turns it.
-RigidPose tracked_at_129() {
+// Frame 205 as a run from pose_frame000.json tracked it (status tracking,
+// the outline on the cube in the overlay): the hand turns it from 221.
+RigidPose tracked_at_205() {
   RigidPose p;
-  p.rotation = Eigen::Quaterniond(-0.23575046999526592, -0.8711546339528581, -0.39885967550038176,
-                                  -0.16254931220772195);
-  p.translation = {0.09734658520647321, 0.0007132428073689284, 0.395546360784823};
+  p.rotation = Eigen::Quaterniond(0.016367499579291307, -0.9998513385670021, -0.002184572035318114,
+                                  0.0049632014182893);
+  p.translation = {0.05071113196114492, 0.026500307470014306, 0.4121777375290653};
   return p;
 }
 
@@ -63,7 +64,7 @@ TEST(RecoveryRealCube, ACubeTurnedToAnotherFaceIsFoundAgainWhereItsSilhouetteIs)
   for (int f = kStart; f <= kLast; ++f) {
     ASSERT_EQ(cube.frames->next(frame), io::FrameStatus::ok);
     const FrameResult r =
-        f == kStart ? tracker.initialize(frame.view(), tracked_at_129()) : tracker.track(frame.view());
+        f == kStart ? tracker.initialize(frame.view(), tracked_at_205()) : tracker.track(frame.view());
     if (f == kStart) {
       EXPECT_EQ(r.status, TrackStatus::tracking);
     }

@@ -25,7 +25,8 @@
 // g ⊙ C + b·alpha, a per-channel gain g and offset b (identity by default),
 // so that exposure and white balance do not bias the pose. fit_colour()
 // fits them to the target inside a render's silhouette in closed form
-// (ridge least squares toward g = 1, b = 0, then bounded). The tracker fits
+// (matching the colours' spread and mean, with a ridge toward g = 1, then
+// bounded). The tracker fits
 // them at the tracked pose and holds them through the next frame: refitted
 // at every render, they would let a wrong pose explain the colours too
 // (measured: a search from a half-turn start ranked wrong poses first).
@@ -50,10 +51,10 @@ namespace splattrack {
 namespace colour_defaults {
 // Bounds of the fit: a camera's exposure and white balance stay well within.
 inline constexpr float kMinGain = 0.4f, kMaxGain = 2.5f, kMaxOffset = 0.4f;
-// Ridge weight toward the identity, per unit of fitted pixel weight: holds
-// the gain where the object's colours vary less than about sqrt(kRidge)
-// (a plain face), where gain and offset cannot be told apart; a textured
-// object's gain it shrinks by kRidge / (its colour variance + kRidge).
+// Ridge toward a gain of 1 (a colour variance): holds the gain where the
+// object's colours vary less than about sqrt(kRidge) (a plain face), where
+// gain and offset cannot be told apart; a textured object's gain it moves
+// toward 1 by kRidge / (its colour variance + kRidge).
 inline constexpr double kRidge = 0.002;
 // Below this much pixel weight inside the silhouette, no fit (identity).
 inline constexpr double kMinWeight = 16;
@@ -103,9 +104,9 @@ class Observation {
   ForegroundSource foreground_source() const { return source_; }
   const ColourCorrection& colour_correction() const { return correction_; }
   void set_colour_correction(const ColourCorrection& correction) { correction_ = correction; }
-  // The gain and offset that best map `img`'s object colours onto the
-  // target's inside both silhouettes (identity with too few pixels), over
-  // the pixels where `usable` [H, W] (null: all) is positive.
+  // The gain and offset that map the spread and mean of `img`'s object
+  // colours onto the target's inside both silhouettes (identity with too few
+  // pixels), over the pixels where `usable` [H, W] (null: all) is positive.
   ColourCorrection fit_colour(const RenderImage& img, const float* usable = nullptr) const;
   const ObservationWindow& window() const { return window_; }
   // Whether window pixel p shows the frame (false: outside it).
