@@ -614,7 +614,7 @@ TEST(ColourCorrection, APoseTurnedOffKeepsTheGain) {
   RigidPose pose;
   pose.translation = {0, 0, datasets::kDefaultDistance};
   RigidPose turned = pose;
-  turned.rotation = Eigen::Quaterniond(Eigen::AngleAxisd(10.0 * std::numbers::pi / 180.0, Eigen::Vector3d::UnitZ()));
+  turned.rotation = Eigen::AngleAxisd(10.0 * std::numbers::pi / 180.0, Eigen::Vector3d::UnitZ());
   const RenderImage img = test::render_image(transformed(s.model, pose), s.camera);
   const float gain = 1.3f, offset = 0.05f;
   FrameImage f = s.frame(turned);

@@ -26,10 +26,10 @@
 // so that exposure and white balance do not bias the pose. fit_colour()
 // fits them to the target inside a render's silhouette in closed form
 // (matching the colours' spread and mean, with a ridge toward g = 1, then
-// bounded). The tracker fits
-// them at the tracked pose and holds them through the next frame: refitted
-// at every render, they would let a wrong pose explain the colours too
-// (measured: a search from a half-turn start ranked wrong poses first).
+// bounded). The tracker fits them at the tracked pose and holds them
+// through the next frame: refitted at every render, they would let a wrong
+// pose explain the colours too (measured: a search from a half-turn start
+// ranked wrong poses first).
 //
 // The frame's side is a window of the frame (window.hpp), resampled to the
 // working size the renderer renders at. Window pixels outside the frame carry
