@@ -229,9 +229,10 @@ class RigidTracker {
   // `tracked`: the frame's tracking target (its window and foreground).
   // `located`: the object is where the frame was tracked, its silhouette
   // fits (the search stays in that window); otherwise it is looked for in a
-  // wider one, afresh after a lost frame.
-  void recover(const FrameView& frame, MatchTarget& tracked, const ColourCorrection& correction, bool first,
-               bool searched, bool located, CentredPose& pose, Verdict& verdict, FrameResult& result);
+  // wider one, afresh after a lost frame. Candidates are judged as a first
+  // frame's pose is.
+  void recover(const FrameView& frame, MatchTarget& tracked, const ColourCorrection& correction, bool searched,
+               bool located, CentredPose& pose, Verdict& verdict, FrameResult& result);
   // Where a lost object's colours are densest in the whole frame (the colour
   // model's P(object) summed over a square of its size at its last found
   // depth), as a pose there with the last found rotation; `pose` itself when
