@@ -75,6 +75,15 @@ struct Ops<float> {
   ST_HDI static float to_float(int i) { return static_cast<float>(i); }
 };
 
+// Double precision: the host-side references and gradient checks.
+template <>
+struct Ops<double> {
+  using Mask = bool;
+  ST_HDI static double sqrt(double x) { return ::sqrt(x); }
+  ST_HDI static double exp(double x) { return ::exp(x); }
+  ST_HDI static double log(double x) { return ::log(x); }
+};
+
 template <class T>
 using MaskOf = typename Ops<T>::Mask;
 template <class T>
