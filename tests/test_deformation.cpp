@@ -12,6 +12,7 @@
 #include "splattrack/tracker/control_points.hpp"
 #include "splattrack/tracker/deformation.hpp"
 #include "splattrack/tracker/node_block.hpp"
+#include "splattrack/tracker/pose_gradient.hpp"
 #include "splattrack/tracker/regularisers.hpp"
 
 namespace splattrack {
@@ -258,6 +259,79 @@ TEST(Regularisers, TemporalIsZeroAtTheReferenceBlindToSignAndItsGradientMatchesD
   const double err = block_difference_error(
       [&](const NodeTransforms& t, NodeGradients* g) { return temporal_energy(t, reference, 0.5, g); }, f);
   EXPECT_LT(err, 1e-6);
+}
+
+}  // namespace
+}  // namespace splattrack
+
+namespace splattrack {
+namespace {
+
+// The whole chain the deformation fit differentiates: nodes → skinning →
+// pose → render → L = <U, rgb> + <V, alpha>, its gradient through
+// RenderPass::backward, unposed_gradients, Deformation::backward and the node
+// blocks, against the same chain in forward mode (the node blocks' tangent,
+// Deformation::jvp, the pose applied to the tangent as written here, and
+// RenderPass::jvp): <grad, v> = <(U, V), J v> for any v. Differences of
+// renders would see the renderer's cuts (a pose's need 35 % tolerance,
+// test_tracker_steps); the renderer's own transposition is exact.
+TEST(DeformationThroughTheRenderer, BackwardIsTheTransposeOfTheForwardChain) {
+  const GaussianModel rest = test::blobs();
+  Camera camera;
+  camera.width = camera.height = 64;
+  camera.fx = camera.fy = 80;
+  camera.cx = camera.cy = 31.5;
+  RigidTransform pose;
+  pose.rotation = Eigen::AngleAxisd(0.7, Eigen::Vector3d(1, 2, 0.5).normalized());
+  pose.translation = {0.05, -0.03, 1.6};
+  const Deformation deformation(rest, make_control_points(sample_node_positions(rest, 6)), SkinMethod::dqs);
+  ParameterVector params;
+  const NodeBlock block(params, 6, 0.35, 0.05, 0.05);
+  NodeTransforms transforms = NodeTransforms::identity(6);
+  std::mt19937 rng(8);
+  std::uniform_real_distribution<double> u(-1, 1);
+  for (int k = 0; k < 6; ++k) {
+    transforms.rotations[k] = Eigen::AngleAxisd(0.2 * u(rng), Eigen::Vector3d(u(rng), u(rng), 1).normalized());
+    transforms.translations[k] = 0.03 * Eigen::Vector3d(u(rng), u(rng), u(rng));
+  }
+  std::vector<float> du(3 * 64 * 64), dv(64 * 64);
+  for (float& x : du) x = static_cast<float>(u(rng));
+  for (float& x : dv) x = static_cast<float>(u(rng));
+
+  Renderer renderer(test::test_context());
+  GaussianModel shape;
+  deformation.apply(transforms, shape, test::test_context());
+  const GaussianModel posed = transformed(shape, pose);
+  RenderPass pass = renderer.forward(posed, camera);
+  GaussianGradients unposed;
+  unposed_gradients(pose, pass.backward(du.data(), dv.data()), unposed);
+  NodeGradients g;
+  deformation.backward(transforms, unposed, g, test::test_context());
+  Eigen::VectorXd grad = Eigen::VectorXd::Zero(params.size());
+  block.gradient(params, transforms, g, grad);
+  ASSERT_GT(grad.norm(), 0.0);
+
+  for (int trial = 0; trial < 4; ++trial) {
+    Eigen::VectorXd v(params.size());
+    for (int i = 0; i < v.size(); ++i) v[i] = u(rng);
+    ModelTangent t;
+    deformation.jvp(transforms, block.tangent(params, transforms, v), t, test::test_context());
+    // Posed: x'' = R x' + t moves by R dx', q'' = r ⊗ q' by r ⊗ dq'.
+    const Eigen::Matrix3d r = pose.rotation.toRotationMatrix();
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+      const Eigen::Vector3d dx = r * Eigen::Vector3d(t.means[3 * i], t.means[3 * i + 1], t.means[3 * i + 2]);
+      const Eigen::Quaterniond dq =
+          pose.rotation * Eigen::Quaterniond(t.quats[4 * i], t.quats[4 * i + 1], t.quats[4 * i + 2], t.quats[4 * i + 3]);
+      for (int k = 0; k < 3; ++k) t.means[3 * i + k] = static_cast<float>(dx[k]);
+      t.quats[4 * i] = static_cast<float>(dq.w());
+      for (int k = 0; k < 3; ++k) t.quats[4 * i + 1 + k] = static_cast<float>(dq.vec()[k]);
+    }
+    const RenderTangent& image = pass.jvp({t})[0];
+    double forward = 0;
+    for (std::size_t i = 0; i < du.size(); ++i) forward += du[i] * image.rgb[i];
+    for (std::size_t i = 0; i < dv.size(); ++i) forward += dv[i] * image.alpha[i];
+    EXPECT_NEAR(forward, grad.dot(v), 1e-4 * (std::abs(forward) + grad.norm() * v.norm())) << "trial " << trial;
+  }
 }
 
 }  // namespace

@@ -21,6 +21,13 @@ FrameMaker::FrameMaker(const GaussianModel& model, const Camera& camera, std::ve
   lighting_at(effects.lighting, 0);
 }
 
+void FrameMaker::set_shape(const GaussianModel& model) {
+  if (model.size() != model_.size())
+    throw std::invalid_argument("FrameMaker::set_shape: " + std::to_string(model.size()) + " Gaussians for a model of " +
+                                std::to_string(model_.size()));
+  model_ = model;
+}
+
 RenderImage FrameMaker::render_at(const RigidPose& pose) {
   const GaussianModel posed = transformed(model_, pose);
   const RenderPass pass = renderer_.forward(posed, camera_);

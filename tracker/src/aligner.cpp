@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "splattrack/tracker/parameters.hpp"
 #include "splattrack/tracker/pose_gradient.hpp"
@@ -45,6 +47,27 @@ void limit_approach(const Camera& camera, const CentredPose& before, double obje
 }
 
 bool rotation_frozen(const losses::AnnealingState& state) { return state.alpha <= 1.0 && !state.spatial_phase; }
+
+AlignStage align_stage(const losses::AnnealingSchedule& schedule, const AlignOptions& options, int it) {
+  const int iterations = std::max(1, options.iterations);
+  AlignStage stage;
+  if (options.start_alpha > 1.0) {
+    // Adaptive start: α rises from start_alpha to K by the hand-over.
+    const int bands = options.annealing.band_count;
+    const double end = std::max(1.0, options.annealing.handover_fraction * iterations);
+    const double a = options.start_alpha + (bands - options.start_alpha) * std::min(1.0, it / end);
+    stage.state = schedule.at_alpha(a);
+    stage.state.spatial_phase = it >= end;
+  } else {
+    stage.state = schedule.at(it);
+  }
+  // Full steps through the band-0 warm-up, where the object may have to
+  // travel more than its own size; then exponential decay.
+  const double warm = options.start_alpha > 1.0 ? 0.0 : schedule.warmup_end();
+  const double progress = std::max(0.0, (it - warm) / std::max(1.0, iterations - 1.0 - warm));
+  stage.decay = std::pow(options.lr_final_fraction, progress);
+  return stage;
+}
 
 PoseAligner::PoseAligner(const GaussianModel& centred_model, double object_radius,
                          const RenderOptions& render_options, ExecutionContext& context)
@@ -142,28 +165,38 @@ double PoseAligner::spatial_step(MatchTarget& target, const RenderImage& img, co
   return loss;
 }
 
+double PoseAligner::image_loss(MatchTarget& target, const RenderImage& img, const losses::AnnealingState& state,
+                              const AlignOptions& options) {
+  return state.spatial_phase ? spatial_step(target, img, options) : spectral_step(target, img, state.band_weights);
+}
+
+const GaussianGradients& PoseAligner::backward() {
+  return pass_.value().backward(grad_rgb_.data(), grad_alpha_.data());
+}
+
+void PoseAligner::set_shape(const GaussianModel& centred_shape) {
+  if (centred_shape.size() != model_.size())
+    throw std::invalid_argument("PoseAligner::set_shape: " + std::to_string(centred_shape.size()) +
+                                " Gaussians for a model of " + std::to_string(model_.size()));
+  pass_.reset();  // the cached render is of the old shape
+  tangent_images_ = nullptr;
+  model_.means = centred_shape.means;
+  model_.quats = centred_shape.quats;
+}
+
 AlignResult PoseAligner::align(MatchTarget& target, const CentredPose& start, const AlignOptions& options) {
   AlignResult result;
   result.pose = start;
   const int iterations = std::max(1, options.iterations);
   const losses::AnnealingSchedule schedule(iterations, options.annealing);
-  const int bands = options.annealing.band_count;
   ParameterVector params;
   const RigidPoseBlock pose_block(params, object_radius_, options.lr_rotation, options.lr_translation);
   Adam adam(params.size());
   Eigen::VectorXd gradient = Eigen::VectorXd::Zero(params.size());
 
   for (int it = 0; it < iterations; ++it) {
-    losses::AnnealingState state;
-    if (options.start_alpha > 1.0) {
-      // Adaptive start: α rises from start_alpha to K by the hand-over.
-      const double end = std::max(1.0, options.annealing.handover_fraction * iterations);
-      const double a = options.start_alpha + (bands - options.start_alpha) * std::min(1.0, it / end);
-      state = schedule.at_alpha(a);
-      state.spatial_phase = it >= end;
-    } else {
-      state = schedule.at(it);
-    }
+    const AlignStage stage = align_stage(schedule, options, it);
+    losses::AnnealingState state = stage.state;
     // What moves follows the schedule's stage for every method: the
     // photometric baseline differs in its loss only (same optimiser, same
     // warm-up, same budget).
@@ -177,22 +210,16 @@ AlignResult PoseAligner::align(MatchTarget& target, const CentredPose& start, co
     result.timings.render_ms += ms_since(t0);
 
     t0 = clock::now();
-    result.loss = state.spatial_phase ? spatial_step(target, img, options) : spectral_step(target, img, state.band_weights);
+    result.loss = image_loss(target, img, state, options);
     result.timings.loss_ms += ms_since(t0);
 
     t0 = clock::now();
-    const GaussianGradients& grads = pass_.value().backward(grad_rgb_.data(), grad_alpha_.data());
-    pose_block.gradient(params, posed_, result.pose, grads, gradient);
+    pose_block.gradient(params, posed_, result.pose, backward(), gradient);
     result.timings.backward_ms += ms_since(t0);
 
     params.freeze(pose_block.rotation(), frozen);
-    // Full steps through the band-0 warm-up, where the object may have to
-    // travel more than its own size; then exponential decay.
-    const double warm = options.start_alpha > 1.0 ? 0.0 : schedule.warmup_end();
-    const double progress = std::max(0.0, (it - warm) / std::max(1.0, iterations - 1.0 - warm));
-    const double decay = std::pow(options.lr_final_fraction, progress);
     const CentredPose before = result.pose;
-    pose_block.retract(params, adam.step(gradient, params.learning_rates(decay)), result.pose);
+    pose_block.retract(params, adam.step(gradient, params.learning_rates(stage.decay)), result.pose);
     limit_approach(target.camera(), before, object_radius_, result.pose);
     result.iterations = it + 1;
   }

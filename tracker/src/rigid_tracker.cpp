@@ -123,6 +123,7 @@ struct RigidTracker::Impl {
   bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
   OcclusionHold hold;  // where a partly hidden object is held (occlusion_hold.hpp)
   int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
+  ShapeFit* shape_fit = nullptr;  // set_shape_fit
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -148,6 +149,8 @@ RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, con
 RigidTracker::~RigidTracker() = default;
 
 double RigidTracker::object_radius() const { return impl_->aligner.object_radius(); }
+
+void RigidTracker::set_shape_fit(ShapeFit* fit) { impl_->shape_fit = fit; }
 
 ExecutionContext& RigidTracker::context() { return impl_->context; }
 
@@ -193,6 +196,7 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
                           double hidden) {
   const CentredPose reported = to_centred(reported_pose);
   const bool found = status == TrackStatus::tracking || status == TrackStatus::recovered;
+  if (impl_->shape_fit) impl_->shape_fit->finish(impl_->aligner, status);
   // One render at the reported pose serves the occlusion map and the
   // appearance: both look at the object there.
   // Compared with nothing: the frame's side without the spectral target.
@@ -802,6 +806,12 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
     std::tie(pose, verdict) = *fallback;
     target = &*unknown_target.target;
     result.window = target->window();
+  }
+  // The shape, on a frame followed (set_shape_fit): fitted with the pose
+  // from the rigid one, in the frame's target, and judged again.
+  if (impl_->shape_fit && (verdict.status == TrackStatus::tracking || verdict.status == TrackStatus::degraded)) {
+    pose = impl_->shape_fit->fit(impl_->aligner, *target, pose, result.timings.shape_ms);
+    verdict = judge_aligned(*target, pose, acquiring, result.held);
   }
 
   result.status = verdict.status;

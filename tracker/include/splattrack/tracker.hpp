@@ -15,6 +15,7 @@
 #include "splattrack/tracker/ceres_refine.hpp"
 #include "splattrack/tracker/init_search.hpp"
 #include "splattrack/tracker/pixel_refine.hpp"
+#include "splattrack/tracker/shape_fit.hpp"
 #include "splattrack/tracker/verdict.hpp"
 #include "splattrack/tracker/window.hpp"
 
@@ -155,6 +156,7 @@ struct FrameTimings {
   double ceres_ms = 0;
   double search_ms = 0;
   double pixel_ms = 0;
+  double shape_ms = 0;  // the shape's fit (ShapeFit), with its renders
 };
 
 struct FrameResult {
@@ -191,6 +193,12 @@ class RigidTracker {
 
   const Camera& camera() const { return camera_; }
   double object_radius() const;
+  // The model's bounds' centre, in its own coordinates: the origin of the
+  // centred model that the tracker and a ShapeFit work on.
+  const Eigen::Vector3d& model_centre() const { return model_from_centred_.translation; }
+  // Fits the object's shape on every frame followed (null: rigid). Not
+  // owned; must outlive the tracker or be unset.
+  void set_shape_fit(ShapeFit* fit);
   // The tracker's execution context (its one thread pool), for work between
   // frames (track --overlay's renders) that must not start threads of its own.
   ExecutionContext& context();

@@ -42,6 +42,10 @@ class FrameMaker {
   MadeFrame make(int frame, const std::vector<float>& background);
 
   const Camera& camera() const { return camera_; }
+  // The model the next frames show: the same Gaussians in another shape (a
+  // deforming scene's, deformation_field.hpp). Throws std::invalid_argument
+  // for another number of Gaussians.
+  void set_shape(const GaussianModel& model);
 
  private:
   RenderImage render_at(const RigidPose& pose);

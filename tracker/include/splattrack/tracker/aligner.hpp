@@ -85,6 +85,16 @@ struct AlignResult {
 // lowest band sees where the object is, not how it is turned.
 bool rotation_frozen(const losses::AnnealingState& state);
 
+// Iteration `it` of an alignment under `options`: the bands' state (from
+// band 0 with the warm-up, or the adaptive start's α rising to the last band
+// by the hand-over) and the learning rates' scale (full through the warm-up,
+// then decaying exponentially to lr_final_fraction).
+struct AlignStage {
+  losses::AnnealingState state;
+  double decay = 1;
+};
+AlignStage align_stage(const losses::AnnealingSchedule& schedule, const AlignOptions& options, int it);
+
 // Works on a model centred at its bounds' centre, so that rotations turn the
 // object about itself and do not swing it around a far origin.
 class PoseAligner {
@@ -103,6 +113,20 @@ class PoseAligner {
   // The same through `camera` with `dilation`, over `background`.
   const RenderImage& render(const Camera& camera, float dilation, const std::array<float, 3>& background,
                             const CentredPose& pose);
+  // The loss of `img` (the last render()) against `target` in `state` (the
+  // spectral bands, or the spatial loss after the hand-over), keeping its
+  // gradient for backward().
+  double image_loss(MatchTarget& target, const RenderImage& img, const losses::AnnealingState& state,
+                    const AlignOptions& options);
+  // The last image_loss()'s gradients w.r.t. the posed model's means and
+  // quaternions (valid until the next render of another pose or backward).
+  const GaussianGradients& backward();
+  // The model as the last render() posed it.
+  const GaussianModel& posed() const { return posed_; }
+  // The shape rendered from now on: the centred model deformed (the same
+  // Gaussians, means and quaternions moved; deformation.hpp). The rest shape
+  // until set.
+  void set_shape(const GaussianModel& centred_shape);
   // The derivatives of the last render() along the six pose directions of
   // pose_tangents (pose_gradient.hpp): world rotation vector about the posed
   // origin, then world translation. Exact forward mode (RenderPass::jvp);
@@ -120,7 +144,7 @@ class PoseAligner {
   double spectral_step(MatchTarget& target, const RenderImage& img, const std::vector<double>& weights);
   double spatial_step(MatchTarget& target, const RenderImage& img, const AlignOptions& options);
 
-  GaussianModel model_;  // centred, rest pose
+  GaussianModel model_;  // centred, in the shape set (the rest shape unless set_shape)
   GaussianModel posed_;  // scratch: model_ moved to the current pose
   Eigen::Vector3d posed_translation_ = Eigen::Vector3d::Zero();  // of posed_
   std::vector<ModelTangent> pose_directions_;  // [6] scratch for pose_tangent_images

@@ -34,6 +34,11 @@ PoseGradient pose_gradient(const GaussianModel& world, const Eigen::Vector3d& tr
 void pose_tangents(const GaussianModel& world, const Eigen::Vector3d& translation,
                    std::vector<ModelTangent>& out);  // [6]
 
+// The renderer's gradients of the posed model (x'' = R x' + t, q'' = r ⊗ q')
+// as gradients of the model before the pose (a deformed shape's):
+// dL/dx' = Rᵀ dL/dx'', dL/dq' = r* ⊗ dL/dq''. Means and quaternions only.
+void unposed_gradients(const RigidTransform& pose, const GaussianGradients& posed, GaussianGradients& out);
+
 // The pose moved along those directions by (ω, δ), finitely: R ← exp([ω]×) R,
 // t ← t + δ (the steps of every optimiser on the pose).
 CentredPose perturbed(const CentredPose& pose, const Eigen::Vector3d& omega, const Eigen::Vector3d& delta);

@@ -1,0 +1,44 @@
+#include "splattrack/tracker/deformable_tracker.hpp"
+
+namespace splattrack {
+namespace {
+
+ControlPoints shifted(ControlPoints nodes, const Eigen::Vector3d& offset) {
+  for (Eigen::Vector3d& p : nodes.positions) p += offset;
+  return nodes;
+}
+
+}  // namespace
+
+DeformableTracker::DeformableTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options,
+                                     const ControlPoints& nodes, const DeformOptions& deform)
+    : rest_nodes_(nodes), rigid_(std::make_unique<RigidTracker>(model, camera, options)) {
+  const Eigen::Vector3d centre = rigid_->model_centre();
+  Deformation deformation(recentred(model, centre), shifted(nodes, -centre), deform.skinning);
+  fit_ = std::make_unique<DeformFit>(std::move(deformation), rigid_->object_radius(), deform, rigid_->context());
+  rigid_->set_shape_fit(fit_.get());
+}
+
+FrameResult DeformableTracker::initialize(const FrameView& frame, const RigidPose& initial_pose) {
+  return rigid_->initialize(frame, initial_pose);
+}
+
+FrameResult DeformableTracker::track(const FrameView& frame) { return rigid_->track(frame); }
+
+std::vector<RigidTransform> DeformableTracker::world_nodes(const RigidPose& pose) const {
+  const NodeTransforms& t = fit_->transforms();
+  std::vector<RigidTransform> out(static_cast<std::size_t>(rest_nodes_.size()));
+  for (int k = 0; k < rest_nodes_.size(); ++k) {
+    out[k].translation = pose.apply(rest_nodes_.positions[k] + t.translations[k]);
+    out[k].rotation = (pose.rotation * t.rotations[k]).normalized();
+  }
+  return out;
+}
+
+GaussianModel DeformableTracker::world_model(const RigidPose& pose) const {
+  RigidTransform world_from_centred = pose;
+  world_from_centred.translation = pose.apply(rigid_->model_centre());
+  return transformed(fit_->shape(), world_from_centred);
+}
+
+}  // namespace splattrack
