@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,7 +21,9 @@ constexpr const char* kHelp =
     "\n"
     "Compares a tracking run (DIR/poses.csv) with ground truth (DIR/truth/poses.csv of a synth dataset, or\n"
     "DIR/poses.csv) and prints per-sequence errors; writes metrics.json into the --tracks folder.\n"
-    "Success per frame: rotation < 5 deg and translation < 5 % of the object size.\n"
+    "Success per frame: rotation < 5 deg and translation < 5 % of the object size. A deforming scene's run\n"
+    "with --export-ply (DIR/frames) is also compared Gaussian by Gaussian with truth/gaussians: the mean and\n"
+    "95th percentile distance of their centres, over the object size.\n"
     "\n"
     "  --object-size S   object size in world units (default: the truth folder's scene.json, else the robust\n"
     "                    diameter of its model.ply)\n";
@@ -63,7 +66,26 @@ int cmd_eval(int argc, char** argv) {
   }
   const auto run = io::read_poses_csv((tracks / "poses.csv").string());
   const auto truth = io::read_poses_csv(truth_csv(truth_dir).string());
-  const datasets::Evaluation e = datasets::evaluate(run, truth, options);
+  datasets::Evaluation e = datasets::evaluate(run, truth, options);
+  // A deforming scene: every frame the run exported (track --export-ply)
+  // against the truth's model.
+  const std::filesystem::path truth_models = truth_dir / "truth" / "gaussians", tracked_models = tracks / "frames";
+  if (std::filesystem::is_directory(truth_models) && std::filesystem::is_directory(tracked_models)) {
+    for (const io::PoseRow& row : truth) {
+      char name[32];
+      std::snprintf(name, sizeof name, "%06d.ply", row.frame);
+      if (!std::filesystem::is_regular_file(truth_models / name) ||
+          !std::filesystem::is_regular_file(tracked_models / name))
+        continue;
+      const GaussianModel tracked = io::read_gaussians((tracked_models / name).string());
+      const GaussianModel expected = io::read_gaussians((truth_models / name).string());
+      if (tracked.size() != expected.size())
+        throw io::InputError((tracked_models / name).string(),
+                             std::to_string(tracked.size()) + " Gaussians, the truth's model has " +
+                                 std::to_string(expected.size()));
+      e.shapes.push_back(datasets::shape_error(row.frame, tracked, expected, options.object_size));
+    }
+  }
   datasets::write_metrics_json((tracks / "metrics.json").string(), e);
 
   const auto& s = e.summary;
@@ -74,6 +96,17 @@ int cmd_eval(int argc, char** argv) {
               s.translation.mean, s.translation.median, s.translation.max, 100 * s.translation_fraction.mean,
               100 * s.translation_fraction.median, 100 * s.translation_fraction.max, options.object_size);
   std::printf("success       %d / %d frames (%.1f %%)\n", s.successes, s.truth_frames, 100 * s.success_rate);
+  if (!e.shapes.empty()) {
+    double sum = 0, worst_mean = 0, worst_p95 = 0;
+    for (const datasets::ShapeError& f : e.shapes) {
+      sum += f.mean;
+      worst_mean = std::max(worst_mean, f.mean);
+      worst_p95 = std::max(worst_p95, f.p95);
+    }
+    std::printf("gaussians     mean %.2f %%, worst frame's mean %.2f %%, worst 95th percentile %.2f %% of the "
+                "object size (%zu frames)\n",
+                100 * sum / static_cast<double>(e.shapes.size()), 100 * worst_mean, 100 * worst_p95, e.shapes.size());
+  }
   std::printf("wrote %s\n", (tracks / "metrics.json").string().c_str());
   return 0;
 }

@@ -1,4 +1,6 @@
+#include <cmath>
 #include <cstdio>
+#include <optional>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -7,6 +9,7 @@
 #include "commands.hpp"
 #include "splattrack/datasets/background.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
+#include "splattrack/datasets/deformation_field.hpp"
 #include "splattrack/datasets/evaluation.hpp"
 #include "splattrack/datasets/footage.hpp"
 #include "splattrack/datasets/frame_maker.hpp"
@@ -35,7 +38,14 @@ constexpr const char* kHelp =
     "(--background VIDEO|FOLDER) the frames are RGB, without alpha, and the masks are truth/masks/NNNNNN.png.\n"
     "The truth pose of a frame is its pose at mid-exposure; its mask is the visible part of the object.\n"
     "\n"
-    "  --scene NAME         default: the bundled procedural object in rigid motion\n"
+    "  --scene NAME         default: the bundled procedural object in rigid motion; bend, twist or wave:\n"
+    "                       the object (or --model) also deforms about its longest axis (a field of its\n"
+    "                       own, not control points), from rest at frame 0, one cycle every --period\n"
+    "                       frames; then truth/gaussians/NNNNNN.ply holds each frame's deformed model in\n"
+    "                       world coordinates (the same Gaussians in the same order as model.ply)\n"
+    "  --period N           frames per deformation cycle (default 60)\n"
+    "  --strength S         deformation amplitude, 1 = the scene's default (bend 35 deg, twist 45 deg at the\n"
+    "                       ends; wave 8 % of the half length)\n"
     "  --model M.ply        use this model instead of the procedural object (re-centred on its bounds)\n"
     "  --frames N           number of frames (default 100)\n"
     "  --seed S             random seed (default 0)\n"
@@ -112,7 +122,7 @@ int cmd_synth(int argc, char** argv) {
   const Args args(static_cast<int>(folded.size()), folded.data(), 2,
                   {"scene", "out", "model", "frames", "seed", "misalign", "size", "gaussians", "speed", "rot-speed",
                    "background", "bg-colour", "noise", "blur", "fps", "threads", "lighting", "occluder", "motion-blur",
-                   "coverage", "distance"},
+                   "coverage", "distance", "period", "strength"},
                   {"help", "no-video"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
@@ -120,7 +130,21 @@ int cmd_synth(int argc, char** argv) {
   }
   if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   const std::string scene = args.get_or("scene", "default");
-  if (scene != "default") throw UsageError("unknown scene '" + scene + "' (available: default)");
+  std::optional<datasets::DeformFieldOptions> deformation;
+  if (scene == "bend" || scene == "twist" || scene == "wave") {
+    deformation.emplace();
+    deformation->scene = scene == "bend"    ? datasets::DeformScene::bend
+                         : scene == "twist" ? datasets::DeformScene::twist
+                                            : datasets::DeformScene::wave;
+    deformation->period_frames = args.get_double("period", deformation->period_frames);
+    deformation->strength = args.get_double("strength", deformation->strength);
+    if (!(deformation->period_frames > 0)) throw UsageError("--period must be > 0");
+    if (!std::isfinite(deformation->strength)) throw UsageError("--strength must be a number");
+  } else if (scene != "default") {
+    throw UsageError("unknown scene '" + scene + "' (available: default, bend, twist, wave)");
+  } else if (args.has("period") || args.has("strength")) {
+    throw UsageError("--period and --strength need --scene bend, twist or wave");
+  }
   const std::filesystem::path out = args.get("out");
   const int frames = args.get_int("frames", 100);
   const int seed = args.get_int("seed", 0);
@@ -209,14 +233,26 @@ int cmd_synth(int argc, char** argv) {
 
   ExecutionContext context(args.get_threads(0));
   datasets::FrameMaker maker(model, camera, poses, object_size, effects, context);
+  std::optional<datasets::DeformationField> field;
+  if (deformation) {
+    field.emplace(model, *deformation);
+    std::filesystem::create_directories(out / "truth" / "gaussians");
+  }
   io::PoseCsvWriter truth((out / "truth" / "poses.csv").string());
   std::unique_ptr<io::VideoFileWriter> video;
   if (!args.has("no-video"))
     video = std::make_unique<io::VideoFileWriter>((out / "video.mp4").string(), camera.width, camera.height, fps);
   for (int f = 0; f < frames; ++f) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%06d.ply", f);
+    if (field) {
+      const GaussianModel shape = field->deformed(f);
+      maker.set_shape(shape);
+      io::write_ply((out / "truth" / "gaussians" / name).string(),
+                    transformed(shape, poses[static_cast<std::size_t>(f)]));
+    }
     datasets::MadeFrame made = maker.make(f, footage ? footage->next() : background);
     datasets::apply_sensor(camera.width, camera.height, made.rgb, so, f);
-    char name[32];
     std::snprintf(name, sizeof name, "%06d.png", f);
     // Over footage the tracker must find the object itself: no alpha.
     io::write_image((out / "frames" / name).string(), camera.width, camera.height, made.rgb.data(),
@@ -252,6 +288,11 @@ int cmd_synth(int argc, char** argv) {
   info["occluder_max_cover"] = effects.occluder.max_cover;
   info["motion_blur_shutter"] = effects.motion_blur.shutter;
   info["motion_blur_samples"] = effects.motion_blur.samples;
+  if (deformation) {
+    info["deformation"] = {{"period_frames", deformation->period_frames},
+                           {"strength", deformation->strength},
+                           {"truth", "truth/gaussians"}};
+  }
   info["noise_sigma"] = so.noise_sigma;
   info["blur_sigma_px"] = so.blur_sigma_px;
   io::write_file_atomically((out / "scene.json").string(), info.dump(2) + "\n");

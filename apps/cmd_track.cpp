@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
 #include <opencv2/core/version.hpp>
@@ -20,12 +21,14 @@
 #include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
+#include "splattrack/io/nodes_csv.hpp"
 #include "splattrack/io/output_lock.hpp"
 #include "splattrack/io/pose_io.hpp"
 #include "splattrack/io/poses_csv.hpp"
 #include "splattrack/io/video.hpp"
 #include "splattrack/render/framing.hpp"
 #include "splattrack/tracker.hpp"
+#include "splattrack/tracker/deformable_tracker.hpp"
 
 namespace splattrack::apps {
 
@@ -85,7 +88,21 @@ constexpr const char* kHelp =
     "                         renamed to overlay.mp4 when the run ends or is stopped by a signal; a killed\n"
     "                         run leaves the previous overlay.mp4. With --resume the finished frames are\n"
     "                         drawn again, so that overlay.mp4 covers the whole run\n"
-    "  --quiet                no per-frame lines (on a terminal, stderr shows a progress line either way)\n";
+    "  --quiet                no per-frame lines (on a terminal, stderr shows a progress line either way)\n"
+    "\n"
+    "Deformation (control points, METHOD.md section 3):\n"
+    "  --deform               also fit the 6-DoF transforms of control points jointly with the pose on every\n"
+    "                         frame followed; writes DIR/nodes.csv (the control points at rest) and\n"
+    "                         DIR/tracks.csv (each node's deformed position and rotation in world\n"
+    "                         coordinates per frame: the motion-capture track)\n"
+    "  --num-nodes M          control points by opacity-weighted farthest-point sampling (default 256)\n"
+    "  --nodes F              control points from a CSV (x,y,z[,radius] rows, or a header naming x, y, z\n"
+    "                         and radius: a nodes.csv reads back)\n"
+    "  --skinning S           lbs (default: linear blend skinning) or dqs (dual quaternions: no volume loss\n"
+    "                         where neighbouring nodes turn apart)\n"
+    "  --export-ply           also write DIR/frames/NNNNNN.ply per frame: the model as tracked (deformed with\n"
+    "                         --deform) in world coordinates, the same Gaussians in the same order as the\n"
+    "                         input, 3DGS layout\n";
 
 RigidPose default_initial_pose(const GaussianModel& model, const Camera& camera) {
   const ModelBounds b = model_bounds(model);
@@ -149,8 +166,9 @@ int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
                    "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
-                   "recovery-budget"},
-                  {"help", "init-search", "ceres", "no-recover", "no-hold", "resume", "quiet", "overlay"});
+                   "recovery-budget", "num-nodes", "nodes", "skinning"},
+                  {"help", "init-search", "ceres", "no-recover", "no-hold", "resume", "quiet", "overlay", "deform",
+                   "export-ply"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -191,6 +209,18 @@ int cmd_track(int argc, char** argv) {
   if (options.spectral.band_count < 1 || options.spectral.band_count > losses::kMaxBandCount)
     throw UsageError("--bands must be in 1.." + std::to_string(losses::kMaxBandCount));
 
+  const bool deform = args.has("deform");
+  if (!deform && (args.has("num-nodes") || args.has("nodes") || args.has("skinning")))
+    throw UsageError("--num-nodes, --nodes and --skinning need --deform");
+  if (args.has("num-nodes") && args.has("nodes")) throw UsageError("give --num-nodes or --nodes, not both");
+  const int num_nodes = args.get_int("num-nodes", node_defaults::kNodeCount);
+  if (num_nodes < 1) throw UsageError("--num-nodes must be >= 1");
+  const std::string skinning = args.get_or("skinning", "lbs");
+  if (skinning != "lbs" && skinning != "dqs") throw UsageError("--skinning must be lbs or dqs");
+  DeformOptions deform_options;
+  deform_options.skinning = skinning == "dqs" ? SkinMethod::dqs : SkinMethod::lbs;
+  const bool export_ply = args.has("export-ply");
+
   // Every input is read and checked before anything in --out is touched: a
   // typo must not cost an earlier run its rows.
   io::LoadReport report;
@@ -203,6 +233,15 @@ int cmd_track(int argc, char** argv) {
   vo.expected_width = camera.width;
   vo.expected_height = camera.height;
   auto source = io::open_video(args.get("video"), bgsub ? std::string() : masks, vo);
+  std::optional<ControlPoints> nodes;
+  if (deform && args.has("nodes")) {
+    if (std::filesystem::path(args.get("nodes")).extension() == ".ply")
+      throw io::InputError(args.get("nodes"), "PLY node files are not read yet: give a CSV of x,y,z[,radius] rows");
+    io::NodeFile file = io::read_nodes_csv(args.get("nodes"));
+    nodes = make_control_points(std::move(file.positions), std::move(file.radii));
+  } else if (deform) {
+    nodes = make_control_points(sample_node_positions(model, num_nodes));
+  }
 
   const io::OutputLock lock(out.string());
   const std::string csv_path = (out / "poses.csv").string();
@@ -240,10 +279,37 @@ int cmd_track(int argc, char** argv) {
                      {"bands", options.spectral.band_count},
                      {"threads", options.threads},
                      {"resume_after", resume_after},
-                     {"overlay", args.has("overlay")}};
+                     {"overlay", args.has("overlay")},
+                     {"deform", deform},
+                     {"export_ply", export_ply}};
+  const char* deform_optimiser = deform_options.optimiser == DeformOptimiser::adam ? "adam" : "gauss_newton";
+  if (deform)
+    run["settings"]["deformation"] = {{"nodes", nodes->size()},
+                                      {"nodes_file", args.get_or("nodes", "")},
+                                      {"skinning", skinning},
+                                      {"arap_weight", deform_options.arap_weight},
+                                      {"temporal_weight", deform_options.temporal_weight},
+                                      {"optimiser", deform_optimiser},
+                                      {"steps", deform_options.gn_iterations},
+                                      {"cg_iterations", deform_options.cg_iterations}};
   run["versions"] = versions();
 
-  RigidTracker tracker(model, camera, options);
+  std::unique_ptr<DeformableTracker> deformable;
+  std::unique_ptr<RigidTracker> rigid;
+  if (deform) deformable = std::make_unique<DeformableTracker>(model, camera, options, *nodes, deform_options);
+  else rigid = std::make_unique<RigidTracker>(model, camera, options);
+  RigidTracker& tracker = deform ? deformable->rigid() : *rigid;
+  const std::string tracks_path = (out / "tracks.csv").string();
+  std::vector<RigidTransform> resumed_nodes;  // the last finished frame's node poses (--resume)
+  if (deform) {
+    if (!done.empty()) resumed_nodes = io::resume_tracks_csv(tracks_path, resume_after, nodes->size());
+    io::write_nodes_csv((out / "nodes.csv").string(), nodes->positions, nodes->radii);
+  }
+  std::optional<io::TracksCsvWriter> tracks;
+  if (export_ply) std::filesystem::create_directories(out / "frames");
+  const auto tracked_model = [&](const RigidPose& pose) {
+    return deform ? deformable->world_model(pose) : transformed(model, pose);
+  };
   std::optional<OverlayVideo> overlay;
   if (args.has("overlay")) overlay.emplace(model, camera, tracker.context(), out, source->fps().value_or(30.0));
   RunSummary summary;
@@ -298,7 +364,18 @@ int cmd_track(int argc, char** argv) {
       while (replayed < done.size() && done[replayed].frame < in.index) ++replayed;
       if (replayed < done.size() && done[replayed].frame == in.index) {
         const io::PoseRow& row = done[replayed];
-        tracker.replay(in.view(), initial_pose, row.world_from_model, row.status);
+        if (deform) {
+          // Only the last finished frame's node poses are read back (where
+          // the next frame starts from); the frames before it are learnt
+          // again in the shape the replay holds, not each its own: a
+          // resumed run continues close to, not exactly as, the
+          // uninterrupted one.
+          const bool last = row.frame == resume_after;
+          deformable->replay(in.view(), initial_pose, row.world_from_model, row.status,
+                             last ? resumed_nodes : deformable->world_nodes(row.world_from_model));
+        } else {
+          tracker.replay(in.view(), initial_pose, row.world_from_model, row.status);
+        }
         if (overlay) overlay->add(in, row.world_from_model, row.status, row.iou);
         ++replayed;
       }
@@ -324,6 +401,15 @@ int cmd_track(int argc, char** argv) {
     row.iterations = r.iterations;
     row.ms = r.timings.total_ms;
     if (!writer) writer.emplace(csv_path, !done.empty());
+    if (deform) {
+      if (!tracks) tracks.emplace(tracks_path, !done.empty());
+      tracks->write(in.index, deformable->world_nodes(r.pose));
+    }
+    if (export_ply) {
+      char name[32];
+      std::snprintf(name, sizeof name, "%06d.ply", in.index);
+      io::write_ply((out / "frames" / name).string(), tracked_model(r.pose));
+    }
     writer->write(row);
     summary.add(row);
     if (overlay) overlay->add(in, r.pose, r.status, r.quality);

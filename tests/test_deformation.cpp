@@ -40,7 +40,9 @@ GaussianModel cube_cloud(int opaque, int haze, unsigned seed) {
   return m;
 }
 
-Eigen::Vector3d centre(const GaussianModel& m, int i) { return {m.means[3 * i], m.means[3 * i + 1], m.means[3 * i + 2]}; }
+Eigen::Vector3d centre(const GaussianModel& m, int i) {
+  return {m.means[3 * i], m.means[3 * i + 1], m.means[3 * i + 2]};
+}
 
 TEST(ControlPoints, SamplingSpreadsNodesOverTheOpaqueGaussiansAndSkipsTheHaze) {
   const GaussianModel m = cube_cloud(3000, 60, 1);
@@ -218,8 +220,7 @@ INSTANTIATE_TEST_SUITE_P(Methods, DeformationGrad, ::testing::Values(SkinMethod:
                          [](const auto& info) { return info.param == SkinMethod::lbs ? "Lbs" : "Dqs"; });
 
 // The regularisers' gradients through the node blocks, against differences.
-double block_difference_error(const std::function<double(const NodeTransforms&, NodeGradients*)>& energy,
-                              Fixture& f) {
+double block_difference_error(const std::function<double(const NodeTransforms&, NodeGradients*)>& energy, Fixture& f) {
   NodeGradients g;
   static_cast<NodeVectors&>(g) = NodeVectors::zero(16);
   energy(f.transforms, &g);
@@ -239,8 +240,8 @@ TEST(Regularisers, ArapIsZeroForARigidMotionAndItsGradientMatchesDifferences) {
   }
   EXPECT_NEAR(arap_energy(cp, rigid, 0.5, nullptr), 0.0, 1e-24);
   EXPECT_GT(arap_energy(cp, f.transforms, 0.5, nullptr), 1e-3);
-  const double err = block_difference_error(
-      [&](const NodeTransforms& t, NodeGradients* g) { return arap_energy(cp, t, 0.5, g); }, f);
+  const double err =
+      block_difference_error([&](const NodeTransforms& t, NodeGradients* g) { return arap_energy(cp, t, 0.5, g); }, f);
   EXPECT_LT(err, 1e-6);
 }
 
@@ -252,7 +253,8 @@ TEST(Regularisers, TemporalIsZeroAtTheReferenceBlindToSignAndItsGradientMatchesD
   EXPECT_NEAR(temporal_energy(f.transforms, reference, 0.5, nullptr), 0.0, 1e-14);
   // One node turned 0.1 rad and moved 0.05 (a tenth of the radius): ≈ (0.01 + 0.01) / M.
   reference = f.transforms;
-  reference.rotations[3] = Eigen::Quaterniond(Eigen::AngleAxisd(0.1, Eigen::Vector3d::UnitX())) * reference.rotations[3];
+  reference.rotations[3] =
+      Eigen::Quaterniond(Eigen::AngleAxisd(0.1, Eigen::Vector3d::UnitX())) * reference.rotations[3];
   reference.translations[3] += Eigen::Vector3d(0.05, 0, 0);
   EXPECT_NEAR(temporal_energy(f.transforms, reference, 0.5, nullptr), 0.02 / 16, 1e-6);
   for (int k = 0; k < 16; ++k) reference.translations[k] += Eigen::Vector3d(0.01 * k, 0, 0.02);
@@ -320,8 +322,8 @@ TEST(DeformationThroughTheRenderer, BackwardIsTheTransposeOfTheForwardChain) {
     const Eigen::Matrix3d r = pose.rotation.toRotationMatrix();
     for (std::size_t i = 0; i < shape.size(); ++i) {
       const Eigen::Vector3d dx = r * Eigen::Vector3d(t.means[3 * i], t.means[3 * i + 1], t.means[3 * i + 2]);
-      const Eigen::Quaterniond dq =
-          pose.rotation * Eigen::Quaterniond(t.quats[4 * i], t.quats[4 * i + 1], t.quats[4 * i + 2], t.quats[4 * i + 3]);
+      const Eigen::Quaterniond dq = pose.rotation * Eigen::Quaterniond(t.quats[4 * i], t.quats[4 * i + 1],
+                                                                       t.quats[4 * i + 2], t.quats[4 * i + 3]);
       for (int k = 0; k < 3; ++k) t.means[3 * i + k] = static_cast<float>(dx[k]);
       t.quats[4 * i] = static_cast<float>(dq.w());
       for (int k = 0; k < 3; ++k) t.quats[4 * i + 1 + k] = static_cast<float>(dq.vec()[k]);

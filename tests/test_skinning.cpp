@@ -52,9 +52,7 @@ Case random_case(std::mt19937& rng) {
 struct Probe {
   gs::Vec3<double> a;
   gs::Quat<double> c;
-  double operator()(const gs::SkinnedGaussian<double>& s) const {
-    return gs::dot(a, s.mean) + gs::quat_dot(c, s.quat);
-  }
+  double operator()(const gs::SkinnedGaussian<double>& s) const { return gs::dot(a, s.mean) + gs::quat_dot(c, s.quat); }
 };
 
 double& component(Nodes& n, int k, int i) {
@@ -139,10 +137,10 @@ TEST_P(Skinning, BackwardMatchesCentralDifferences) {
         std::copy(std::begin(c.nodes), std::end(c.nodes), std::begin(minus));
         component(plus, k, i) += h;
         component(minus, k, i) -= h;
-        const double fd = (probe(gs::skin(GetParam(), plus, c.x, c.q)) -
-                           probe(gs::skin(GetParam(), minus, c.x, c.q))) / (2 * h);
-        EXPECT_NEAR(component(g, k, i), fd, 1e-7 * (1 + std::abs(fd))) << "trial " << trial << " node " << k
-                                                                          << " component " << i;
+        const double fd =
+            (probe(gs::skin(GetParam(), plus, c.x, c.q)) - probe(gs::skin(GetParam(), minus, c.x, c.q))) / (2 * h);
+        EXPECT_NEAR(component(g, k, i), fd, 1e-7 * (1 + std::abs(fd)))
+            << "trial " << trial << " node " << k << " component " << i;
       }
   }
 }

@@ -9,10 +9,10 @@
 namespace splattrack::datasets {
 namespace {
 
-constexpr double kBendDeg = 35;     // the axis' turn at its ends at full strength
-constexpr double kTwistDeg = 45;    // the sections' turn at the axis' ends
+constexpr double kBendDeg = 35;          // the axis' turn at its ends at full strength
+constexpr double kTwistDeg = 45;         // the sections' turn at the axis' ends
 constexpr double kWaveAmplitude = 0.08;  // of the half length
-constexpr double kWaveCycles = 1;   // wavelengths per half length
+constexpr double kWaveCycles = 1;        // wavelengths per half length
 
 double radians(double deg) { return deg * std::numbers::pi / 180; }
 

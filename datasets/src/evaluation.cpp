@@ -1,5 +1,7 @@
 #include "splattrack/datasets/evaluation.hpp"
 
+#include <string>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -92,6 +94,32 @@ double object_size(const GaussianModel& model) {
   return 2.0 * model_bounds(model).radius;
 }
 
+ShapeError shape_error(int frame, const GaussianModel& tracked, const GaussianModel& truth, double object_size) {
+  if (tracked.size() != truth.size())
+    throw std::invalid_argument("shape_error: " + std::to_string(tracked.size()) + " Gaussians against " +
+                                std::to_string(truth.size()));
+  if (!(object_size > 0)) throw std::invalid_argument("shape_error: the object size must be positive");
+  std::vector<double> d(tracked.size());
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    double s = 0;
+    for (int k = 0; k < 3; ++k) {
+      const double diff = static_cast<double>(tracked.means[3 * i + k]) - truth.means[3 * i + k];
+      s += diff * diff;
+    }
+    d[i] = std::sqrt(s) / object_size;
+  }
+  ShapeError e;
+  e.frame = frame;
+  if (d.empty()) return e;
+  double sum = 0;
+  for (const double v : d) sum += v;
+  e.mean = sum / static_cast<double>(d.size());
+  const std::size_t k = std::min(d.size() - 1, static_cast<std::size_t>(0.95 * static_cast<double>(d.size())));
+  std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(k), d.end());
+  e.p95 = d[k];
+  return e;
+}
+
 void write_metrics_json(const std::string& path, const Evaluation& e) {
   const EvalSummary& s = e.summary;
   nlohmann::json j;
@@ -115,6 +143,20 @@ void write_metrics_json(const std::string& path, const Evaluation& e) {
                          {"translation_fraction", optional_json(f.translation_fraction)},
                          {"success", f.success}});
   j["frames"] = per_frame;
+  if (!e.shapes.empty()) {
+    nlohmann::json shapes = nlohmann::json::array();
+    double sum = 0, worst_mean = 0, worst_p95 = 0;
+    for (const ShapeError& f : e.shapes) {
+      shapes.push_back({{"frame", f.frame}, {"mean", f.mean}, {"p95", f.p95}});
+      sum += f.mean;
+      worst_mean = std::max(worst_mean, f.mean);
+      worst_p95 = std::max(worst_p95, f.p95);
+    }
+    j["gaussians"] = {{"frames", shapes},
+                      {"mean", sum / static_cast<double>(e.shapes.size())},
+                      {"max_mean", worst_mean},
+                      {"max_p95", worst_p95}};
+  }
   io::write_file_atomically(path, j.dump(2) + "\n");
 }
 

@@ -1,12 +1,10 @@
 #include "splattrack/io/poses_csv.hpp"
 
-#include <array>
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <string_view>
-#include <type_traits>
 
+#include "csv_cells.hpp"
 #include "file_util.hpp"
 #include "splattrack/io/error.hpp"
 
@@ -17,16 +15,8 @@ namespace {
 inline constexpr std::size_t kColumnCount = 14;
 enum Column { kFrame, kTime, kQw, kQx, kQy, kQz, kTx, kTy, kTz, kStatus, kLoss, kIou, kIterations, kMs };
 
-std::vector<std::string_view> split_commas(std::string_view line) {
-  std::vector<std::string_view> cells;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = line.find(',', start);
-    cells.push_back(line.substr(start, comma - start));
-    if (comma == std::string_view::npos) return cells;
-    start = comma + 1;
-  }
-}
+using csv::append_number;
+using csv::split_commas;
 
 // Squared-norm slack within which a quaternion counts as unit already.
 // Normalising a normalised quaternion again can move its last bit, and
@@ -35,16 +25,6 @@ inline constexpr double kUnitSquaredNormSlack = 1e-14;
 
 Eigen::Quaterniond unit(const Eigen::Quaterniond& q) {
   return std::abs(q.squaredNorm() - 1.0) <= kUnitSquaredNormSlack ? q : q.normalized();
-}
-
-// An int goes through the integer to_chars: as a double, -2140000000 came out
-// "-2.14e+09", which the reader rejects as not an integer (found by fuzz_poses_csv).
-template <typename T>
-void append_number(std::string& out, T value) {
-  static_assert(std::is_same_v<T, double> || std::is_same_v<T, int>);
-  std::array<char, 32> buffer;
-  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  out.append(buffer.data(), result.ptr);
 }
 
 template <typename T>
@@ -59,22 +39,15 @@ class RowParser {
   explicit RowParser(const std::vector<std::string_view>& cells) : cells_(cells) {}
 
   double number(Column column) const {
-    const std::string_view cell = cells_[column];
-    double value = 0.0;
-    const auto result = std::from_chars(cell.data(), cell.data() + cell.size(), value);
-    if (cell.empty() || result.ec != std::errc() || result.ptr != cell.data() + cell.size() ||
-        !std::isfinite(value))
-      throw std::runtime_error(problem(column, "is not a finite number"));
-    return value;
+    const std::optional<double> value = csv::finite_number(cells_[column]);
+    if (!value) throw std::runtime_error(problem(column, "is not a finite number"));
+    return *value;
   }
 
   int integer(Column column) const {
-    const std::string_view cell = cells_[column];
-    int value = 0;
-    const auto result = std::from_chars(cell.data(), cell.data() + cell.size(), value);
-    if (cell.empty() || result.ec != std::errc() || result.ptr != cell.data() + cell.size())
-      throw std::runtime_error(problem(column, "is not an integer"));
-    return value;
+    const std::optional<int> value = csv::integer(cells_[column]);
+    if (!value) throw std::runtime_error(problem(column, "is not an integer"));
+    return *value;
   }
 
   std::optional<double> optional_number(Column column) const {
@@ -144,12 +117,20 @@ std::string format_pose_row(const PoseRow& row) {
   return line;
 }
 
-PoseCsvWriter::PoseCsvWriter(const std::string& path, bool append) : path_(path) {
+namespace csv {
+
+void open_stream(std::ofstream& out, const std::string& path, bool append, const char* header) {
   std::ifstream existing(path, std::ios::binary | std::ios::ate);
   const bool continue_file = append && existing && existing.tellg() > 0;
-  out_.open(path, continue_file ? std::ios::app : std::ios::trunc);
-  if (!out_) throw InputError(path, "cannot open for writing");
-  if (!continue_file) out_ << kPosesCsvHeader << '\n' << std::flush;
+  out.open(path, continue_file ? std::ios::app : std::ios::trunc);
+  if (!out) throw InputError(path, "cannot open for writing");
+  if (!continue_file) out << header << '\n' << std::flush;
+}
+
+}  // namespace csv
+
+PoseCsvWriter::PoseCsvWriter(const std::string& path, bool append) : path_(path) {
+  csv::open_stream(out_, path, append, kPosesCsvHeader);
 }
 
 void PoseCsvWriter::write(const PoseRow& row) {

@@ -174,6 +174,15 @@ const GaussianGradients& PoseAligner::backward() {
   return pass_.value().backward(grad_rgb_.data(), grad_alpha_.data());
 }
 
+const GaussianGradients& PoseAligner::backward(const float* dl_drgb, const float* dl_dalpha) {
+  return pass_.value().backward(dl_drgb, dl_dalpha);
+}
+
+const std::vector<RenderTangent>& PoseAligner::jvp(const std::vector<ModelTangent>& tangents) {
+  tangent_images_ = nullptr;  // the pass's tangent images are about to be these
+  return pass_.value().jvp(tangents);
+}
+
 void PoseAligner::set_shape(const GaussianModel& centred_shape) {
   if (centred_shape.size() != model_.size())
     throw std::invalid_argument("PoseAligner::set_shape: " + std::to_string(centred_shape.size()) +

@@ -67,8 +67,8 @@ ControlPoints make_control_points(std::vector<Eigen::Vector3d> positions, std::v
   const int m = static_cast<int>(positions.size());
   if (m == 0) throw std::invalid_argument("control points: none given");
   if (!radii.empty() && radii.size() != positions.size())
-    throw std::invalid_argument("control points: " + std::to_string(radii.size()) + " radii for " +
-                                std::to_string(m) + " nodes");
+    throw std::invalid_argument("control points: " + std::to_string(radii.size()) + " radii for " + std::to_string(m) +
+                                " nodes");
   for (double r : radii)
     if (!(r > 0) || !std::isfinite(r)) throw std::invalid_argument("control points: a radius is not > 0");
   ControlPoints cp;

@@ -57,8 +57,7 @@ void DeformFit::set_shape(PoseAligner& aligner, const NodeTransforms& transforms
   aligner.set_shape(shape_);
 }
 
-CentredPose DeformFit::fit(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,
-                           double& optimiser_ms) {
+CentredPose DeformFit::fit(PoseAligner& aligner, MatchTarget& target, const CentredPose& start, double& optimiser_ms) {
   const auto t0 = std::chrono::steady_clock::now();
   AlignOptions o = options_.fit;
   o.annealing.band_count = target.band_count();
@@ -72,6 +71,13 @@ CentredPose DeformFit::fit(PoseAligner& aligner, MatchTarget& target, const Cent
   Adam adam(params.size());
   Eigen::VectorXd gradient = Eigen::VectorXd::Zero(params.size());
   const NodeTransforms reference = predicted();
+  if (options_.optimiser == DeformOptimiser::gauss_newton) {
+    CentredPose pose = start;
+    current_ = fit_gauss_newton(aligner, target, pose, reference, reference);
+    set_shape(aligner, current_);
+    optimiser_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return pose;
+  }
   NodeTransforms transforms = reference;
   CentredPose pose = start;
   const ControlPoints& nodes = deformation_.nodes();
@@ -112,12 +118,12 @@ void DeformFit::finish(PoseAligner& aligner, TrackStatus status) {
     has_before_last_ = has_last_;
     last_ = current_;
     has_last_ = true;
-    return;
+  } else {
+    // Lost or found again by recovery: the shape goes back to the last one
+    // followed, and its motion is forgotten.
+    current_ = last_;
+    has_before_last_ = false;
   }
-  // Lost or found again by recovery: the shape goes back to the last one
-  // followed, and its motion is forgotten.
-  current_ = last_;
-  has_before_last_ = false;
   set_shape(aligner, current_);
 }
 

@@ -1,5 +1,8 @@
 #include "splattrack/tracker/deformable_tracker.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace splattrack {
 namespace {
 
@@ -24,6 +27,22 @@ FrameResult DeformableTracker::initialize(const FrameView& frame, const RigidPos
 }
 
 FrameResult DeformableTracker::track(const FrameView& frame) { return rigid_->track(frame); }
+
+void DeformableTracker::replay(const FrameView& frame, const RigidPose& initial_pose, const RigidPose& reported,
+                               TrackStatus status, const std::vector<RigidTransform>& world_nodes) {
+  if (static_cast<int>(world_nodes.size()) != rest_nodes_.size())
+    throw std::invalid_argument("DeformableTracker::replay: " + std::to_string(world_nodes.size()) +
+                                " node poses for " + std::to_string(rest_nodes_.size()) + " nodes");
+  // world_nodes()'s inverse: T_k = pose⁻¹(x_k) − p_k, R_k = R⁻¹ R_world.
+  const Pose<frames::Model, frames::World> model_from_world = reported.inverse();
+  NodeTransforms t = NodeTransforms::identity(rest_nodes_.size());
+  for (int k = 0; k < rest_nodes_.size(); ++k) {
+    t.translations[k] = model_from_world.apply(world_nodes[k].translation) - rest_nodes_.positions[k];
+    t.rotations[k] = (model_from_world.rotation * world_nodes[k].rotation).normalized();
+  }
+  fit_->restore(t);
+  rigid_->replay(frame, initial_pose, reported, status);
+}
 
 std::vector<RigidTransform> DeformableTracker::world_nodes(const RigidPose& pose) const {
   const NodeTransforms& t = fit_->transforms();

@@ -27,8 +27,8 @@ FloatNodes float_nodes(const ControlPoints& nodes, const NodeTransforms& t) {
     const Eigen::Quaterniond& r = t.rotations[k];
     f.rest.push_back({p.x(), p.y(), p.z()});
     f.translation.push_back({d.x(), d.y(), d.z()});
-    f.rotation.push_back({static_cast<float>(r.w()), static_cast<float>(r.x()), static_cast<float>(r.y()),
-                          static_cast<float>(r.z())});
+    f.rotation.push_back(
+        {static_cast<float>(r.w()), static_cast<float>(r.x()), static_cast<float>(r.y()), static_cast<float>(r.z())});
   }
   return f;
 }
@@ -145,8 +145,7 @@ void Deformation::jvp(const NodeTransforms& transforms, const NodeTangent& tange
     for (std::size_t i = static_cast<std::size_t>(task) * kChunk; i < end; ++i) {
       gather(f, binding_, i, nodes);
       for (int j = 0; j < K; ++j) d[j] = dn[static_cast<std::size_t>(binding_.nodes[i * K + j])];
-      store(gs::skin_jvp(method_, nodes, d, mean_of(rest_.means, i), quat_of(rest_.quats, i)), i, out.means,
-            out.quats);
+      store(gs::skin_jvp(method_, nodes, d, mean_of(rest_.means, i), quat_of(rest_.quats, i)), i, out.means, out.quats);
     }
   });
 }

@@ -19,7 +19,7 @@ double arap_energy(const ControlPoints& nodes, const NodeTransforms& transforms,
   check(transforms.size() == m, "arap_energy: transforms for other nodes");
   check(!grad || grad->size() == m, "arap_energy: gradient for other nodes");
   if (nodes.graph_degree == 0) return 0;
-  const double c = 1.0 / (static_cast<double>(m) * nodes.graph_degree * object_radius * object_radius);
+  const double c = 1.0 / (nodes.graph_degree * object_radius * object_radius);
   double energy = 0;
   for (int k = 0; k < m; ++k) {
     const Eigen::Matrix3d r = transforms.rotations[k].toRotationMatrix();

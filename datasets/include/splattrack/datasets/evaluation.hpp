@@ -54,10 +54,20 @@ struct EvalSummary {
   ErrorStats translation_fraction;
 };
 
+// A deforming scene's frame: the tracked model (track --export-ply) against
+// the truth's (synth truth/gaussians), the same Gaussians in the same order;
+// distances between their centres over the object size.
+struct ShapeError {
+  int frame = 0;
+  double mean = 0.0;
+  double p95 = 0.0;  // 95th percentile
+};
+
 struct Evaluation {
   EvalOptions options;
   std::vector<FrameError> frames;  // in the truth's order
   EvalSummary summary;
+  std::vector<ShapeError> shapes;  // frames with both models (none: not a deforming scene's run)
 };
 
 // Frames are matched by index. Throws std::invalid_argument when either list
@@ -65,13 +75,17 @@ struct Evaluation {
 Evaluation evaluate(const std::vector<io::PoseRow>& run, const std::vector<io::PoseRow>& truth,
                     const EvalOptions& options = {});
 
+// Throws std::invalid_argument when the models differ in size or object_size
+// is not positive.
+ShapeError shape_error(int frame, const GaussianModel& tracked, const GaussianModel& truth, double object_size);
+
 // The object size used to normalise translation errors: the diameter of the
 // model's robust bounding sphere (render/framing.hpp's model_bounds), so a
 // few stray floaters do not inflate it.
 double object_size(const GaussianModel& model);
 
 // metrics.json: options, summary, and one entry per truth frame (null errors
-// for missing frames). Throws io::InputError when the file cannot be written.
+// for missing frames); "gaussians" with the shape errors when there are any. Throws io::InputError when the file cannot be written.
 void write_metrics_json(const std::string& path, const Evaluation& evaluation);
 
 }  // namespace splattrack::datasets

@@ -195,8 +195,8 @@ ST_HDI void skin_dqs_vjp(const SkinNodes<T>& n, Vec3<T> x, Quat<T> q, const Skin
     // e's term ½ (0, t_k) ⊗ r_k, t_k = p_k + T_k − R_k p_k.
     const Quat<T> d_dual = quat_scale(ws, d_e);
     const Vec3<T> d_offset = vec_part(quat_mul(quat_scale(T(0.5f), d_dual), conjugate(n[k].rotation)));
-    Quat<T> d_r = quat_add(quat_scale(ws, d_b),
-                           quat_mul(conjugate(pure_quat(node_offset(n[k]))), quat_scale(T(0.5f), d_dual)));
+    Quat<T> d_r =
+        quat_add(quat_scale(ws, d_b), quat_mul(conjugate(pure_quat(node_offset(n[k]))), quat_scale(T(0.5f), d_dual)));
     d_r = quat_add(d_r, quat_to_rotation_vjp(n[k].rotation, outer(T(-1) * d_offset, n[k].rest)));
     d[k] = {d_r, d_offset};
   }
@@ -210,8 +210,8 @@ ST_HDI SkinnedGaussian<T> skin(SkinMethod method, const SkinNodes<T>& n, Vec3<T>
 }
 
 template <class T>
-ST_HDI void skin_vjp(SkinMethod method, const SkinNodes<T>& n, Vec3<T> x, Quat<T> q,
-                     const SkinnedGaussian<T>& d_out, SkinNodeGrads<T>& d) {
+ST_HDI void skin_vjp(SkinMethod method, const SkinNodes<T>& n, Vec3<T> x, Quat<T> q, const SkinnedGaussian<T>& d_out,
+                     SkinNodeGrads<T>& d) {
   if (method == SkinMethod::dqs)
     skin_dqs_vjp(n, x, q, d_out, d);
   else

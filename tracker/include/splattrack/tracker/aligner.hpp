@@ -121,6 +121,11 @@ class PoseAligner {
   // The last image_loss()'s gradients w.r.t. the posed model's means and
   // quaternions (valid until the next render of another pose or backward).
   const GaussianGradients& backward();
+  // The last render()'s pass, for a loss of its own (the deformation's
+  // Gauss-Newton): gradients given dL/d rgb and dL/d alpha, and tangent
+  // images (RenderPass::backward, RenderPass::jvp).
+  const GaussianGradients& backward(const float* dl_drgb, const float* dl_dalpha);
+  const std::vector<RenderTangent>& jvp(const std::vector<ModelTangent>& tangents);
   // The model as the last render() posed it.
   const GaussianModel& posed() const { return posed_; }
   // The shape rendered from now on: the centred model deformed (the same

@@ -11,8 +11,8 @@
 namespace splattrack {
 
 namespace node_defaults {
-inline constexpr int kNodeCount = 256;       // --num-nodes (SC-GS uses 512)
-inline constexpr int kGraphNeighbours = 8;   // each node's neighbours in the regulariser's graph
+inline constexpr int kNodeCount = 256;      // --num-nodes (SC-GS uses 512)
+inline constexpr int kGraphNeighbours = 8;  // each node's neighbours in the regulariser's graph
 }  // namespace node_defaults
 
 struct ControlPoints {

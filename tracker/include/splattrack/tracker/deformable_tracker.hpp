@@ -23,6 +23,10 @@ class DeformableTracker {
 
   FrameResult initialize(const FrameView& frame, const RigidPose& initial_pose);
   FrameResult track(const FrameView& frame);
+  // --resume (RigidTracker::replay): a finished frame with its reported pose,
+  // status and nodes' world poses as written (world_nodes()).
+  void replay(const FrameView& frame, const RigidPose& initial_pose, const RigidPose& reported, TrackStatus status,
+              const std::vector<RigidTransform>& world_nodes);
 
   // The control points at rest, in the model's coordinates.
   const ControlPoints& rest_nodes() const { return rest_nodes_; }

@@ -3,8 +3,10 @@
 //
 // Embedded-deformation / ARAP term over the node graph N (each node's
 // graph_degree nearest), without an SVD:
-//   E_arap = 1 / (|N| r²) Σ_k Σ_{j∈N(k)} ‖(p_j + T_j − p_k − T_k) − R_k (p_j − p_k)‖²
-// zero exactly when the nodes move as one rigid body.
+//   E_arap = 1 / (|N(k)| r²) Σ_k Σ_{j∈N(k)} ‖(p_j + T_j − p_k − T_k) − R_k (p_j − p_k)‖²
+// zero exactly when the nodes move as one rigid body. Summed over the nodes,
+// not averaged: with four times the nodes the best weight (averaged) was
+// four to ten times higher (deform_fit.hpp).
 //
 // Temporal term, against a reference (the previous frame's transforms or
 // their constant-velocity prediction):

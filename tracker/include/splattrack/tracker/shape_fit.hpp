@@ -18,8 +18,7 @@ class ShapeFit {
   // The pose after fitting the shape with it on `target` from `pose`; leaves
   // `aligner` rendering the fitted shape (PoseAligner::set_shape).
   // `optimiser_ms`: time spent, added to the frame's.
-  virtual CentredPose fit(PoseAligner& aligner, MatchTarget& target, const CentredPose& pose,
-                          double& optimiser_ms) = 0;
+  virtual CentredPose fit(PoseAligner& aligner, MatchTarget& target, const CentredPose& pose, double& optimiser_ms) = 0;
   // How the frame ended: a frame followed keeps its shape; after a lost or
   // recovered one the shape goes back to the last one followed, in
   // `aligner` too.

@@ -1,0 +1,163 @@
+#include "splattrack/io/nodes_csv.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+
+#include "csv_cells.hpp"
+#include "file_util.hpp"
+#include "splattrack/io/atomic_file.hpp"
+#include "splattrack/io/error.hpp"
+
+namespace splattrack::io {
+namespace {
+
+// The lines of a text file, each without its newline (and '\r'); `ends[i]`:
+// the byte after line i's newline, or the file's end when it has none.
+struct Lines {
+  std::vector<std::string_view> text;
+  std::vector<std::size_t> ends;
+  std::vector<bool> terminated;
+};
+
+Lines split_lines(std::string_view file) {
+  Lines lines;
+  std::size_t pos = 0;
+  while (pos < file.size()) {
+    const std::size_t newline = file.find('\n', pos);
+    const bool terminated = newline != std::string_view::npos;
+    const std::size_t end = terminated ? newline : file.size();
+    std::string_view line = file.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos = terminated ? end + 1 : end;
+    lines.text.push_back(line);
+    lines.ends.push_back(pos);
+    lines.terminated.push_back(terminated);
+  }
+  return lines;
+}
+
+std::string line_label(std::size_t index) { return "line " + std::to_string(index + 1) + ": "; }
+
+}  // namespace
+
+NodeFile read_nodes_csv(const std::string& path) {
+  const FileBytes bytes = read_file_bytes(path);
+  const Lines lines = split_lines(bytes.view());
+  int x = 0, y = 1, z = 2, radius = -1;
+  std::size_t columns = 3;
+  std::size_t first = 0;
+  // A header: a first line whose first cell is not a number.
+  if (!lines.text.empty() && !csv::finite_number(csv::split_commas(lines.text[0])[0])) {
+    const auto names = csv::split_commas(lines.text[0]);
+    const auto find = [&](std::string_view name) {
+      const auto it = std::find(names.begin(), names.end(), name);
+      return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+    };
+    x = find("x"), y = find("y"), z = find("z"), radius = find("radius");
+    if (x < 0 || y < 0 || z < 0) throw InputError(path, "line 1: the header must name the columns x, y and z");
+    columns = names.size();
+    first = 1;
+  }
+  NodeFile out;
+  for (std::size_t i = first; i < lines.text.size(); ++i) {
+    if (lines.text[i].empty()) continue;
+    const auto cells = csv::split_commas(lines.text[i]);
+    // Without a header, the first row says whether radii are given.
+    if (first == 0 && out.positions.empty() && cells.size() == 4) radius = 3, columns = 4;
+    if (cells.size() != columns)
+      throw InputError(path, line_label(i) + "expected " + std::to_string(columns) + " columns, found " +
+                                 std::to_string(cells.size()));
+    const auto number = [&](int column, const char* what) {
+      const std::optional<double> v = csv::finite_number(cells[static_cast<std::size_t>(column)]);
+      if (!v) throw InputError(path, line_label(i) + what + " is not a finite number");
+      return *v;
+    };
+    out.positions.emplace_back(number(x, "x"), number(y, "y"), number(z, "z"));
+    if (radius >= 0) {
+      const double r = number(radius, "radius");
+      if (!(r > 0)) throw InputError(path, line_label(i) + "radius must be > 0");
+      out.radii.push_back(r);
+    }
+  }
+  if (out.positions.empty()) throw InputError(path, "no control points");
+  return out;
+}
+
+void write_nodes_csv(const std::string& path, const std::vector<Eigen::Vector3d>& positions,
+                     const std::vector<double>& radii) {
+  std::string text = std::string(kNodesCsvHeader) + '\n';
+  for (std::size_t k = 0; k < positions.size(); ++k) {
+    csv::append_number(text, static_cast<int>(k));
+    for (const double v : {positions[k].x(), positions[k].y(), positions[k].z(), radii.at(k)}) {
+      text += ',';
+      csv::append_number(text, v);
+    }
+    text += '\n';
+  }
+  write_file_atomically(path, text);
+}
+
+TracksCsvWriter::TracksCsvWriter(const std::string& path, bool append) : path_(path) {
+  csv::open_stream(out_, path, append, kTracksCsvHeader);
+}
+
+void TracksCsvWriter::write(int frame, const std::vector<RigidTransform>& world_nodes) {
+  std::string rows;
+  for (std::size_t k = 0; k < world_nodes.size(); ++k) {
+    csv::append_number(rows, frame);
+    rows += ',';
+    csv::append_number(rows, static_cast<int>(k));
+    const Eigen::Vector3d& p = world_nodes[k].translation;
+    const Eigen::Quaterniond q = world_nodes[k].rotation.normalized();
+    for (const double v : {p.x(), p.y(), p.z(), q.w(), q.x(), q.y(), q.z()}) {
+      rows += ',';
+      csv::append_number(rows, v);
+    }
+    rows += '\n';
+  }
+  // One write per frame, then flush: a kill leaves whole frames behind, or
+  // a half-written last frame that --resume cuts off.
+  out_ << rows << std::flush;
+  if (!out_) throw InputError(path_, "write failed at frame " + std::to_string(frame));
+}
+
+std::vector<RigidTransform> resume_tracks_csv(const std::string& path, int last_frame, int node_count) {
+  const FileBytes bytes = read_file_bytes(path);
+  const Lines lines = split_lines(bytes.view());
+  if (lines.text.empty() || lines.text[0] != kTracksCsvHeader)
+    throw InputError(path, std::string("line 1: expected the header ") + kTracksCsvHeader);
+  std::vector<RigidTransform> last(static_cast<std::size_t>(node_count));
+  int found = 0;
+  std::size_t keep = lines.ends[0];
+  for (std::size_t i = 1; i < lines.text.size(); ++i) {
+    const auto cells = csv::split_commas(lines.text[i]);
+    if (!lines.terminated[i] || cells.size() != 9) break;  // a half-written row: cut from here
+    std::optional<double> v[7];
+    for (int c = 0; c < 7; ++c) v[c] = csv::finite_number(cells[static_cast<std::size_t>(2 + c)]);
+    const std::optional<int> frame = csv::integer(cells[0]), node = csv::integer(cells[1]);
+    if (!frame || !node || !std::all_of(std::begin(v), std::end(v), [](const auto& c) { return c.has_value(); }))
+      throw InputError(path, line_label(i) + "not a row of frame,node,x,y,z,qw,qx,qy,qz");
+    if (*frame > last_frame) break;
+    keep = lines.ends[i];
+    if (*frame < last_frame) continue;
+    if (*node < 0 || *node >= node_count)
+      throw InputError(path, line_label(i) + "node " + std::to_string(*node) + " of " + std::to_string(node_count));
+    last[static_cast<std::size_t>(*node)].translation = {*v[0], *v[1], *v[2]};
+    last[static_cast<std::size_t>(*node)].rotation = Eigen::Quaterniond(*v[3], *v[4], *v[5], *v[6]).normalized();
+    ++found;
+  }
+  if (found != node_count)
+    throw InputError(path, "holds " + std::to_string(found) + " of the " + std::to_string(node_count) +
+                               " nodes' rows for frame " + std::to_string(last_frame) +
+                               ", the last in poses.csv: it does not belong to that run (run again without --resume)");
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) > keep && !ec) {
+    std::filesystem::resize_file(path, keep, ec);
+    if (ec)
+      throw InputError(path, "cannot cut off the rows after frame " + std::to_string(last_frame) + ": " + ec.message());
+  }
+  return last;
+}
+
+}  // namespace splattrack::io
