@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,7 @@
 #include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
+#include "splattrack/io/gltf_tracks.hpp"
 #include "splattrack/io/nodes_csv.hpp"
 #include "splattrack/io/output_lock.hpp"
 #include "splattrack/io/pose_io.hpp"
@@ -100,6 +102,9 @@ constexpr const char* kHelp =
     "                         and radius: a nodes.csv reads back)\n"
     "  --skinning S           lbs (default: linear blend skinning) or dqs (dual quaternions: no volume loss\n"
     "                         where neighbouring nodes turn apart)\n"
+    "  --export-gltf F        when the run ends (or is stopped by a signal), write F: glTF 2.0 with one node\n"
+    "                         per control point, its translation and rotation animated at the frames'\n"
+    "                         timestamps (the whole of tracks.csv, resumed runs included)\n"
     "  --export-ply           also write DIR/frames/NNNNNN.ply per frame: the model as tracked (deformed with\n"
     "                         --deform) in world coordinates, the same Gaussians in the same order as the\n"
     "                         input, 3DGS layout\n";
@@ -157,6 +162,24 @@ struct RunSummary {
   }
 };
 
+// --export-gltf: the whole of tracks.csv at poses.csv's timestamps (at
+// `fps` where those do not increase, as from a source without timestamps).
+void write_gltf(const std::string& path, const std::string& tracks_csv, const std::string& poses_csv, int nodes,
+                double fps) {
+  std::vector<io::TrackFrame> frames = io::read_tracks_csv(tracks_csv, nodes);
+  std::map<int, double> times;
+  for (const io::PoseRow& row : io::read_poses_csv(poses_csv)) times[row.frame] = row.time_s;
+  bool increasing = true;
+  for (std::size_t f = 0; f < frames.size(); ++f) {
+    const auto t = times.find(frames[f].frame);
+    frames[f].time_s = t == times.end() ? frames[f].frame / fps : t->second;
+    increasing = increasing && (f == 0 || frames[f].time_s > frames[f - 1].time_s);
+  }
+  if (!increasing)
+    for (io::TrackFrame& f : frames) f.time_s = f.frame / fps;
+  if (!frames.empty()) io::write_tracks_gltf(path, frames);
+}
+
 }  // namespace
 
 // Smaller windows leave the spectral bands too few pixels to resolve.
@@ -166,7 +189,7 @@ int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
                    "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
-                   "recovery-budget", "num-nodes", "nodes", "skinning"},
+                   "recovery-budget", "num-nodes", "nodes", "skinning", "export-gltf"},
                   {"help", "init-search", "ceres", "no-recover", "no-hold", "resume", "quiet", "overlay", "deform",
                    "export-ply"});
   if (args.has("help")) {
@@ -210,8 +233,8 @@ int cmd_track(int argc, char** argv) {
     throw UsageError("--bands must be in 1.." + std::to_string(losses::kMaxBandCount));
 
   const bool deform = args.has("deform");
-  if (!deform && (args.has("num-nodes") || args.has("nodes") || args.has("skinning")))
-    throw UsageError("--num-nodes, --nodes and --skinning need --deform");
+  if (!deform && (args.has("num-nodes") || args.has("nodes") || args.has("skinning") || args.has("export-gltf")))
+    throw UsageError("--num-nodes, --nodes, --skinning and --export-gltf need --deform");
   if (args.has("num-nodes") && args.has("nodes")) throw UsageError("give --num-nodes or --nodes, not both");
   const int num_nodes = args.get_int("num-nodes", node_defaults::kNodeCount);
   if (num_nodes < 1) throw UsageError("--num-nodes must be >= 1");
@@ -424,6 +447,8 @@ int cmd_track(int argc, char** argv) {
   }
   progress.clear();
   if (overlay) overlay->finish();
+  if (args.has("export-gltf") && summary.frames > 0) write_gltf(args.get("export-gltf"), tracks_path, csv_path,
+                                                                nodes->size(), source->fps().value_or(30.0));
   if (const int signal = InterruptGuard::received(); signal != 0) {
     run["interrupted"] = signal_name(signal);
     if (summary.frames > 0) write_run_json(skipped);

@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libceres-dev nlohmann-json3-dev
   libopencv-dev libgtest-dev libyaml-cpp-dev libtinyxml2-dev
   libtinyobjloader-dev  # splattrack mesh2gs: OBJ + MTL meshes
+  libtinygltf-dev  # track --export-gltf: glTF 2.0
   clang libclang-rt-14-dev  # scripts/fuzz.sh: clang with libFuzzer and the sanitizers
 )
 

@@ -1,6 +1,6 @@
 // `splattrack synth --scene bend` and `track --deform` end to end, through
 // the built binary: the files FORMATS.md promises (nodes.csv, tracks.csv,
-// frames/NNNNNN.ply, truth/gaussians), eval's Gaussian errors, --resume of
+// frames/NNNNNN.ply, track.gltf, truth/gaussians), eval's Gaussian errors, --resume of
 // tracks.csv after a run killed in the middle of a frame's rows, --nodes
 // read back from a nodes.csv, and the usage errors.
 #include <gtest/gtest.h>
@@ -14,6 +14,7 @@
 #include "cli_test_util.hpp"
 #include "io_test_util.hpp"
 #include "splattrack/io/gaussian_io.hpp"
+#include "splattrack/io/gltf_tracks.hpp"
 #include "splattrack/io/nodes_csv.hpp"
 #include "splattrack/io/poses_csv.hpp"
 
@@ -83,7 +84,11 @@ TEST_F(CliDeform, SynthWritesEachFramesDeformedModel) {
 TEST_F(CliDeform, TrackWritesNodesTracksAndModelsThatEvalReads) {
   const fs::path out = root_ / "run";
   fs::remove_all(out);
-  ASSERT_EQ(run_cli(track(out, "--num-nodes " + std::to_string(kNodes) + " --export-ply"), root_ / "run.log"), 0)
+  const fs::path gltf = root_ / "track.gltf";
+  ASSERT_EQ(
+      run_cli(track(out, "--num-nodes " + std::to_string(kNodes) + " --export-ply --export-gltf " + gltf.string()),
+              root_ / "run.log"),
+      0)
       << read_text(root_ / "run.log");
   const Lines nodes = lines_of(out / "nodes.csv");
   EXPECT_EQ(nodes.header, io::kNodesCsvHeader);
@@ -102,6 +107,22 @@ TEST_F(CliDeform, TrackWritesNodesTracksAndModelsThatEvalReads) {
   const auto run = nlohmann::json::parse(read_text(out / "run.json"));
   EXPECT_EQ(run["settings"]["deformation"]["nodes"], kNodes);
   EXPECT_EQ(run["settings"]["deformation"]["skinning"], "lbs");
+
+  // The glTF, read back by tinygltf, holds tracks.csv at poses.csv's times.
+  const std::vector<io::TrackFrame> csv = io::read_tracks_csv((out / "tracks.csv").string(), kNodes);
+  const std::vector<io::TrackFrame> animated = io::read_tracks_gltf(gltf.string());
+  const auto poses = io::read_poses_csv((out / "poses.csv").string());
+  ASSERT_EQ(animated.size(), csv.size());
+  for (std::size_t f = 0; f < csv.size(); ++f) {
+    EXPECT_NEAR(animated[f].time_s, poses[f].time_s, 1e-6);
+    ASSERT_EQ(animated[f].nodes.size(), static_cast<std::size_t>(kNodes));
+    for (int k = 0; k < kNodes; ++k) {
+      const RigidTransform &a = animated[f].nodes[static_cast<std::size_t>(k)],
+                           &b = csv[f].nodes[static_cast<std::size_t>(k)];
+      EXPECT_LT((a.translation - b.translation).norm(), 1e-5 * (1 + b.translation.norm())) << f << " " << k;
+      EXPECT_LT(rotation_error_deg(a, b), 1e-3) << f << " " << k;
+    }
+  }
 
   ASSERT_EQ(run_cli("eval --tracks " + out.string() + " --truth " + data().string(), root_ / "eval.log"), 0)
       << read_text(root_ / "eval.log");
@@ -161,6 +182,7 @@ TEST_F(CliDeform, BadOptionsAreUsageErrorsAndABadNodesFileIsNamed) {
                             (data() / "camera.json").string() + " --video " + (data() / "frames").string() + " --out " +
                             out.string();
   EXPECT_EQ(run_cli(plain + " --num-nodes 8", root_ / "bad1.log"), 2) << read_text(root_ / "bad1.log");
+  EXPECT_EQ(run_cli(plain + " --export-gltf x.gltf", root_ / "bad0.log"), 2) << read_text(root_ / "bad0.log");
   EXPECT_EQ(run_cli(plain + " --deform --skinning twirl", root_ / "bad2.log"), 2) << read_text(root_ / "bad2.log");
   EXPECT_EQ(run_cli(plain + " --deform --num-nodes 0", root_ / "bad3.log"), 2) << read_text(root_ / "bad3.log");
   const std::string bad_nodes = test::write_file("bad_nodes.csv", "x,y,z\n0.1,0.2,oops\n");

@@ -122,29 +122,55 @@ void TracksCsvWriter::write(int frame, const std::vector<RigidTransform>& world_
   if (!out_) throw InputError(path_, "write failed at frame " + std::to_string(frame));
 }
 
-std::vector<RigidTransform> resume_tracks_csv(const std::string& path, int last_frame, int node_count) {
-  const FileBytes bytes = read_file_bytes(path);
-  const Lines lines = split_lines(bytes.view());
+namespace {
+
+struct TrackRow {
+  int frame = 0;
+  int node = 0;
+  RigidTransform world;
+};
+
+// Row `i` of tracks.csv; nothing when it is half written (no newline, fewer
+// cells). Throws InputError for a malformed whole row.
+std::optional<TrackRow> track_row(const Lines& lines, std::size_t i, const std::string& path) {
+  const auto cells = csv::split_commas(lines.text[i]);
+  if (!lines.terminated[i] || cells.size() != 9) return std::nullopt;
+  std::optional<double> v[7];
+  for (int c = 0; c < 7; ++c) v[c] = csv::finite_number(cells[static_cast<std::size_t>(2 + c)]);
+  const std::optional<int> frame = csv::integer(cells[0]), node = csv::integer(cells[1]);
+  if (!frame || !node || !std::all_of(std::begin(v), std::end(v), [](const auto& c) { return c.has_value(); }))
+    throw InputError(path, line_label(i) + "not a row of frame,node,x,y,z,qw,qx,qy,qz");
+  TrackRow row;
+  row.frame = *frame;
+  row.node = *node;
+  row.world.translation = {*v[0], *v[1], *v[2]};
+  row.world.rotation = Eigen::Quaterniond(*v[3], *v[4], *v[5], *v[6]).normalized();
+  return row;
+}
+
+Lines tracks_lines(const FileBytes& bytes, const std::string& path) {
+  Lines lines = split_lines(bytes.view());
   if (lines.text.empty() || lines.text[0] != kTracksCsvHeader)
     throw InputError(path, std::string("line 1: expected the header ") + kTracksCsvHeader);
+  return lines;
+}
+
+}  // namespace
+
+std::vector<RigidTransform> resume_tracks_csv(const std::string& path, int last_frame, int node_count) {
+  const FileBytes bytes = read_file_bytes(path);
+  const Lines lines = tracks_lines(bytes, path);
   std::vector<RigidTransform> last(static_cast<std::size_t>(node_count));
   int found = 0;
   std::size_t keep = lines.ends[0];
   for (std::size_t i = 1; i < lines.text.size(); ++i) {
-    const auto cells = csv::split_commas(lines.text[i]);
-    if (!lines.terminated[i] || cells.size() != 9) break;  // a half-written row: cut from here
-    std::optional<double> v[7];
-    for (int c = 0; c < 7; ++c) v[c] = csv::finite_number(cells[static_cast<std::size_t>(2 + c)]);
-    const std::optional<int> frame = csv::integer(cells[0]), node = csv::integer(cells[1]);
-    if (!frame || !node || !std::all_of(std::begin(v), std::end(v), [](const auto& c) { return c.has_value(); }))
-      throw InputError(path, line_label(i) + "not a row of frame,node,x,y,z,qw,qx,qy,qz");
-    if (*frame > last_frame) break;
+    const std::optional<TrackRow> row = track_row(lines, i, path);
+    if (!row || row->frame > last_frame) break;  // a half-written row, or frames poses.csv lacks: cut from here
     keep = lines.ends[i];
-    if (*frame < last_frame) continue;
-    if (*node < 0 || *node >= node_count)
-      throw InputError(path, line_label(i) + "node " + std::to_string(*node) + " of " + std::to_string(node_count));
-    last[static_cast<std::size_t>(*node)].translation = {*v[0], *v[1], *v[2]};
-    last[static_cast<std::size_t>(*node)].rotation = Eigen::Quaterniond(*v[3], *v[4], *v[5], *v[6]).normalized();
+    if (row->frame < last_frame) continue;
+    if (row->node < 0 || row->node >= node_count)
+      throw InputError(path, line_label(i) + "node " + std::to_string(row->node) + " of " + std::to_string(node_count));
+    last[static_cast<std::size_t>(row->node)] = row->world;
     ++found;
   }
   if (found != node_count)
@@ -158,6 +184,31 @@ std::vector<RigidTransform> resume_tracks_csv(const std::string& path, int last_
       throw InputError(path, "cannot cut off the rows after frame " + std::to_string(last_frame) + ": " + ec.message());
   }
   return last;
+}
+
+std::vector<TrackFrame> read_tracks_csv(const std::string& path, int node_count) {
+  const FileBytes bytes = read_file_bytes(path);
+  const Lines lines = tracks_lines(bytes, path);
+  std::vector<TrackFrame> frames;
+  for (std::size_t i = 1; i < lines.text.size(); ++i) {
+    if (lines.text[i].empty()) continue;
+    const std::optional<TrackRow> row = track_row(lines, i, path);
+    if (!row) throw InputError(path, line_label(i) + "a half-written row");
+    if (frames.empty() || frames.back().nodes.size() == static_cast<std::size_t>(node_count)) {
+      if (!frames.empty() && row->frame <= frames.back().frame)
+        throw InputError(path, line_label(i) + "frame " + std::to_string(row->frame) + " does not follow frame " +
+                                   std::to_string(frames.back().frame));
+      frames.push_back({row->frame, 0.0, {}});
+    }
+    if (row->frame != frames.back().frame || row->node != static_cast<int>(frames.back().nodes.size()))
+      throw InputError(path, line_label(i) + "expected frame " + std::to_string(frames.back().frame) + " node " +
+                                 std::to_string(frames.back().nodes.size()));
+    frames.back().nodes.push_back(row->world);
+  }
+  if (!frames.empty() && frames.back().nodes.size() != static_cast<std::size_t>(node_count))
+    throw InputError(path, "the last frame has " + std::to_string(frames.back().nodes.size()) + " of " +
+                               std::to_string(node_count) + " nodes' rows");
+  return frames;
 }
 
 }  // namespace splattrack::io

@@ -44,6 +44,18 @@ class TracksCsvWriter {
   std::ofstream out_;
 };
 
+// One frame of the track.
+struct TrackFrame {
+  int frame = 0;
+  double time_s = 0;
+  std::vector<RigidTransform> nodes;  // each node's world position and rotation
+};
+
+// tracks.csv whole: its frames in order, `node_count` rows each (time_s 0:
+// tracks.csv has none; poses.csv does). Throws InputError naming the file and
+// line.
+std::vector<TrackFrame> read_tracks_csv(const std::string& path, int node_count);
+
 // --resume: the rows of `last_frame` (one per node, in node order), after
 // cutting everything after that frame's rows off the file (a killed run's
 // half-written rows, or frames poses.csv does not have). Throws InputError
