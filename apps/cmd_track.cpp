@@ -435,7 +435,8 @@ int cmd_track(int argc, char** argv) {
     }
     writer->write(row);
     summary.add(row);
-    if (overlay) overlay->add(in, r.pose, r.status, r.quality);
+    if (overlay && deform) overlay->add_world(in, deformable->world_model(r.pose), r.status, r.quality);
+    else if (overlay) overlay->add(in, r.pose, r.status, r.quality);
     if (!quiet) {
       progress.clear();
       std::printf("frame %5d  %-9s  quality %.3f  iterations %3d  %7.1f ms%s\n", in.index,

@@ -18,11 +18,21 @@ OverlayVideo::OverlayVideo(const GaussianModel& model, const Camera& camera, Exe
 
 void OverlayVideo::add(const io::Frame& frame, const RigidPose& pose, TrackStatus status,
                        std::optional<double> quality) {
-  const auto t0 = std::chrono::steady_clock::now();
   // The model moved as the tracker moves it (apply_pose), so that the
   // overlay shows exactly what the tracker compared with the frame.
+  const auto t0 = std::chrono::steady_clock::now();
   apply_pose(model_, pose, posed_);
-  const RenderPass pass = renderer_.forward(posed_, camera_);
+  draw(frame, posed_, status, quality, t0);
+}
+
+void OverlayVideo::add_world(const io::Frame& frame, const GaussianModel& world, TrackStatus status,
+                             std::optional<double> quality) {
+  draw(frame, world, status, quality, std::chrono::steady_clock::now());
+}
+
+void OverlayVideo::draw(const io::Frame& frame, const GaussianModel& world, TrackStatus status,
+                        std::optional<double> quality, std::chrono::steady_clock::time_point t0) {
+  const RenderPass pass = renderer_.forward(world, camera_);
   canvas_.assign(frame.rgb.begin(), frame.rgb.end());
   io::draw_overlay(canvas_, pass.image(), {frame.index, status, quality});
   if (!writer_) writer_.emplace(partial_path_, frame.width, frame.height, fps_);

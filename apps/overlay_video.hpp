@@ -7,6 +7,7 @@
 // continues after again, so that overlay.mp4 always covers the whole run.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -28,6 +29,10 @@ class OverlayVideo {
 
   // One frame, at `pose` (world_from_model); `quality` when known.
   void add(const io::Frame& frame, const RigidPose& pose, TrackStatus status, std::optional<double> quality);
+  // One frame with the model as tracked already in world coordinates (a
+  // deformed one: DeformableTracker::world_model).
+  void add_world(const io::Frame& frame, const GaussianModel& world, TrackStatus status,
+                 std::optional<double> quality);
   // Closes the video and renames it onto overlay.mp4 (no-op without frames).
   void finish();
 
@@ -35,6 +40,10 @@ class OverlayVideo {
   const std::vector<double>& ms() const { return ms_; }
 
  private:
+  // Renders `world` over `frame`, draws, encodes; its time since `t0` in ms_.
+  void draw(const io::Frame& frame, const GaussianModel& world, TrackStatus status, std::optional<double> quality,
+            std::chrono::steady_clock::time_point t0);
+
   const GaussianModel& model_;
   Camera camera_;
   Renderer renderer_;

@@ -86,7 +86,7 @@ TEST_F(CliDeform, TrackWritesNodesTracksAndModelsThatEvalReads) {
   fs::remove_all(out);
   const fs::path gltf = root_ / "track.gltf";
   ASSERT_EQ(
-      run_cli(track(out, "--num-nodes " + std::to_string(kNodes) + " --export-ply --export-gltf " + gltf.string()),
+      run_cli(track(out, "--num-nodes " + std::to_string(kNodes) + " --export-ply --overlay --export-gltf " + gltf.string()),
               root_ / "run.log"),
       0)
       << read_text(root_ / "run.log");
@@ -104,6 +104,7 @@ TEST_F(CliDeform, TrackWritesNodesTracksAndModelsThatEvalReads) {
     std::snprintf(name, sizeof name, "%06d.ply", f);
     EXPECT_EQ(io::read_gaussians((out / "frames" / name).string()).size(), rest.size()) << name;
   }
+  EXPECT_EQ(test::decode_video(out / "overlay.mp4").frames, kFrames);  // drawn in the tracked shape
   const auto run = nlohmann::json::parse(read_text(out / "run.json"));
   EXPECT_EQ(run["settings"]["deformation"]["nodes"], kNodes);
   EXPECT_EQ(run["settings"]["deformation"]["skinning"], "lbs");
