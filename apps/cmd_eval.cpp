@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include "commands.hpp"
 #include "splattrack/datasets/evaluation.hpp"
 #include "splattrack/io/error.hpp"
+#include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/poses_csv.hpp"
 
@@ -23,7 +25,8 @@ constexpr const char* kHelp =
     "DIR/poses.csv) and prints per-sequence errors; writes metrics.json into the --tracks folder.\n"
     "Success per frame: rotation < 5 deg and translation < 5 % of the object size. A deforming scene's run\n"
     "with --export-ply (DIR/frames) is also compared Gaussian by Gaussian with truth/gaussians: the mean and\n"
-    "95th percentile distance of their centres, over the object size.\n"
+    "95th percentile distance of their centres, over the object size; and both models rendered through the\n"
+    "dataset's camera over black: the silhouettes' IoU and the colours' PSNR.\n"
     "\n"
     "  --object-size S   object size in world units (default: the truth folder's scene.json, else the robust\n"
     "                    diameter of its model.ply)\n";
@@ -71,6 +74,8 @@ int cmd_eval(int argc, char** argv) {
   // against the truth's model.
   const std::filesystem::path truth_models = truth_dir / "truth" / "gaussians", tracked_models = tracks / "frames";
   if (std::filesystem::is_directory(truth_models) && std::filesystem::is_directory(tracked_models)) {
+    const Camera camera = io::read_camera((truth_dir / "camera.json").string());
+    ExecutionContext context;
     for (const io::PoseRow& row : truth) {
       char name[32];
       std::snprintf(name, sizeof name, "%06d.ply", row.frame);
@@ -83,7 +88,7 @@ int cmd_eval(int argc, char** argv) {
         throw io::InputError((tracked_models / name).string(),
                              std::to_string(tracked.size()) + " Gaussians, the truth's model has " +
                                  std::to_string(expected.size()));
-      e.shapes.push_back(datasets::shape_error(row.frame, tracked, expected, options.object_size));
+      e.shapes.push_back(datasets::shape_error(row.frame, tracked, expected, options.object_size, camera, context));
     }
   }
   datasets::write_metrics_json((tracks / "metrics.json").string(), e);
@@ -106,6 +111,14 @@ int cmd_eval(int argc, char** argv) {
     std::printf("gaussians     mean %.2f %%, worst frame's mean %.2f %%, worst 95th percentile %.2f %% of the "
                 "object size (%zu frames)\n",
                 100 * sum / static_cast<double>(e.shapes.size()), 100 * worst_mean, 100 * worst_p95, e.shapes.size());
+    double iou = 0, psnr = 0;
+    int finite = 0;
+    for (const datasets::ShapeError& f : e.shapes) {
+      iou += f.iou;
+      if (std::isfinite(f.psnr)) psnr += f.psnr, ++finite;
+    }
+    std::printf("re-rendered   mask IoU mean %.3f, PSNR mean %.1f dB (tracked against true model, over black)\n",
+                iou / static_cast<double>(e.shapes.size()), finite > 0 ? psnr / finite : 0.0);
   }
   std::printf("wrote %s\n", (tracks / "metrics.json").string().c_str());
   return 0;

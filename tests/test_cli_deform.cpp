@@ -132,6 +132,8 @@ TEST_F(CliDeform, TrackWritesNodesTracksAndModelsThatEvalReads) {
   ASSERT_EQ(metrics["gaussians"]["frames"].size(), static_cast<std::size_t>(kFrames));
   // From the true first pose, the first frame's model is where the truth's is.
   EXPECT_LT(metrics["gaussians"]["frames"][0]["mean"].get<double>(), 0.01);
+  EXPECT_GT(metrics["gaussians"]["frames"][0]["iou"].get<double>(), 0.95);
+  EXPECT_GT(metrics["gaussians"]["frames"][0]["psnr"].get<double>(), 25.0);
   EXPECT_LT(metrics["gaussians"]["mean"].get<double>(), 0.1);
 }
 

@@ -1,13 +1,13 @@
 #include "splattrack/datasets/evaluation.hpp"
 
-#include <string>
-
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 
 #include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/error.hpp"
@@ -94,7 +94,8 @@ double object_size(const GaussianModel& model) {
   return 2.0 * model_bounds(model).radius;
 }
 
-ShapeError shape_error(int frame, const GaussianModel& tracked, const GaussianModel& truth, double object_size) {
+ShapeError shape_error(int frame, const GaussianModel& tracked, const GaussianModel& truth, double object_size,
+                       const Camera& camera, ExecutionContext& context) {
   if (tracked.size() != truth.size())
     throw std::invalid_argument("shape_error: " + std::to_string(tracked.size()) + " Gaussians against " +
                                 std::to_string(truth.size()));
@@ -117,6 +118,23 @@ ShapeError shape_error(int frame, const GaussianModel& tracked, const GaussianMo
   const std::size_t k = std::min(d.size() - 1, static_cast<std::size_t>(0.95 * static_cast<double>(d.size())));
   std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(k), d.end());
   e.p95 = d[k];
+  Renderer renderer(context);
+  const RenderPass a = renderer.forward(tracked, camera);
+  const RenderPass b = renderer.forward(truth, camera);
+  const RenderImage &ia = a.image(), &ib = b.image();
+  std::size_t both = 0, either = 0;
+  for (std::size_t p = 0; p < ia.alpha.size(); ++p) {
+    both += ia.alpha[p] > 0.5f && ib.alpha[p] > 0.5f;
+    either += ia.alpha[p] > 0.5f || ib.alpha[p] > 0.5f;
+  }
+  e.iou = either > 0 ? static_cast<double>(both) / static_cast<double>(either) : 1.0;
+  double squared = 0;
+  for (std::size_t i = 0; i < ia.rgb.size(); ++i) {
+    const double diff = std::clamp(ia.rgb[i], 0.f, 1.f) - std::clamp(ib.rgb[i], 0.f, 1.f);
+    squared += diff * diff;
+  }
+  const double mse = squared / static_cast<double>(std::max<std::size_t>(ia.rgb.size(), 1));
+  e.psnr = mse > 0 ? -10 * std::log10(mse) : std::numeric_limits<double>::infinity();
   return e;
 }
 
@@ -147,7 +165,11 @@ void write_metrics_json(const std::string& path, const Evaluation& e) {
     nlohmann::json shapes = nlohmann::json::array();
     double sum = 0, worst_mean = 0, worst_p95 = 0;
     for (const ShapeError& f : e.shapes) {
-      shapes.push_back({{"frame", f.frame}, {"mean", f.mean}, {"p95", f.p95}});
+      shapes.push_back({{"frame", f.frame},
+                        {"mean", f.mean},
+                        {"p95", f.p95},
+                        {"iou", f.iou},
+                        {"psnr", std::isfinite(f.psnr) ? nlohmann::json(f.psnr) : nlohmann::json(nullptr)}});
       sum += f.mean;
       worst_mean = std::max(worst_mean, f.mean);
       worst_p95 = std::max(worst_p95, f.p95);

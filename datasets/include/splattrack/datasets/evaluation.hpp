@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "splattrack/io/poses_csv.hpp"
+#include "splattrack/render.hpp"
 #include "splattrack/render/model.hpp"
 
 namespace splattrack::datasets {
@@ -61,6 +62,11 @@ struct ShapeError {
   int frame = 0;
   double mean = 0.0;
   double p95 = 0.0;  // 95th percentile
+  // The two models rendered through the dataset's camera over black: the
+  // silhouettes' IoU (alpha > 0.5) and the colours' PSNR in dB (1 = white;
+  // infinite when identical).
+  double iou = 0.0;
+  double psnr = 0.0;
 };
 
 struct Evaluation {
@@ -76,8 +82,9 @@ Evaluation evaluate(const std::vector<io::PoseRow>& run, const std::vector<io::P
                     const EvalOptions& options = {});
 
 // Throws std::invalid_argument when the models differ in size or object_size
-// is not positive.
-ShapeError shape_error(int frame, const GaussianModel& tracked, const GaussianModel& truth, double object_size);
+// is not positive. Renders on `context`.
+ShapeError shape_error(int frame, const GaussianModel& tracked, const GaussianModel& truth, double object_size,
+                       const Camera& camera, ExecutionContext& context);
 
 // The object size used to normalise translation errors: the diameter of the
 // model's robust bounding sphere (render/framing.hpp's model_bounds), so a
