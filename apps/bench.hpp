@@ -27,7 +27,12 @@ struct BenchConfig {
   std::vector<std::string> sequences;  // bench track --realistic: these sequences only (empty: all)
   std::vector<std::string> methods;    // bench track --realistic: these methods only (empty: all)
   int trials = 1;  // bench track --realistic: each sequence this many times, each with its own seed
+  bool deform = false;  // bench track: the deforming scenes instead of the sweep and sequence
 };
+
+// bench track --deform scores the frames after these (the issue's "after
+// the first 5").
+inline constexpr int kDeformSettleFrames = 5;
 
 // One measured case: ordered keys, numbers or strings, e.g. bench, scene,
 // width, height, threads, fwd_ms, fwd_bwd_ms, runs.
@@ -47,6 +52,7 @@ std::vector<BenchRow> bench_render(const BenchConfig& config);
 std::vector<BenchRow> bench_loss(const BenchConfig& config);
 std::vector<BenchRow> bench_track(const BenchConfig& config);
 std::vector<BenchRow> bench_track_realistic(const BenchConfig& config);
+std::vector<BenchRow> bench_track_deform(const BenchConfig& config);
 // The names bench_track_realistic knows, for --sequences and --methods.
 std::vector<std::string> realistic_sequences();
 std::vector<std::string> realistic_methods();
