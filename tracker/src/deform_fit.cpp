@@ -59,6 +59,18 @@ void DeformFit::set_shape(PoseAligner& aligner, const NodeTransforms& transforms
 
 CentredPose DeformFit::fit(PoseAligner& aligner, MatchTarget& target, const CentredPose& start, double& optimiser_ms) {
   const auto t0 = std::chrono::steady_clock::now();
+  const NodeTransforms reference = predicted();
+  CentredPose pose = start;
+  current_ = options_.optimiser == DeformOptimiser::gauss_newton
+                 ? fit_gauss_newton(aligner, target, pose, reference, reference)
+                 : fit_adam(aligner, target, pose, reference);
+  set_shape(aligner, current_);
+  optimiser_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return pose;
+}
+
+NodeTransforms DeformFit::fit_adam(PoseAligner& aligner, MatchTarget& target, CentredPose& pose,
+                                   const NodeTransforms& reference) {
   AlignOptions o = options_.fit;
   o.annealing.band_count = target.band_count();
   o.start_alpha = std::clamp(o.start_alpha, 1.0, static_cast<double>(o.annealing.band_count));
@@ -70,23 +82,16 @@ CentredPose DeformFit::fit(PoseAligner& aligner, MatchTarget& target, const Cent
   const losses::AnnealingSchedule schedule(iterations, o.annealing);
   Adam adam(params.size());
   Eigen::VectorXd gradient = Eigen::VectorXd::Zero(params.size());
-  const NodeTransforms reference = predicted();
-  if (options_.optimiser == DeformOptimiser::gauss_newton) {
-    CentredPose pose = start;
-    current_ = fit_gauss_newton(aligner, target, pose, reference, reference);
-    set_shape(aligner, current_);
-    optimiser_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    return pose;
-  }
   NodeTransforms transforms = reference;
-  CentredPose pose = start;
   const ControlPoints& nodes = deformation_.nodes();
   for (int it = 0; it < iterations; ++it) {
     const AlignStage stage = align_stage(schedule, o, it);
-    if (stage.state.spatial_phase && !o.spatial_phase) break;
+    if (stage.state.spatial_phase && !o.spatial_phase && !o.photometric) break;
     set_shape(aligner, transforms);
     const RenderImage& img = aligner.render(target, pose);
-    aligner.image_loss(target, img, stage.state, o);
+    losses::AnnealingState state = stage.state;
+    state.spatial_phase = state.spatial_phase || o.photometric;
+    aligner.image_loss(target, img, state, o);
     const GaussianGradients& grads = aligner.backward();
     pose_block.gradient(params, aligner.posed(), pose, grads, gradient);
     unposed_gradients(pose, grads, unposed_);
@@ -106,10 +111,7 @@ CentredPose DeformFit::fit(PoseAligner& aligner, MatchTarget& target, const Cent
     limit_approach(target.camera(), before, radius_, pose);
     node_block.retract(params, step, transforms);
   }
-  current_ = std::move(transforms);
-  set_shape(aligner, current_);
-  optimiser_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  return pose;
+  return transforms;
 }
 
 void DeformFit::finish(PoseAligner& aligner, TrackStatus status) {

@@ -74,9 +74,14 @@ class DeformFit final : public ShapeFit {
   const GaussianModel& shape() const { return shape_; }
 
  private:
-  // The node transforms fitted on `target` at the held `pose` by
-  // Levenberg-Marquardt (deform_gauss_newton.cpp), from `start`, with the
-  // temporal term toward `reference`.
+  // Adam over the pose (`pose`, in and out) and the node transforms, from
+  // `reference`, on `target`'s top bands (or, with fit.photometric, the
+  // spatial loss: the photometric baseline).
+  NodeTransforms fit_adam(PoseAligner& aligner, MatchTarget& target, CentredPose& pose,
+                          const NodeTransforms& reference);
+  // The node transforms fitted on `target` by Levenberg-Marquardt
+  // (deform_gauss_newton.cpp) from `start`, with the temporal term toward
+  // `reference`; `pose` in and out (held unless gn_pose).
   NodeTransforms fit_gauss_newton(PoseAligner& aligner, MatchTarget& target, CentredPose& pose,
                                   const NodeTransforms& start, const NodeTransforms& reference);
   // The transforms expected on the next frame: the last followed, or the
