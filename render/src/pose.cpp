@@ -13,21 +13,29 @@ Eigen::Matrix4d RigidTransform::matrix() const {
   return m;
 }
 
-void apply_pose(const GaussianModel& model, const RigidTransform& pose, GaussianModel& out) {
-  if (out.size() != model.size() || out.sh_degree != model.sh_degree) out = model;
+void transform_arrays(const RigidTransform& pose, const std::vector<float>& means, const std::vector<float>& quats,
+                      std::vector<float>& means_out, std::vector<float>& quats_out) {
+  const std::size_t n = means.size() / 3;
+  means_out.resize(3 * n);
+  quats_out.resize(4 * n);
   const Eigen::Quaterniond rq = pose.rotation.normalized();
   const Eigen::Matrix3d r = rq.toRotationMatrix();
-  for (std::size_t i = 0; i < model.size(); ++i) {
-    const Eigen::Vector3d x(model.means[3 * i], model.means[3 * i + 1], model.means[3 * i + 2]);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Vector3d x(means[3 * i], means[3 * i + 1], means[3 * i + 2]);
     const Eigen::Vector3d y = r * x + pose.translation;
-    for (int k = 0; k < 3; ++k) out.means[3 * i + k] = static_cast<float>(y[k]);
-    const float* q = &model.quats[4 * i];
-    const Eigen::Quaterniond qo = rq * Eigen::Quaterniond(q[0], q[1], q[2], q[3]);
-    out.quats[4 * i + 0] = static_cast<float>(qo.w());
-    out.quats[4 * i + 1] = static_cast<float>(qo.x());
-    out.quats[4 * i + 2] = static_cast<float>(qo.y());
-    out.quats[4 * i + 3] = static_cast<float>(qo.z());
+    for (int k = 0; k < 3; ++k) means_out[3 * i + k] = static_cast<float>(y[k]);
+    const Eigen::Quaterniond qo = rq * Eigen::Quaterniond(quats[4 * i], quats[4 * i + 1], quats[4 * i + 2],
+                                                          quats[4 * i + 3]);
+    quats_out[4 * i + 0] = static_cast<float>(qo.w());
+    quats_out[4 * i + 1] = static_cast<float>(qo.x());
+    quats_out[4 * i + 2] = static_cast<float>(qo.y());
+    quats_out[4 * i + 3] = static_cast<float>(qo.z());
   }
+}
+
+void apply_pose(const GaussianModel& model, const RigidTransform& pose, GaussianModel& out) {
+  if (out.size() != model.size() || out.sh_degree != model.sh_degree) out = model;
+  transform_arrays(pose, model.means, model.quats, out.means, out.quats);
 }
 
 GaussianModel transformed(const GaussianModel& model, const RigidTransform& pose) {

@@ -187,6 +187,10 @@ void PoseAligner::set_shape(const GaussianModel& centred_shape) {
   if (centred_shape.size() != model_.size())
     throw std::invalid_argument("PoseAligner::set_shape: " + std::to_string(centred_shape.size()) +
                                 " Gaussians for a model of " + std::to_string(model_.size()));
+  // The same shape again (the deformation fit's last, set once more when
+  // the frame finishes): the cached render, and the frame's verdict after
+  // the fit, stay valid.
+  if (centred_shape.means == model_.means && centred_shape.quats == model_.quats) return;
   pass_.reset();  // the cached render is of the old shape
   tangent_images_ = nullptr;
   model_.means = centred_shape.means;

@@ -171,8 +171,8 @@ NodeTransforms DeformFit::fit_gauss_newton(PoseAligner& aligner, MatchTarget& ta
     }
     // The render at `t`: its pass serves every product of this step.
     const RenderImage& img = aligner.render(target, pose);
-    const Eigen::Matrix3d pose_rotation = pose.rotation.normalized().toRotationMatrix();
-    const Eigen::Quaterniond pose_quat = pose.rotation.normalized();
+    RigidTransform turn;  // the pose's rotation alone, for tangents
+    turn.rotation = pose.rotation;
     if (options_.gn_pose) pose_tangents(aligner.posed(), pose.translation, pose_directions);
     const std::size_t pixels = static_cast<std::size_t>(img.width) * img.height;
     d_obs_rgb.resize(3 * pixels);
@@ -197,16 +197,8 @@ NodeTransforms DeformFit::fit_gauss_newton(PoseAligner& aligner, MatchTarget& ta
     // J_img v.
     const auto image_times = [&](const Eigen::VectorXd& v) {
       deformation_.jvp(t, block.tangent(params, t, v), tangent, context_);
-      for (std::size_t i = 0; i < tangent.means.size() / 3; ++i) {
-        const Eigen::Vector3d dx =
-            pose_rotation * Eigen::Vector3d(tangent.means[3 * i], tangent.means[3 * i + 1], tangent.means[3 * i + 2]);
-        const Eigen::Quaterniond dq =
-            pose_quat * Eigen::Quaterniond(tangent.quats[4 * i], tangent.quats[4 * i + 1], tangent.quats[4 * i + 2],
-                                           tangent.quats[4 * i + 3]);
-        for (int k = 0; k < 3; ++k) tangent.means[3 * i + k] = static_cast<float>(dx[k]);
-        tangent.quats[4 * i] = static_cast<float>(dq.w());
-        for (int k = 0; k < 3; ++k) tangent.quats[4 * i + 1 + k] = static_cast<float>(dq.vec()[k]);
-      }
+      // Posed: x'' = R x' + t moves by R dx', q'' = r ⊗ q' by r ⊗ dq'.
+      transform_arrays(turn, tangent.means, tangent.quats, tangent.means, tangent.quats);
       if (options_.gn_pose) {
         // The pose's part: rotation ω about the posed origin, translation δ in object radii.
         const auto omega = params.segment(v, pose_block.rotation());

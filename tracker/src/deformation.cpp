@@ -56,6 +56,15 @@ void store(const gs::SkinnedGaussian<float>& s, std::size_t i, std::vector<float
 
 int chunks(std::size_t n) { return static_cast<int>((n + kChunk - 1) / kChunk); }
 
+// body(task, begin, end) for each chunk of kChunk of the n Gaussians, on `context`.
+template <class Body>
+void for_each_chunk(ExecutionContext& context, std::size_t n, Body&& body) {
+  context.run(chunks(n), [&](int task, int) {
+    const std::size_t begin = static_cast<std::size_t>(task) * kChunk;
+    body(task, begin, std::min(n, begin + kChunk));
+  });
+}
+
 }  // namespace
 
 NodeTransforms NodeTransforms::identity(int count) {
@@ -79,10 +88,9 @@ void Deformation::apply(const NodeTransforms& transforms, GaussianModel& out, Ex
   const std::size_t n = rest_.size();
   if (out.size() != n || out.sh_degree != rest_.sh_degree) out = rest_;
   const FloatNodes f = float_nodes(nodes_, transforms);
-  context.run(chunks(n), [&](int task, int) {
+  for_each_chunk(context, n, [&](int, std::size_t begin, std::size_t end) {
     gs::SkinNodes<float> nodes;
-    const std::size_t end = std::min(n, static_cast<std::size_t>(task + 1) * kChunk);
-    for (std::size_t i = static_cast<std::size_t>(task) * kChunk; i < end; ++i) {
+    for (std::size_t i = begin; i < end; ++i) {
       gather(f, binding_, i, nodes);
       store(gs::skin(method_, nodes, mean_of(rest_.means, i), quat_of(rest_.quats, i)), i, out.means, out.quats);
     }
@@ -98,12 +106,11 @@ void Deformation::backward(const NodeTransforms& transforms, const GaussianGradi
   const FloatNodes f = float_nodes(nodes_, transforms);
   // Per task: [M, 7] sums of (dL/dr_k, dL/dT_k), added in task order after.
   std::vector<double> partial(static_cast<std::size_t>(chunks(n)) * m * 7, 0.0);
-  context.run(chunks(n), [&](int task, int) {
+  for_each_chunk(context, n, [&](int task, std::size_t begin, std::size_t end) {
     double* acc = partial.data() + static_cast<std::size_t>(task) * m * 7;
     gs::SkinNodes<float> nodes;
     gs::SkinNodeGrads<float> d;
-    const std::size_t end = std::min(n, static_cast<std::size_t>(task + 1) * kChunk);
-    for (std::size_t i = static_cast<std::size_t>(task) * kChunk; i < end; ++i) {
+    for (std::size_t i = begin; i < end; ++i) {
       gather(f, binding_, i, nodes);
       gs::skin_vjp(method_, nodes, mean_of(rest_.means, i), quat_of(rest_.quats, i),
                    {mean_of(grads.means, i), quat_of(grads.quats, i)}, d);
@@ -138,11 +145,10 @@ void Deformation::jvp(const NodeTransforms& transforms, const NodeTangent& tange
   }
   out.means.resize(3 * n);
   out.quats.resize(4 * n);
-  context.run(chunks(n), [&](int task, int) {
+  for_each_chunk(context, n, [&](int, std::size_t begin, std::size_t end) {
     gs::SkinNodes<float> nodes;
     gs::SkinNodeGrads<float> d;
-    const std::size_t end = std::min(n, static_cast<std::size_t>(task + 1) * kChunk);
-    for (std::size_t i = static_cast<std::size_t>(task) * kChunk; i < end; ++i) {
+    for (std::size_t i = begin; i < end; ++i) {
       gather(f, binding_, i, nodes);
       for (int j = 0; j < K; ++j) d[j] = dn[static_cast<std::size_t>(binding_.nodes[i * K + j])];
       store(gs::skin_jvp(method_, nodes, d, mean_of(rest_.means, i), quat_of(rest_.quats, i)), i, out.means, out.quats);

@@ -52,20 +52,9 @@ void pose_tangents(const GaussianModel& world, const Eigen::Vector3d& translatio
 }
 
 void unposed_gradients(const RigidTransform& pose, const GaussianGradients& posed, GaussianGradients& out) {
-  const std::size_t n = posed.means.size() / 3;
-  const Eigen::Quaterniond r = pose.rotation.normalized();
-  const Eigen::Matrix3d rt = r.toRotationMatrix().transpose();
-  const Eigen::Quaterniond r_conj = r.conjugate();
-  out.means.resize(3 * n);
-  out.quats.resize(4 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Eigen::Vector3d g = rt * Eigen::Vector3d(posed.means[3 * i], posed.means[3 * i + 1], posed.means[3 * i + 2]);
-    for (int k = 0; k < 3; ++k) out.means[3 * i + k] = static_cast<float>(g[k]);
-    const float* h = &posed.quats[4 * i];
-    const Eigen::Quaterniond d = r_conj * Eigen::Quaterniond(h[0], h[1], h[2], h[3]);
-    out.quats[4 * i] = static_cast<float>(d.w());
-    for (int k = 0; k < 3; ++k) out.quats[4 * i + 1 + k] = static_cast<float>(d.vec()[k]);
-  }
+  RigidTransform unturn;  // the rotation's inverse: dL/dx' = Rᵀ dL/dx'', dL/dq' = r* ⊗ dL/dq''
+  unturn.rotation = pose.rotation.normalized().conjugate();
+  transform_arrays(unturn, posed.means, posed.quats, out.means, out.quats);
 }
 
 CentredPose perturbed(const CentredPose& pose, const Eigen::Vector3d& omega, const Eigen::Vector3d& delta) {

@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 #include <Eigen/Geometry>
+#include <vector>
 
 #include "splattrack/render/model.hpp"
 
@@ -70,6 +71,12 @@ GaussianModel transformed(const GaussianModel& model, const RigidTransform& tran
 // rewritten when `out` already holds a copy of `model`'s other arrays (the
 // tracker's per-iteration path).
 void apply_pose(const GaussianModel& model, const RigidTransform& transform, GaussianModel& out);
+// What apply_pose does to a model's arrays, on any [N, 3] points and [N, 4]
+// quaternions (w x y z): x -> R x + t, q -> r ⊗ q, into `means_out` and
+// `quats_out` (resized; they may be the inputs). With a zero translation it
+// turns the renderer's gradients and tangents of means and quaternions too.
+void transform_arrays(const RigidTransform& transform, const std::vector<float>& means,
+                      const std::vector<float>& quats, std::vector<float>& means_out, std::vector<float>& quats_out);
 // The model moved so that `center` becomes its origin (a pure translation).
 GaussianModel recentred(const GaussianModel& model, const Eigen::Vector3d& center);
 

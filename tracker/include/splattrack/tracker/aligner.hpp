@@ -130,7 +130,7 @@ class PoseAligner {
   const GaussianModel& posed() const { return posed_; }
   // The shape rendered from now on: the centred model deformed (the same
   // Gaussians, means and quaternions moved; deformation.hpp). The rest shape
-  // until set.
+  // until set; setting the shape it has keeps the last render.
   void set_shape(const GaussianModel& centred_shape);
   // The derivatives of the last render() along the six pose directions of
   // pose_tangents (pose_gradient.hpp): world rotation vector about the posed
