@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "deform_test_util.hpp"
 #include "render_test_util.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
 #include "splattrack/datasets/deformation_field.hpp"
@@ -23,14 +24,7 @@ namespace {
 
 using datasets::DeformScene;
 
-double mean_error(const GaussianModel& a, const GaussianModel& b) {
-  double sum = 0;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    sum += (Eigen::Vector3f(a.means[3 * i], a.means[3 * i + 1], a.means[3 * i + 2]) -
-            Eigen::Vector3f(b.means[3 * i], b.means[3 * i + 1], b.means[3 * i + 2]))
-               .norm();
-  return sum / static_cast<double>(a.size()) / datasets::kObjectDiameter;
-}
+using test::mean_gaussian_error;
 
 double centred_error(const GaussianModel& a, const GaussianModel& b) {
   const auto centroid = [](const GaussianModel& m) {
@@ -41,7 +35,7 @@ double centred_error(const GaussianModel& a, const GaussianModel& b) {
   };
   RigidTransform shift;
   shift.translation = centroid(b) - centroid(a);
-  return mean_error(transformed(a, shift), b);
+  return mean_gaussian_error(transformed(a, shift), b);
 }
 
 struct Scene {
@@ -106,8 +100,8 @@ Errors run(const Scene& scene, DeformScene deformation) {
     const FrameResult r = k == 0 ? rigid.initialize(f.view(), scene.poses[0]) : rigid.track(f.view());
     EXPECT_EQ(d.status, TrackStatus::tracking) << "frame " << k;
     const GaussianModel tracked = deformable.world_model(d.pose), rigidly = transformed(scene.model, r.pose);
-    out.deform.push_back(mean_error(tracked, truth));
-    out.rigid.push_back(mean_error(rigidly, truth));
+    out.deform.push_back(mean_gaussian_error(tracked, truth));
+    out.rigid.push_back(mean_gaussian_error(rigidly, truth));
     out.deform_centred.push_back(centred_error(tracked, truth));
     out.rigid_centred.push_back(centred_error(rigidly, truth));
   }

@@ -119,6 +119,7 @@ struct RigidTracker::Impl {
   int search_next = 0;          // the search's next hypothesis, when a budget cut it short
   bool search_pending = false;  // the last frame's recovery was cut short: this one recovers too
   bool acquiring = false;       // the last frame ended lost: the object is to be found again
+  bool unsettled = false;       // ... or degraded since a lost one: its pose is no base for a velocity
   bool started_moving = false;  // the frame before was the first, found where it was given: no velocity yet
   bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
   OcclusionHold hold;  // where a partly hidden object is held (occlusion_hold.hpp)
@@ -182,6 +183,7 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->search_next = 0;
   impl_->search_pending = false;
   impl_->acquiring = false;
+  impl_->unsettled = false;
   impl_->disagreeing = 0;
   impl_->hold.clear();
   impl_->pixels_trusted = false;
@@ -243,8 +245,9 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // its recovery, and searching again on every later frame would cost the
   // budget per frame for as long as the colours disagree. (Until here it
   // says whether the frame before this one was lost.)
-  const bool previous_lost = impl_->acquiring;
+  const bool previous_unsettled = impl_->unsettled;
   impl_->acquiring = status == TrackStatus::lost;
+  impl_->unsettled = impl_->acquiring || (status == TrackStatus::degraded && previous_unsettled);
   // The motion model continues only a frame followed from the last one: a
   // recovery's jump (a cut in the video, a start given a half-turn off)
   // repeated as velocity would throw the next frame's prediction as far
@@ -253,11 +256,15 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // Nor from a lost frame's pose: a frame re-found after it (degraded, then
   // tracking) took the jump from that pose as velocity and was thrown off
   // again on the next frame (Reacquire test: 1.4° -> 51° on the same frame).
+  // Nor from a degraded frame after a lost one, re-found but not judged
+  // right: a bending object cut across the frame, found 14° off after the
+  // cut, then 5° off, was thrown 9° off on the next frame by the velocity
+  // of that correction (DeformRecovery test).
   // Followed from the frame before (not recovery's jump, nor lost).
   const bool aligned = status == TrackStatus::tracking || status == TrackStatus::degraded;
   const bool followed = !first && aligned;
   impl_->started_moving = first && aligned;
-  before_previous_ = followed && !previous_lost ? previous_ : reported;
+  before_previous_ = followed && !previous_unsettled ? previous_ : reported;
   previous_ = reported;
   // A recovery's jump starts the hold's history again; a lost frame ends it.
   if (status == TrackStatus::lost || status == TrackStatus::recovered) impl_->hold.clear();
@@ -808,8 +815,13 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
     result.window = target->window();
   }
   // The shape, on a frame followed (set_shape_fit): fitted with the pose
-  // from the rigid one, in the frame's target, and judged again.
-  if (impl_->shape_fit && (verdict.status == TrackStatus::tracking || verdict.status == TrackStatus::degraded)) {
+  // from the rigid one, in the frame's target, and judged again. Not on a
+  // degraded frame while the object is being found again (after a lost
+  // one): bent to explain a pose 175° off, the shape made it look right
+  // enough to stay there for five frames (DeformRecovery test).
+  const bool settled = verdict.status == TrackStatus::tracking ||
+                       (verdict.status == TrackStatus::degraded && !impl_->unsettled);
+  if (impl_->shape_fit && settled) {
     pose = impl_->shape_fit->fit(impl_->aligner, *target, pose, result.timings.shape_ms);
     verdict = judge_aligned(*target, pose, acquiring, result.held);
   }

@@ -1,0 +1,93 @@
+// Deformation tracking through a cut (issue 11, item 6): a bending object
+// followed for ten frames jumps across the frame. While it is lost, or found
+// again but not judged right, it keeps the last followed frame's node
+// transforms (not a shape bent to explain a wrong pose); the rigid recovery
+// finds it again within three frames, and the shape is followed after it.
+// Measured: lost on the cut (found 3.6° off, not yet judged right), degraded
+// 4.6° off, then tracking; mean Gaussian error 5.0 % before the cut (rigid
+// 6.2 %), 5.9-6.7 % after.
+#include <gtest/gtest.h>
+
+#include "deform_test_util.hpp"
+#include "render_test_util.hpp"
+#include "splattrack/datasets/camera_placement.hpp"
+#include "splattrack/datasets/deformation_field.hpp"
+#include "splattrack/datasets/object_model.hpp"
+#include "splattrack/tracker/deformable_tracker.hpp"
+
+namespace splattrack {
+namespace {
+
+inline constexpr int kCutFrame = 10;
+inline constexpr int kFrames = 18;
+inline constexpr int kRecoveryFrames = 3;  // the issue's bar: found again within this many frames
+
+using test::mean_gaussian_error;
+
+// Slow drift and turn left of the centre; from the cut on, 1.2 object sizes
+// (a quarter of the frame) to the right and turned 10° more, drifting on.
+RigidPose pose_at(int k) {
+  RigidPose p;
+  const bool cut = k >= kCutFrame;
+  p.translation = {(cut ? 0.6 : -0.6) + 0.01 * k, 0.005 * k, datasets::kDefaultDistance};
+  const double angle = (cut ? 10.0 : 0.0) * EIGEN_PI / 180 + 0.01 * k;
+  p.rotation = Eigen::AngleAxisd(angle, Eigen::Vector3d(0.2, 1, 0.1).normalized());
+  return p;
+}
+
+bool same(const NodeTransforms& a, const NodeTransforms& b) {
+  for (int k = 0; k < a.size(); ++k)
+    if (a.rotations[k].coeffs() != b.rotations[k].coeffs() || a.translations[k] != b.translations[k])
+      return false;
+  return true;
+}
+
+TEST(DeformRecovery, ACutIsFoundAgainWithinThreeFramesFromTheLastFollowedShape) {
+  const GaussianModel model = datasets::make_object_model({4000, 3});
+  datasets::CameraPlacement placement;
+  placement.width = 480;
+  placement.height = 360;
+  placement.coverage = 0.4;
+  const Camera camera = datasets::place_camera(placement);
+  datasets::DeformFieldOptions fo;
+  fo.scene = datasets::DeformScene::bend;
+  fo.period_frames = 60;
+  const datasets::DeformationField field(model, fo);
+  TrackerOptions options;
+  options.threads = 2;
+  options.first_frame_refines = true;
+  options.recovery_budget_ms = 0;  // the same (default) search on any machine
+  DeformableTracker tracker(model, camera, options, make_control_points(sample_node_positions(model, 64)));
+  RenderOptions over;
+  over.background = {0.45f, 0.45f, 0.5f};
+
+  NodeTransforms last_followed = NodeTransforms::identity(64);
+  int found_on = -1;
+  for (int k = 0; k < kFrames; ++k) {
+    const GaussianModel truth = transformed(field.deformed(k), pose_at(k));
+    const FrameImage f = frame_from_render(test::render_image(truth, camera, over));
+    const FrameResult r = k == 0 ? tracker.initialize(f.view(), pose_at(0)) : tracker.track(f.view());
+    const double error = mean_gaussian_error(tracker.world_model(r.pose), truth);
+    if (k < kCutFrame) {
+      ASSERT_EQ(r.status, TrackStatus::tracking) << "frame " << k;
+      EXPECT_LT(error, 0.06) << "frame " << k;
+      last_followed = tracker.transforms();
+      continue;
+    }
+    const bool found = r.status == TrackStatus::tracking || r.status == TrackStatus::recovered;
+    if (found_on < 0 && !found) {
+      // Lost, or re-found but not judged right: the shape stays the last
+      // followed one (fitted there, it bent to explain a pose 175° off).
+      ASSERT_LT(k, kCutFrame + kRecoveryFrames - 1) << "not found again";
+      EXPECT_TRUE(same(tracker.transforms(), last_followed)) << "frame " << k;
+      continue;
+    }
+    if (found_on < 0) found_on = k;
+    EXPECT_TRUE(found) << "frame " << k << " after the object was found again on " << found_on;
+    EXPECT_LT(error, 0.08) << "frame " << k;
+  }
+  EXPECT_GE(found_on, kCutFrame);
+}
+
+}  // namespace
+}  // namespace splattrack
