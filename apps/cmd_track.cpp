@@ -99,7 +99,7 @@ constexpr const char* kHelp =
     "                         coordinates per frame: the motion-capture track)\n"
     "  --num-nodes M          control points by opacity-weighted farthest-point sampling (default 256)\n"
     "  --nodes F              control points from a CSV (x,y,z[,radius] rows, or a header naming x, y, z\n"
-    "                         and radius: a nodes.csv reads back)\n"
+    "                         and radius: a nodes.csv reads back) or a PLY (vertices' x, y, z[, radius])\n"
     "  --skinning S           lbs (default: linear blend skinning) or dqs (dual quaternions: no volume loss\n"
     "                         where neighbouring nodes turn apart)\n"
     "  --export-gltf F        when the run ends (or is stopped by a signal), write F: glTF 2.0 with one node\n"
@@ -258,9 +258,7 @@ int cmd_track(int argc, char** argv) {
   auto source = io::open_video(args.get("video"), bgsub ? std::string() : masks, vo);
   std::optional<ControlPoints> nodes;
   if (deform && args.has("nodes")) {
-    if (std::filesystem::path(args.get("nodes")).extension() == ".ply")
-      throw io::InputError(args.get("nodes"), "PLY node files are not read yet: give a CSV of x,y,z[,radius] rows");
-    io::NodeFile file = io::read_nodes_csv(args.get("nodes"));
+    io::NodeFile file = io::read_nodes(args.get("nodes"));
     nodes = make_control_points(std::move(file.positions), std::move(file.radii));
   } else if (deform) {
     nodes = make_control_points(sample_node_positions(model, num_nodes));

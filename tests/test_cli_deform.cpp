@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -167,16 +168,27 @@ TEST_F(CliDeform, ResumeCutsAHalfWrittenFramesRowsAndContinues) {
   EXPECT_EQ(io::read_poses_csv((out / "poses.csv").string()).size(), static_cast<std::size_t>(kFrames));
 }
 
-TEST_F(CliDeform, NodesReadBackFromANodesCsv) {
-  const fs::path first = root_ / "first_nodes", second = root_ / "second_nodes";
-  fs::remove_all(first);
-  fs::remove_all(second);
+TEST_F(CliDeform, NodesReadBackFromANodesCsvAndFromAPly) {
+  const fs::path first = root_ / "first_nodes", second = root_ / "second_nodes", third = root_ / "third_nodes";
+  for (const fs::path& p : {first, second, third}) fs::remove_all(p);
   ASSERT_EQ(run_cli(track(first, "--num-nodes 7 --max-frames 1"), root_ / "n1.log"), 0) << read_text(root_ / "n1.log");
   ASSERT_EQ(run_cli(track(second, "--nodes " + (first / "nodes.csv").string() + " --max-frames 1 --skinning dqs"),
                     root_ / "n2.log"),
             0)
       << read_text(root_ / "n2.log");
   EXPECT_EQ(read_text(second / "nodes.csv"), read_text(first / "nodes.csv"));
+  // The same nodes as a PLY's vertices.
+  const io::NodeFile nodes = io::read_nodes_csv((first / "nodes.csv").string());
+  std::ostringstream ply;
+  ply.precision(17);
+  ply << "ply\nformat ascii 1.0\nelement vertex " << nodes.positions.size()
+      << "\nproperty double x\nproperty double y\nproperty double z\nproperty double radius\nend_header\n";
+  for (std::size_t k = 0; k < nodes.positions.size(); ++k)
+    ply << nodes.positions[k].transpose() << " " << nodes.radii[k] << "\n";
+  const std::string ply_path = test::write_file("cli_nodes.ply", ply.str());
+  ASSERT_EQ(run_cli(track(third, "--nodes " + ply_path + " --max-frames 1"), root_ / "n3.log"), 0)
+      << read_text(root_ / "n3.log");
+  EXPECT_EQ(read_text(third / "nodes.csv"), read_text(first / "nodes.csv"));
 }
 
 TEST_F(CliDeform, BadOptionsAreUsageErrorsAndABadNodesFileIsNamed) {

@@ -1,9 +1,8 @@
 // PLY meshes: the shared header parser, then a record-by-record walk over
 // every element. The Gaussian body readers (ply_body.hpp) read one list-free
 // element column by column into a GaussianModel; a mesh needs two elements,
-// the second made of lists, so it gets this value-at-a-time cursor instead.
+// the second made of lists, so it walks value by value (ply_cursor.hpp).
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -12,8 +11,8 @@
 
 #include "file_util.hpp"
 #include "mesh_checks.hpp"
+#include "ply_cursor.hpp"
 #include "ply_header.hpp"
-#include "ply_scalar.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/mesh_io.hpp"
 
@@ -22,47 +21,7 @@ namespace splattrack::io {
 namespace {
 
 using ply::ScalarType;
-
-// The next value of the body, binary or ASCII; InputError at the end of the file.
-class ValueCursor {
- public:
-  ValueCursor(std::string_view file, const ply::Header& header, const std::string& path)
-      : file_(file), pos_(header.body_offset), format_(header.format), path_(path) {}
-
-  double next(ScalarType type, const std::string& element) {
-    if (format_ != PlyFormat::Ascii) {
-      const std::size_t size = ply::scalar_size(type);
-      if (size > file_.size() - pos_) throw InputError(path_, "file ends inside element '" + element + "'");
-      const double value = ply::load_scalar(file_.data() + pos_, type, format_ == PlyFormat::BinaryBigEndian);
-      pos_ += size;
-      return value;
-    }
-    while (pos_ < file_.size() && std::string_view(" \t\r\n").find(file_[pos_]) != std::string_view::npos) ++pos_;
-    if (pos_ == file_.size()) throw InputError(path_, "file ends inside element '" + element + "'");
-    std::size_t end = pos_;
-    while (end < file_.size() && std::string_view(" \t\r\n").find(file_[end]) == std::string_view::npos) ++end;
-    double value = 0;
-    const auto [stop, ec] = std::from_chars(file_.data() + pos_, file_.data() + end, value);
-    if (ec != std::errc() || stop != file_.data() + end)
-      throw InputError(path_, "element '" + element + "': malformed number '" +
-                                  std::string(file_.substr(pos_, std::min<std::size_t>(end - pos_, 40))) + "'");
-    pos_ = end;
-    return value;
-  }
-
- private:
-  std::string_view file_;
-  std::size_t pos_;
-  PlyFormat format_;
-  const std::string& path_;
-};
-
-// A list length or a vertex index: a whole number in [0, limit).
-std::size_t whole(double value, double limit, const std::string& what, const std::string& path) {
-  if (!(value >= 0 && value < limit && value == std::floor(value)))
-    throw InputError(path, what + " " + std::to_string(value) + " is out of range");
-  return static_cast<std::size_t>(value);
-}
+using ply::whole;
 
 // Colour channels stored as integers span their type's range.
 double colour_scale(ScalarType type) {
@@ -142,21 +101,12 @@ class MeshBody {
     }
   }
 
-  void skip_element(const ply::Element& e) {
-    if (e.properties.empty()) return;  // nothing to read, however large its count
-    for (std::uint64_t r = 0; r < e.count; ++r)
-      for (const ply::Property& p : e.properties)
-        p.is_list ? skip_list(p, e.name) : static_cast<void>(cursor_.next(p.type, e.name));
-  }
+  void skip_element(const ply::Element& e) { cursor_.skip_element(e); }
 
  private:
-  void skip_list(const ply::Property& p, const std::string& element) {
-    const std::size_t n = whole(cursor_.next(p.count_type, element), std::numeric_limits<std::uint32_t>::max(),
-                                "list '" + p.name + "' length", path_);
-    for (std::size_t i = 0; i < n; ++i) cursor_.next(p.type, element);
-  }
+  void skip_list(const ply::Property& p, const std::string& element) { cursor_.skip_list(p, element); }
 
-  ValueCursor cursor_;
+  ply::ValueCursor cursor_;
   const std::string& path_;
 };
 

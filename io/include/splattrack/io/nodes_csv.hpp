@@ -1,4 +1,4 @@
-// Control points on disk (FORMATS.md): --nodes F gives them, nodes.csv
+// Control points on disk (FORMATS.md): --nodes F (CSV or PLY) gives them, nodes.csv
 // records the ones a run used; and tracks.csv, each node's deformed pose in
 // world coordinates per frame (the motion-capture track).
 //   nodes.csv:  node,x,y,z,radius     (model coordinates, at rest)
@@ -27,6 +27,11 @@ struct NodeFile {
 // back), or without one, rows of x,y,z or x,y,z,radius. At least one node;
 // radii > 0. Throws InputError naming the file and line.
 NodeFile read_nodes_csv(const std::string& path);
+// A PLY's vertices (x, y, z and optionally radius; other properties and
+// elements skipped), ASCII or binary. Same checks and errors as the CSV's.
+NodeFile read_nodes_ply(const std::string& path);
+// --nodes F: a PLY by its extension (any case), otherwise a CSV.
+NodeFile read_nodes(const std::string& path);
 // nodes.csv, written whole at once (atomically).
 void write_nodes_csv(const std::string& path, const std::vector<Eigen::Vector3d>& positions,
                      const std::vector<double>& radii);
