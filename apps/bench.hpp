@@ -24,8 +24,8 @@ struct BenchConfig {
   int jobs = 1;                // bench track: sweep starts run this many at a time, each on `threads`
   bool realistic = false;      // bench track: the realistic sequences instead of the sweep and sequence
   std::string examples;        // bench track --realistic: folder for a few of the tracked frames ("": none)
-  std::vector<std::string> sequences;  // bench track --realistic: these sequences only (empty: all)
-  std::vector<std::string> methods;    // bench track --realistic: these methods only (empty: all)
+  std::vector<std::string> sequences;  // bench track --realistic / --deform: these sequences only (empty: all)
+  std::vector<std::string> methods;    // bench track --realistic / --deform: these methods only (empty: all)
   int trials = 1;  // bench track --realistic: each sequence this many times, each with its own seed
   bool deform = false;  // bench track: the deforming scenes instead of the sweep and sequence
 };
@@ -54,6 +54,8 @@ std::vector<BenchRow> bench_track(const BenchConfig& config);
 std::vector<BenchRow> bench_track_realistic(const BenchConfig& config);
 std::vector<BenchRow> bench_track_deform(const BenchConfig& config);
 // The names bench_track_realistic knows, for --sequences and --methods.
+// bench_track_deform's cases (its methods: spectral, photometric).
+std::vector<std::string> deform_sequences();
 std::vector<std::string> realistic_sequences();
 std::vector<std::string> realistic_methods();
 

@@ -46,10 +46,12 @@ constexpr const char* kHelp =
     "             trials and give the worst and best trial's rate (default 1: one run at these\n"
     "             rates' failure edge is a coin toss)\n"
     "  --deform     bench track: instead of the sweep, the deforming scenes (bend, twist, wave; the\n"
-    "             20 000-Gaussian procedural object, 256 nodes) at 256x256 and 640x480, --frames frames\n"
-    "             each (use 120), masks given, from a start 0.5 object sizes off, tracked with --deform\n"
-    "             by the spectral tracker and the photometric baseline: the Gaussians' mean error after\n"
-    "             the fifth frame (of the object size), the worst frame's, mask IoU, median ms per frame\n"
+    "             20 000-Gaussian procedural object, 256 nodes) at 256x256 and 640x480 (-640) from a start\n"
+    "             0.5 object sizes off, and at 256x256 from 1.5 sizes to the side (-apart: no overlap),\n"
+    "             --frames frames each (use 120), masks given, tracked with --deform by the spectral\n"
+    "             tracker and the photometric baseline: the Gaussians' mean error after the fifth frame\n"
+    "             (of the object size), the worst frame's, mask IoU, median ms per frame. --sequences\n"
+    "             and --methods (spectral, photometric) pick cases as with --realistic\n"
     "'all' runs render and loss; track takes tens of minutes and runs only when named.\n";
 
 std::string default_data_dir() {
@@ -162,14 +164,18 @@ int cmd_bench(int argc, char** argv) {
   if (config.deform && config.frames < kDeformSettleFrames + 1)
     throw UsageError("--frames must be > " + std::to_string(kDeformSettleFrames) + " with --deform");
   config.examples = args.get_or("examples", "");
-  config.sequences = names_option(args, "sequences", realistic_sequences());
-  config.methods = names_option(args, "methods", realistic_methods());
+  config.sequences = names_option(args, "sequences", config.deform ? deform_sequences() : realistic_sequences());
+  config.methods = names_option(args, "methods",
+                                config.deform ? std::vector<std::string>{"spectral", "photometric"} : realistic_methods());
   config.trials = args.get_int("trials", config.trials);
   if (config.trials < 1) throw UsageError("--trials must be >= 1");
   if ((config.realistic || args.has("examples")) && what != "track")
     throw UsageError("--realistic and --examples belong to 'bench track'");
-  for (const char* key : {"examples", "sequences", "methods", "trials"})
+  for (const char* key : {"examples", "trials"})
     if (args.has(key) && !config.realistic) throw UsageError(std::string("--") + key + " needs --realistic");
+  for (const char* key : {"sequences", "methods"})
+    if (args.has(key) && !config.realistic && !config.deform)
+      throw UsageError(std::string("--") + key + " needs --realistic or --deform");
   if (config.realistic && config.frames < 1) throw UsageError("--frames must be >= 1 with --realistic");
 
   std::vector<BenchRow> rows;
