@@ -102,6 +102,9 @@ constexpr const char* kHelp =
     "                         and radius: a nodes.csv reads back) or a PLY (vertices' x, y, z[, radius])\n"
     "  --skinning S           lbs (default: linear blend skinning) or dqs (dual quaternions: no volume loss\n"
     "                         where neighbouring nodes turn apart)\n"
+    "  --arap-weight W        how firmly neighbouring nodes keep their distances (as-rigid-as-possible\n"
+    "                         term; default 1: raise it for stiff objects, lower it for soft ones)\n"
+    "  --temporal-weight W    how firmly node transforms keep to the last frame's (default 0.1)\n"
     "  --export-gltf F        when the run ends (or is stopped by a signal), write F: glTF 2.0 with one node\n"
     "                         per control point, its translation and rotation animated at the frames'\n"
     "                         timestamps (the whole of tracks.csv, resumed runs included)\n"
@@ -189,7 +192,7 @@ int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
                    "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
-                   "recovery-budget", "num-nodes", "nodes", "skinning", "export-gltf"},
+                   "recovery-budget", "num-nodes", "nodes", "skinning", "export-gltf", "arap-weight", "temporal-weight"},
                   {"help", "init-search", "ceres", "no-recover", "no-hold", "resume", "quiet", "overlay", "deform",
                    "export-ply"});
   if (args.has("help")) {
@@ -233,8 +236,8 @@ int cmd_track(int argc, char** argv) {
     throw UsageError("--bands must be in 1.." + std::to_string(losses::kMaxBandCount));
 
   const bool deform = args.has("deform");
-  if (!deform && (args.has("num-nodes") || args.has("nodes") || args.has("skinning") || args.has("export-gltf")))
-    throw UsageError("--num-nodes, --nodes, --skinning and --export-gltf need --deform");
+  for (const char* key : {"num-nodes", "nodes", "skinning", "export-gltf", "arap-weight", "temporal-weight"})
+    if (!deform && args.has(key)) throw UsageError(std::string("--") + key + " needs --deform");
   if (args.has("num-nodes") && args.has("nodes")) throw UsageError("give --num-nodes or --nodes, not both");
   const int num_nodes = args.get_int("num-nodes", node_defaults::kNodeCount);
   if (num_nodes < 1) throw UsageError("--num-nodes must be >= 1");
@@ -242,6 +245,10 @@ int cmd_track(int argc, char** argv) {
   if (skinning != "lbs" && skinning != "dqs") throw UsageError("--skinning must be lbs or dqs");
   DeformOptions deform_options;
   deform_options.skinning = skinning == "dqs" ? SkinMethod::dqs : SkinMethod::lbs;
+  deform_options.arap_weight = args.get_double("arap-weight", deform_options.arap_weight);
+  deform_options.temporal_weight = args.get_double("temporal-weight", deform_options.temporal_weight);
+  if (!(deform_options.arap_weight >= 0) || !(deform_options.temporal_weight >= 0))
+    throw UsageError("--arap-weight and --temporal-weight must be >= 0");
   const bool export_ply = args.has("export-ply");
 
   // Every input is read and checked before anything in --out is touched: a

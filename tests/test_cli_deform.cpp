@@ -186,9 +186,15 @@ TEST_F(CliDeform, NodesReadBackFromANodesCsvAndFromAPly) {
   for (std::size_t k = 0; k < nodes.positions.size(); ++k)
     ply << nodes.positions[k].transpose() << " " << nodes.radii[k] << "\n";
   const std::string ply_path = test::write_file("cli_nodes.ply", ply.str());
-  ASSERT_EQ(run_cli(track(third, "--nodes " + ply_path + " --max-frames 1"), root_ / "n3.log"), 0)
+  ASSERT_EQ(run_cli(track(third, "--nodes " + ply_path + " --max-frames 1 --arap-weight 2.5 --temporal-weight 0"),
+                    root_ / "n3.log"),
+            0)
       << read_text(root_ / "n3.log");
   EXPECT_EQ(read_text(third / "nodes.csv"), read_text(first / "nodes.csv"));
+  // ... and the regularisers' weights as given.
+  const auto run = nlohmann::json::parse(read_text(third / "run.json"));
+  EXPECT_EQ(run["settings"]["deformation"]["arap_weight"], 2.5);
+  EXPECT_EQ(run["settings"]["deformation"]["temporal_weight"], 0.0);
 }
 
 TEST_F(CliDeform, BadOptionsAreUsageErrorsAndABadNodesFileIsNamed) {
@@ -200,6 +206,8 @@ TEST_F(CliDeform, BadOptionsAreUsageErrorsAndABadNodesFileIsNamed) {
   EXPECT_EQ(run_cli(plain + " --export-gltf x.gltf", root_ / "bad0.log"), 2) << read_text(root_ / "bad0.log");
   EXPECT_EQ(run_cli(plain + " --deform --skinning twirl", root_ / "bad2.log"), 2) << read_text(root_ / "bad2.log");
   EXPECT_EQ(run_cli(plain + " --deform --num-nodes 0", root_ / "bad3.log"), 2) << read_text(root_ / "bad3.log");
+  EXPECT_EQ(run_cli(plain + " --temporal-weight 0.5", root_ / "bad7.log"), 2) << read_text(root_ / "bad7.log");
+  EXPECT_EQ(run_cli(plain + " --deform --arap-weight -1", root_ / "bad8.log"), 2) << read_text(root_ / "bad8.log");
   const std::string bad_nodes = test::write_file("bad_nodes.csv", "x,y,z\n0.1,0.2,oops\n");
   EXPECT_EQ(run_cli(plain + " --deform --nodes " + bad_nodes, root_ / "bad4.log"), 1) << read_text(root_ / "bad4.log");
   const std::string log = read_text(root_ / "bad4.log");
