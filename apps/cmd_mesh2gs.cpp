@@ -15,7 +15,7 @@ namespace splattrack::apps {
 namespace {
 
 const std::string kHelp =
-    "usage: splattrack mesh2gs MESH --out M.ply [--gaussians N]\n"
+    "usage: splattrack mesh2gs MESH --out M.ply [--gaussians N] [--antialiased]\n"
     "\n"
     "Turns a textured triangle mesh into a 3DGS model for tracking: flat Gaussians on a regular lattice over\n"
     "the surface, coloured from the texture (or vertex colours, or the material's Kd), kept inside the mesh's\n"
@@ -26,6 +26,10 @@ const std::string kHelp =
     "  --gaussians   about how many Gaussians (default " +
     std::to_string(datasets::kDefaultMeshGaussians) +
     ")\n"
+    "  --antialiased mark the model to be rendered with each opacity compensated for the renderer's 0.3 px2\n"
+    "                low-pass (the header comment 'rasterize_mode antialiased'): its rendered area then stays\n"
+    "                the mesh's at any distance, where the classic render grows by up to 4 % at a lattice\n"
+    "                cell per pixel; the crease inset is sized for the classic render (see BENCHMARKS.md)\n"
     "\n"
     "A texture that cannot be read is a warning: its faces get the material's Kd colour (0.6 grey when the\n"
     "MTL names a texture but no Kd). Triangles without an area are skipped; texture coordinates wrap.\n";
@@ -33,7 +37,7 @@ const std::string kHelp =
 }  // namespace
 
 int cmd_mesh2gs(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"out", "gaussians"}, {"help"});
+  const Args args(argc, argv, 2, {"out", "gaussians"}, {"help", "antialiased"});
   if (args.has("help")) {
     std::fputs(kHelp.c_str(), stdout);
     return 0;
@@ -45,6 +49,7 @@ int cmd_mesh2gs(int argc, char** argv) {
   datasets::MeshToGaussiansOptions options;
   options.gaussians = args.get_int("gaussians", datasets::kDefaultMeshGaussians);
   if (options.gaussians < 1) throw UsageError("--gaussians must be a positive count");
+  options.antialiased = args.has("antialiased");
 
   const auto start = std::chrono::steady_clock::now();
   io::LoadReport report;

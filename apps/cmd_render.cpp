@@ -18,7 +18,7 @@ namespace splattrack::apps {
 namespace {
 constexpr const char* kHelp =
     "usage: splattrack render --model M.ply --camera CAM [--pose P.json | --tracks DIR --frame N] --out IMG.png\n"
-    "                         [--background R,G,B] [--rgba] [--threads N]\n"
+    "                         [--background R,G,B] [--rgba] [--antialiased] [--threads N]\n"
     "\n"
     "  --model       3DGS .ply or .splat\n"
     "  --camera      camera JSON or OpenCV calibration YAML/XML\n"
@@ -27,11 +27,13 @@ constexpr const char* kHelp =
     "  --out         output image (PNG keeps alpha with --rgba)\n"
     "  --background  background colour, 0-1 per channel (default 0,0,0)\n"
     "  --rgba        write the rendered alpha as the image's alpha channel\n"
+    "  --antialiased each opacity compensated for the 0.3 px2 low-pass (gsplat's rasterize_mode\n"
+    "                antialiased, Mip-Splatting); default: as the model's PLY header says\n"
     "  --threads     renderer threads (default: all cores)\n";
 }  // namespace
 
 int cmd_render(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"model", "camera", "pose", "tracks", "frame", "out", "background", "threads"}, {"help", "rgba"});
+  const Args args(argc, argv, 2, {"model", "camera", "pose", "tracks", "frame", "out", "background", "threads"}, {"help", "rgba", "antialiased"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -52,6 +54,7 @@ int cmd_render(int argc, char** argv) {
 
   io::LoadReport report;
   GaussianModel model = io::read_gaussians(model_path, &report);
+  if (args.has("antialiased")) model.antialiased = true;
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   const Camera camera = io::read_camera(camera_path);
   if (args.has("pose") && args.has("tracks")) throw UsageError("give --pose or --tracks, not both");

@@ -55,6 +55,9 @@ constexpr const char* kHelp =
     "                         recovered. Default: the model centred in view, unrotated, annealed from the\n"
     "                         lowest band (use --init-search when that may be far off)\n"
     "  --init-search          multi-start rotation search on the first frame (for starts beyond ~45 deg)\n"
+    "  --antialiased          render the model with each opacity compensated for the 0.3 px2 low-pass\n"
+    "                         (gsplat's rasterize_mode antialiased, Mip-Splatting); default: as the model's\n"
+    "                         PLY header says ('comment rasterize_mode antialiased', mesh2gs --antialiased)\n"
     "  --ceres                Ceres refinement (bands 0-3) before the first frame's alignment\n"
     "  --no-recover           report lost frames without trying Ceres and the rotation search\n"
     "  --no-hold              a frame partly hidden by an occluder is reported where the optimiser ends.\n"
@@ -194,7 +197,7 @@ int cmd_track(int argc, char** argv) {
                    "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
                    "recovery-budget", "num-nodes", "nodes", "skinning", "export-gltf", "arap-weight", "temporal-weight"},
                   {"help", "init-search", "ceres", "no-recover", "no-hold", "resume", "quiet", "overlay", "deform",
-                   "export-ply"});
+                   "export-ply", "antialiased"});
   if (args.has("help")) {
     std::fputs(kHelp, stdout);
     return 0;
@@ -254,7 +257,8 @@ int cmd_track(int argc, char** argv) {
   // Every input is read and checked before anything in --out is touched: a
   // typo must not cost an earlier run its rows.
   io::LoadReport report;
-  const GaussianModel model = io::read_gaussians(args.get("model"), &report);
+  GaussianModel model = io::read_gaussians(args.get("model"), &report);
+  if (args.has("antialiased")) model.antialiased = true;
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   const Camera camera = io::read_camera(args.get("camera"));
   const RigidPose initial_pose =
@@ -289,6 +293,7 @@ int cmd_track(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
   run["command"] = command;
   run["settings"] = {{"model", args.get("model")},
+                     {"antialiased", model.antialiased},
                      {"camera", args.get("camera")},
                      {"video", args.get("video")},
                      {"masks", masks},

@@ -89,8 +89,8 @@ inline RefSplat project_reference(const GaussianModel& m, std::size_t i, const C
   Eigen::Matrix<double, 2, 3> j;
   j << cam.fx / p.z(), 0, -cam.fx * tx / (p.z() * p.z()), 0, cam.fy / p.z(),
       -cam.fy * ty / (p.z() * p.z());
-  const Eigen::Matrix2d cov = j * w * sigma * w.transpose() * j.transpose() +
-                              0.3 * Eigen::Matrix2d::Identity();
+  const Eigen::Matrix2d undilated = j * w * sigma * w.transpose() * j.transpose();
+  const Eigen::Matrix2d cov = undilated + 0.3 * Eigen::Matrix2d::Identity();
   const Eigen::Matrix2d conic = cov.inverse();
   s.conic_a = conic(0, 0);
   s.conic_b = conic(0, 1);
@@ -104,6 +104,8 @@ inline RefSplat project_reference(const GaussianModel& m, std::size_t i, const C
   s.mean2d = {cam.fx * p.x() / p.z() + cam.cx, cam.fy * p.y() / p.z() + cam.cy};
   s.depth = p.z();
   s.opacity = 1 / (1 + std::exp(-static_cast<double>(m.opacity_logits[i])));
+  // Antialiased models: the opacity keeps the undilated Gaussian's integral.
+  if (m.antialiased) s.opacity *= std::sqrt(std::max(0.0, undilated.determinant()) / cov.determinant());
 
   // Listing rule: tiles that hold a pixel centre within mean2d +- radius.
   const auto span = [&](double c, int size, int& t0, int& t1) {

@@ -40,6 +40,11 @@ TEST(CliMesh2gs, GoodRunWritesTheSameLoadableModelEveryTime) {
   EXPECT_NEAR(static_cast<double>(model.size()), 3000, 150);
   EXPECT_EQ(model.sh_degree, 0);
   EXPECT_EQ(test::read_text(dir / "a.ply"), test::read_text(dir / "b.ply"));
+  EXPECT_FALSE(model.antialiased);
+  ASSERT_EQ(test::run_cli("mesh2gs " + obj + " --out " + (dir / "c.ply").string() + " --gaussians 3000 --antialiased",
+                          dir / "log"),
+            0);
+  EXPECT_TRUE(io::read_gaussians((dir / "c.ply").string()).antialiased);
 }
 
 // Each bad file: exit 1, the path and the problem in the message.

@@ -77,6 +77,31 @@ TEST(PlyIo, RoundTripIsBitExactForEveryFormatAndDegree) {
   }
 }
 
+// GaussianModel::antialiased travels as the header comment gsplat's mode
+// is named by; another comment does not set it.
+TEST(PlyIo, TheAntialiasedMarkRoundTripsAsAHeaderComment) {
+  for (const io::PlyFormat format : kFormats) {
+    SCOPED_TRACE(format_name(format));
+    GaussianModel m = random_model(0, 5, 3);
+    const std::string path = test::scratch_path("antialiased.ply");
+    io::write_ply(path, m, format);
+    EXPECT_FALSE(io::read_ply(path).antialiased);
+    m.antialiased = true;
+    io::write_ply(path, m, format);
+    EXPECT_TRUE(io::read_ply(path).antialiased);
+    EXPECT_NE(test::read_text(path).find("\ncomment rasterize_mode antialiased\n"), std::string::npos);
+    std::remove(path.c_str());
+  }
+  const std::string other = test::write_file(
+      "other_comment.ply",
+      "ply\nformat ascii 1.0\ncomment rasterize_mode classic\nelement vertex 1\nproperty float x\nproperty float y\n"
+      "property float z\nproperty float f_dc_0\nproperty float f_dc_1\nproperty float f_dc_2\n"
+      "property float opacity\nproperty float scale_0\nproperty float scale_1\nproperty float scale_2\n"
+      "property float rot_0\nproperty float rot_1\nproperty float rot_2\nproperty float rot_3\nend_header\n"
+      "0 0 1 0.1 0.2 0.3 0 -3 -3 -3 1 0 0 0\n");
+  EXPECT_FALSE(io::read_ply(other).antialiased);
+}
+
 TEST(PlyIo, WriterUsesTheStandardLayout) {
   const std::string path = test::scratch_path("layout.ply");
   io::write_ply(path, random_model(1, 3, 1), io::PlyFormat::Ascii);

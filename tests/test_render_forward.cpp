@@ -20,6 +20,7 @@ constexpr double kTolerance = 1e-4;
 struct ForwardCase {
   int width, height, sh_degree, count;
   unsigned seed;
+  bool antialiased = false;  // opacities compensated for the dilation
 };
 
 // Three nearly opaque layers on one spot, so that pixels stop early there
@@ -56,6 +57,7 @@ TEST_P(RenderForward, MatchesBruteForce) {
   GaussianModel model = random_scene(cam, spec, rng);
   add_opaque_stack(model, cam, rng);
   add_beyond_clamp(model, cam, rng);
+  model.antialiased = c.antialiased;
 
   RenderOptions options;
   options.background = kBackground;
@@ -68,7 +70,10 @@ TEST_P(RenderForward, MatchesBruteForce) {
   ASSERT_EQ(img.height, c.height);
   const ReferenceDiff d = compare_to_reference(img, ref);
   EXPECT_LT(d.ambiguous, c.width * c.height / 100) << "too few pixels are comparable";
-  EXPECT_GT(d.stopped, 0) << "the scene should make some pixels stop early";
+  // (Compensated, the opaque stack's layers are too thin to stop a pixel.)
+  if (!c.antialiased) {
+    EXPECT_GT(d.stopped, 0) << "the scene should make some pixels stop early";
+  }
   EXPECT_LT(d.max_rgb, kTolerance);
   EXPECT_LT(d.max_alpha, kTolerance);
   EXPECT_LT(d.max_depth, kTolerance) << "depth error relative to a depth of 10";
@@ -82,7 +87,9 @@ INSTANTIATE_TEST_SUITE_P(Scenes, RenderForward,
                                            ForwardCase{81, 80, 0, 500, 5},
                                            ForwardCase{33, 17, 3, 100, 6},
                                            ForwardCase{128, 96, 2, 2000, 7},
-                                           ForwardCase{50, 70, 1, 800, 8}));
+                                           ForwardCase{50, 70, 1, 800, 8},
+                                           ForwardCase{64, 48, 0, 300, 9, true},
+                                           ForwardCase{50, 70, 2, 800, 10, true}));
 
 TEST(RenderForwardApi, EmptyModelGivesBackground) {
   std::mt19937 rng(7);

@@ -33,7 +33,7 @@ struct Scene {
 // flipping, so that a whole-model step of central differences flips none.
 constexpr double kMargin = 0.02;
 
-Scene make_scene(int sh_degree, unsigned seed, bool dense = false) {
+Scene make_scene(int sh_degree, unsigned seed, bool dense = false, bool antialiased = false) {
   std::mt19937 rng(seed);
   Scene s;
   s.cam = test_camera(kWidth, kHeight, rng);
@@ -56,6 +56,7 @@ Scene make_scene(int sh_degree, unsigned seed, bool dense = false) {
   place_clear_of_flips(s.model, dark, s.cam, 10.0, 10.0, 1.8, 4.0, rng, 0.2, kMargin);
   place_clear_of_flips(s.model, beyond, s.cam, s.cam.cx + 1.4 * s.cam.width / 2, 20.0, 4.2,
                        0.3 * s.cam.width, rng, 0.2, kMargin);
+  s.model.antialiased = antialiased;
   return s;
 }
 
@@ -93,10 +94,18 @@ double inner(const GaussianGradients& g, const ModelTangent& v) {
   return s;
 }
 
+struct JvpCase {
+  int degree;
+  bool dense, antialiased;
+};
+
+// Antialiased: the opacity has a tangent too (the compensation depends on the screen covariance).
 TEST(RenderJvp, DotProductWithBackward) {
-  for (const auto& [degree, dense] : {std::pair{0, false}, {3, false}, {0, true}, {2, true}}) {
-    std::mt19937 rng(100 + degree + 10 * dense);
-    const Scene scene = make_scene(degree, 21 + degree, dense);
+  for (const JvpCase c : {JvpCase{0, false, false}, {3, false, false}, {0, true, false}, {2, true, false},
+                          {1, false, true}, {0, true, true}}) {
+    const auto [degree, dense, antialiased] = c;
+    std::mt19937 rng(100 + degree + 10 * dense + 20 * antialiased);
+    const Scene scene = make_scene(degree, 21 + degree, dense, antialiased);
     Renderer renderer = make_renderer();
     RenderPass pass = renderer.forward(scene.model, scene.cam);
     const RenderImage& img = pass.image();
@@ -114,7 +123,8 @@ TEST(RenderJvp, DotProductWithBackward) {
       for (std::size_t k = 0; k < v.size(); ++k) {
         const double forward_mode = inner(jv[k], u), reverse_mode = inner(jtu, v[k]);
         EXPECT_NEAR(forward_mode, reverse_mode, 1e-4 * std::abs(reverse_mode))
-            << "degree " << degree << (dense ? " dense" : "") << " direction " << k;
+            << "degree " << degree << (dense ? " dense" : "") << (antialiased ? " antialiased" : "") << " direction "
+            << k;
       }
     }
   }
@@ -130,9 +140,9 @@ TEST(RenderJvp, DotProductWithBackward) {
 // the float steps actually took, so that parameter rounding is no error.
 TEST(RenderJvp, MatchesCentralDifferences) {
   constexpr double kStep = 5e-4, kRiskMargin = 0.05;
-  for (int degree : {0, 3}) {
+  for (const auto& [degree, antialiased] : {std::pair{0, false}, {3, false}, {1, true}}) {
     std::mt19937 rng(200 + degree);
-    const Scene scene = make_scene(degree, 31 + degree);
+    const Scene scene = make_scene(degree, 31 + degree, false, antialiased);
     const RefImage ref = render_reference(scene.model, scene.cam, kBackground, 0.2);
     const ModelTangent drawn[] = {random_tangent(scene.model, 0.05, 0.0, rng),
                                   random_tangent(scene.model, 0.0, 0.3, rng),

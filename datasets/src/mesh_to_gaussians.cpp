@@ -49,6 +49,7 @@ MeshConversion mesh_to_gaussians(const io::TriangleMesh& mesh, const MeshToGauss
   const detail::SurfaceColour colour(mesh);
   GaussianModel& model = out.model;
   model.sh_degree = 0;
+  model.antialiased = options.antialiased;
   model.resize(samples.size());
   const auto opacity_logit = static_cast<float>(std::log(kOpacity / (1 - kOpacity)));
   std::size_t kept = 0, dropped = 0;

@@ -40,6 +40,14 @@ std::optional<ScalarType> parse_type(std::string_view name) {
   return std::nullopt;
 }
 
+// "comment  some text\r" -> "some text".
+std::string comment_text(std::string_view line) {
+  line.remove_prefix(std::min(line.size(), std::string_view("comment").size()));
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+  return std::string(line);
+}
+
 class HeaderParser {
  public:
   HeaderParser(std::string_view file, const std::string& path) : file_(file), path_(path) {}
@@ -52,7 +60,11 @@ class HeaderParser {
     bool has_format = false;
     while (next_line(line)) {
       split_tokens(line, tokens_);
-      if (tokens_.empty() || tokens_[0] == "comment" || tokens_[0] == "obj_info") continue;
+      if (!tokens_.empty() && tokens_[0] == "comment") {
+        header_.comments.emplace_back(comment_text(line));
+        continue;
+      }
+      if (tokens_.empty() || tokens_[0] == "obj_info") continue;
       if (tokens_[0] == "end_header") {
         if (!has_format) fail("no 'format' line before end_header");
         header_.body_offset = pos_;

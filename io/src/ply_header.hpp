@@ -41,6 +41,7 @@ struct Header {
   std::vector<Element> elements;
   std::size_t body_offset = 0;  // first byte after the end_header line
   int body_first_line = 0;      // 1-based line number of that byte, for ASCII messages
+  std::vector<std::string> comments;  // each comment line's text after "comment "
 };
 
 // Throws InputError naming `path` and the header line that is wrong.

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "file_util.hpp"
 #include "model_checks.hpp"
 #include "ply_body.hpp"
@@ -19,6 +21,8 @@ GaussianModel read_ply(const std::string& path, LoadReport* report) {
 
   GaussianModel model;
   model.sh_degree = layout.sh_degree;
+  model.antialiased =
+      std::find(header.comments.begin(), header.comments.end(), kAntialiasedComment) != header.comments.end();
   if (header.format == PlyFormat::Ascii)
     ply::read_ascii_body(file, header, vertex, layout, model, path);
   else

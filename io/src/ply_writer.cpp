@@ -25,9 +25,10 @@ const char* format_name(PlyFormat format) {
   return "";
 }
 
-std::string header_text(PlyFormat format, std::size_t count, const std::vector<std::string>& names) {
-  std::string text = "ply\nformat " + std::string(format_name(format)) + " 1.0\nelement vertex " +
-                     std::to_string(count) + "\n";
+std::string header_text(PlyFormat format, const GaussianModel& model, const std::vector<std::string>& names) {
+  std::string text = "ply\nformat " + std::string(format_name(format)) + " 1.0\n";
+  if (model.antialiased) text += "comment " + std::string(kAntialiasedComment) + "\n";
+  text += "element vertex " + std::to_string(model.size()) + "\n";
   for (const std::string& name : names) text += "property float " + name + "\n";
   return text + "end_header\n";
 }
@@ -82,7 +83,7 @@ void write_ply(const std::string& path, const GaussianModel& model, PlyFormat fo
   write_file_atomically(path, [&](const std::string& temp) {
     std::ofstream out(temp, std::ios::binary);
     if (!out) throw InputError(temp, "cannot open for writing");
-    out << header_text(format, model.size(), names);
+    out << header_text(format, model, names);
     if (format == PlyFormat::Ascii)
       out << ascii_body(values, names.size());
     else

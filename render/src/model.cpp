@@ -23,6 +23,7 @@ GaussianModel subsample(const GaussianModel& m, std::size_t count) {
   if (m.size() <= count) return m;
   GaussianModel out;
   out.sh_degree = m.sh_degree;
+  out.antialiased = m.antialiased;
   out.resize(count);
   const std::size_t k = static_cast<std::size_t>(m.sh_coeffs()) * 3;
   for (std::size_t j = 0; j < count; ++j) {

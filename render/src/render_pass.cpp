@@ -92,8 +92,9 @@ const GaussianGradients& RenderPass::backward(const float* dl_drgb, const float*
   const cpu::RasterInput in = s.raster_input();
   const cpu::BackwardInput gin{s.image.rgb.data(), s.transmittance.data(), dl_drgb, dl_dalpha};
   // Opacity and colour gradients are only needed for appearance, or for the
-  // view-direction term of the means when colour depends on direction.
-  const bool appearance = !s.options.pose_gradients_only || model.sh_degree > 0;
+  // view-direction term of the means when colour depends on direction, or
+  // for the compensated opacity's dependence on the screen covariance.
+  const bool appearance = !s.options.pose_gradients_only || model.sh_degree > 0 || model.antialiased;
   r.context->run(s.frame.tile_count(), [&](int tile, int thread) {
     cpu::kernels().rasterize_tile_backward(in, gin, tile, appearance, s.slots.data(), r.scratch[thread]);
   });

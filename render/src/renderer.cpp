@@ -62,6 +62,7 @@ gs::View make_view(const Camera& camera, const RenderOptions& options) {
 void render_into(ExecutionContext& context, RenderPassState& s) {
   const int w = s.camera.width, h = s.camera.height;
   s.view = make_view(s.camera, s.options);
+  s.view.antialiased = s.model->antialiased;
   cpu::build_splat_frame(*s.model, s.view, w, h, context, s.frame);
 
   RenderImage& img = s.image;

@@ -217,6 +217,7 @@ __attribute__((flatten)) void project_tangents(const GaussianModel& model, const
         if (rank_of[first + l] >= 0)
           out[(first + l) * count + k] = {{d.mean2d.x[l], d.mean2d.y[l]},
                                           {d.conic.a[l], d.conic.b[l], d.conic.c[l]},
+                                          d.opacity[l],
                                           {d.color.x[l], d.color.y[l], d.color.z[l]}};
     }
   }

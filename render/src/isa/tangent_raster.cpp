@@ -7,7 +7,7 @@
 // Forward mode through the blending of one tile: the forward's walk, with the
 // tangents of T and of the colour carried along for each direction. Per
 // pixel, front to back (gs:: *_jvp in blend.hpp):
-//   d alpha_i = alpha_i d power_i (none when clamped at 0.99),
+//   d alpha_i = alpha_i d power_i + g_i d opacity_i (none when clamped at 0.99),
 //   dC += dc_i alpha_i T_i + c_i d(alpha_i T_i),  dT_{i+1} = d next_transmittance,
 // and at the end d rgb = dC + dT_final background, d alpha = -dT_final.
 // Skipped and stopped splats change nothing, as in the forward.
@@ -39,8 +39,9 @@ void rasterize_tile_tangent(const RasterInput& in, const TangentPass& pass, int 
               for (int k = 0; k < count; ++k) {
                 const f8 d_alpha = select(
                     bl.take,
-                    gs::splat_alpha_jvp(e.raw,
-                                        gs::gaussian_power_jvp(partials, ds[k].mean2d, ds[k].conic)),
+                    gs::splat_alpha_jvp(e.raw, e.g,
+                                        gs::gaussian_power_jvp(partials, ds[k].mean2d, ds[k].conic),
+                                        broadcast(ds[k].opacity)),
                     f8{});
                 const f8 d_w =
                     select(bl.take, gs::blend_weight_jvp(trans, e.alpha, d_trans[k], d_alpha), f8{});

@@ -28,6 +28,15 @@ inline constexpr double kCreaseAngleDeg = 25.0;
 struct MeshToGaussiansOptions {
   int gaussians = kDefaultMeshGaussians;  // the target; the result is within a few percent
   double crease_angle_deg = kCreaseAngleDeg;
+  // The model marked for rendering with its opacities compensated for the
+  // screen dilation (GaussianModel::antialiased). Off by default: the crease
+  // inset is sized for the classic render. Measured (BENCHMARKS.md, issue 11,
+  // 2026-12-06 fourth): a box's rendered area against the mesh's, at 1 / 2 /
+  // 4 px a lattice cell, 1.041 / 1.005 / 0.996 classic, 1.003 / 0.990 / 0.993
+  // compensated; but the real cube tracked with it ends 3 mm further from
+  // the clicked first pose (0-88 median 2.5 -> 6.0 mm, 500-600 rotation
+  // median 1.4 -> 3.2°).
+  bool antialiased = false;
 };
 
 struct MeshConversion {

@@ -52,6 +52,11 @@ GaussianModel read_gaussians(const std::string& path, LoadReport* report = nullp
 GaussianModel read_ply(const std::string& path, LoadReport* report = nullptr);
 GaussianModel read_splat(const std::string& path, LoadReport* report = nullptr);
 
+// The header comment that marks a model rendered with its opacities
+// compensated for the screen dilation (GaussianModel::antialiased; gsplat's
+// rasterize_mode): write_ply writes it, read_ply reads it.
+inline constexpr const char* kAntialiasedComment = "rasterize_mode antialiased";
+
 // Writes the standard 3DGS layout (x y z nx ny nz f_dc f_rest opacity scale
 // rot, all float, normals zero). ASCII numbers are written in their shortest
 // exact form, so every format reads back bit for bit. Throws

@@ -86,10 +86,11 @@ ST_HDI T gaussian_power_jvp(const PowerGrad<T>& partials, const Vec2f& d_mean, c
          partials.conic_b * d_conic.b + partials.conic_c * d_conic.c;
 }
 
-// Tangent of clamp_alpha(splat_alpha_raw(...)): raw d_power, none when clamped.
+// Tangent of clamp_alpha(splat_alpha_raw(opacity, g)): raw d_power + g
+// d_opacity, none when clamped.
 template <class T>
-ST_HDI T splat_alpha_jvp(T raw, T d_power) {
-  return select(raw < kMaxAlpha, raw * d_power, T{});
+ST_HDI T splat_alpha_jvp(T raw, T g, T d_power, T d_opacity) {
+  return select(raw < kMaxAlpha, raw * d_power + g * d_opacity, T{});
 }
 
 // Tangent of a splat's blending weight alpha T.

@@ -9,7 +9,8 @@
 //   Sigma' = J W Sigma W^T J^T + d I             (d: dilation, 0.3 by default; W: camera rotation, J: EWA
 //            Jacobian at p with x/z, y/z clamped to +-lim, see View::lim_x)
 //   conic = Sigma'^-1, radius = ceil(3 sqrt(lambda_max(Sigma')))
-//   mean2d = (fx x/z + cx, fy y/z + cy), opacity = sigmoid(logit)
+//   mean2d = (fx x/z + cx, fy y/z + cy), opacity = sigmoid(logit) rho
+//   rho = 1, or with View::antialiased sqrt(det(Sigma' - d I) / det Sigma')
 //   colour = max(SH(mean - camera centre, normalised) + 0.5, 0)
 #pragma once
 
@@ -46,6 +47,11 @@ struct View {
   // Added to the screen covariance (px²): 0.3 in 3DGS; a window rendered at
   // a coarser scale than the frame adds the scale's own (RenderOptions).
   float dilation = kDilation;
+  // Mip-Splatting's 2D filter (gsplat's "antialiased" mode): each opacity
+  // scaled by rho, so that the dilation blurs a Gaussian without adding to
+  // its integral. For models whose scales were not fitted with the
+  // dilation in the render (GaussianModel::antialiased).
+  bool antialiased = false;
 };
 
 ST_HDI float frustum_limit(int size, float focal) { return kFrustumClamp * 0.5f * size / focal; }
@@ -304,6 +310,36 @@ ST_HDI Sym2<T> invert_sym2_vjp(const Sym2<T>& conic, const Sym2<T>& d_conic) {
   return {-(qa * m00 + qb * m10), -2.f * (qa * m01 + qb * m11), -(qb * m01 + qc * m11)};
 }
 
+// Below this det(Sigma' - d I) (px^4) a Gaussian is a line on screen: rho
+// is 0 there, and so is its gradient (sqrt's slope is unbounded at 0).
+inline constexpr float kMinUndilatedDet = 1e-12f;
+
+// rho of the dilated screen covariance `cov` (1 unless v.antialiased).
+template <class T>
+ST_HDI T dilation_compensation(const View& v, const Sym2<T>& cov) {
+  if (!v.antialiased) return T{} + 1.f;
+  const T det = cov.a * cov.c - cov.b * cov.b;
+  const T undilated = (cov.a - v.dilation) * (cov.c - v.dilation) - cov.b * cov.b;
+  return select(undilated > kMinUndilatedDet, Ops<T>::sqrt(undilated / det), T{});
+}
+
+// d rho / d cov (b the off-diagonal value, as Sym2 gradients are), times
+// `d_rho`: with R = det(cov - d I), D = det cov,
+//   d rho/da = rho/2 ((c - d)/R - c/D), d rho/dc = rho/2 ((a - d)/R - a/D),
+//   d rho/db = rho b (1/D - 1/R).
+template <class T>
+ST_HDI Sym2<T> dilation_compensation_vjp(const View& v, const Sym2<T>& cov, T d_rho) {
+  if (!v.antialiased) return {T{}, T{}, T{}};
+  const T det = cov.a * cov.c - cov.b * cov.b;
+  const T undilated = (cov.a - v.dilation) * (cov.c - v.dilation) - cov.b * cov.b;
+  const auto on = undilated > kMinUndilatedDet;
+  const T rho = select(on, Ops<T>::sqrt(undilated / det), T{});
+  const T inv_r = select(on, 1.f / undilated, T{}), inv_d = 1.f / det;
+  const T half = 0.5f * d_rho * rho;
+  return {half * ((cov.c - v.dilation) * inv_r - cov.c * inv_d), 2.f * half * cov.b * (inv_d - inv_r),
+          half * ((cov.a - v.dilation) * inv_r - cov.a * inv_d)};
+}
+
 template <class T>
 ST_HDI IntOf<T> footprint_radius(const Sym2<T>& cov) {
   const T mid = 0.5f * (cov.a + cov.c);
@@ -376,7 +412,7 @@ ST_HDI MaskOf<T> project_gaussian(const GaussianIn<T>& g, const View& v,
   const MaskOf<T> invertible = invert_sym2(out.cov2d, out.conic);
   out.mean2d = project_point(v, p);
   out.depth = p.z;
-  out.opacity = sigmoid(g.opacity_logit);
+  out.opacity = sigmoid(g.opacity_logit) * dilation_compensation(v, out.cov2d);
   out.color = sh_to_color(g.sh_degree, g.sh, view_direction(v, g.mean));
   out.radius = footprint_radius(out.cov2d);
   return mask_and(mask_and(p.z > v.near_plane, q2 > 0.f), invertible);
@@ -395,18 +431,25 @@ ST_HDI GaussianGrad<T> project_gaussian_vjp(const GaussianIn<T>& g, const View& 
   const EwaJacobian<T> jac = ewa_jacobian(v, p);
   T t[2][3];
   ewa_transform(v, jac, t);
+  const Sym2<T> cov2 = project_covariance(t, cov3, v.dilation);
   Sym2<T> conic;
-  invert_sym2(project_covariance(t, cov3, v.dilation), conic);
+  invert_sym2(cov2, conic);
 
   GaussianGrad<T> out;
   const Vec3<T> dir = view_direction(v, g.mean);
   const Vec3<T> d_dir = sh_to_color_vjp(g.sh_degree, g.sh, dir, d.color, d_sh);
   const T opacity = sigmoid(g.opacity_logit);
-  out.opacity_logit = d.opacity * opacity * (1.f - opacity);
+  const T rho = dilation_compensation(v, cov2);
+  out.opacity_logit = d.opacity * rho * opacity * (1.f - opacity);
 
   T d_t[2][3];
   Sym3<T> d_cov3;
-  project_covariance_vjp(t, cov3, invert_sym2_vjp(conic, d.conic), d_t, d_cov3);
+  Sym2<T> d_cov2 = invert_sym2_vjp(conic, d.conic);
+  if (v.antialiased) {
+    const Sym2<T> d_rho = dilation_compensation_vjp(v, cov2, d.opacity * opacity);
+    d_cov2 = {d_cov2.a + d_rho.a, d_cov2.b + d_rho.b, d_cov2.c + d_rho.c};
+  }
+  project_covariance_vjp(t, cov3, d_cov2, d_t, d_cov3);
   const Vec3<T> d_p = project_point_vjp(v, p, d.mean2d) + ewa_transform_vjp(v, p, jac, d_t);
   out.mean = mul_transposed(v.rotation, d_p) + view_direction_vjp(v, g.mean, d_dir);
 
@@ -422,19 +465,23 @@ ST_HDI GaussianGrad<T> project_gaussian_vjp(const GaussianIn<T>& g, const View& 
 // ---- forward mode -------------------------------------------------------------
 
 // Tangent of the blending inputs of one Gaussian along a tangent of its mean
-// and quaternion (opacity does not depend on them, so it has none).
+// and quaternion (the opacity's only with View::antialiased: rho depends on
+// the screen covariance).
 template <class T>
 struct SplatTangent {
   Vec2<T> mean2d;
   Sym2<T> conic;
+  T opacity;
   Vec3<T> color;
 };
 
-// The rows of d(mean2d, conic, colour)/d(mean, quat) of a Gaussian
+// The rows of d(mean2d, conic, opacity, colour)/d(mean, quat) of a Gaussian
 // project_gaussian did not cull: row r is project_gaussian_vjp with the unit
-// cotangent on blending input r (mean2d x y, conic a b c, colour r g b), so
-// forward-mode products share the backward's formulas, culling and clamps.
-inline constexpr int kBlendInputs = 8;
+// cotangent on blending input r (mean2d x y, conic a b c, opacity, colour
+// r g b), so forward-mode products share the backward's formulas, culling
+// and clamps.
+inline constexpr int kBlendInputs = 9;
+inline constexpr int kOpacityRow = 5;
 template <class T>
 struct BlendInputJacobian {
   Vec3<T> mean[kBlendInputs];
@@ -444,12 +491,15 @@ struct BlendInputJacobian {
 template <class T>
 ST_HDI BlendInputJacobian<T> blend_input_jacobian(const GaussianIn<T>& g, const View& v) {
   BlendInputJacobian<T> jac{};
-  // Without view dependence (degree 0) the colour rows are zero.
+  // Without view dependence (degree 0) the colour rows are zero, and so is
+  // the opacity's without the compensation.
   const int rows = g.sh_degree > 0 ? kBlendInputs : kBlendInputs - 3;
   for (int r = 0; r < rows; ++r) {
+    if (r == kOpacityRow && !v.antialiased) continue;
     ProjectedGaussianGrad<T> unit{};
-    T* const inputs[kBlendInputs] = {&unit.mean2d.x, &unit.mean2d.y, &unit.conic.a, &unit.conic.b,
-                                     &unit.conic.c,  &unit.color.x,  &unit.color.y, &unit.color.z};
+    T* const inputs[kBlendInputs] = {&unit.mean2d.x, &unit.mean2d.y, &unit.conic.a,
+                                     &unit.conic.b,  &unit.conic.c,  &unit.opacity,
+                                     &unit.color.x,  &unit.color.y,  &unit.color.z};
     *inputs[r] = T{} + 1.f;
     const GaussianGrad<T> row = project_gaussian_vjp(g, v, unit, static_cast<T*>(nullptr));
     jac.mean[r] = row.mean;
@@ -468,7 +518,7 @@ ST_HDI SplatTangent<T> splat_tangent(const BlendInputJacobian<T>& jac, Vec3<T> d
     t[r] = dot(jac.mean[r], d_mean) + q.w * d_quat.w + q.x * d_quat.x + q.y * d_quat.y +
            q.z * d_quat.z;
   }
-  return {{t[0], t[1]}, {t[2], t[3], t[4]}, {t[5], t[6], t[7]}};
+  return {{t[0], t[1]}, {t[2], t[3], t[4]}, t[5], {t[6], t[7], t[8]}};
 }
 
 }  // namespace splattrack::gs

@@ -20,6 +20,12 @@ struct GaussianModel {
   // fastest. Coefficient 0 is f_dc; PLY f_rest is channel-major and is
   // reordered on read and write.
   std::vector<float> sh;
+  // Rendered with each opacity compensated for the screen-space dilation
+  // (gs::View::antialiased; gsplat's rasterize_mode "antialiased"): models
+  // whose scales were not fitted under the classic 3DGS render, such as
+  // mesh2gs's, whose edge Gaussians the dilation would otherwise widen by
+  // about half a pixel (the object then seen a few % too near).
+  bool antialiased = false;
 
   std::size_t size() const { return opacity_logits.size(); }
   int sh_coeffs() const { return sh_coeff_count(sh_degree); }

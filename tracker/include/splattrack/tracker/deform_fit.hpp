@@ -31,7 +31,10 @@ enum class DeformOptimiser {
 //    64 nodes and arap_weight 0.47 (1.93 at 0.16, 1.83 at 1.6), 1.76 at 256
 //    nodes and 1.17 (1.85 at 0.47, 2.28 at 0.12); at 1, the default, 1.77 for both;
 //  - more steps (8: 1.8) or conjugate-gradient iterations (16: 1.68) gain
-//    nothing; dual quaternions the same as linear blending on these scenes.
+//    nothing; dual quaternions the same as linear blending on these scenes;
+//  - temporal_weight 0 / 0.03 / 0.1 / 0.3 / 1 / 3: 1.75 / 1.75 / 1.77 / 1.75
+//    / 1.78 / 1.81 (Gauss-Newton starts at the last frame's transforms, which
+//    holds them about as much).
 // Adam's own (on the procedural object bent over 30 frames, 64 nodes):
 // node rates 0.01, lr_final_fraction 0.1, predict_nodes off (on: drift
 // where the image does not hold the nodes, mean 2.7 against 1.8 %).
