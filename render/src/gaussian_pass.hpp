@@ -22,7 +22,8 @@ inline constexpr int kGaussiansPerTask = 1024;
 // grads at [begin, end); appearance = false leaves log_scales,
 // opacity_logits and sh at zero; project_tangents writes, for Gaussians
 // [begin, end) not culled (rank_of >= 0), out[i count + k]: the tangent of
-// their blending inputs along tangents[k], k < count.
+// their blending inputs along tangents[k], k < count, and with opacity_out
+// (antialiased models) their opacities' at opacity_out[i count + k].
 struct SlotSums {
   const int* rank_of;       // [N] depth rank, -1 if culled
   const int* slot_offsets;  // [S + 1] slots of rank s

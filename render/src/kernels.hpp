@@ -28,7 +28,7 @@ struct Kernels {
   void (*rasterize_tile_tangent)(const RasterInput& in, const TangentPass& pass, int tile);
   void (*project_tangents)(const GaussianModel& model, const gs::View& view, const int* rank_of,
                            const ModelTangent* tangents, int count, std::size_t begin,
-                           std::size_t end, SplatTangent* out);
+                           std::size_t end, SplatTangent* out, float* opacity_out);
 };
 
 // The build of active_isa().

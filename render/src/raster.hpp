@@ -113,14 +113,24 @@ struct BackwardInput {
 // Forward-mode products (RenderPass::jvp): up to kMaxTangentsPerPass
 // directions per walk over a tile's splats.
 inline constexpr int kMaxTangentsPerPass = 6;
-using SplatTangent = gs::SplatTangent<float>;
+// One splat's tangent along one direction as the walk reads it: gs::
+// SplatTangent but its opacity's, which only antialiased models have and
+// which is kept apart (TangentPass::opacity), so that the classic walk
+// reads 32 bytes a splat and direction.
+struct SplatTangent {
+  gs::Vec2f mean2d;
+  gs::Sym2f conic;
+  gs::Vec3f color;
+};
+static_assert(sizeof(SplatTangent) == 32);
 
 struct TangentPass {
   const SplatTangent* splats;  // [N, stride] by model index: direction k at [i stride + k]
   int stride;
   int count;  // directions, <= kMaxTangentsPerPass
-  float* rgb[kMaxTangentsPerPass];    // [H, W, 3] each
-  float* alpha[kMaxTangentsPerPass];  // [H, W] each
+  const float* opacity;  // [N, stride] like splats: their opacities' tangents; null without (classic render)
+  float* rgb[kMaxTangentsPerPass] = {};    // [H, W, 3] each
+  float* alpha[kMaxTangentsPerPass] = {};  // [H, W] each
 };
 
 // The tile kernels (kernels.hpp): rasterize_tile_forward writes the tile's

@@ -115,10 +115,13 @@ const std::vector<RenderTangent>& RenderPass::jvp(const std::vector<ModelTangent
                                   " / " + std::to_string(t.quats.size()));
   const int count = static_cast<int>(tangents.size());
   s.splat_tangents.resize(n * tangents.size());
+  s.opacity_tangents.resize(s.view.antialiased ? n * tangents.size() : 0);
+  float* const opacity_tangents = s.view.antialiased ? s.opacity_tangents.data() : nullptr;
   context.run(gaussian_tasks(n), [&](int task, int) {
     const std::size_t begin = static_cast<std::size_t>(task) * cpu::kGaussiansPerTask;
     cpu::kernels().project_tangents(model, s.view, s.frame.rank_of.data(), tangents.data(), count, begin,
-                                    std::min(n, begin + cpu::kGaussiansPerTask), s.splat_tangents.data());
+                                    std::min(n, begin + cpu::kGaussiansPerTask), s.splat_tangents.data(),
+                                    opacity_tangents);
   });
 
   const std::size_t pixels = static_cast<std::size_t>(s.frame.width) * s.frame.height;
@@ -129,8 +132,8 @@ const std::vector<RenderTangent>& RenderPass::jvp(const std::vector<ModelTangent
   }
   const cpu::RasterInput in = s.raster_input();
   for (int first = 0; first < count; first += cpu::kMaxTangentsPerPass) {
-    cpu::TangentPass pass{s.splat_tangents.data() + first, count,
-                          std::min(cpu::kMaxTangentsPerPass, count - first), {}, {}};
+    cpu::TangentPass pass{s.splat_tangents.data() + first, count, std::min(cpu::kMaxTangentsPerPass, count - first),
+                          opacity_tangents ? opacity_tangents + first : nullptr};
     for (int k = 0; k < pass.count; ++k) {
       pass.rgb[k] = s.tangent_images[first + k].rgb.data();
       pass.alpha[k] = s.tangent_images[first + k].alpha.data();

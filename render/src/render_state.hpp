@@ -27,6 +27,7 @@ struct RenderPassState {
   std::vector<cpu::SplatGrad> slots;               // [E] per (splat, tile) entry, by backward()
   GaussianGradients grads;                         // by backward()
   std::vector<cpu::SplatTangent> splat_tangents;   // [N, K] by jvp()
+  std::vector<float> opacity_tangents;             // [N, K] by jvp() for antialiased models, else empty
   std::vector<RenderTangent> tangent_images;       // [K] by jvp()
 
   cpu::RasterInput raster_input() const {

@@ -200,7 +200,7 @@ __attribute__((flatten)) void backpropagate_gaussians(
 __attribute__((flatten)) void project_tangents(const GaussianModel& model, const gs::View& view,
                                                const int* rank_of, const ModelTangent* tangents,
                                                int count, std::size_t begin, std::size_t end,
-                                               SplatTangent* out) {
+                                               SplatTangent* out, float* opacity_out) {
   GaussianLanes g;
   for (std::size_t first = begin; first < end; first += kLanes) {
     const std::size_t last = std::min(end, first + kLanes);
@@ -212,13 +212,14 @@ __attribute__((flatten)) void project_tangents(const GaussianModel& model, const
       const ModelTangent& t = tangents[k];
       const gs::SplatTangent<f8> d = gs::splat_tangent(
           jac, {at(t.means, 3, 0), at(t.means, 3, 1), at(t.means, 3, 2)},
-          {at(t.quats, 4, 0), at(t.quats, 4, 1), at(t.quats, 4, 2), at(t.quats, 4, 3)});
-      for (int l = 0; l < g.count; ++l)
-        if (rank_of[first + l] >= 0)
-          out[(first + l) * count + k] = {{d.mean2d.x[l], d.mean2d.y[l]},
-                                          {d.conic.a[l], d.conic.b[l], d.conic.c[l]},
-                                          d.opacity[l],
-                                          {d.color.x[l], d.color.y[l], d.color.z[l]}};
+          {at(t.quats, 4, 0), at(t.quats, 4, 1), at(t.quats, 4, 2), at(t.quats, 4, 3)}, opacity_out != nullptr);
+      for (int l = 0; l < g.count; ++l) {
+        if (rank_of[first + l] < 0) continue;
+        out[(first + l) * count + k] = {{d.mean2d.x[l], d.mean2d.y[l]},
+                                        {d.conic.a[l], d.conic.b[l], d.conic.c[l]},
+                                        {d.color.x[l], d.color.y[l], d.color.z[l]}};
+        if (opacity_out) opacity_out[(first + l) * count + k] = d.opacity[l];
+      }
     }
   }
 }

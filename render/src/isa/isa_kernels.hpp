@@ -20,6 +20,6 @@ void backpropagate_gaussians(const GaussianModel& model, const gs::View& view,
 void rasterize_tile_tangent(const RasterInput& in, const TangentPass& pass, int tile);
 void project_tangents(const GaussianModel& model, const gs::View& view, const int* rank_of,
                       const ModelTangent* tangents, int count, std::size_t begin, std::size_t end,
-                      SplatTangent* out);
+                      SplatTangent* out, float* opacity_out);
 
 }  // namespace splattrack::cpu::ST_ISA

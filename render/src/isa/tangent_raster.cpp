@@ -13,8 +13,12 @@
 // Skipped and stopped splats change nothing, as in the forward.
 
 namespace splattrack::cpu::ST_ISA {
+namespace {
 
-void rasterize_tile_tangent(const RasterInput& in, const TangentPass& pass, int tile) {
+// kOpacity: the splats' opacities have tangents (antialiased models); the
+// classic render's walk keeps its one term.
+template <bool kOpacity>
+void tangent_tile(const RasterInput& in, const TangentPass& pass, int tile) {
   const int x0 = (tile % in.tiles_x) * kTile;
   const int y0 = (tile / in.tiles_x) * kTile;
   const int* offsets = in.batch_offsets + tile * (kBatches + 1);
@@ -31,18 +35,20 @@ void rasterize_tile_tangent(const RasterInput& in, const TangentPass& pass, int 
               // Most (splat, batch) pairs blend at no pixel; the transparent
               // entry (no Gaussian) never does.
               if (!any(bl.take)) return;
-              const SplatTangent* ds =
-                  pass.splats + static_cast<std::size_t>(in.entries[entry].gaussian) * pass.stride;
+              const std::size_t at = static_cast<std::size_t>(in.entries[entry].gaussian) * pass.stride;
+              const SplatTangent* ds = pass.splats + at;
+              [[maybe_unused]] const float* d_opacity = kOpacity ? pass.opacity + at : nullptr;
               const f8 w = select(bl.take, e.alpha * trans, f8{});
               const gs::PowerGrad<f8> partials =
                   gs::gaussian_power_vjp(s.conic, e.dx, e.dy, broadcast(1.f));
               for (int k = 0; k < count; ++k) {
-                const f8 d_alpha = select(
-                    bl.take,
-                    gs::splat_alpha_jvp(e.raw, e.g,
-                                        gs::gaussian_power_jvp(partials, ds[k].mean2d, ds[k].conic),
-                                        broadcast(ds[k].opacity)),
-                    f8{});
+                const f8 d_power = gs::gaussian_power_jvp(partials, ds[k].mean2d, ds[k].conic);
+                f8 d_alpha;
+                if constexpr (kOpacity)
+                  d_alpha = gs::splat_alpha_jvp(e.raw, e.g, d_power, broadcast(d_opacity[k]));
+                else
+                  d_alpha = gs::splat_alpha_jvp(e.raw, d_power);
+                d_alpha = select(bl.take, d_alpha, f8{});
                 const f8 d_w =
                     select(bl.take, gs::blend_weight_jvp(trans, e.alpha, d_trans[k], d_alpha), f8{});
                 d_r[k] += w * ds[k].color.x + d_w * s.color.x;
@@ -65,6 +71,15 @@ void rasterize_tile_tangent(const RasterInput& in, const TangentPass& pass, int 
       }
     }
   }
+}
+
+}  // namespace
+
+void rasterize_tile_tangent(const RasterInput& in, const TangentPass& pass, int tile) {
+  if (pass.opacity)
+    tangent_tile<true>(in, pass, tile);
+  else
+    tangent_tile<false>(in, pass, tile);
 }
 
 }  // namespace splattrack::cpu::ST_ISA

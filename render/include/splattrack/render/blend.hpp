@@ -87,10 +87,15 @@ ST_HDI T gaussian_power_jvp(const PowerGrad<T>& partials, const Vec2f& d_mean, c
 }
 
 // Tangent of clamp_alpha(splat_alpha_raw(opacity, g)): raw d_power + g
-// d_opacity, none when clamped.
+// d_opacity, none when clamped; without an opacity tangent (classic
+// render), raw d_power.
 template <class T>
 ST_HDI T splat_alpha_jvp(T raw, T g, T d_power, T d_opacity) {
   return select(raw < kMaxAlpha, raw * d_power + g * d_opacity, T{});
+}
+template <class T>
+ST_HDI T splat_alpha_jvp(T raw, T d_power) {
+  return select(raw < kMaxAlpha, raw * d_power, T{});
 }
 
 // Tangent of a splat's blending weight alpha T.

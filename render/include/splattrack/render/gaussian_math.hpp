@@ -439,13 +439,13 @@ ST_HDI GaussianGrad<T> project_gaussian_vjp(const GaussianIn<T>& g, const View& 
   const Vec3<T> dir = view_direction(v, g.mean);
   const Vec3<T> d_dir = sh_to_color_vjp(g.sh_degree, g.sh, dir, d.color, d_sh);
   const T opacity = sigmoid(g.opacity_logit);
-  const T rho = dilation_compensation(v, cov2);
-  out.opacity_logit = d.opacity * rho * opacity * (1.f - opacity);
+  out.opacity_logit = d.opacity * opacity * (1.f - opacity);
 
   T d_t[2][3];
   Sym3<T> d_cov3;
   Sym2<T> d_cov2 = invert_sym2_vjp(conic, d.conic);
   if (v.antialiased) {
+    out.opacity_logit = out.opacity_logit * dilation_compensation(v, cov2);
     const Sym2<T> d_rho = dilation_compensation_vjp(v, cov2, d.opacity * opacity);
     d_cov2 = {d_cov2.a + d_rho.a, d_cov2.b + d_rho.b, d_cov2.c + d_rho.c};
   }
@@ -475,13 +475,14 @@ struct SplatTangent {
   Vec3<T> color;
 };
 
-// The rows of d(mean2d, conic, opacity, colour)/d(mean, quat) of a Gaussian
+// The rows of d(mean2d, conic, colour, opacity)/d(mean, quat) of a Gaussian
 // project_gaussian did not cull: row r is project_gaussian_vjp with the unit
-// cotangent on blending input r (mean2d x y, conic a b c, opacity, colour
-// r g b), so forward-mode products share the backward's formulas, culling
-// and clamps.
+// cotangent on blending input r (mean2d x y, conic a b c, colour r g b,
+// opacity), so forward-mode products share the backward's formulas, culling
+// and clamps. The opacity's row last: the classic render has none.
 inline constexpr int kBlendInputs = 9;
-inline constexpr int kOpacityRow = 5;
+inline constexpr int kOpacityRow = kBlendInputs - 1;
+inline constexpr int kFirstColourRow = 5;
 template <class T>
 struct BlendInputJacobian {
   Vec3<T> mean[kBlendInputs];
@@ -493,13 +494,13 @@ ST_HDI BlendInputJacobian<T> blend_input_jacobian(const GaussianIn<T>& g, const 
   BlendInputJacobian<T> jac{};
   // Without view dependence (degree 0) the colour rows are zero, and so is
   // the opacity's without the compensation.
-  const int rows = g.sh_degree > 0 ? kBlendInputs : kBlendInputs - 3;
-  for (int r = 0; r < rows; ++r) {
-    if (r == kOpacityRow && !v.antialiased) continue;
+  for (int r = 0; r < kBlendInputs; ++r) {
+    if ((r >= kFirstColourRow && r < kOpacityRow && g.sh_degree == 0) || (r == kOpacityRow && !v.antialiased))
+      continue;
     ProjectedGaussianGrad<T> unit{};
     T* const inputs[kBlendInputs] = {&unit.mean2d.x, &unit.mean2d.y, &unit.conic.a,
-                                     &unit.conic.b,  &unit.conic.c,  &unit.opacity,
-                                     &unit.color.x,  &unit.color.y,  &unit.color.z};
+                                     &unit.conic.b,  &unit.conic.c,  &unit.color.x,
+                                     &unit.color.y,  &unit.color.z,  &unit.opacity};
     *inputs[r] = T{} + 1.f;
     const GaussianGrad<T> row = project_gaussian_vjp(g, v, unit, static_cast<T*>(nullptr));
     jac.mean[r] = row.mean;
@@ -508,17 +509,18 @@ ST_HDI BlendInputJacobian<T> blend_input_jacobian(const GaussianIn<T>& g, const 
   return jac;
 }
 
-// The blending inputs' tangent along (d_mean, d_quat): J (d_mean, d_quat).
+// The blending inputs' tangent along (d_mean, d_quat): J (d_mean, d_quat);
+// the opacity's only `with_opacity` (View::antialiased), else 0.
 template <class T>
-ST_HDI SplatTangent<T> splat_tangent(const BlendInputJacobian<T>& jac, Vec3<T> d_mean,
-                                     Quat<T> d_quat) {
-  T t[kBlendInputs];
-  for (int r = 0; r < kBlendInputs; ++r) {
+ST_HDI SplatTangent<T> splat_tangent(const BlendInputJacobian<T>& jac, Vec3<T> d_mean, Quat<T> d_quat,
+                                     bool with_opacity) {
+  T t[kBlendInputs] = {};
+  const int rows = with_opacity ? kBlendInputs : kOpacityRow;
+  for (int r = 0; r < rows; ++r) {
     const Quat<T>& q = jac.quat[r];
-    t[r] = dot(jac.mean[r], d_mean) + q.w * d_quat.w + q.x * d_quat.x + q.y * d_quat.y +
-           q.z * d_quat.z;
+    t[r] = dot(jac.mean[r], d_mean) + q.w * d_quat.w + q.x * d_quat.x + q.y * d_quat.y + q.z * d_quat.z;
   }
-  return {{t[0], t[1]}, {t[2], t[3], t[4]}, t[5], {t[6], t[7], t[8]}};
+  return {{t[0], t[1]}, {t[2], t[3], t[4]}, t[8], {t[5], t[6], t[7]}};
 }
 
 }  // namespace splattrack::gs
