@@ -222,7 +222,7 @@ INSTANTIATE_TEST_SUITE_P(Methods, DeformationGrad, ::testing::Values(SkinMethod:
 // The regularisers' gradients through the node blocks, against differences.
 double block_difference_error(const std::function<double(const NodeTransforms&, NodeGradients*)>& energy, Fixture& f) {
   NodeGradients g;
-  static_cast<NodeVectors&>(g) = NodeVectors::zero(16);
+  g.set_zero(16);
   energy(f.transforms, &g);
   Eigen::VectorXd grad = Eigen::VectorXd::Zero(f.params.size());
   f.block.gradient(f.params, f.transforms, g, grad);

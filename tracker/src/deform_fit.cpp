@@ -97,10 +97,10 @@ NodeTransforms DeformFit::fit_adam(PoseAligner& aligner, MatchTarget& target, Ce
     unposed_gradients(pose, grads, unposed_);
     deformation_.backward(transforms, unposed_, node_grads_, context_);
     NodeGradients reg;
-    static_cast<NodeVectors&>(reg) = NodeVectors::zero(deformation_.node_count());
+    reg.set_zero(deformation_.node_count());
     arap_energy(nodes, transforms, radius_, &reg);
     add_scaled(node_grads_, reg, options_.arap_weight);
-    static_cast<NodeVectors&>(reg) = NodeVectors::zero(deformation_.node_count());
+    reg.set_zero(deformation_.node_count());
     temporal_energy(transforms, reference, radius_, &reg);
     add_scaled(node_grads_, reg, options_.temporal_weight);
     node_block.gradient(params, transforms, node_grads_, gradient);

@@ -74,11 +74,9 @@ NodeTransforms NodeTransforms::identity(int count) {
   return t;
 }
 
-NodeVectors NodeVectors::zero(int count) {
-  NodeVectors v;
-  v.rotations.assign(static_cast<std::size_t>(count), Eigen::Vector4d::Zero());
-  v.translations.assign(static_cast<std::size_t>(count), Eigen::Vector3d::Zero());
-  return v;
+void NodeVectors::set_zero(int count) {
+  rotations.assign(static_cast<std::size_t>(count), Eigen::Vector4d::Zero());
+  translations.assign(static_cast<std::size_t>(count), Eigen::Vector3d::Zero());
 }
 
 Deformation::Deformation(const GaussianModel& rest, ControlPoints nodes, SkinMethod method)
@@ -122,8 +120,7 @@ void Deformation::backward(const NodeTransforms& transforms, const GaussianGradi
       }
     }
   });
-  out.rotations.assign(static_cast<std::size_t>(m), Eigen::Vector4d::Zero());
-  out.translations.assign(static_cast<std::size_t>(m), Eigen::Vector3d::Zero());
+  out.set_zero(m);
   for (int task = 0; task < chunks(n); ++task)
     for (int k = 0; k < m; ++k) {
       const double* a = partial.data() + (static_cast<std::size_t>(task) * m + k) * 7;

@@ -31,7 +31,8 @@ struct NodeVectors {
   std::vector<Eigen::Vector4d> rotations;
   std::vector<Eigen::Vector3d> translations;
 
-  static NodeVectors zero(int count);
+  // `count` zero vectors (so also for the gradients and tangents below).
+  void set_zero(int count);
   int size() const { return static_cast<int>(rotations.size()); }
 };
 // dL/dr_k and dL/dT_k.
