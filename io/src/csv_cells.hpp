@@ -14,6 +14,39 @@
 
 namespace splattrack::io::csv {
 
+// The lines of a text, in order, each without its newline (and a '\r'
+// before it); a last line without a newline counts.
+class LineCursor {
+ public:
+  explicit LineCursor(std::string_view text) : text_(text) {}
+
+  // Moves to the next line; false at the end of the text.
+  bool next() {
+    if (pos_ >= text_.size()) return false;
+    const std::size_t newline = text_.find('\n', pos_);
+    terminated_ = newline != std::string_view::npos;
+    const std::size_t end = terminated_ ? newline : text_.size();
+    line_ = text_.substr(pos_, end - pos_);
+    pos_ = terminated_ ? end + 1 : end;
+    ++number_;
+    if (!line_.empty() && line_.back() == '\r') line_.remove_suffix(1);
+    return true;
+  }
+  std::string_view line() const { return line_; }
+  bool terminated() const { return terminated_; }  // the line ended with a newline
+  std::size_t number() const { return number_; }   // 1-based
+  std::size_t end() const { return pos_; }         // the byte after the line and its newline
+  // Nothing but line breaks after this line.
+  bool at_last() const { return text_.find_first_not_of("\r\n", pos_) == std::string_view::npos; }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::size_t number_ = 0;
+  std::string_view line_;
+  bool terminated_ = false;
+};
+
 inline std::vector<std::string_view> split_commas(std::string_view line) {
   std::vector<std::string_view> cells;
   std::size_t start = 0;

@@ -22,17 +22,11 @@ struct Lines {
 
 Lines split_lines(std::string_view file) {
   Lines lines;
-  std::size_t pos = 0;
-  while (pos < file.size()) {
-    const std::size_t newline = file.find('\n', pos);
-    const bool terminated = newline != std::string_view::npos;
-    const std::size_t end = terminated ? newline : file.size();
-    std::string_view line = file.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    pos = terminated ? end + 1 : end;
-    lines.text.push_back(line);
-    lines.ends.push_back(pos);
-    lines.terminated.push_back(terminated);
+  csv::LineCursor cursor(file);
+  while (cursor.next()) {
+    lines.text.push_back(cursor.line());
+    lines.ends.push_back(cursor.end());
+    lines.terminated.push_back(cursor.terminated());
   }
   return lines;
 }

@@ -146,52 +146,37 @@ namespace {
 // rows kept end.
 std::vector<PoseRow> read_rows(const std::string& path, ResumedPoses* resumed, std::size_t* complete_bytes) {
   const FileBytes bytes = read_file_bytes(path);
-  const std::string_view text = bytes.view();
-  std::size_t pos = 0;
-  std::size_t line_number = 0;
-  std::string_view line;
-  bool terminated = false;
-  const auto next_line = [&] {
-    if (pos >= text.size()) return false;
-    const std::size_t newline = text.find('\n', pos);
-    terminated = newline != std::string_view::npos;
-    const std::size_t end = terminated ? newline : text.size();
-    line = text.substr(pos, end - pos);
-    pos = terminated ? end + 1 : end;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    return true;
-  };
-  const auto where = [&] { return "line " + std::to_string(line_number) + ": "; };
+  csv::LineCursor lines(bytes.view());
+  const auto where = [&] { return "line " + std::to_string(lines.number()) + ": "; };
   const auto fail = [&](const std::string& problem) { throw InputError(path, where() + problem); };
-  const auto is_last = [&] { return text.find_first_not_of("\r\n", pos) == std::string_view::npos; };
   const auto drop = [&](const std::string& why) {
     resumed->dropped = path + ": " + where() + "incomplete last line dropped (" + why + ")";
   };
 
   const std::string_view header(kPosesCsvHeader);
-  if (!next_line()) {
+  if (!lines.next()) {
     if (resumed) return {};  // killed before the header was written
     throw InputError(path, "empty file, expected the header " + std::string(header));
   }
   // A header without its newline is the only line, cut while being written:
   // a prefix of the header, or the header with more columns (appended rows
   // would continue its line; found by fuzz_poses_csv).
-  if (resumed && !terminated && (header.starts_with(line) || line.starts_with(header))) {
+  const std::string_view first = lines.line();
+  if (resumed && !lines.terminated() && (header.starts_with(first) || first.starts_with(header))) {
     drop("the header has no newline at its end");
     return {};
   }
-  if (!line.starts_with(header) || (line.size() > header.size() && line[header.size()] != ','))
+  if (!first.starts_with(header) || (first.size() > header.size() && first[header.size()] != ','))
     fail("header must begin with " + std::string(header));
-  if (complete_bytes) *complete_bytes = pos;
+  if (complete_bytes) *complete_bytes = lines.end();
 
   std::vector<PoseRow> rows;
-  while (next_line()) {
-    if (line.empty()) continue;
-    const auto cells = split_commas(line);
-    if (resumed && is_last() && (!terminated || cells.size() < kColumnCount)) {
-      drop(terminated ? std::to_string(cells.size()) + " of " + std::to_string(kColumnCount) + " columns"
-                      : "no newline at its end");
+  while (lines.next()) {
+    if (lines.line().empty()) continue;
+    const auto cells = split_commas(lines.line());
+    if (resumed && lines.at_last() && (!lines.terminated() || cells.size() < kColumnCount)) {
+      drop(lines.terminated() ? std::to_string(cells.size()) + " of " + std::to_string(kColumnCount) + " columns"
+                              : "no newline at its end");
       break;
     }
     if (cells.size() < kColumnCount)
@@ -204,7 +189,7 @@ std::vector<PoseRow> read_rows(const std::string& path, ResumedPoses* resumed, s
     if (rows.size() > 1 && rows.back().frame <= rows[rows.size() - 2].frame)
       fail("frame " + std::to_string(rows.back().frame) + " does not follow frame " +
            std::to_string(rows[rows.size() - 2].frame) + " (frames must increase)");
-    if (complete_bytes) *complete_bytes = pos;
+    if (complete_bytes) *complete_bytes = lines.end();
   }
   return rows;
 }
