@@ -42,6 +42,21 @@ bool same(const NodeTransforms& a, const NodeTransforms& b) {
   return true;
 }
 
+datasets::DeformationField bending(const GaussianModel& model, double period_frames) {
+  datasets::DeformFieldOptions fo;
+  fo.scene = datasets::DeformScene::bend;
+  fo.period_frames = period_frames;
+  return datasets::DeformationField(model, fo);
+}
+
+// Two threads, the first frame's pose given (refined like a tracked frame).
+TrackerOptions given_start() {
+  TrackerOptions options;
+  options.threads = 2;
+  options.first_frame_refines = true;
+  return options;
+}
+
 TEST(DeformRecovery, ACutIsFoundAgainWithinThreeFramesFromTheLastFollowedShape) {
   const GaussianModel model = datasets::make_object_model({4000, 3});
   datasets::CameraPlacement placement;
@@ -49,13 +64,8 @@ TEST(DeformRecovery, ACutIsFoundAgainWithinThreeFramesFromTheLastFollowedShape) 
   placement.height = 360;
   placement.coverage = 0.4;
   const Camera camera = datasets::place_camera(placement);
-  datasets::DeformFieldOptions fo;
-  fo.scene = datasets::DeformScene::bend;
-  fo.period_frames = 60;
-  const datasets::DeformationField field(model, fo);
-  TrackerOptions options;
-  options.threads = 2;
-  options.first_frame_refines = true;
+  const datasets::DeformationField field = bending(model, 60);
+  TrackerOptions options = given_start();
   options.recovery_budget_ms = 0;  // the same (default) search on any machine
   DeformableTracker tracker(model, camera, options, make_control_points(sample_node_positions(model, 64)));
   RenderOptions over;
@@ -87,6 +97,44 @@ TEST(DeformRecovery, ACutIsFoundAgainWithinThreeFramesFromTheLastFollowedShape) 
     EXPECT_LT(error, 0.08) << "frame " << k;
   }
   EXPECT_GE(found_on, kCutFrame);
+}
+
+// --resume after a lost frame: the lost frame's node poses, as written
+// (the last followed shape at the lost pose), are where the next frame
+// starts. The replay before them holds no fitted shape of its own, and the
+// lost frame's end once put the shape back to that (the rest shape).
+TEST(DeformRecovery, AResumeAfterALostFrameStartsFromTheLastFollowedShape) {
+  const GaussianModel model = datasets::make_object_model({2000, 3});
+  const Camera camera = datasets::place_camera();
+  const datasets::DeformationField field = bending(model, 20);
+  const TrackerOptions options = given_start();
+  const ControlPoints nodes = make_control_points(sample_node_positions(model, 16));
+  DeformableTracker tracked(model, camera, options, nodes);
+  std::vector<FrameImage> frames;
+  std::vector<FrameResult> results;
+  RigidPose start;
+  start.translation = {0, 0, datasets::kDefaultDistance};
+  start.rotation = Eigen::AngleAxisd(0.4, Eigen::Vector3d(0.2, 1, 0.1).normalized());
+  for (int k = 0; k < 5; ++k) {
+    frames.push_back(frame_from_render(test::render_image(transformed(field.deformed(k), start), camera, {})));
+    results.push_back(k == 0 ? tracked.initialize(frames.back().view(), start) : tracked.track(frames.back().view()));
+    ASSERT_EQ(results.back().status, TrackStatus::tracking) << "frame " << k;
+  }
+  const NodeTransforms followed = tracked.transforms();
+  ASSERT_GT(followed.translations[0].norm() + followed.rotations[0].vec().norm(), 0) << "no shape was fitted";
+  RigidPose lost_pose = results.back().pose;
+  lost_pose.translation.x() += 0.3;
+  const std::vector<RigidTransform> written = tracked.world_nodes(lost_pose);
+
+  DeformableTracker resumed(model, camera, options, nodes);
+  for (int k = 0; k < 5; ++k)
+    resumed.replay(frames[k].view(), start, results[k].pose, results[k].status, resumed.world_nodes(results[k].pose));
+  resumed.replay(frames[4].view(), start, lost_pose, TrackStatus::lost, written);
+  double worst = 0;
+  for (int k = 0; k < nodes.size(); ++k)
+    worst = std::max({worst, (resumed.transforms().translations[k] - followed.translations[k]).norm(),
+                      resumed.transforms().rotations[k].angularDistance(followed.rotations[k])});
+  EXPECT_LT(worst, 1e-9);
 }
 
 }  // namespace

@@ -114,6 +114,12 @@ NodeTransforms DeformFit::fit_adam(PoseAligner& aligner, MatchTarget& target, Ce
   return transforms;
 }
 
+void DeformFit::restore(const NodeTransforms& transforms) {
+  current_ = last_ = transforms;
+  has_last_ = true;
+  has_before_last_ = false;
+}
+
 void DeformFit::finish(PoseAligner& aligner, TrackStatus status) {
   if (status == TrackStatus::tracking || status == TrackStatus::degraded) {
     before_last_ = last_;
