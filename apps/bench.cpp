@@ -18,6 +18,10 @@ double median_ms(int runs, const std::function<void()>& f) {
   return median(std::move(ms));
 }
 
+bool chosen(const std::vector<std::string>& wanted, const std::string& name) {
+  return wanted.empty() || std::find(wanted.begin(), wanted.end(), name) != wanted.end();
+}
+
 double median(std::vector<double> values) {
   if (values.empty()) return 0.0;
   const auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);

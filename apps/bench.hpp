@@ -45,6 +45,8 @@ struct BenchRow {
 // The median (upper median for an even count); 0 for no values.
 double median(std::vector<double> values);
 
+// Named in `wanted` (--sequences, --methods), or everything when it is empty.
+bool chosen(const std::vector<std::string>& wanted, const std::string& name);
 // Median wall time of `runs` calls of f, in milliseconds, after one warm-up call.
 double median_ms(int runs, const std::function<void()>& f);
 

@@ -111,9 +111,6 @@ BenchRow run_case(const DeformCase& c, bool photometric, const BenchConfig& conf
 }  // namespace
 
 std::vector<BenchRow> bench_track_deform(const BenchConfig& config) {
-  const auto chosen = [](const std::vector<std::string>& names, const std::string& name) {
-    return names.empty() || std::find(names.begin(), names.end(), name) != names.end();
-  };
   std::vector<BenchRow> rows;
   for (const DeformCase& c : kCases) {
     if (!chosen(config.sequences, c.name)) continue;

@@ -84,11 +84,6 @@ const char* name(Method m) {
   return "photometric";
 }
 
-// Named in `wanted`, or everything when it is empty.
-bool chosen(const std::vector<std::string>& wanted, const std::string& name) {
-  return wanted.empty() || std::find(wanted.begin(), wanted.end(), name) != wanted.end();
-}
-
 // Started at the true first pose, as `track --init-pose` is. The baseline
 // aligns with the photometric loss throughout and has no spectral recovery,
 // as in the misalignment sweep.
