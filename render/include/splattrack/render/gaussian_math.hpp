@@ -324,17 +324,15 @@ ST_HDI T dilation_compensation(const View& v, const Sym2<T>& cov) {
 }
 
 // d rho / d cov (b the off-diagonal value, as Sym2 gradients are), times
-// `d_rho`: with R = det(cov - d I), D = det cov,
+// `d_rho`, for the antialiased render, given rho = dilation_compensation:
+// with R = det(cov - d I), D = det cov,
 //   d rho/da = rho/2 ((c - d)/R - c/D), d rho/dc = rho/2 ((a - d)/R - a/D),
 //   d rho/db = rho b (1/D - 1/R).
 template <class T>
-ST_HDI Sym2<T> dilation_compensation_vjp(const View& v, const Sym2<T>& cov, T d_rho) {
-  if (!v.antialiased) return {T{}, T{}, T{}};
+ST_HDI Sym2<T> dilation_compensation_vjp(const View& v, const Sym2<T>& cov, T rho, T d_rho) {
   const T det = cov.a * cov.c - cov.b * cov.b;
   const T undilated = (cov.a - v.dilation) * (cov.c - v.dilation) - cov.b * cov.b;
-  const auto on = undilated > kMinUndilatedDet;
-  const T rho = select(on, Ops<T>::sqrt(undilated / det), T{});
-  const T inv_r = select(on, 1.f / undilated, T{}), inv_d = 1.f / det;
+  const T inv_r = select(undilated > kMinUndilatedDet, 1.f / undilated, T{}), inv_d = 1.f / det;
   const T half = 0.5f * d_rho * rho;
   return {half * ((cov.c - v.dilation) * inv_r - cov.c * inv_d), 2.f * half * cov.b * (inv_d - inv_r),
           half * ((cov.a - v.dilation) * inv_r - cov.a * inv_d)};
@@ -445,8 +443,9 @@ ST_HDI GaussianGrad<T> project_gaussian_vjp(const GaussianIn<T>& g, const View& 
   Sym3<T> d_cov3;
   Sym2<T> d_cov2 = invert_sym2_vjp(conic, d.conic);
   if (v.antialiased) {
-    out.opacity_logit = out.opacity_logit * dilation_compensation(v, cov2);
-    const Sym2<T> d_rho = dilation_compensation_vjp(v, cov2, d.opacity * opacity);
+    const T rho = dilation_compensation(v, cov2);
+    out.opacity_logit = out.opacity_logit * rho;
+    const Sym2<T> d_rho = dilation_compensation_vjp(v, cov2, rho, d.opacity * opacity);
     d_cov2 = {d_cov2.a + d_rho.a, d_cov2.b + d_rho.b, d_cov2.c + d_rho.c};
   }
   project_covariance_vjp(t, cov3, d_cov2, d_t, d_cov3);
