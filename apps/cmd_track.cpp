@@ -333,9 +333,18 @@ int cmd_track(int argc, char** argv) {
   else rigid = std::make_unique<RigidTracker>(model, camera, options);
   RigidTracker& tracker = deform ? deformable->rigid() : *rigid;
   const std::string tracks_path = (out / "tracks.csv").string();
-  std::vector<RigidTransform> resumed_nodes;  // the last finished frame's node poses (--resume)
+  std::vector<io::TrackFrame> resumed_tracks;  // the finished frames' node poses (--resume), done[i]'s at
+  std::vector<std::size_t> track_of_row;       // resumed_tracks[track_of_row[i]]
   if (deform) {
-    if (!done.empty()) resumed_nodes = io::resume_tracks_csv(tracks_path, resume_after, nodes->size());
+    if (!done.empty()) resumed_tracks = io::resume_tracks_csv(tracks_path, resume_after, nodes->size());
+    for (std::size_t i = 0, j = 0; i < done.size(); ++i) {
+      while (j < resumed_tracks.size() && resumed_tracks[j].frame < done[i].frame) ++j;
+      if (j == resumed_tracks.size() || resumed_tracks[j].frame != done[i].frame)
+        throw io::InputError(tracks_path, "holds no rows for frame " + std::to_string(done[i].frame) +
+                                              ", which poses.csv has: it does not belong to that run (run again "
+                                              "without --resume)");
+      track_of_row.push_back(j);
+    }
     io::write_nodes_csv((out / "nodes.csv").string(), nodes->positions, nodes->radii);
   }
   std::optional<io::TracksCsvWriter> tracks;
@@ -398,18 +407,17 @@ int cmd_track(int argc, char** argv) {
       if (replayed < done.size() && done[replayed].frame == in.index) {
         const io::PoseRow& row = done[replayed];
         if (deform) {
-          // Only the last finished frame's node poses are read back (where
-          // the next frame starts from); the frames before it are learnt
-          // again in the shape the replay holds, not each its own: a
-          // resumed run continues close to, not exactly as, the
-          // uninterrupted one.
-          const bool last = row.frame == resume_after;
+          // Each frame in the shape it was written with: the resumed run
+          // then continues as the uninterrupted one (up to the round trip
+          // through world coordinates).
           deformable->replay(in.view(), initial_pose, row.world_from_model, row.status,
-                             last ? resumed_nodes : deformable->world_nodes(row.world_from_model));
+                             resumed_tracks[track_of_row[replayed]].nodes);
+          if (overlay)
+            overlay->add_world(in, deformable->world_model(row.world_from_model), row.status, row.iou);
         } else {
           tracker.replay(in.view(), initial_pose, row.world_from_model, row.status);
+          if (overlay) overlay->add(in, row.world_from_model, row.status, row.iou);
         }
-        if (overlay) overlay->add(in, row.world_from_model, row.status, row.iou);
         ++replayed;
       }
       continue;

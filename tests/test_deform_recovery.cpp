@@ -101,8 +101,8 @@ TEST(DeformRecovery, ACutIsFoundAgainWithinThreeFramesFromTheLastFollowedShape) 
 
 // --resume after a lost frame: the lost frame's node poses, as written
 // (the last followed shape at the lost pose), are where the next frame
-// starts. The replay before them holds no fitted shape of its own, and the
-// lost frame's end once put the shape back to that (the rest shape).
+// starts. (The lost frame's end once put the shape back to the replay's,
+// which held the rest shape.)
 TEST(DeformRecovery, AResumeAfterALostFrameStartsFromTheLastFollowedShape) {
   const GaussianModel model = datasets::make_object_model({2000, 3});
   const Camera camera = datasets::place_camera();
@@ -112,6 +112,7 @@ TEST(DeformRecovery, AResumeAfterALostFrameStartsFromTheLastFollowedShape) {
   DeformableTracker tracked(model, camera, options, nodes);
   std::vector<FrameImage> frames;
   std::vector<FrameResult> results;
+  std::vector<std::vector<RigidTransform>> written;  // each frame's node poses, as track --deform writes them
   RigidPose start;
   start.translation = {0, 0, datasets::kDefaultDistance};
   start.rotation = Eigen::AngleAxisd(0.4, Eigen::Vector3d(0.2, 1, 0.1).normalized());
@@ -119,17 +120,17 @@ TEST(DeformRecovery, AResumeAfterALostFrameStartsFromTheLastFollowedShape) {
     frames.push_back(frame_from_render(test::render_image(transformed(field.deformed(k), start), camera, {})));
     results.push_back(k == 0 ? tracked.initialize(frames.back().view(), start) : tracked.track(frames.back().view()));
     ASSERT_EQ(results.back().status, TrackStatus::tracking) << "frame " << k;
+    written.push_back(tracked.world_nodes(results.back().pose));
   }
   const NodeTransforms followed = tracked.transforms();
   ASSERT_GT(followed.translations[0].norm() + followed.rotations[0].vec().norm(), 0) << "no shape was fitted";
   RigidPose lost_pose = results.back().pose;
   lost_pose.translation.x() += 0.3;
-  const std::vector<RigidTransform> written = tracked.world_nodes(lost_pose);
+  written.push_back(tracked.world_nodes(lost_pose));
 
   DeformableTracker resumed(model, camera, options, nodes);
-  for (int k = 0; k < 5; ++k)
-    resumed.replay(frames[k].view(), start, results[k].pose, results[k].status, resumed.world_nodes(results[k].pose));
-  resumed.replay(frames[4].view(), start, lost_pose, TrackStatus::lost, written);
+  for (int k = 0; k < 5; ++k) resumed.replay(frames[k].view(), start, results[k].pose, results[k].status, written[k]);
+  resumed.replay(frames[4].view(), start, lost_pose, TrackStatus::lost, written.back());
   double worst = 0;
   for (int k = 0; k < nodes.size(); ++k)
     worst = std::max({worst, (resumed.transforms().translations[k] - followed.translations[k]).norm(),

@@ -89,5 +89,39 @@ TEST(NodesFile, AnythingButPlyIsReadAsCsv) {
   EXPECT_EQ(nodes.positions[0], Eigen::Vector3d(0.1, 0.2, 0.3));
 }
 
+// --resume's read of tracks.csv: every frame up to poses.csv's last, each
+// whole; the rows after it (a half-written frame) cut off the file.
+TEST(TracksResume, EveryFrameUpToTheLastIsReadAndTheRestCutOff) {
+  const std::string rows = std::string(io::kTracksCsvHeader) +
+                           "\n0,0,1,2,3,1,0,0,0\n0,1,4,5,6,1,0,0,0\n"
+                           "1,0,1.5,2,3,0,1,0,0\n1,1,4.5,5,6,1,0,0,0\n";
+  const std::string path = test::write_file("tracks_resume.csv", rows + "2,0,9,9,9,1,0,0,0\n2,1,9,9");
+  const std::vector<io::TrackFrame> frames = io::resume_tracks_csv(path, 1, 2);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].frame, 0);
+  EXPECT_EQ(frames[1].frame, 1);
+  EXPECT_EQ(frames[1].nodes[0].translation, Eigen::Vector3d(1.5, 2, 3));
+  EXPECT_EQ(frames[1].nodes[0].rotation.coeffs(), Eigen::Quaterniond(0, 1, 0, 0).coeffs());
+  EXPECT_EQ(frames[1].nodes[1].translation, Eigen::Vector3d(4.5, 5, 6));
+  EXPECT_EQ(test::read_text(path), rows);
+}
+
+TEST(TracksResume, AFileWithoutTheLastFramesRowsOrWithAFrameShortIsNamed) {
+  const auto error_of = [](const std::string& path, int last) {
+    try {
+      io::resume_tracks_csv(path, last, 2);
+    } catch (const io::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string header = std::string(io::kTracksCsvHeader) + "\n";
+  const std::string absent = test::write_file("tracks_absent.csv", header + "0,0,1,2,3,1,0,0,0\n0,1,4,5,6,1,0,0,0\n");
+  EXPECT_NE(error_of(absent, 1).find(absent), std::string::npos);
+  EXPECT_NE(error_of(absent, 1).find("no rows for frame 1"), std::string::npos) << error_of(absent, 1);
+  const std::string shorter = test::write_file("tracks_short.csv", header + "0,0,1,2,3,1,0,0,0\n1,0,1,2,3,1,0,0,0\n");
+  EXPECT_NE(error_of(shorter, 1).find("expected frame 0 node 1"), std::string::npos) << error_of(shorter, 1);
+}
+
 }  // namespace
 }  // namespace splattrack

@@ -149,42 +149,11 @@ Lines tracks_lines(const FileBytes& bytes, const std::string& path) {
   return lines;
 }
 
-}  // namespace
-
-std::vector<RigidTransform> resume_tracks_csv(const std::string& path, int last_frame, int node_count) {
-  const FileBytes bytes = read_file_bytes(path);
-  const Lines lines = tracks_lines(bytes, path);
-  std::vector<RigidTransform> last(static_cast<std::size_t>(node_count));
-  int found = 0;
-  std::size_t keep = lines.ends[0];
-  for (std::size_t i = 1; i < lines.text.size(); ++i) {
-    const std::optional<TrackRow> row = track_row(lines, i, path);
-    if (!row || row->frame > last_frame) break;  // a half-written row, or frames poses.csv lacks: cut from here
-    keep = lines.ends[i];
-    if (row->frame < last_frame) continue;
-    if (row->node < 0 || row->node >= node_count)
-      throw InputError(path, line_label(i) + "node " + std::to_string(row->node) + " of " + std::to_string(node_count));
-    last[static_cast<std::size_t>(row->node)] = row->world;
-    ++found;
-  }
-  if (found != node_count)
-    throw InputError(path, "holds " + std::to_string(found) + " of the " + std::to_string(node_count) +
-                               " nodes' rows for frame " + std::to_string(last_frame) +
-                               ", the last in poses.csv: it does not belong to that run (run again without --resume)");
-  std::error_code ec;
-  if (std::filesystem::file_size(path, ec) > keep && !ec) {
-    std::filesystem::resize_file(path, keep, ec);
-    if (ec)
-      throw InputError(path, "cannot cut off the rows after frame " + std::to_string(last_frame) + ": " + ec.message());
-  }
-  return last;
-}
-
-std::vector<TrackFrame> read_tracks_csv(const std::string& path, int node_count) {
-  const FileBytes bytes = read_file_bytes(path);
-  const Lines lines = tracks_lines(bytes, path);
+// The frames of rows [1, end) of tracks.csv: `node_count` rows each, in node
+// order, frames increasing. Throws InputError for a half-written row.
+std::vector<TrackFrame> frames_of(const Lines& lines, std::size_t end, int node_count, const std::string& path) {
   std::vector<TrackFrame> frames;
-  for (std::size_t i = 1; i < lines.text.size(); ++i) {
+  for (std::size_t i = 1; i < end; ++i) {
     if (lines.text[i].empty()) continue;
     const std::optional<TrackRow> row = track_row(lines, i, path);
     if (!row) throw InputError(path, line_label(i) + "a half-written row");
@@ -200,9 +169,42 @@ std::vector<TrackFrame> read_tracks_csv(const std::string& path, int node_count)
     frames.back().nodes.push_back(row->world);
   }
   if (!frames.empty() && frames.back().nodes.size() != static_cast<std::size_t>(node_count))
-    throw InputError(path, "the last frame has " + std::to_string(frames.back().nodes.size()) + " of " +
-                               std::to_string(node_count) + " nodes' rows");
+    throw InputError(path, "frame " + std::to_string(frames.back().frame) + " has " +
+                               std::to_string(frames.back().nodes.size()) + " of the " + std::to_string(node_count) +
+                               " nodes' rows");
   return frames;
+}
+
+}  // namespace
+
+std::vector<TrackFrame> resume_tracks_csv(const std::string& path, int last_frame, int node_count) {
+  const FileBytes bytes = read_file_bytes(path);
+  const Lines lines = tracks_lines(bytes, path);
+  // Whole rows up to last_frame's are kept; a half-written row, or frames
+  // poses.csv lacks, are cut from there.
+  std::size_t end = 1, keep = lines.ends[0];
+  for (; end < lines.text.size(); ++end) {
+    const std::optional<TrackRow> row = track_row(lines, end, path);
+    if (!row || row->frame > last_frame) break;
+    keep = lines.ends[end];
+  }
+  const std::vector<TrackFrame> frames = frames_of(lines, end, node_count, path);
+  if (frames.empty() || frames.back().frame != last_frame)
+    throw InputError(path, "holds no rows for frame " + std::to_string(last_frame) +
+                               ", the last in poses.csv: it does not belong to that run (run again without --resume)");
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) > keep && !ec) {
+    std::filesystem::resize_file(path, keep, ec);
+    if (ec)
+      throw InputError(path, "cannot cut off the rows after frame " + std::to_string(last_frame) + ": " + ec.message());
+  }
+  return frames;
+}
+
+std::vector<TrackFrame> read_tracks_csv(const std::string& path, int node_count) {
+  const FileBytes bytes = read_file_bytes(path);
+  const Lines lines = tracks_lines(bytes, path);
+  return frames_of(lines, lines.text.size(), node_count, path);
 }
 
 }  // namespace splattrack::io

@@ -114,11 +114,7 @@ NodeTransforms DeformFit::fit_adam(PoseAligner& aligner, MatchTarget& target, Ce
   return transforms;
 }
 
-void DeformFit::restore(const NodeTransforms& transforms) {
-  current_ = last_ = transforms;
-  has_last_ = true;
-  has_before_last_ = false;
-}
+void DeformFit::replay(const NodeTransforms& transforms) { current_ = transforms; }
 
 void DeformFit::finish(PoseAligner& aligner, TrackStatus status) {
   if (status == TrackStatus::tracking || status == TrackStatus::degraded) {

@@ -40,7 +40,7 @@ void DeformableTracker::replay(const FrameView& frame, const RigidPose& initial_
     t.translations[k] = model_from_world.apply(world_nodes[k].translation) - rest_nodes_.positions[k];
     t.rotations[k] = (model_from_world.rotation * world_nodes[k].rotation).normalized();
   }
-  fit_->restore(t);
+  fit_->replay(t);
   rigid_->replay(frame, initial_pose, reported, status);
 }
 

@@ -61,10 +61,10 @@ struct TrackFrame {
 // line.
 std::vector<TrackFrame> read_tracks_csv(const std::string& path, int node_count);
 
-// --resume: the rows of `last_frame` (one per node, in node order), after
+// --resume: every frame up to `last_frame` (the last in poses.csv), after
 // cutting everything after that frame's rows off the file (a killed run's
 // half-written rows, or frames poses.csv does not have). Throws InputError
-// when the file does not hold `node_count` rows for that frame.
-std::vector<RigidTransform> resume_tracks_csv(const std::string& path, int last_frame, int node_count);
+// when a frame lacks rows or the file holds none for `last_frame`.
+std::vector<TrackFrame> resume_tracks_csv(const std::string& path, int last_frame, int node_count);
 
 }  // namespace splattrack::io

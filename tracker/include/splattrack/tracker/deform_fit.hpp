@@ -66,10 +66,10 @@ class DeformFit final : public ShapeFit {
   CentredPose fit(PoseAligner& aligner, MatchTarget& target, const CentredPose& pose, double& optimiser_ms) override;
   void finish(PoseAligner& aligner, TrackStatus status) override;
 
-  // --resume: a finished frame's transforms, read back, are where the next
-  // frame starts, whatever the frame's status (a lost frame's are the last
-  // followed shape's); its motion is forgotten. The next finish() keeps them.
-  void restore(const NodeTransforms& transforms);
+  // --resume: a finished frame's transforms, read back, in place of fit()'s;
+  // the finish() that follows learns them as it learnt the run's (the last
+  // two followed, the motion; a lost frame's are the last followed shape's).
+  void replay(const NodeTransforms& transforms);
 
   const Deformation& deformation() const { return deformation_; }
   // The transforms of the last frame finished (identity before any).

@@ -24,7 +24,9 @@ class DeformableTracker {
   FrameResult initialize(const FrameView& frame, const RigidPose& initial_pose);
   FrameResult track(const FrameView& frame);
   // --resume (RigidTracker::replay): a finished frame with its reported pose,
-  // status and nodes' world poses as written (world_nodes()).
+  // status and nodes' world poses as written (world_nodes()); every finished
+  // frame in order, each with its own, for the resumed run to continue as
+  // the uninterrupted one.
   void replay(const FrameView& frame, const RigidPose& initial_pose, const RigidPose& reported, TrackStatus status,
               const std::vector<RigidTransform>& world_nodes);
 
