@@ -47,44 +47,20 @@ ST_SIMD int lane_pixel(const Batch& bt, int l, int width, int height) {
   return x < width && y < height ? y * width + x : -1;
 }
 
-// One splat at one batch, split in the part that does not depend on the
-// pixels' state (evaluate) and the part that does (blend). Forward and
-// backward both call these, so they take bit-identical skip and stop
-// decisions.
-struct Eval {
-  f8 dx, dy;  // mean2d - pixel
-  f8 g;       // exp(power)
-  f8 raw;     // opacity g, before the 0.99 clamp
-  f8 alpha;
-  i8 skip;  // power > 0 or alpha < 1/255
+// One splat at one batch: the shared one-pixel step (blend.hpp), one pixel
+// per lane.
+using Eval = gs::PixelEval<f8>;
+using Blend = gs::PixelBlend<f8>;
+
+struct ExpNonpositive {
+  ST_SIMD f8 operator()(f8 x) const { return exp_nonpositive(x); }
 };
 
 ST_SIMD Eval evaluate(const TileSplat& s, const Batch& bt) {
-  Eval e;
-  e.dx = broadcast(s.mean2d.x) - bt.px;
-  e.dy = broadcast(s.mean2d.y) - bt.py;
-  const f8 power = gs::gaussian_power(s.conic, e.dx, e.dy);
-  e.g = exp_nonpositive(power);
-  e.raw = gs::splat_alpha_raw(s.opacity, e.g);
-  e.alpha = gs::clamp_alpha(e.raw);
-  e.skip = gs::splat_skipped(power, e.alpha);
-  return e;
+  return gs::pixel_evaluate(s.mean2d, s.conic, s.opacity, bt.px, bt.py, ExpNonpositive{});
 }
 
-struct Blend {
-  f8 next_trans;  // T (1 - alpha)
-  i8 take;        // lanes that blend this splat
-};
-
-ST_SIMD Blend blend(const Eval& e, f8 trans, i8& done) {
-  const i8 skip = e.skip | done;
-  Blend b;
-  b.next_trans = gs::next_transmittance(trans, e.alpha);
-  const i8 stop = gs::stops_before(b.next_trans) & ~skip;
-  done |= stop;
-  b.take = ~(skip | stop);
-  return b;
-}
+ST_SIMD Blend blend(const Eval& e, f8 trans, i8& done) { return gs::pixel_blend(e, trans, done); }
 
 // Walks batch b's splats front to back until all its pixels are done,
 // calling visit(local index, splat, eval, blend, T) for each (T before the

@@ -53,6 +53,53 @@ ST_HDI auto stops_before(T next_transmittance) {
   return next_transmittance < kMinTransmittance;
 }
 
+// ---- one splat at one pixel: the walk's step ---------------------------------
+// The CPU calls these per SIMD batch (T a vector of pixels), the GPU per
+// thread (T = float), so that both take the same skip and stop decisions.
+// Split in the part that does not depend on the pixel's state (evaluate) and
+// the part that does (blend). `exp` is the back end's exp for power <= 0
+// (power > 0 is skipped whatever it gives).
+
+template <class T>
+struct PixelEval {
+  T dx, dy;  // mean2d - pixel
+  T g;       // exp(power)
+  T raw;     // opacity g, before the 0.99 clamp
+  T alpha;
+  MaskOf<T> skip;  // power > 0 or alpha < 1/255
+};
+
+template <class T, class Exp>
+ST_HDI PixelEval<T> pixel_evaluate(Vec2f mean2d, const Sym2f& conic, float opacity, T px, T py, Exp exp) {
+  PixelEval<T> e;
+  e.dx = mean2d.x - px;
+  e.dy = mean2d.y - py;
+  const T power = gaussian_power(conic, e.dx, e.dy);
+  e.g = exp(power);
+  e.raw = splat_alpha_raw(opacity, e.g);
+  e.alpha = clamp_alpha(e.raw);
+  e.skip = splat_skipped(power, e.alpha);
+  return e;
+}
+
+template <class T>
+struct PixelBlend {
+  T next_trans;        // T (1 - alpha)
+  MaskOf<T> take;      // blends this splat
+};
+
+// `done`: the pixel has stopped (in: before this splat; out: after it).
+template <class T>
+ST_HDI PixelBlend<T> pixel_blend(const PixelEval<T>& e, T trans, MaskOf<T>& done) {
+  const MaskOf<T> skip = mask_or(e.skip, done);
+  PixelBlend<T> b;
+  b.next_trans = next_transmittance(trans, e.alpha);
+  const MaskOf<T> stop = mask_and(MaskOf<T>(stops_before(b.next_trans)), mask_not(skip));
+  done = mask_or(done, stop);
+  b.take = mask_not(mask_or(skip, stop));
+  return b;
+}
+
 // dL/dalpha_i of a splat that was blended, in front-to-back form:
 //   transmittance = T_i, color_grad = sum_ch dL/dC_ch c_i,ch,
 //   rest = K - P_i with K = sum_ch dL/dC_ch C_ch - dL/dA T_final (C the final

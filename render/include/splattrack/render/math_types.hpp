@@ -104,6 +104,11 @@ template <class M>
 ST_HDI M mask_and(M a, M b) {
   return a & b;
 }
+template <class M>
+ST_HDI M mask_not(M m) {
+  return ~m;
+}
+ST_HDI bool mask_not(bool m) { return !m; }
 
 // min/max without the NaN rules of fminf/fmaxf, so that they compile to one
 // instruction; NaN input is culled before it matters.
