@@ -4,6 +4,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "device_choice.hpp"
 #include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/image_write.hpp"
@@ -11,6 +12,7 @@
 #include "splattrack/io/poses_csv.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/render.hpp"
+#include "splattrack/render/cuda.hpp"
 #include "splattrack/render/pose.hpp"
 
 namespace splattrack::apps {
@@ -18,7 +20,7 @@ namespace splattrack::apps {
 namespace {
 constexpr const char* kHelp =
     "usage: splattrack render --model M.ply --camera CAM [--pose P.json | --tracks DIR --frame N] --out IMG.png\n"
-    "                         [--background R,G,B] [--rgba] [--antialiased] [--threads N]\n"
+    "                         [--background R,G,B] [--rgba] [--antialiased] [--threads N] [--device D]\n"
     "\n"
     "  --model       3DGS .ply or .splat\n"
     "  --camera      camera JSON or OpenCV calibration YAML/XML\n"
@@ -29,19 +31,21 @@ constexpr const char* kHelp =
     "  --rgba        write the rendered alpha as the image's alpha channel\n"
     "  --antialiased each opacity compensated for the 0.3 px2 low-pass (gsplat's rasterize_mode\n"
     "                antialiased, Mip-Splatting); default: as the model's PLY header says\n"
-    "  --threads     renderer threads (default: all cores)\n";
+    "  --threads     renderer threads (default: all cores)\n"
+    "%s";
 }  // namespace
 
 int cmd_render(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"model", "camera", "pose", "tracks", "frame", "out", "background", "threads"}, {"help", "rgba", "antialiased"});
+  const Args args(argc, argv, 2, {"model", "camera", "pose", "tracks", "frame", "out", "background", "threads", "device"}, {"help", "rgba", "antialiased"});
   if (args.has("help")) {
-    std::fputs(kHelp, stdout);
+    std::printf(kHelp, device_help(16, true).c_str());
     return 0;
   }
   if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   const std::string model_path = args.get("model");
   const std::string camera_path = args.get("camera");
   const std::string out_path = args.get("out");
+  const DeviceChoice device = choose_device(args, "render", true);
 
   ExecutionContext context(args.get_threads(0));
   RenderOptions options;
@@ -69,12 +73,19 @@ int cmd_render(int argc, char** argv) {
     model = transformed(model, it->world_from_model);
   }
 
-  Renderer renderer(context, options);
-  const RenderPass pass = renderer.forward(model, camera);
-  const RenderImage& img = pass.image();
-  io::write_image(out_path, img.width, img.height, img.rgb.data(),
-                  args.has("rgba") ? img.alpha.data() : nullptr);
-  std::printf("wrote %s (%dx%d, %zu Gaussians)\n", out_path.c_str(), img.width, img.height, model.size());
+  const auto write = [&](const RenderImage& img) {
+    io::write_image(out_path, img.width, img.height, img.rgb.data(), args.has("rgba") ? img.alpha.data() : nullptr);
+    std::printf("wrote %s (%dx%d, %zu Gaussians, %s)\n", out_path.c_str(), img.width, img.height, model.size(),
+                device.cuda ? ("CUDA: " + device.name).c_str() : "CPU");
+  };
+  if (device.cuda) {
+    CudaRenderer renderer(options);
+    write(renderer.forward(model, camera));
+  } else {
+    Renderer renderer(context, options);
+    const RenderPass pass = renderer.forward(model, camera);
+    write(pass.image());
+  }
   return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "args.hpp"
 #include "bench.hpp"
 #include "commands.hpp"
+#include "device_choice.hpp"
 #include "interrupt.hpp"
 #include "overlay_video.hpp"
 #include "progress.hpp"
@@ -86,6 +87,7 @@ constexpr const char* kHelp =
     "  --resume               continue after the last frame already in DIR/poses.csv (a half-written\n"
     "                         last line, from a killed run, is dropped with a warning)\n"
     "  --threads N            worker threads (default 0: all cores; more than the cores are capped)\n"
+    "%s"
     "  --overlay              also write DIR/overlay.mp4: each frame with the model drawn at its pose, the\n"
     "                         outline in the status's colour (green tracking, yellow degraded, red lost,\n"
     "                         cyan recovered), frame, status and quality in a corner. Encoded to\n"
@@ -195,15 +197,18 @@ int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
                    "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
-                   "recovery-budget", "num-nodes", "nodes", "skinning", "export-gltf", "arap-weight", "temporal-weight"},
+                   "recovery-budget", "num-nodes", "nodes", "skinning", "export-gltf", "arap-weight", "temporal-weight",
+                   "device"},
                   {"help", "init-search", "ceres", "no-recover", "no-hold", "resume", "quiet", "overlay", "deform",
                    "export-ply", "antialiased"});
   if (args.has("help")) {
-    std::fputs(kHelp, stdout);
+    std::printf(kHelp, device_help(25, false).c_str());
     return 0;
   }
   if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   const std::filesystem::path out = args.get("out");
+  // Before anything is read or written: tracking has no CUDA path yet.
+  const DeviceChoice device = choose_device(args, "track", false);
   const std::string masks = args.get_or("masks", "");
   const bool bgsub = masks == "bgsub";
 
@@ -311,6 +316,7 @@ int cmd_track(int argc, char** argv) {
                      {"pixel_iterations", options.pixel.iterations},
                      {"bands", options.spectral.band_count},
                      {"threads", options.threads},
+                     {"device", device.json()},
                      {"resume_after", resume_after},
                      {"overlay", args.has("overlay")},
                      {"deform", deform},

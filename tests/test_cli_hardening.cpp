@@ -23,6 +23,7 @@
 #include "io_test_util.hpp"
 #include "splattrack/io/output_lock.hpp"
 #include "splattrack/io/poses_csv.hpp"
+#include "splattrack/render/cuda.hpp"
 
 extern char** environ;
 
@@ -97,6 +98,39 @@ bool wait_for_rows(const fs::path& csv, std::size_t rows) {
 
 // R1 and the message row: --threads -3 was exit 1 from deep inside the
 // renderer; --threads 100000 created 32k threads.
+// --device (issue 12): a bad value is a usage error; cuda without a usable
+// GPU is one line saying why, exit 1, nothing written; `track` has no CUDA
+// path yet, so cuda fails there even with a GPU, and auto records the CPU
+// and why in run.json.
+TEST_F(CliHardening, DeviceIsCheckedRecordedAndCudaWithoutAGpuFailsSayingWhy) {
+  const fs::path log = root_ / "device.log";
+  const std::string render = "render --model " + (data() / "model.ply").string() + " --camera " +
+                             (data() / "camera.json").string() + " --out ";
+  EXPECT_EQ(run_cli(render + (root_ / "d0.png").string() + " --device gpu", log), 2);
+  EXPECT_NE(read_text(log).find("--device must be cpu, cuda or auto"), std::string::npos) << read_text(log);
+
+  const bool gpu = splattrack::cuda_device().available;
+  EXPECT_EQ(run_cli(render + (root_ / "d1.png").string() + " --device cuda", log), gpu ? 0 : 1) << read_text(log);
+  EXPECT_EQ(fs::exists(root_ / "d1.png"), gpu);
+  if (!gpu) {
+    EXPECT_EQ(read_text(log), "splattrack render: --device cuda: " + splattrack::cuda_device().reason + "\n");
+  }
+  EXPECT_EQ(run_cli(render + (root_ / "d2.png").string() + " --device auto", log), 0) << read_text(log);
+  EXPECT_TRUE(fs::exists(root_ / "d2.png"));
+
+  const fs::path cuda_out = root_ / "device_cuda";
+  EXPECT_EQ(run_cli(track(cuda_out) + " --device cuda --max-frames 1", log), 1);
+  EXPECT_EQ(read_text(log).rfind("splattrack track: --device cuda: ", 0), 0u) << read_text(log);
+  EXPECT_FALSE(fs::exists(cuda_out));
+
+  const fs::path auto_out = root_ / "device_auto";
+  ASSERT_EQ(run_cli(track(auto_out) + " --max-frames 1", log), 0) << read_text(log);
+  const auto run = nlohmann::json::parse(read_text(auto_out / "run.json"));
+  EXPECT_EQ(run["settings"]["device"]["used"], "cpu");
+  EXPECT_EQ(run["settings"]["device"]["requested"], "auto");
+  EXPECT_FALSE(run["settings"]["device"]["note"].get<std::string>().empty());
+}
+
 TEST_F(CliHardening, ThreadCountIsCheckedAndCapped) {
   const fs::path log = root_ / "threads.log";
   EXPECT_EQ(run_cli(track(root_ / "threads") + " --threads -3", log), 2);

@@ -70,14 +70,6 @@ ST_SIMD void gather(const GaussianModel& m, std::size_t first, std::size_t end,
 
 constexpr std::size_t kSlotPrefetch = 2 * kLanes;
 
-// Float bits mapped so that unsigned order is numeric order (depth > 0 here,
-// so never kCulledKey).
-std::uint32_t sortable_bits(float z) {
-  std::uint32_t b;
-  std::memcpy(&b, &z, sizeof b);
-  return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
-}
-
 SplatGrad sum_slots(const SlotSums& sums, int rank) {
   SplatGrad s{};
   for (int k = sums.slot_offsets[rank]; k < sums.slot_offsets[rank + 1]; ++k) {
@@ -131,7 +123,7 @@ __attribute__((flatten)) void project_gaussians(const GaussianModel& model,
         out.depth_keys[i] = kCulledKey;
         continue;
       }
-      out.depth_keys[i] = sortable_bits(p.depth[l]);
+      out.depth_keys[i] = gs::depth_key(p.depth[l]);
       out.rects[i] = {r.x0[l], r.y0[l], r.x1[l], r.y1[l]};
       out.splats[i] = {{p.mean2d.x[l], p.mean2d.y[l]},
                        {p.conic.a[l], p.conic.b[l], p.conic.c[l]},

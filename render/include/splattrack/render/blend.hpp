@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "splattrack/render/gaussian_math.hpp"
 
@@ -20,6 +22,14 @@ inline constexpr int kTileSize = 16;
 inline constexpr float kMaxAlpha = 0.99f;
 inline constexpr float kMinAlpha = 1.f / 255.f;
 inline constexpr float kMinTransmittance = 1e-4f;
+
+// A splat's camera depth as a sort key whose unsigned order is numeric
+// order (the depth sort of the CPU and the GPU's radix sort alike).
+ST_HDI std::uint32_t depth_key(float z) {
+  std::uint32_t b;
+  std::memcpy(&b, &z, sizeof b);
+  return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+}
 
 template <class T>
 ST_HDI T gaussian_power(const Sym2f& conic, T dx, T dy) {

@@ -1,0 +1,50 @@
+// The CUDA back end as CPU code sees it (issue 12): whether a device can run
+// this build's kernels, and the renderer on it. No CUDA types here: the
+// kernels live in render/cuda, one stage per file.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "splattrack/render.hpp"
+
+namespace splattrack {
+
+struct CudaDevice {
+  bool available = false;
+  std::string name;    // the device's, when there is one
+  std::string reason;  // why it is not available (built without CUDA, no device, ...)
+};
+
+// Device 0, queried once per process.
+const CudaDevice& cuda_device();
+
+// Renderer's image model on the GPU: forward, backward and forward mode, with
+// Renderer's checks and conventions (the CPU renderer is the reference; the
+// parity tests compare the two). Device buffers are kept and only grow, so
+// that a warm call allocates nothing. Not thread-safe.
+class CudaRenderer {
+ public:
+  // Throws std::runtime_error with cuda_device().reason without a usable device.
+  explicit CudaRenderer(RenderOptions options = {});
+  ~CudaRenderer();
+  CudaRenderer(const CudaRenderer&) = delete;
+  CudaRenderer& operator=(const CudaRenderer&) = delete;
+
+  const RenderOptions& options() const;
+  void set_options(const RenderOptions& options);
+
+  // The model is uploaded: backward() and jvp() use that copy until the next forward().
+  const RenderImage& forward(const GaussianModel& model, const Camera& camera);
+  // Gradients of a loss given dL/d rgb [H, W, 3] and dL/d alpha [H, W] (either may be null).
+  const GaussianGradients& backward(const float* dl_drgb, const float* dl_dalpha);
+  // The image's derivative along each tangent (RenderPass::jvp).
+  const std::vector<RenderTangent>& jvp(const std::vector<ModelTangent>& tangents);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace splattrack
