@@ -6,6 +6,7 @@
 #include "splattrack/datasets/object_model.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/render.hpp"
+#include "splattrack/render/cuda.hpp"
 #include "splattrack/render/framing.hpp"
 
 namespace splattrack::apps {
@@ -30,9 +31,10 @@ std::vector<float> random_gradient(std::size_t n, unsigned seed) {
 }
 
 BenchRow measure(const std::string& scene, const GaussianModel& model, const Camera& camera,
-                 const BenchConfig& config, bool pose_only) {
+                 const BenchConfig& config, bool pose_only, bool cuda) {
   RenderOptions options;
   options.pose_gradients_only = pose_only;
+  options.cuda = cuda;
   ExecutionContext context(config.threads);
   Renderer renderer(context, options);
   const std::size_t pixels = static_cast<std::size_t>(camera.width) * camera.height;
@@ -56,7 +58,8 @@ BenchRow measure(const std::string& scene, const GaussianModel& model, const Cam
   });
   BenchRow row;
   row.set("bench", "render").set("scene", scene).set("gaussians", static_cast<double>(model.size()));
-  row.set("width", camera.width).set("height", camera.height).set("threads", config.threads);
+  row.set("width", camera.width).set("height", camera.height).set("device", cuda ? "cuda" : "cpu");
+  row.set("threads", config.threads);
   row.set("grads", pose_only ? "pose" : "all").set("fwd_ms", fwd).set("fwd_bwd_ms", fwd_bwd);
   row.set("fwd_jvp6_ms", fwd_jvp6).set("runs", config.runs);
   return row;
@@ -65,12 +68,20 @@ BenchRow measure(const std::string& scene, const GaussianModel& model, const Cam
 }  // namespace
 
 std::vector<BenchRow> bench_render(const BenchConfig& config) {
+  // CUDA rows beside the CPU ones where a device renders as the CPU does.
+  const bool cuda = cuda_self_check().passed;
+  if (!cuda) std::fprintf(stderr, "bench render: CPU rows only (%s)\n", cuda_self_check().detail.c_str());
   std::vector<BenchRow> rows;
+  const auto measure_both = [&](const std::string& scene, const GaussianModel& model, const Camera& camera,
+                                bool pose_only) {
+    rows.push_back(measure(scene, model, camera, config, pose_only, false));
+    if (cuda) rows.push_back(measure(scene, model, camera, config, pose_only, true));
+  };
   const std::string fox_path = config.shared_data + "/models/fox_cc0_sh0_50k.ply";
   if (!config.shared_data.empty() && std::filesystem::is_regular_file(fox_path)) {
     const GaussianModel fox = io::read_gaussians(fox_path);
     for (int size : {256, 512})
-      for (bool pose_only : {false, true}) rows.push_back(measure("fox", fox, fox_camera(fox, size), config, pose_only));
+      for (bool pose_only : {false, true}) measure_both("fox", fox, fox_camera(fox, size), pose_only);
   } else {
     std::fprintf(stderr, "bench render: %s not found, fox cases skipped (give --data DIR)\n", fox_path.c_str());
   }
@@ -78,7 +89,7 @@ std::vector<BenchRow> bench_render(const BenchConfig& config) {
   mo.gaussians = kGeneratedGaussians;
   const GaussianModel object = datasets::make_object_model(mo);
   const Camera camera = framing_camera(model_bounds(object), 256, 256, Eigen::Vector3d(0, 0, 1), Eigen::Vector3d(0, -1, 0));
-  for (bool pose_only : {false, true}) rows.push_back(measure("object10k", object, camera, config, pose_only));
+  for (bool pose_only : {false, true}) measure_both("object10k", object, camera, pose_only);
   return rows;
 }
 

@@ -38,14 +38,14 @@ constexpr const char* kHelp =
 int cmd_render(int argc, char** argv) {
   const Args args(argc, argv, 2, {"model", "camera", "pose", "tracks", "frame", "out", "background", "threads", "device"}, {"help", "rgba", "antialiased"});
   if (args.has("help")) {
-    std::printf(kHelp, device_help(16, true).c_str());
+    std::printf(kHelp, device_help(16).c_str());
     return 0;
   }
   if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   const std::string model_path = args.get("model");
   const std::string camera_path = args.get("camera");
   const std::string out_path = args.get("out");
-  const DeviceChoice device = choose_device(args, "render", true);
+  const DeviceChoice device = choose_device(args);
 
   ExecutionContext context(args.get_threads(0));
   RenderOptions options;

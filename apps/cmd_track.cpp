@@ -202,18 +202,19 @@ int cmd_track(int argc, char** argv) {
                   {"help", "init-search", "ceres", "no-recover", "no-hold", "resume", "quiet", "overlay", "deform",
                    "export-ply", "antialiased"});
   if (args.has("help")) {
-    std::printf(kHelp, device_help(25, false).c_str());
+    std::printf(kHelp, device_help(25).c_str());
     return 0;
   }
   if (!args.positional().empty()) throw UsageError("unexpected argument '" + args.positional()[0] + "'");
   const std::filesystem::path out = args.get("out");
-  // Before anything is read or written: tracking has no CUDA path yet.
-  const DeviceChoice device = choose_device(args, "track", false);
+  // Before anything is read or written: rendering on the GPU, the losses on the CPU.
+  const DeviceChoice device = choose_device(args);
   const std::string masks = args.get_or("masks", "");
   const bool bgsub = masks == "bgsub";
 
   TrackerOptions options;
   options.threads = args.get_threads(0);
+  options.cuda = device.cuda;
   options.init_search = args.has("init-search");
   options.subtract_background = bgsub;
   options.first_frame_refines = args.has("init-pose");

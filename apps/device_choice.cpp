@@ -14,18 +14,16 @@ nlohmann::ordered_json DeviceChoice::json() const {
   return j;
 }
 
-std::string device_help(int column, bool runs_on_cuda) {
+std::string device_help(int column) {
   const std::string option = "  --device D";
   const std::string pad(static_cast<std::size_t>(std::max<int>(1, column - static_cast<int>(option.size()))), ' ');
   const std::string indent(static_cast<std::size_t>(column), ' ');
-  if (!runs_on_cuda)
-    return option + pad + "cpu or auto (default): runs on the CPU (no CUDA path yet); cuda is an error\n" + indent +
-           "saying why; run.json records the choice\n";
-  return option + pad + "cpu, cuda or auto (default: the GPU when a CUDA device can run this build, else\n" +
-         indent + "the CPU); cuda without one is an error saying why\n";
+  return option + pad + "cpu, cuda or auto (default: the GPU when a CUDA device can run this build and\n" +
+         indent + "renders a test scene as the CPU does, else the CPU); cuda without one is an error\n" + indent +
+         "saying why\n";
 }
 
-DeviceChoice choose_device(const Args& args, const char* command, bool runs_on_cuda) {
+DeviceChoice choose_device(const Args& args) {
   DeviceChoice c;
   c.requested = args.get_or("device", "auto");
   if (c.requested != "cpu" && c.requested != "cuda" && c.requested != "auto")
@@ -33,21 +31,21 @@ DeviceChoice choose_device(const Args& args, const char* command, bool runs_on_c
   if (c.requested == "cpu") return c;
   const CudaDevice& device = cuda_device();
   c.name = device.name;
-  if (c.requested == "cuda") {
-    if (!device.available) throw std::runtime_error("--device cuda: " + device.reason);
-    if (!runs_on_cuda)
-      throw std::runtime_error(std::string("--device cuda: `splattrack ") + command +
-                               "` has no CUDA path yet (it runs on the CPU: --device cpu or auto)");
-    c.cuda = true;
+  if (!device.available) {
+    if (c.requested == "cuda") throw std::runtime_error("--device cuda: " + device.reason);
+    c.note = device.reason;
     return c;
   }
-  if (!device.available) {
-    c.note = device.reason;
-  } else if (!runs_on_cuda) {
-    c.note = std::string("`splattrack ") + command + "` has no CUDA path yet";
-  } else {
-    c.cuda = true;
+  // A device that can run the kernels: used only when it renders as the CPU does.
+  const CudaCheck& check = cuda_self_check();
+  if (!check.passed) {
+    if (c.requested == "cuda")
+      throw std::runtime_error("--device cuda: the GPU fails the self-check against the CPU renderer: " +
+                               check.detail);
+    c.note = "the GPU fails the self-check against the CPU renderer (" + check.detail + ")";
+    return c;
   }
+  c.cuda = true;
   return c;
 }
 

@@ -14,12 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "plain_view_test_util.hpp"
 #include "render_reference.hpp"
 #include "render_test_util.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/render.hpp"
 #include "splattrack/render/cuda.hpp"
 #include "splattrack/render/framing.hpp"
+#include "splattrack/tracker.hpp"
 
 using namespace splattrack;
 
@@ -155,6 +157,49 @@ TEST(CudaParity, TheSharedRealModelsRenderAlike) {
     expect_same_render(model, camera, RenderOptions{}, rng, file, kRealModel);
   }
   if (found == 0) GTEST_SKIP() << SPLATTRACK_SHARED_DATA << "/models holds none of the models";
+}
+
+// The check `--device auto` relies on: passes on a device that runs the
+// kernels; without one it fails with the device's reason.
+TEST(CudaParity, TheSelfCheckPassesWhereADeviceRunsTheKernels) {
+  const CudaCheck& check = cuda_self_check();
+  if (cuda_device().available) {
+    EXPECT_TRUE(check.passed) << check.detail;
+  } else {
+    EXPECT_FALSE(check.passed);
+    EXPECT_EQ(check.detail, cuda_device().reason);
+  }
+}
+
+// A short tracking run (the procedural object turning and drifting over a
+// plain background, no masks) gives the same poses with the GPU rendering.
+TEST(CudaParity, ATrackingRunFollowsTheSamePoses) {
+  SKIP_WITHOUT_DEVICE();
+  const test::PlainView view(160, 120, 0.5);
+  std::vector<FrameImage> frames;
+  RigidPose pose;
+  pose.translation = {0, 0, 0};
+  for (int k = 0; k < 6; ++k) {
+    RigidPose p = pose;
+    p.rotation = Eigen::AngleAxisd(0.03 * k, Eigen::Vector3d(0.3, 1, 0).normalized());
+    p.translation.x() = 0.01 * k;
+    frames.push_back(view.at(p));
+  }
+  std::vector<RigidPose> poses[2];
+  for (int device = 0; device < 2; ++device) {
+    TrackerOptions options;
+    options.threads = 2;
+    options.first_frame_refines = true;
+    options.cuda = device == 1;
+    RigidTracker tracker(view.model, view.camera, options);
+    for (std::size_t k = 0; k < frames.size(); ++k)
+      poses[device].push_back(k == 0 ? tracker.initialize(frames[k].view(), pose).pose
+                                     : tracker.track(frames[k].view()).pose);
+  }
+  for (std::size_t k = 0; k < frames.size(); ++k) {
+    EXPECT_LT(rotation_error_deg(poses[1][k], poses[0][k]), 0.05) << "frame " << k;
+    EXPECT_LT((poses[1][k].translation - poses[0][k].translation).norm(), 1e-3) << "frame " << k;
+  }
 }
 
 TEST(CudaParity, WithoutADeviceACudaRendererSaysWhy) {

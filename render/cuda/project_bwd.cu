@@ -16,14 +16,11 @@ __global__ void project_bwd_kernel(ModelArrays model, gs::View view, const std::
   for (int k = 0; k < k3; ++k) d_sh[k] = 0.f;
   if (depth_keys[i] != kCulledKey) {
     const SplatGradSum& s = sums[i];
-    // Without appearance the opacity's and colour's parts are dropped before
-    // they reach the means (the view direction, the antialiased factor), as
-    // the CPU's backward never computes them.
-    gs::ProjectedGaussianGrad<float> d{{s.mean_x, s.mean_y}, {s.conic_a, s.conic_b, s.conic_c}, 0.f, {0.f, 0.f, 0.f}};
-    if (appearance) {
-      d.opacity = s.opacity;
-      d.color = {s.r, s.g, s.b};
-    }
+    // The opacity's and colour's parts reach the means too (the view
+    // direction, the antialiased factor); without appearance only the
+    // model's other arrays are left at zero, as on the CPU.
+    const gs::ProjectedGaussianGrad<float> d{
+        {s.mean_x, s.mean_y}, {s.conic_a, s.conic_b, s.conic_c}, s.opacity, {s.r, s.g, s.b}};
     g = gs::project_gaussian_vjp(gaussian_at(model, i), view, d, appearance ? d_sh : nullptr);
   }
   if (!appearance) {

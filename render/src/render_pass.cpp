@@ -80,6 +80,7 @@ const Camera& RenderPass::camera() const { return state("RenderPass::camera").ca
 const GaussianGradients& RenderPass::backward(const float* dl_drgb, const float* dl_dalpha) {
   RenderPassState& s = state("RenderPass::backward");
   const GaussianModel& model = unchanged_model(s, "RenderPass::backward");
+  if (s.cuda) return s.cuda->backward(dl_drgb, dl_dalpha);
   Renderer::Impl& r = *renderer_->impl_;
   s.slots.resize(s.frame.slot_offsets.back());
   // Every thread's scratch holds the largest tile, whichever tiles it gets
@@ -105,6 +106,7 @@ const GaussianGradients& RenderPass::backward(const float* dl_drgb, const float*
 const std::vector<RenderTangent>& RenderPass::jvp(const std::vector<ModelTangent>& tangents) {
   RenderPassState& s = state("RenderPass::jvp");
   const GaussianModel& model = unchanged_model(s, "RenderPass::jvp");
+  if (s.cuda) return s.cuda->jvp(tangents);
   ExecutionContext& context = *renderer_->impl_->context;
   const std::size_t n = model.size();
   for (const ModelTangent& t : tangents)

@@ -8,6 +8,7 @@
 #include "raster.hpp"
 #include "splat_setup.hpp"
 #include "splattrack/render.hpp"
+#include "splattrack/render/cuda.hpp"
 
 namespace splattrack {
 
@@ -29,6 +30,9 @@ struct RenderPassState {
   std::vector<cpu::SplatTangent> splat_tangents;   // [N, K] by jvp()
   std::vector<float> opacity_tangents;             // [N, K] by jvp() for antialiased models, else empty
   std::vector<RenderTangent> tangent_images;       // [K] by jvp()
+  // With RenderOptions::cuda: this pass's device buffers (the CPU ones above
+  // stay empty but for `image`).
+  std::unique_ptr<CudaRenderer> cuda;
 
   cpu::RasterInput raster_input() const {
     return {frame.entries.data(),

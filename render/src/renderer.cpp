@@ -13,6 +13,13 @@ namespace {
 void render_into(ExecutionContext& context, RenderPassState& s) {
   const int w = s.camera.width, h = s.camera.height;
   s.view = make_view(s.camera, s.options, s.model->antialiased);
+  if (s.options.cuda) {
+    if (!s.cuda) s.cuda = std::make_unique<CudaRenderer>(s.options);
+    s.cuda->set_options(s.options);
+    s.image = s.cuda->forward(*s.model, s.camera);
+    return;
+  }
+  s.cuda.reset();  // a reused pass's, from before the options changed
   cpu::build_splat_frame(*s.model, s.view, w, h, context, s.frame);
 
   RenderImage& img = s.image;
@@ -35,6 +42,7 @@ void render_into(ExecutionContext& context, RenderPassState& s) {
 
 Renderer::Renderer(ExecutionContext& context, RenderOptions options) {
   check_options(options);
+  if (options.cuda && !cuda_device().available) throw std::runtime_error(cuda_device().reason);
   impl_ = std::make_unique<Impl>(context, options);
 }
 
@@ -44,6 +52,7 @@ const RenderOptions& Renderer::options() const { return impl_->options; }
 
 void Renderer::set_options(const RenderOptions& options) {
   check_options(options);
+  if (options.cuda && !cuda_device().available) throw std::runtime_error(cuda_device().reason);
   impl_->options = options;
 }
 

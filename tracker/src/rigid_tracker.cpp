@@ -101,10 +101,10 @@ TrackerOptions::TrackerOptions() {
 
 // One execution context serves the renderer and every loss of the tracker.
 struct RigidTracker::Impl {
-  Impl(const GaussianModel& model, double radius, int threads, const Camera& camera, const WindowOptions& window,
-       const losses::SpectralLossOptions& spectral_options)
+  Impl(const GaussianModel& model, double radius, int threads, bool cuda, const Camera& camera,
+       const WindowOptions& window, const losses::SpectralLossOptions& spectral_options)
       : context(threads),
-        aligner(model, radius, RenderOptions{}, context),
+        aligner(model, radius, RenderOptions{.cuda = cuda}, context),
         spectral(window.size > 0 ? window.size : camera.width, window.size > 0 ? window.size : camera.height,
                  spectral_options, context) {}
   ExecutionContext context;
@@ -144,7 +144,7 @@ RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, con
   // frames are compared whole, at their own resolution.
   options_.window.size = std::min(options_.window.size, std::max(camera.width, camera.height));
   impl_ = std::make_unique<Impl>(recentred(model, bounds.center), std::max(bounds.radius, 1e-9), options.threads,
-                                 camera, options_.window, options_.spectral);
+                                 options.cuda, camera, options_.window, options_.spectral);
 }
 
 RigidTracker::~RigidTracker() = default;

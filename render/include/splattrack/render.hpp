@@ -21,6 +21,10 @@ struct RenderOptions {
   // true: backward() computes only the gradients of means and quats (what
   // pose tracking needs) and leaves log_scales, opacity_logits and sh at zero.
   bool pose_gradients_only = false;
+  // Passes run on the CUDA back end (CudaRenderer, splattrack/render/cuda.hpp):
+  // the same image, gradients and forward mode, the CPU's buffers unused.
+  // Renderer's constructor throws when no device can run this build.
+  bool cuda = false;
 };
 
 struct RenderImage {

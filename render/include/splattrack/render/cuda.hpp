@@ -20,6 +20,18 @@ struct CudaDevice {
 // Device 0, queried once per process.
 const CudaDevice& cuda_device();
 
+// Whether the CUDA back end renders as the CPU one does on this machine: a
+// small fixed scene rendered, differentiated and tangent-mapped on both,
+// compared as the parity tests compare real models (images within 1e-4 on
+// all but 0.1 % of the entries and 0.02 on those, gradients and tangents
+// within 1e-2 of each array's scale). Run once per process (tens of
+// milliseconds); `--device auto` takes the GPU only when it passes.
+struct CudaCheck {
+  bool passed = false;
+  std::string detail;  // what failed, or the device's reason
+};
+const CudaCheck& cuda_self_check();
+
 // Renderer's image model on the GPU: forward, backward and forward mode, with
 // Renderer's checks and conventions (the CPU renderer is the reference; the
 // parity tests compare the two). Device buffers are kept and only grow, so
