@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "splattrack/losses/cuda_moments.hpp"
 #include "splattrack/render/cuda.hpp"
 
 namespace splattrack::apps {
@@ -36,13 +37,14 @@ DeviceChoice choose_device(const Args& args) {
     c.note = device.reason;
     return c;
   }
-  // A device that can run the kernels: used only when it renders as the CPU does.
-  const CudaCheck& check = cuda_self_check();
+  // A device that can run the kernels: used only when it renders and takes
+  // the moments as the CPU does.
+  const CudaCheck& check = cuda_self_check().passed ? losses::cuda_moments_check() : cuda_self_check();
   if (!check.passed) {
     if (c.requested == "cuda")
-      throw std::runtime_error("--device cuda: the GPU fails the self-check against the CPU renderer: " +
+      throw std::runtime_error("--device cuda: the GPU fails the self-check against the CPU: " +
                                check.detail);
-    c.note = "the GPU fails the self-check against the CPU renderer (" + check.detail + ")";
+    c.note = "the GPU fails the self-check against the CPU (" + check.detail + ")";
     return c;
   }
   c.cuda = true;

@@ -18,7 +18,8 @@ struct DeviceChoice {
 };
 
 // --device's value (default auto). auto takes the GPU when a device can run
-// this build's kernels and passes cuda_self_check(); --device cuda throws
+// this build's kernels and passes cuda_self_check() and
+// losses::cuda_moments_check(); --device cuda throws
 // std::runtime_error (exit 1) when there is no usable device or it fails the
 // check, saying why; another value is a UsageError.
 DeviceChoice choose_device(const Args& args);

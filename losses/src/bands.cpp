@@ -6,17 +6,6 @@
 
 namespace splattrack::losses {
 
-int band_radius(int band) { return band == 0 ? 1 : 1 << band; }
-
-int band_inner_radius(int band) { return band == 0 ? -1 : band_radius(band - 1); }
-
-int band_of(int kx, int ky) {
-  const int r = std::max(std::abs(kx), std::abs(ky));
-  int band = 0;
-  while (band_radius(band) < r) ++band;
-  return band;
-}
-
 BandSet BandSet::from_weights(std::span<const double> weights) {
   if (weights.size() > static_cast<std::size_t>(kMaxBandCount))
     throw std::invalid_argument("band weights: " + std::to_string(weights.size()) + " bands, at most " +

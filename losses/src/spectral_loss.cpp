@@ -29,6 +29,22 @@ SpectralLoss::SpectralLoss(int width, int height, SpectralLossOptions options, E
       transform_(width, height, options_.band_count),
       context_(&context) {
   init();
+  if (options_.cuda) gpu_ = std::make_unique<CudaMomentTransform>(width, height, options_.band_count);
+}
+
+void SpectralLoss::gpu_forward(int count, BandSet active, MomentGrid& grid) {
+  const std::size_t n = static_cast<std::size_t>(width_) * height_;
+  staging_.resize(n * static_cast<std::size_t>(count));
+  for (int p = 0; p < count; ++p) std::copy(scratch_[p].begin(), scratch_[p].end(), staging_.begin() + p * n);
+  gpu_->forward(staging_.data(), count, active, grid.plane(0));
+}
+
+void SpectralLoss::gpu_adjoint(int count, BandSet active) {
+  const std::size_t n = static_cast<std::size_t>(width_) * height_;
+  staging_.resize(n * static_cast<std::size_t>(count));
+  gpu_->adjoint(weights_.plane(0), count, active, staging_.data());
+  for (int p = 0; p < count; ++p)
+    std::copy(staging_.begin() + p * n, staging_.begin() + (p + 1) * n, scratch_[p].begin());
 }
 
 void SpectralLoss::init() {
@@ -100,10 +116,16 @@ void SpectralLoss::set_target(const ImageView& rgb, const ImageView& mask) {
   std::fill(masked_.begin(), masked_.end(), 0);
   const BandSet all = BandSet::all(options_.band_count);
   const MomentPath path = transform_.resolve(MomentPath::kAuto, all);
-  context_->run(mask.empty() ? rgb.channels : planes, [&](int p, int thread) {
-    load_target_plane(p, rgb, mask);
-    transform_.forward(scratch_[p].data(), all, path, target_.plane(p), buffers_[thread]);
-  });
+  const int loaded = mask.empty() ? rgb.channels : planes;
+  if (gpu_) {
+    context_->run(loaded, [&](int p, int) { load_target_plane(p, rgb, mask); });
+    gpu_forward(loaded, all, target_);
+  } else {
+    context_->run(loaded, [&](int p, int thread) {
+      load_target_plane(p, rgb, mask);
+      transform_.forward(scratch_[p].data(), all, path, target_.plane(p), buffers_[thread]);
+    });
+  }
   target_channels_ = rgb.channels;
   target_has_mask_ = !mask.empty();
 }
@@ -148,6 +170,7 @@ void SpectralLoss::load_planes(const ImageView& rgb, const ImageView& alpha, con
 void SpectralLoss::rendered_moments(const ImageView& rgb, const ImageView& alpha, BandSet active, MomentPath path,
                                     const char* what) {
   load_planes(rgb, alpha, what);
+  if (gpu_) return gpu_forward(plane_count(), active, rendered_);
   context_->run(plane_count(), [&](int p, int thread) {
     transform_.forward(scratch_[p].data(), active, path, rendered_.plane(p), buffers_[thread]);
   });
@@ -159,7 +182,7 @@ bool SpectralLoss::wants_gradient(int p, const float* dl_drgb, const float* dl_d
 
 void SpectralLoss::plane_gradient(int p, BandSet active, MomentPath path, MomentBuffers& buffers) {
   std::vector<float>& plane = scratch_[p];
-  transform_.adjoint(weights_.plane(p), active, path, plane.data(), buffers);
+  if (!gpu_) transform_.adjoint(weights_.plane(p), active, path, plane.data(), buffers);
   if (masked_[p]) kernels().multiply(valid_[p].data(), plane.size(), plane.data());
   clear_weights(p, active);
 }
@@ -237,9 +260,18 @@ double SpectralLoss::evaluate(const ImageView& rgb, const ImageView& alpha, std:
   require_inputs(rgb, alpha, what);
   const MomentPath path = transform_.resolve(options_.path, active);
   load_planes(rgb, alpha, what);
+  if (gpu_) {
+    // One batched transform each way; the per-plane work between them here.
+    gpu_forward(plane_count(), active, rendered_);
+    context_->run(plane_count(),
+                  [&](int p, int) { plane_losses_[p] = plane_loss(p, active, band_weights, plane_weight(p)); });
+    gpu_adjoint(plane_count(), active);
+  }
   context_->run(plane_count(), [&](int p, int thread) {
-    transform_.forward(scratch_[p].data(), active, path, rendered_.plane(p), buffers_[thread]);
-    plane_losses_[p] = plane_loss(p, active, band_weights, plane_weight(p));
+    if (!gpu_) {
+      transform_.forward(scratch_[p].data(), active, path, rendered_.plane(p), buffers_[thread]);
+      plane_losses_[p] = plane_loss(p, active, band_weights, plane_weight(p));
+    }
     if (wants_gradient(p, dl_drgb, dl_dalpha))
       plane_gradient(p, active, path, buffers_[thread]);
     else
@@ -320,6 +352,7 @@ void SpectralLoss::residual_jacobian_transpose_times(std::span<const double> dr,
     i += 2;
   });
   const MomentPath path = transform_.resolve(options_.path, active);
+  if (gpu_) gpu_adjoint(plane_count(), active);
   context_->run(plane_count(), [&](int p, int thread) {
     if (wants_gradient(p, dl_drgb, dl_dalpha))
       plane_gradient(p, active, path, buffers_[thread]);

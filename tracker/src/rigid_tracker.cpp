@@ -106,7 +106,12 @@ struct RigidTracker::Impl {
       : context(threads),
         aligner(model, radius, RenderOptions{.cuda = cuda}, context),
         spectral(window.size > 0 ? window.size : camera.width, window.size > 0 ? window.size : camera.height,
-                 spectral_options, context) {}
+                 [&] {
+                   losses::SpectralLossOptions o = spectral_options;
+                   o.cuda = cuda;
+                   return o;
+                 }(),
+                 context) {}
   ExecutionContext context;
   PoseAligner aligner;
   losses::SpectralLoss spectral;  // the window's size, reused for every frame and window

@@ -13,6 +13,8 @@
 #include <span>
 #include <vector>
 
+#include "splattrack/render/hd.hpp"
+
 namespace splattrack::losses {
 
 inline constexpr int kDefaultBandCount = 8;
@@ -21,11 +23,17 @@ inline constexpr int kDefaultBandCount = 8;
 inline constexpr int kMaxBandCount = 12;
 
 // max(|kx|,|ky|) of the outermost frequency of band b.
-int band_radius(int band);
+ST_HDI int band_radius(int band) { return band == 0 ? 1 : 1 << band; }
 // max(|kx|,|ky|) of the frequencies just inside band b (-1 for band 0).
-int band_inner_radius(int band);
+ST_HDI int band_inner_radius(int band) { return band == 0 ? -1 : band_radius(band - 1); }
 // The band of frequency k.
-int band_of(int kx, int ky);
+ST_HDI int band_of(int kx, int ky) {
+  const int ax = kx < 0 ? -kx : kx, ay = ky < 0 ? -ky : ky;
+  const int r = ax > ay ? ax : ay;
+  int band = 0;
+  while (band_radius(band) < r) ++band;
+  return band;
+}
 // 1 for k = 0, else 2: how many members of the full band set k stands for.
 inline int half_set_multiplicity(int kx, int ky) { return kx == 0 && ky == 0 ? 1 : 2; }
 inline bool in_half_set(int kx, int ky) { return kx > 0 || (kx == 0 && ky >= 0); }

@@ -13,10 +13,12 @@
 // non-finite rendered value is a bug upstream and throws.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <vector>
 
 #include "splattrack/losses/bands.hpp"
+#include "splattrack/losses/cuda_moments.hpp"
 #include "splattrack/losses/image.hpp"
 #include "splattrack/losses/moments.hpp"
 #include "splattrack/render/execution.hpp"
@@ -44,6 +46,10 @@ struct SpectralLossOptions {
   double mask_weight = kDefaultMaskWeight;
   std::vector<double> band_scales;  // s_b, empty = all 1, else band_count values >= 0
   MomentPath path = MomentPath::kAuto;
+  // The moments and their adjoint through cuFFT (CudaMomentTransform), all
+  // planes in one batch; the loss's own arithmetic stays on the CPU. The
+  // constructor throws std::runtime_error where no device runs this build.
+  bool cuda = false;
 };
 
 // One loss per image size: it keeps the size's moment tables, FFT plans and
@@ -133,9 +139,14 @@ class SpectralLoss {
                         const char* what);
   // The loss of plane p from rendered_, its ∂L/∂M into weights_.
   double plane_loss(int p, BandSet active, std::span<const double> band_weights, double plane_weight);
-  // The adjoint of plane p's weights into scratch_[p] (validity applied),
-  // then clear_weights.
+  // The adjoint of plane p's weights into scratch_[p] (with gpu_, done
+  // before for all planes by gpu_adjoint), validity applied, then clear_weights.
   void plane_gradient(int p, BandSet active, MomentPath path, MomentBuffers& buffers);
+  // With options_.cuda: the moments of scratch_'s first `count` planes into
+  // grid's, and the adjoint of weights_'s first `count` planes into scratch_
+  // (validity not applied), each one batched transform.
+  void gpu_forward(int count, BandSet active, MomentGrid& grid);
+  void gpu_adjoint(int count, BandSet active);
   // Restores the invariant that weights_ is zero outside the entries in use.
   void clear_weights(int p, BandSet active);
   // The gradient planes in scratch_ into the caller's layouts.
@@ -169,6 +180,8 @@ class SpectralLoss {
   std::vector<double> plane_losses_;         // per plane, summed in plane order
   std::vector<char> finite_;                 // [threads, 2] of load_planes: colour, alpha
   std::vector<MomentBuffers> buffers_;       // [threads] of the moment transforms
+  std::unique_ptr<CudaMomentTransform> gpu_;  // with options_.cuda
+  std::vector<float> staging_;               // [planes, H, W] for gpu_
 };
 
 }  // namespace splattrack::losses
