@@ -1,12 +1,16 @@
 // `splattrack bench` rows for the spectral loss: loss + gradient of an RGB +
 // mask pair, FFT vs band-limited DFT path (and the automatic choice), at
-// band sets {0}, {0..3}, {0..7}.
+// band sets {0}, {0..3}, {0..7}; and through cuFFT (path "cufft") where a
+// device passes the moments' self-check.
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "bench.hpp"
 #include "splattrack/losses.hpp"
+#include "splattrack/losses/cuda_moments.hpp"
+#include "splattrack/render/cuda.hpp"
 
 namespace splattrack::apps {
 
@@ -37,6 +41,8 @@ void synthetic_frame(int w, int h, double shift, std::vector<float>& rgb, std::v
 std::vector<BenchRow> bench_loss(const BenchConfig& config) {
   std::vector<BenchRow> rows;
   ExecutionContext context(config.threads);
+  const bool cuda = sl::cuda_moments_check().passed;
+  if (!cuda) std::fprintf(stderr, "bench loss: CPU rows only (%s)\n", sl::cuda_moments_check().detail.c_str());
   for (const int size : {256, 512}) {
     std::vector<float> target, target_mask, rgb, alpha;
     synthetic_frame(size, size, 0.0, target, target_mask);
@@ -45,8 +51,13 @@ std::vector<BenchRow> bench_loss(const BenchConfig& config) {
     for (const int top_band : {0, 3, 7}) {
       std::vector<double> weights(sl::kDefaultBandCount, 0.0);
       for (int b = 0; b <= top_band; ++b) weights[b] = 1.0;
-      for (const sl::MomentPath path : {sl::MomentPath::kFft, sl::MomentPath::kDft, sl::MomentPath::kAuto}) {
-        sl::SpectralLoss loss(size, size, {.path = path}, context);
+      for (int variant = 0; variant < 4; ++variant) {
+        constexpr sl::MomentPath kPaths[] = {sl::MomentPath::kFft, sl::MomentPath::kDft, sl::MomentPath::kAuto,
+                                             sl::MomentPath::kAuto};
+        const bool on_gpu = variant == 3;
+        if (on_gpu && !cuda) continue;
+        const sl::MomentPath path = kPaths[variant];
+        sl::SpectralLoss loss(size, size, {.path = path, .cuda = on_gpu}, context);
         loss.set_target({target.data(), size, size, 3}, {target_mask.data(), size, size, 1});
         const double ms = median_ms(config.runs, [&] {
           loss.evaluate({rgb.data(), size, size, 3}, {alpha.data(), size, size, 1}, weights, dl_drgb.data(),
@@ -56,7 +67,7 @@ std::vector<BenchRow> bench_loss(const BenchConfig& config) {
                            .set("bench", std::string("loss"))
                            .set("width", size)
                            .set("height", size)
-                           .set("path", std::string(sl::to_string(path)))
+                           .set("path", on_gpu ? std::string("cufft") : std::string(sl::to_string(path)))
                            .set("bands", top_band)
                            .set("threads", config.threads)
                            .set("loss_grad_ms", ms)

@@ -1,5 +1,5 @@
-// Rasterize stage, backward: the forward's walk again, front to back (the
-// CPU's form, blend.hpp's gs::blend_alpha_grad: dL/dalpha_i = T_i g_i -
+// Rasterize stage, backward: the forward's walk again, front to back, each
+// step gs::pixel_backward as on the CPU (blend.hpp's gs::blend_alpha_grad: dL/dalpha_i = T_i g_i -
 // (K - P_i) / (1 - alpha_i), K = sum_ch dL/dC_ch C_ch - dL/dA T_final, P_i
 // the running sum of g_j alpha_j T_j), with the per-Gaussian sums reduced
 // over each warp's 32 pixels by shuffles and added once per warp.
@@ -31,25 +31,10 @@ __global__ void __launch_bounds__(kTilePixels) rasterize_bwd_kernel(TileLists t,
   const bool lane0 = (threadIdx.x + threadIdx.y * blockDim.x) % 32 == 0;
   walk_tile(t, px, [&](int id, const Splat& s, const gs::PixelEval<float>& e, const gs::PixelBlend<float>& bl,
                        float tr) {
-    float v[kSplatGradFields] = {};
-    if (bl.take) {
-      const float color_grad = fmaf(gr, s.color.x, fmaf(gg, s.color.y, gb * s.color.z));
-      const float w = e.alpha * tr;
-      prefix = fmaf(w, color_grad, prefix);
-      const float d_alpha = gs::blend_alpha_grad(tr, e.alpha, color_grad, rest - prefix);
-      const bool unclamped = e.raw < gs::kMaxAlpha;
-      const float d_power = unclamped ? d_alpha * e.raw : 0.f;
-      const gs::PowerGrad<float> pg = gs::gaussian_power_vjp(s.conic, e.dx, e.dy, d_power);
-      v[0] = pg.mean_x;
-      v[1] = pg.mean_y;
-      v[2] = pg.conic_a;
-      v[3] = pg.conic_b;
-      v[4] = pg.conic_c;
-      v[5] = unclamped ? d_alpha * e.g : 0.f;
-      v[6] = gr * w;
-      v[7] = gg * w;
-      v[8] = gb * w;
-    }
+    const float color_grad = fmaf(gr, s.color.x, fmaf(gg, s.color.y, gb * s.color.z));
+    const gs::PixelGrad<float> pg = gs::pixel_backward(e, bl, s.conic, tr, color_grad, rest, prefix, DeviceFma{});
+    const float v[kSplatGradFields] = {pg.power.mean_x, pg.power.mean_y, pg.power.conic_a, pg.power.conic_b,
+                                       pg.power.conic_c, pg.opacity, gr * pg.w, gg * pg.w, gb * pg.w};
     // The warp walks the same splat: sum its pixels' parts, one add per field.
     if (!__any_sync(0xFFFFFFFFu, bl.take)) return;
     float* target = &sums[id].mean_x;

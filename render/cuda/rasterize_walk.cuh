@@ -14,6 +14,10 @@ struct DeviceExp {
   __device__ float operator()(float x) const { return expf(x); }
 };
 
+struct DeviceFma {
+  __device__ float operator()(float a, float b, float c) const { return fmaf(a, b, c); }
+};
+
 struct Pixel {
   int x, y, index;  // index: y W + x, or -1 outside the image
   int rank;         // thread within the block

@@ -56,6 +56,10 @@ struct ExpNonpositive {
   ST_SIMD f8 operator()(f8 x) const { return exp_nonpositive(x); }
 };
 
+struct Fma8 {
+  ST_SIMD f8 operator()(f8 a, f8 b, f8 c) const { return fma8(a, b, c); }
+};
+
 ST_SIMD Eval evaluate(const TileSplat& s, const Batch& bt) {
   return gs::pixel_evaluate(s.mean2d, s.conic, s.opacity, bt.px, bt.py, ExpNonpositive{});
 }

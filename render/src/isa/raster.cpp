@@ -64,25 +64,17 @@ ST_SIMD void backward_batches(const RasterInput& in, const BackwardInput& gin, i
                      const f8 color_grad =
                          fma8(g_r, broadcast(s.color.x),
                               fma8(g_g, broadcast(s.color.y), g_b * s.color.z));
-                     const f8 w = select(bl.take, e.alpha * trans, f8{});
-                     prefix = fma8(w, color_grad, prefix);
-                     const f8 d_alpha = select(
-                         bl.take, gs::blend_alpha_grad(trans, e.alpha, color_grad, rest - prefix),
-                         f8{});
-                     const i8 unclamped = e.raw < gs::kMaxAlpha;
-                     const f8 d_power = select(unclamped, d_alpha * e.raw, f8{});
-                     const gs::PowerGrad<f8> pg =
-                         gs::gaussian_power_vjp(s.conic, e.dx, e.dy, d_power);
+                     const gs::PixelGrad<f8> pg =
+                         gs::pixel_backward(e, bl, s.conic, trans, color_grad, rest, prefix, Fma8{});
                      SplatGrad& acc = grads[entry - begin];
                      f8 sums;
                      if constexpr (kAppearance) {
-                       const f8 d_opacity = select(unclamped, d_alpha * e.g, f8{});
-                       sums = lane_sums(pg.mean_x, pg.mean_y, pg.conic_a, pg.conic_b, pg.conic_c,
-                                        d_opacity, g_r * w, g_g * w);
-                       acc.b += hsum(g_b * w);
+                       sums = lane_sums(pg.power.mean_x, pg.power.mean_y, pg.power.conic_a, pg.power.conic_b,
+                                        pg.power.conic_c, pg.opacity, g_r * pg.w, g_g * pg.w);
+                       acc.b += hsum(g_b * pg.w);
                      } else {
-                       sums = lane_sums(pg.mean_x, pg.mean_y, pg.conic_a, pg.conic_b, pg.conic_c,
-                                        f8{}, f8{}, f8{});
+                       sums = lane_sums(pg.power.mean_x, pg.power.mean_y, pg.power.conic_a, pg.power.conic_b,
+                                        pg.power.conic_c, f8{}, f8{}, f8{});
                      }
                      add_head(acc, sums);
                    });

@@ -26,8 +26,8 @@ void tangent_tile(const RasterInput& in, const TangentPass& pass, int tile) {
   for (int b = 0; b < kBatches; ++b) {
     const Batch bt = batch_at(b, x0, y0, in.width, in.height);
     if (all(bt.outside)) continue;
-    f8 d_trans[kMaxTangentsPerPass] = {}, d_r[kMaxTangentsPerPass] = {},
-       d_g[kMaxTangentsPerPass] = {}, d_b[kMaxTangentsPerPass] = {};
+    f8 d_trans[kMaxTangentsPerPass] = {};
+    gs::Vec3<f8> d_rgb[kMaxTangentsPerPass] = {};
     walk_batch(
         in, offsets, b, bt,
         [&](int entry, const TileSplat& s, const Eval& e, const Blend& bl, f8 trans)
@@ -41,32 +41,19 @@ void tangent_tile(const RasterInput& in, const TangentPass& pass, int tile) {
               const f8 w = select(bl.take, e.alpha * trans, f8{});
               const gs::PowerGrad<f8> partials =
                   gs::gaussian_power_vjp(s.conic, e.dx, e.dy, broadcast(1.f));
-              for (int k = 0; k < count; ++k) {
-                const f8 d_power = gs::gaussian_power_jvp(partials, ds[k].mean2d, ds[k].conic);
-                f8 d_alpha;
-                if constexpr (kOpacity)
-                  d_alpha = gs::splat_alpha_jvp(e.raw, e.g, d_power, broadcast(d_opacity[k]));
-                else
-                  d_alpha = gs::splat_alpha_jvp(e.raw, d_power);
-                d_alpha = select(bl.take, d_alpha, f8{});
-                const f8 d_w =
-                    select(bl.take, gs::blend_weight_jvp(trans, e.alpha, d_trans[k], d_alpha), f8{});
-                d_r[k] += w * ds[k].color.x + d_w * s.color.x;
-                d_g[k] += w * ds[k].color.y + d_w * s.color.y;
-                d_b[k] += w * ds[k].color.z + d_w * s.color.z;
-                d_trans[k] = select(bl.take,
-                                    gs::next_transmittance_jvp(trans, e.alpha, d_trans[k], d_alpha),
-                                    d_trans[k]);
-              }
+              for (int k = 0; k < count; ++k)
+                gs::pixel_tangent<kOpacity>(e, bl.take, trans, w, partials, ds[k].mean2d, ds[k].conic,
+                                            ds[k].color, kOpacity ? d_opacity[k] : 0.f, s.color, d_trans[k],
+                                            d_rgb[k]);
             });
     for (int l = 0; l < kLanes; ++l) {
       const int p = lane_pixel(bt, l, in.width, in.height);
       if (p < 0) continue;
       for (int k = 0; k < count; ++k) {
         const float dt = d_trans[k][l];
-        pass.rgb[k][3 * p] = d_r[k][l] + dt * in.background.x;
-        pass.rgb[k][3 * p + 1] = d_g[k][l] + dt * in.background.y;
-        pass.rgb[k][3 * p + 2] = d_b[k][l] + dt * in.background.z;
+        pass.rgb[k][3 * p] = d_rgb[k].x[l] + dt * in.background.x;
+        pass.rgb[k][3 * p + 1] = d_rgb[k].y[l] + dt * in.background.y;
+        pass.rgb[k][3 * p + 2] = d_rgb[k].z[l] + dt * in.background.z;
         pass.alpha[k][p] = -dt;
       }
     }

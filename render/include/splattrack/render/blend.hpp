@@ -132,6 +132,31 @@ ST_HDI PowerGrad<T> gaussian_power_vjp(const Sym2f& conic, T dx, T dy, T d_power
           -0.5f * dx * dx * d_power, -dx * dy * d_power, -0.5f * dy * dy * d_power};
 }
 
+// One blended splat's part of the backward at one pixel, front to back (the
+// walk's step's twin, for both back ends): color_grad = sum_ch dL/dC_ch c_ch,
+// rest = K (blend_alpha_grad), prefix = P before this splat (updated).
+// `fma`: the back end's fused multiply-add (the prefix's rounding must not
+// depend on the compiler's contraction). Zero where the splat is not taken.
+template <class T>
+struct PixelGrad {
+  T w;                 // alpha T: the colour's gradient is dL/dC w
+  PowerGrad<T> power;  // dL/d(mean2d, conic)
+  T opacity;           // dL/dopacity
+};
+
+template <class T, class Fma>
+ST_HDI PixelGrad<T> pixel_backward(const PixelEval<T>& e, const PixelBlend<T>& b, const Sym2f& conic, T trans,
+                                   T color_grad, T rest, T& prefix, Fma fma) {
+  PixelGrad<T> g;
+  g.w = select(b.take, e.alpha * trans, T{});
+  prefix = fma(g.w, color_grad, prefix);
+  const T d_alpha = select(b.take, blend_alpha_grad(trans, e.alpha, color_grad, rest - prefix), T{});
+  const MaskOf<T> unclamped = e.raw < kMaxAlpha;
+  g.power = gaussian_power_vjp(conic, e.dx, e.dy, select(unclamped, d_alpha * e.raw, T{}));
+  g.opacity = select(unclamped, d_alpha * e.g, T{});
+  return g;
+}
+
 // ---- forward mode: tangents of the per-pixel quantities above ---------------
 
 // Tangent of gaussian_power along tangents of mean2d and conic (the pixel is
@@ -165,6 +190,28 @@ ST_HDI T blend_weight_jvp(T transmittance, T alpha, T d_transmittance, T d_alpha
 template <class T>
 ST_HDI T next_transmittance_jvp(T transmittance, T alpha, T d_transmittance, T d_alpha) {
   return d_transmittance * (1.f - alpha) - transmittance * d_alpha;
+}
+
+// One direction's tangents at one pixel through a splat the walk took or
+// not (`take`): adds to the colour's tangent d_rgb and moves T's, d_trans.
+// w = alpha T, partials = gaussian_power_vjp with d_power = 1; d_opacity only
+// with kOpacity (antialiased models).
+template <bool kOpacity, class T>
+ST_HDI void pixel_tangent(const PixelEval<T>& e, MaskOf<T> take, T trans, T w, const PowerGrad<T>& partials,
+                          const Vec2f& d_mean, const Sym2f& d_conic, const Vec3f& d_color, float d_opacity,
+                          const Vec3f& color, T& d_trans, Vec3<T>& d_rgb) {
+  const T d_power = gaussian_power_jvp(partials, d_mean, d_conic);
+  T d_alpha;
+  if constexpr (kOpacity)
+    d_alpha = splat_alpha_jvp(e.raw, e.g, d_power, T{} + d_opacity);
+  else
+    d_alpha = splat_alpha_jvp(e.raw, d_power);
+  d_alpha = select(take, d_alpha, T{});
+  const T d_w = select(take, blend_weight_jvp(trans, e.alpha, d_trans, d_alpha), T{});
+  d_rgb.x += w * d_color.x + d_w * color.x;
+  d_rgb.y += w * d_color.y + d_w * color.y;
+  d_rgb.z += w * d_color.z + d_w * color.z;
+  d_trans = select(take, next_transmittance_jvp(trans, e.alpha, d_trans, d_alpha), d_trans);
 }
 
 // Inclusive pixel rectangle; empty when x0 > x1 or y0 > y1. I: int or a
