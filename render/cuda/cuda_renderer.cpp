@@ -47,6 +47,7 @@ struct CudaRenderer::Impl {
   cuda::DeviceBuffer tangent_means[cuda::kMaxTangents], tangent_quats[cuda::kMaxTangents];
   cuda::DeviceBuffer splat_tangents, tangent_rgb[cuda::kMaxTangents], tangent_alpha[cuda::kMaxTangents];
   bool rendered = false;
+  bool appearance = true;  // the gradients backward() computes, as the options were at forward()
   RenderImage image;
   GaussianGradients grads;
   std::vector<RenderTangent> tangents;
@@ -116,6 +117,7 @@ const RenderImage& CudaRenderer::forward(const GaussianModel& model, const Camer
   s.stream.download(s.image.depth.data(), images.depth, bytes(s.image.depth));
   s.stream.synchronize();
   s.rendered = true;
+  s.appearance = !s.options.pose_gradients_only;
   return s.image;
 }
 
@@ -142,19 +144,26 @@ const GaussianGradients& CudaRenderer::backward(const float* dl_drgb, const floa
   const cuda::ModelGradArrays out{s.d_means.reserve_as<float>(3 * n), s.d_quats.reserve_as<float>(4 * n),
                                   s.d_log_scales.reserve_as<float>(3 * n), s.d_opacity_logits.reserve_as<float>(n),
                                   s.d_sh.reserve_as<float>(k3 * n)};
-  cuda::project_bwd(s.model, s.view, static_cast<const std::uint32_t*>(s.depth_keys.data()), sums,
-                    !s.options.pose_gradients_only, out, s.stream.handle());
+  cuda::project_bwd(s.model, s.view, static_cast<const std::uint32_t*>(s.depth_keys.data()), sums, s.appearance,
+                    out, s.stream.handle());
   GaussianGradients& g = s.grads;
   g.means.resize(3 * n);
   g.quats.resize(4 * n);
-  g.log_scales.resize(3 * n);
-  g.opacity_logits.resize(n);
-  g.sh.resize(k3 * n);
   s.stream.download(g.means.data(), out.means, bytes(g.means));
   s.stream.download(g.quats.data(), out.quats, bytes(g.quats));
-  s.stream.download(g.log_scales.data(), out.log_scales, bytes(g.log_scales));
-  s.stream.download(g.opacity_logits.data(), out.opacity_logits, bytes(g.opacity_logits));
-  s.stream.download(g.sh.data(), out.sh, bytes(g.sh));
+  if (s.appearance) {
+    g.log_scales.resize(3 * n);
+    g.opacity_logits.resize(n);
+    g.sh.resize(k3 * n);
+    s.stream.download(g.log_scales.data(), out.log_scales, bytes(g.log_scales));
+    s.stream.download(g.opacity_logits.data(), out.opacity_logits, bytes(g.opacity_logits));
+    s.stream.download(g.sh.data(), out.sh, bytes(g.sh));
+  } else {
+    // Zeros, not downloaded: for pose tracking they are most of the bytes.
+    g.log_scales.assign(3 * n, 0.f);
+    g.opacity_logits.assign(n, 0.f);
+    g.sh.assign(k3 * n, 0.f);
+  }
   s.stream.synchronize();
   return g;
 }

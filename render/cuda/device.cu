@@ -2,10 +2,10 @@
 
 #include <cuda_runtime.h>
 
-#include "kernel_util.cuh"
-
 #include <stdexcept>
 #include <string>
+
+#include "kernel_util.cuh"
 
 namespace splattrack::cuda {
 namespace {
@@ -14,13 +14,7 @@ namespace {
 // architecture has no code in the binary (CMAKE_CUDA_ARCHITECTURES).
 __global__ void probe_kernel(int* out) { *out = 1; }
 
-}  // namespace
-
-void check(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(e));
-}
-
-DeviceQuery query_device() {
+DeviceQuery probe_device() {
   DeviceQuery q;
   int count = 0;
   const cudaError_t e = cudaGetDeviceCount(&count);
@@ -63,6 +57,17 @@ DeviceQuery query_device() {
   }
   q.available = true;
   return q;
+}
+
+}  // namespace
+
+void check(cudaError_t e, const char* what) {
+  if (e != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(e));
+}
+
+const DeviceQuery& query_device() {
+  static const DeviceQuery device = probe_device();
+  return device;
 }
 
 void check_last(const char* what) { check(cudaGetLastError(), what); }

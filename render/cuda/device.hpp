@@ -17,8 +17,9 @@ struct DeviceQuery {
 };
 
 // Device 0, or why there is none (no device, no driver, a driver too old
-// for this build, an architecture this build has no code for).
-DeviceQuery query_device();
+// for this build, an architecture this build has no code for). Queried once
+// per process (the probe launches a kernel and waits for the device).
+const DeviceQuery& query_device();
 
 // Throws std::runtime_error "<what>: <CUDA's error string>" when the last
 // launch or call failed.

@@ -61,13 +61,15 @@ Intersected intersect(const Projected& projected, int count, int tiles_x, int ti
 
   int* offsets = b.offsets.reserve_as<int>(count);
   std::size_t scan_bytes = 0;
-  cub::DeviceScan::InclusiveSum(nullptr, scan_bytes, projected.tiles_touched, offsets, count, stream);
-  cub::DeviceScan::InclusiveSum(b.scan_temp.reserve(scan_bytes), scan_bytes, projected.tiles_touched, offsets, count,
-                                stream);
+  check(cub::DeviceScan::InclusiveSum(nullptr, scan_bytes, projected.tiles_touched, offsets, count, stream),
+        "intersect: scan size");
+  check(cub::DeviceScan::InclusiveSum(b.scan_temp.reserve(scan_bytes), scan_bytes, projected.tiles_touched, offsets,
+                                      count, stream),
+        "intersect: scan");
   int entries = 0;
   check(cudaMemcpyAsync(&entries, offsets + count - 1, sizeof(int), cudaMemcpyDeviceToHost, stream),
         "intersect: entry count");
-  check(cudaStreamSynchronize(stream), "intersect: scan");
+  check(cudaStreamSynchronize(stream), "intersect: entry count");
   out.entries = entries;
   if (entries == 0) return out;
 
@@ -80,11 +82,12 @@ Intersected intersect(const Projected& projected, int count, int tiles_x, int ti
   // The depth key's 32 bits and the tile id's.
   const int end_bit = 32 + bits_for(tiles);
   std::size_t sort_bytes = 0;
-  cub::DeviceRadixSort::SortPairs(nullptr, sort_bytes, keys, keys_sorted, values, values_sorted, entries, 0, end_bit,
-                                  stream);
-  cub::DeviceRadixSort::SortPairs(b.sort_temp.reserve(sort_bytes), sort_bytes, keys, keys_sorted, values,
-                                  values_sorted, entries, 0, end_bit, stream);
-  check_last("intersect: sort");
+  check(cub::DeviceRadixSort::SortPairs(nullptr, sort_bytes, keys, keys_sorted, values, values_sorted, entries, 0,
+                                        end_bit, stream),
+        "intersect: sort size");
+  check(cub::DeviceRadixSort::SortPairs(b.sort_temp.reserve(sort_bytes), sort_bytes, keys, keys_sorted, values,
+                                        values_sorted, entries, 0, end_bit, stream),
+        "intersect: sort");
   tile_ranges_kernel<<<blocks_for(entries), kThreads, 0, stream>>>(keys_sorted, entries, ranges);
   check_last("intersect: ranges");
   out.gaussians = values_sorted;

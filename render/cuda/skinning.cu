@@ -1,7 +1,7 @@
 // Skinning stage: per Gaussian, its K nodes gathered, then the shared
 // gs::skin / skin_vjp / skin_jvp. The backward adds each Gaussian's K node
-// gradients atomically (a node's Gaussians are spread over the model, so a
-// warp rarely shares one).
+// gradients atomically, in double (a node's Gaussians are spread over the
+// model, so a warp rarely shares one).
 #include "kernel_util.cuh"
 #include "skinning.hpp"
 
@@ -42,7 +42,7 @@ __global__ void skin_fwd_kernel(SkinInputs in, float* means, float* quats) {
   store(gs::skin(in.method, nodes, vec3_at(in.rest_means, i), quat_at(in.rest_quats, i)), i, means, quats);
 }
 
-__global__ void skin_bwd_kernel(SkinInputs in, const float* d_means, const float* d_quats, float* node_grads) {
+__global__ void skin_bwd_kernel(SkinInputs in, const float* d_means, const float* d_quats, double* node_grads) {
   const int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= in.count) return;
   gs::SkinNodes<float> nodes;
@@ -51,10 +51,10 @@ __global__ void skin_bwd_kernel(SkinInputs in, const float* d_means, const float
   gs::skin_vjp(in.method, nodes, vec3_at(in.rest_means, i), quat_at(in.rest_quats, i),
                {vec3_at(d_means, i), quat_at(d_quats, i)}, d);
   for (int j = 0; j < K; ++j) {
-    float* g = node_grads + 7 * in.binding_nodes[i * K + j];
+    double* g = node_grads + 7 * in.binding_nodes[i * K + j];
     const float v[7] = {d[j].rotation.w,    d[j].rotation.x,    d[j].rotation.y,   d[j].rotation.z,
                         d[j].translation.x, d[j].translation.y, d[j].translation.z};
-    for (int c = 0; c < 7; ++c) atomicAdd(g + c, v[c]);
+    for (int c = 0; c < 7; ++c) atomicAdd(g + c, static_cast<double>(v[c]));
   }
 }
 
@@ -80,7 +80,7 @@ void skin_fwd(const SkinInputs& in, float* means, float* quats, void* stream) {
   check_last("skin_fwd");
 }
 
-void skin_bwd(const SkinInputs& in, const float* d_means, const float* d_quats, float* node_grads, void* stream) {
+void skin_bwd(const SkinInputs& in, const float* d_means, const float* d_quats, double* node_grads, void* stream) {
   if (in.count == 0) return;
   skin_bwd_kernel<<<blocks_for(in.count), kThreads, 0, as_stream(stream)>>>(in, d_means, d_quats, node_grads);
   check_last("skin_bwd");

@@ -24,8 +24,10 @@ struct SkinInputs {
 void skin_fwd(const SkinInputs& in, float* means, float* quats, void* stream);
 
 // Adds dL/d(r_k, T_k) to node_grads [M, 7] (r's four, then T's three; zeroed
-// by the caller) from dL/d(means, quats).
-void skin_bwd(const SkinInputs& in, const float* d_means, const float* d_quats, float* node_grads, void* stream);
+// by the caller) from dL/d(means, quats). Summed in double, as the CPU's
+// Deformation::backward sums (a node's thousands of terms cancel); the
+// order of the atomic adds is not fixed, so the last bits vary run to run.
+void skin_bwd(const SkinInputs& in, const float* d_means, const float* d_quats, double* node_grads, void* stream);
 
 // The skinned Gaussians' tangent along node tangents [M, 7] (as node_grads).
 void skin_jvp(const SkinInputs& in, const float* node_tangents, float* d_means, float* d_quats, void* stream);
