@@ -14,6 +14,7 @@
 #include "cuda/device.hpp"
 #include "cuda/kernel_util.cuh"
 #include "splattrack/losses/cuda_moments.hpp"
+#include "splattrack/losses/moments.hpp"
 
 namespace splattrack::losses {
 namespace {
@@ -145,12 +146,7 @@ struct CudaMomentTransform::Impl {
 };
 
 CudaMomentTransform::CudaMomentTransform(int width, int height, int band_count) {
-  if (width <= 0 || height <= 0)
-    throw std::invalid_argument("CudaMomentTransform: size must be positive, got " + std::to_string(width) + "x" +
-                                std::to_string(height));
-  if (band_count < 1 || band_count > kMaxBandCount)
-    throw std::invalid_argument("CudaMomentTransform: band count must be in [1, " + std::to_string(kMaxBandCount) +
-                                "], got " + std::to_string(band_count));
+  check_moment_size(width, height, band_count, "CudaMomentTransform");
   const int s = std::max(width, height);
   // render's query (cached), not cuda_device(): its header brings Eigen, which nvcc warns about.
   if (const cuda::DeviceQuery& device = cuda::query_device(); !device.available)

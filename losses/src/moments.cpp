@@ -73,14 +73,18 @@ FrequencyBlocks frequency_blocks(BandSet active) {
   return blocks;
 }
 
-MomentTransform::MomentTransform(int width, int height, int band_count)
-    : width_(width), height_(height), band_count_(band_count) {
+void check_moment_size(int width, int height, int band_count, const char* who) {
   if (width <= 0 || height <= 0)
-    throw std::invalid_argument("MomentTransform: image size must be positive, got " + std::to_string(width) +
+    throw std::invalid_argument(std::string(who) + ": image size must be positive, got " + std::to_string(width) +
                                 "x" + std::to_string(height));
   if (band_count < 1 || band_count > kMaxBandCount)
-    throw std::invalid_argument("MomentTransform: band count must be in [1, " + std::to_string(kMaxBandCount) +
+    throw std::invalid_argument(std::string(who) + ": band count must be in [1, " + std::to_string(kMaxBandCount) +
                                 "], got " + std::to_string(band_count));
+}
+
+MomentTransform::MomentTransform(int width, int height, int band_count)
+    : width_(width), height_(height), band_count_(band_count) {
+  check_moment_size(width, height, band_count, "MomentTransform");
   tables_ = std::make_shared<const MomentTables>(width, height, band_count);
 }
 

@@ -43,6 +43,10 @@ class MomentBuffers {
   std::unique_ptr<MomentScratch> scratch_;
 };
 
+// Throws std::invalid_argument, naming `who`, on a non-positive size or a
+// band count outside [1, kMaxBandCount] (every moment transform's check).
+void check_moment_size(int width, int height, int band_count, const char* who);
+
 class MomentTransform {
  public:
   // Throws std::invalid_argument on a non-positive size or a band count
