@@ -7,7 +7,8 @@
 # The default subset: the tests of the loaders and writers (io), the
 # execution context, the renderer's forward, backward, forward-mode and
 # passes, the spectral and spatial losses, the annealing, the pose maths and
-# the tracker's steps. Left out for time: the end-to-end tracking, basin and
+# the tracker's steps, and (this build has no CUDA) the CUDA tests' no-device
+# paths. Left out for time: the end-to-end tracking, basin and
 # real-model tests, and the command-line tests (their binary is the plain
 # build's). Skips (exit 0) when clang is missing.
 set -euo pipefail
@@ -21,7 +22,7 @@ tests=(test_ply_io test_ply_errors test_splat_io test_camera_io test_pose_file t
        test_render_backward test_render_jvp test_fft
        test_spectral test_spatial_losses test_annealing test_pose_gradient test_tracker_steps
        test_window test_foreground test_occlusion test_background test_mesh2gs test_texture_agreement test_pixel_refine
-       test_agreement test_shift_match)
+       test_agreement test_shift_match test_cuda_parity test_cuda_moments)
 existing=()
 for t in "${tests[@]}"; do [ -f "tests/$t.cpp" ] && existing+=("$t"); done
 labels="^($(IFS='|'; echo "${existing[*]}"))$"
