@@ -21,7 +21,9 @@
 #include "splattrack/render.hpp"
 #include "splattrack/render/cuda.hpp"
 #include "splattrack/render/framing.hpp"
+#include "splattrack/datasets/object_model.hpp"
 #include "splattrack/tracker.hpp"
+#include "splattrack/tracker/deformation.hpp"
 
 using namespace splattrack;
 
@@ -199,6 +201,58 @@ TEST(CudaParity, ATrackingRunFollowsTheSamePoses) {
   for (std::size_t k = 0; k < frames.size(); ++k) {
     EXPECT_LT(rotation_error_deg(poses[1][k], poses[0][k]), 0.05) << "frame " << k;
     EXPECT_LT((poses[1][k].translation - poses[0][k].translation).norm(), 1e-3) << "frame " << k;
+  }
+}
+
+// The deformation skinned on the GPU (CudaSkinning) as on the CPU: the
+// deformed model, the node gradients and the forward mode, both methods.
+TEST(CudaParity, TheDeformationSkinsAlikeOnTheGpu) {
+  const GaussianModel model = datasets::make_object_model({3000, 3});
+  const ControlPoints nodes = make_control_points(sample_node_positions(model, 24));
+  if (!cuda_device().available) {
+    EXPECT_THROW(Deformation(model, nodes, SkinMethod::lbs, true), std::runtime_error);
+    GTEST_SKIP() << cuda_device().reason;
+  }
+  std::mt19937 rng(9);
+  std::normal_distribution<double> n01;
+  NodeTransforms t = NodeTransforms::identity(nodes.size());
+  NodeTangent tangent;
+  tangent.set_zero(nodes.size());
+  for (int k = 0; k < nodes.size(); ++k) {
+    t.rotations[k] = Eigen::Quaterniond(1, 0.1 * n01(rng), 0.1 * n01(rng), 0.1 * n01(rng)).normalized();
+    t.translations[k] = 0.05 * Eigen::Vector3d(n01(rng), n01(rng), n01(rng));
+    tangent.rotations[k] = Eigen::Vector4d(n01(rng), n01(rng), n01(rng), n01(rng));
+    tangent.translations[k] = Eigen::Vector3d(n01(rng), n01(rng), n01(rng));
+  }
+  GaussianGradients grads;
+  std::normal_distribution<float> f01;
+  grads.means.resize(model.means.size());
+  grads.quats.resize(model.quats.size());
+  for (float& v : grads.means) v = f01(rng);
+  for (float& v : grads.quats) v = f01(rng);
+  ExecutionContext& context = test::test_context();
+  for (const SkinMethod method : {SkinMethod::lbs, SkinMethod::dqs}) {
+    const Deformation cpu(model, nodes, method), gpu(model, nodes, method, true);
+    GaussianModel a, b;
+    cpu.apply(t, a, context);
+    gpu.apply(t, b, context);
+    EXPECT_LT(relative_difference(b.means, a.means), 1e-5);
+    EXPECT_LT(relative_difference(b.quats, a.quats), 1e-5);
+    NodeGradients ga, gb;
+    cpu.backward(t, grads, ga, context);
+    gpu.backward(t, grads, gb, context);
+    double diff = 0, scale = 0;
+    for (int k = 0; k < nodes.size(); ++k) {
+      diff = std::max(
+          {diff, (gb.rotations[k] - ga.rotations[k]).norm(), (gb.translations[k] - ga.translations[k]).norm()});
+      scale = std::max({scale, ga.rotations[k].norm(), ga.translations[k].norm()});
+    }
+    EXPECT_LT(diff, 1e-4 * scale);
+    ModelTangent ta, tb;
+    cpu.jvp(t, tangent, ta, context);
+    gpu.jvp(t, tangent, tb, context);
+    EXPECT_LT(relative_difference(tb.means, ta.means), 1e-5);
+    EXPECT_LT(relative_difference(tb.quats, ta.quats), 1e-5);
   }
 }
 

@@ -1,5 +1,6 @@
 // A build without the CUDA toolkit (or with -DSPLATTRACK_CUDA=OFF): no device,
-// and a CudaRenderer cannot be made, so its other members are never reached.
+// and a CudaRenderer or CudaSkinning cannot be made, so their other members
+// are never reached.
 #include <stdexcept>
 
 #include "splattrack/render/cuda.hpp"
@@ -30,5 +31,18 @@ const GaussianGradients& CudaRenderer::backward(const float*, const float*) {
 const std::vector<RenderTangent>& CudaRenderer::jvp(const std::vector<ModelTangent>&) {
   throw std::runtime_error(cuda_device().reason);
 }
+
+struct CudaSkinning::Impl {};
+
+CudaSkinning::CudaSkinning(const float*, const float*, const int*, const float*, int, int, gs::SkinMethod) {
+  throw std::runtime_error(cuda_device().reason);
+}
+CudaSkinning::~CudaSkinning() = default;
+void CudaSkinning::set_nodes(const float*, const float*, const float*) {
+  throw std::runtime_error(cuda_device().reason);
+}
+void CudaSkinning::apply(float*, float*) { throw std::runtime_error(cuda_device().reason); }
+void CudaSkinning::backward(const float*, const float*, double*) { throw std::runtime_error(cuda_device().reason); }
+void CudaSkinning::jvp(const float*, float*, float*) { throw std::runtime_error(cuda_device().reason); }
 
 }  // namespace splattrack

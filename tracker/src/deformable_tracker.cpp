@@ -17,7 +17,7 @@ DeformableTracker::DeformableTracker(const GaussianModel& model, const Camera& c
                                      const ControlPoints& nodes, const DeformOptions& deform)
     : rest_nodes_(nodes), rigid_(std::make_unique<RigidTracker>(model, camera, options)) {
   const Eigen::Vector3d centre = rigid_->model_centre();
-  Deformation deformation(recentred(model, centre), shifted(nodes, -centre), deform.skinning);
+  Deformation deformation(recentred(model, centre), shifted(nodes, -centre), deform.skinning, options.cuda);
   fit_ = std::make_unique<DeformFit>(std::move(deformation), rigid_->object_radius(), deform, rigid_->context());
   rigid_->set_shape_fit(fit_.get());
 }

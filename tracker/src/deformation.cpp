@@ -33,6 +33,12 @@ FloatNodes float_nodes(const ControlPoints& nodes, const NodeTransforms& t) {
   return f;
 }
 
+// The GPU's copy of the nodes' state (gs::Vec3f and gs::Quatf are packed floats).
+void set_gpu_nodes(CudaSkinning& gpu, const FloatNodes& f) {
+  static_assert(sizeof(gs::Vec3f) == 3 * sizeof(float) && sizeof(gs::Quatf) == 4 * sizeof(float));
+  gpu.set_nodes(&f.rest.data()->x, &f.rotation.data()->w, &f.translation.data()->x);
+}
+
 void gather(const FloatNodes& f, const SkinBinding& b, std::size_t i, gs::SkinNodes<float>& out) {
   for (int j = 0; j < K; ++j) {
     const auto k = static_cast<std::size_t>(b.nodes[i * K + j]);
@@ -79,13 +85,22 @@ void NodeVectors::set_zero(int count) {
   translations.assign(static_cast<std::size_t>(count), Eigen::Vector3d::Zero());
 }
 
-Deformation::Deformation(const GaussianModel& rest, ControlPoints nodes, SkinMethod method)
-    : rest_(rest), nodes_(std::move(nodes)), binding_(bind_gaussians(rest_, nodes_)), method_(method) {}
+Deformation::Deformation(const GaussianModel& rest, ControlPoints nodes, SkinMethod method, bool cuda)
+    : rest_(rest), nodes_(std::move(nodes)), binding_(bind_gaussians(rest_, nodes_)), method_(method) {
+  if (cuda)
+    gpu_ = std::make_shared<CudaSkinning>(rest_.means.data(), rest_.quats.data(), binding_.nodes.data(),
+                                          binding_.weights.data(), static_cast<int>(rest_.size()), nodes_.size(),
+                                          method_);
+}
 
 void Deformation::apply(const NodeTransforms& transforms, GaussianModel& out, ExecutionContext& context) const {
   const std::size_t n = rest_.size();
   if (out.size() != n || out.sh_degree != rest_.sh_degree) out = rest_;
   const FloatNodes f = float_nodes(nodes_, transforms);
+  if (gpu_) {
+    set_gpu_nodes(*gpu_, f);
+    return gpu_->apply(out.means.data(), out.quats.data());
+  }
   for_each_chunk(context, n, [&](int, std::size_t begin, std::size_t end) {
     gs::SkinNodes<float> nodes;
     for (std::size_t i = begin; i < end; ++i) {
@@ -102,6 +117,18 @@ void Deformation::backward(const NodeTransforms& transforms, const GaussianGradi
   if (grads.means.size() != 3 * n || grads.quats.size() != 4 * n)
     throw std::invalid_argument("deformation: gradients for another model");
   const FloatNodes f = float_nodes(nodes_, transforms);
+  out.set_zero(m);
+  if (gpu_) {
+    std::vector<double> sums(7 * static_cast<std::size_t>(m));
+    set_gpu_nodes(*gpu_, f);
+    gpu_->backward(grads.means.data(), grads.quats.data(), sums.data());
+    for (int k = 0; k < m; ++k) {
+      const double* a = sums.data() + 7 * static_cast<std::size_t>(k);
+      out.rotations[k] = Eigen::Vector4d(a[0], a[1], a[2], a[3]);
+      out.translations[k] = Eigen::Vector3d(a[4], a[5], a[6]);
+    }
+    return;
+  }
   // Per task: [M, 7] sums of (dL/dr_k, dL/dT_k), added in task order after.
   std::vector<double> partial(static_cast<std::size_t>(chunks(n)) * m * 7, 0.0);
   for_each_chunk(context, n, [&](int task, std::size_t begin, std::size_t end) {
@@ -120,7 +147,6 @@ void Deformation::backward(const NodeTransforms& transforms, const GaussianGradi
       }
     }
   });
-  out.set_zero(m);
   for (int task = 0; task < chunks(n); ++task)
     for (int k = 0; k < m; ++k) {
       const double* a = partial.data() + (static_cast<std::size_t>(task) * m + k) * 7;
@@ -142,6 +168,11 @@ void Deformation::jvp(const NodeTransforms& transforms, const NodeTangent& tange
   }
   out.means.resize(3 * n);
   out.quats.resize(4 * n);
+  if (gpu_) {
+    static_assert(sizeof(gs::SkinNodeGrad<float>) == 7 * sizeof(float), "r's four, then T's three");
+    set_gpu_nodes(*gpu_, f);
+    return gpu_->jvp(&dn.data()->rotation.w, out.means.data(), out.quats.data());
+  }
   for_each_chunk(context, n, [&](int, std::size_t begin, std::size_t end) {
     gs::SkinNodes<float> nodes;
     gs::SkinNodeGrads<float> d;

@@ -23,10 +23,10 @@ namespace splattrack {
 
 struct TrackerOptions {
   int threads = 0;  // 0: all cores
-  // Render on the CUDA back end (RenderOptions::cuda) and take the spectral
-  // moments there (SpectralLossOptions::cuda); the rest of the losses and the
-  // optimisers stay on the CPU. The constructor throws when no device can run
-  // this build.
+  // Render on the CUDA back end (RenderOptions::cuda), take the spectral
+  // moments there (SpectralLossOptions::cuda) and, with a deformation, skin
+  // there (Deformation's `cuda`); the rest of the losses and the optimisers
+  // stay on the CPU. The constructor throws when no device can run this build.
   bool cuda = false;
   losses::SpectralLossOptions spectral;
   AlignOptions first_frame;     // full annealing from band 0

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "splattrack/render.hpp"
+#include "splattrack/render/skinning.hpp"
 
 namespace splattrack {
 
@@ -53,6 +54,35 @@ class CudaRenderer {
   const GaussianGradients& backward(const float* dl_drgb, const float* dl_dalpha);
   // The image's derivative along each tangent (RenderPass::jvp).
   const std::vector<RenderTangent>& jvp(const std::vector<ModelTangent>& tangents);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Skinning (skinning.hpp's per-Gaussian math) on the GPU: the rest means and
+// quaternions and each Gaussian's K nodes and weights uploaded once, the
+// nodes' state (float, as Deformation feeds the math) per call. Node
+// gradients are summed in double, in no fixed order. Not thread-safe.
+class CudaSkinning {
+ public:
+  // rest_means [N, 3], rest_quats [N, 4], binding_nodes / binding_weights
+  // [N, K] (host). Throws std::runtime_error without a usable device.
+  CudaSkinning(const float* rest_means, const float* rest_quats, const int* binding_nodes,
+               const float* binding_weights, int gaussians, int node_count, gs::SkinMethod method);
+  ~CudaSkinning();
+  CudaSkinning(const CudaSkinning&) = delete;
+  CudaSkinning& operator=(const CudaSkinning&) = delete;
+
+  // The nodes for the calls that follow: rest [M, 3], rotation [M, 4]
+  // (w x y z), translation [M, 3].
+  void set_nodes(const float* rest, const float* rotation, const float* translation);
+  // Skinned means [N, 3] and quaternions [N, 4].
+  void apply(float* means, float* quats);
+  // dL/d(r_k, T_k) [M, 7] (overwritten) from dL/d(means, quats).
+  void backward(const float* d_means, const float* d_quats, double* node_grads);
+  // The skinned Gaussians' tangent along node tangents [M, 7].
+  void jvp(const float* node_tangents, float* d_means, float* d_quats);
 
  private:
   struct Impl;

@@ -6,9 +6,11 @@
 
 #include <Eigen/Core>
 #include <Eigen/Geometry>
+#include <memory>
 #include <vector>
 
 #include "splattrack/render.hpp"
+#include "splattrack/render/cuda.hpp"
 #include "splattrack/render/skinning.hpp"
 #include "splattrack/tracker/control_points.hpp"
 
@@ -43,8 +45,10 @@ struct NodeTangent : NodeVectors {};
 class Deformation {
  public:
   // Binds `rest`'s Gaussians to `nodes` (bind_gaussians); keeps a copy of
-  // `rest`.
-  Deformation(const GaussianModel& rest, ControlPoints nodes, SkinMethod method);
+  // `rest`. With `cuda`, skins on the GPU (CudaSkinning; the same math, node
+  // gradients summed in double in no fixed order): throws
+  // std::runtime_error without a usable device.
+  Deformation(const GaussianModel& rest, ControlPoints nodes, SkinMethod method, bool cuda = false);
 
   const GaussianModel& rest() const { return rest_; }
   const ControlPoints& nodes() const { return nodes_; }
@@ -70,6 +74,7 @@ class Deformation {
   ControlPoints nodes_;
   SkinBinding binding_;
   SkinMethod method_;
+  std::shared_ptr<CudaSkinning> gpu_;  // with `cuda`; shared by copies (their calls are sequential)
 };
 
 }  // namespace splattrack
