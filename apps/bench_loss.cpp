@@ -51,12 +51,13 @@ std::vector<BenchRow> bench_loss(const BenchConfig& config) {
     for (const int top_band : {0, 3, 7}) {
       std::vector<double> weights(sl::kDefaultBandCount, 0.0);
       for (int b = 0; b <= top_band; ++b) weights[b] = 1.0;
-      for (int variant = 0; variant < 4; ++variant) {
-        constexpr sl::MomentPath kPaths[] = {sl::MomentPath::kFft, sl::MomentPath::kDft, sl::MomentPath::kAuto,
-                                             sl::MomentPath::kAuto};
-        const bool on_gpu = variant == 3;
+      struct Variant {
+        sl::MomentPath path;
+        bool on_gpu;
+      };
+      for (const auto [path, on_gpu] : {Variant{sl::MomentPath::kFft, false}, Variant{sl::MomentPath::kDft, false},
+                                        Variant{sl::MomentPath::kAuto, false}, Variant{sl::MomentPath::kAuto, true}}) {
         if (on_gpu && !cuda) continue;
-        const sl::MomentPath path = kPaths[variant];
         sl::SpectralLoss loss(size, size, {.path = path, .cuda = on_gpu}, context);
         loss.set_target({target.data(), size, size, 3}, {target_mask.data(), size, size, 1});
         const double ms = median_ms(config.runs, [&] {

@@ -32,6 +32,13 @@ struct Geometry {
   float inv_n;              // 1 / (W H)
   unsigned active;          // BandSet bits
   int planes;
+
+  // Entries of all planes: of the image, of the 2S x 2S grid, of the moment grid.
+  __host__ __device__ long long pixels() const { return static_cast<long long>(width) * height * planes; }
+  __host__ __device__ long long padded() const { return static_cast<long long>(side) * side * planes; }
+  __host__ __device__ long long moments() const {
+    return static_cast<long long>(radius + 1) * (2 * radius + 1) * planes;
+  }
 };
 
 // exp(+j (pi/S) k.c) as (cos, sin), c = ((W-1)/2, (H-1)/2): the angle is
@@ -46,11 +53,20 @@ __device__ void centre_phase(const Geometry& g, int kx, int ky, float& c, float&
 
 __device__ bool active_entry(const Geometry& g, int kx, int ky) { return (g.active >> band_of(kx, ky)) & 1u; }
 
+// Entry i of the moment grids [P, R + 1, 2R + 1]: plane p, frequency (kx, ky).
+struct GridEntry {
+  int p, kx, ky;
+};
+__device__ GridEntry grid_entry(const Geometry& g, long long i) {
+  const long long row = 2 * g.radius + 1, per = (g.radius + 1) * row;
+  return {static_cast<int>(i / per), static_cast<int>(i % per / row), static_cast<int>(i % row) - g.radius};
+}
+
 // planes [P, H, W] -> padded [P, 2S, 2S] (zeros outside the image).
 __global__ void pad_kernel(Geometry g, const float* planes, float* padded) {
   const long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x;
+  if (i >= g.padded()) return;
   const long long per = static_cast<long long>(g.side) * g.side;
-  if (i >= per * g.planes) return;
   const int p = static_cast<int>(i / per);
   const int y = static_cast<int>(i % per / g.side), x = static_cast<int>(i % g.side);
   padded[i] = x < g.width && y < g.height ? planes[(static_cast<long long>(p) * g.height + y) * g.width + x] : 0.f;
@@ -58,11 +74,9 @@ __global__ void pad_kernel(Geometry g, const float* planes, float* padded) {
 
 // spectrum [P, 2S, S + 1] (R2C) -> grids [P, R + 1, 2R + 1].
 __global__ void gather_kernel(Geometry g, const cufftComplex* spectrum, cufftComplex* grids) {
-  const long long row = 2 * g.radius + 1, per = (g.radius + 1) * row;
   const long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x;
-  if (i >= per * g.planes) return;
-  const int p = static_cast<int>(i / per), kx = static_cast<int>(i % per / row);
-  const int ky = static_cast<int>(i % row) - g.radius;
+  if (i >= g.moments()) return;
+  const auto [p, kx, ky] = grid_entry(g, i);
   cufftComplex out{0.f, 0.f};
   if (active_entry(g, kx, ky)) {
     // The pixel phase is 2S-periodic in k: bins wrap (bands finer than the
@@ -84,11 +98,9 @@ __global__ void gather_kernel(Geometry g, const cufftComplex* spectrum, cufftCom
 
 // weights [P, R + 1, 2R + 1] -> full [P, 2S, 2S] complex (zeroed before).
 __global__ void scatter_kernel(Geometry g, const cufftComplex* weights, cufftComplex* full) {
-  const long long row = 2 * g.radius + 1, per = (g.radius + 1) * row;
   const long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x;
-  if (i >= per * g.planes) return;
-  const int p = static_cast<int>(i / per), kx = static_cast<int>(i % per / row);
-  const int ky = static_cast<int>(i % row) - g.radius;
+  if (i >= g.moments()) return;
+  const auto [p, kx, ky] = grid_entry(g, i);
   if (!active_entry(g, kx, ky)) return;
   const cufftComplex w = weights[i];
   float c, s;
@@ -104,13 +116,11 @@ __global__ void scatter_kernel(Geometry g, const cufftComplex* weights, cufftCom
 __global__ void crop_kernel(Geometry g, const cufftComplex* full, float* planes) {
   const long long per = static_cast<long long>(g.width) * g.height;
   const long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x;
-  if (i >= per * g.planes) return;
+  if (i >= g.pixels()) return;
   const int p = static_cast<int>(i / per);
   const int y = static_cast<int>(i % per / g.width), x = static_cast<int>(i % g.width);
   planes[i] = full[(static_cast<long long>(p) * g.side + y) * g.side + x].x * g.inv_n;
 }
-
-unsigned blocks_for_count(long long n) { return static_cast<unsigned>((n + kThreads - 1) / kThreads); }
 
 }  // namespace
 
@@ -167,18 +177,16 @@ void CudaMomentTransform::forward(const float* planes, int count, BandSet active
   const Geometry g = m.geometry(active, count, "CudaMomentTransform::forward");
   if (count <= 0) return;
   const cudaStream_t stream = cuda::as_stream(m.stream.handle());
-  const long long pixels = static_cast<long long>(m.width) * m.height * count;
-  const long long padded = static_cast<long long>(m.side) * m.side * count;
-  const long long grid = static_cast<long long>(g.radius + 1) * (2 * g.radius + 1) * count;
+  const long long pixels = g.pixels(), padded = g.padded(), grid = g.moments();
   float* d_planes = m.planes.reserve_as<float>(pixels);
   float* d_padded = m.padded.reserve_as<float>(padded);
   auto* d_spectrum = m.spectrum.reserve_as<cufftComplex>(static_cast<long long>(m.side) * (m.side / 2 + 1) * count);
   auto* d_grids = m.grids.reserve_as<cufftComplex>(grid);
   m.stream.upload(d_planes, planes, pixels * sizeof(float));
-  pad_kernel<<<blocks_for_count(padded), kThreads, 0, stream>>>(g, d_planes, d_padded);
+  pad_kernel<<<blocks_for(padded), kThreads, 0, stream>>>(g, d_planes, d_padded);
   cuda::check_last("moments: pad");
   check_fft(cufftExecR2C(m.plan(m.forward_plans, count, CUFFT_R2C), d_padded, d_spectrum), "cufftExecR2C");
-  gather_kernel<<<blocks_for_count(grid), kThreads, 0, stream>>>(g, d_spectrum, d_grids);
+  gather_kernel<<<blocks_for(grid), kThreads, 0, stream>>>(g, d_spectrum, d_grids);
   cuda::check_last("moments: gather");
   static_assert(sizeof(std::complex<float>) == sizeof(cufftComplex));
   m.stream.download(grids, d_grids, grid * sizeof(cufftComplex));
@@ -190,18 +198,16 @@ void CudaMomentTransform::adjoint(const std::complex<float>* weights, int count,
   const Geometry g = m.geometry(active, count, "CudaMomentTransform::adjoint");
   if (count <= 0) return;
   const cudaStream_t stream = cuda::as_stream(m.stream.handle());
-  const long long pixels = static_cast<long long>(m.width) * m.height * count;
-  const long long full = static_cast<long long>(m.side) * m.side * count;
-  const long long grid = static_cast<long long>(g.radius + 1) * (2 * g.radius + 1) * count;
+  const long long pixels = g.pixels(), full = g.padded(), grid = g.moments();
   auto* d_weights = m.grids.reserve_as<cufftComplex>(grid);
   auto* d_full = m.full.reserve_as<cufftComplex>(full);
   float* d_planes = m.planes.reserve_as<float>(pixels);
   m.stream.upload(d_weights, weights, grid * sizeof(cufftComplex));
   m.stream.zero(d_full, full * sizeof(cufftComplex));
-  scatter_kernel<<<blocks_for_count(grid), kThreads, 0, stream>>>(g, d_weights, d_full);
+  scatter_kernel<<<blocks_for(grid), kThreads, 0, stream>>>(g, d_weights, d_full);
   cuda::check_last("moments: scatter");
   check_fft(cufftExecC2C(m.plan(m.inverse_plans, count, CUFFT_C2C), d_full, d_full, CUFFT_INVERSE), "cufftExecC2C");
-  crop_kernel<<<blocks_for_count(pixels), kThreads, 0, stream>>>(g, d_full, d_planes);
+  crop_kernel<<<blocks_for(pixels), kThreads, 0, stream>>>(g, d_full, d_planes);
   cuda::check_last("moments: crop");
   m.stream.download(planes, d_planes, pixels * sizeof(float));
   m.stream.synchronize();

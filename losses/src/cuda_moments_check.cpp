@@ -15,17 +15,6 @@ namespace {
 constexpr int kWidth = 64, kHeight = 48, kBands = 6, kPlanes = 4;
 constexpr double kTolerance = 1e-3;
 
-template <class T>
-double relative_difference(const std::vector<T>& got, const std::vector<T>& expected) {
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    const double d = std::abs(got[i] - expected[i]);
-    diff = std::max(diff, std::isfinite(d) ? d : INFINITY);
-    scale = std::max(scale, static_cast<double>(std::abs(expected[i])));
-  }
-  return diff / std::max(scale, 1e-30);
-}
-
 CudaCheck run_check() {
   if (!cuda_device().available) return {false, cuda_device().reason};
   std::mt19937 rng(11);
@@ -50,10 +39,10 @@ CudaCheck run_check() {
   } catch (const std::exception& e) {
     return {false, cuda_device().name + ": " + e.what()};
   }
-  if (const double d = relative_difference(got, expected); !(d <= kTolerance))
+  if (const double d = relative_max_difference(got, expected); !(d <= kTolerance))
     return {false,
             cuda_device().name + ": the moments differ from the CPU's by " + std::to_string(d) + " of their scale"};
-  if (const double d = relative_difference(adjoint_got, adjoint_expected); !(d <= kTolerance))
+  if (const double d = relative_max_difference(adjoint_got, adjoint_expected); !(d <= kTolerance))
     return {false, cuda_device().name + ": the moments' adjoint differs from the CPU's by " + std::to_string(d) +
                        " of its scale"};
   return {true, cuda_device().name + " takes the moments as the CPU does"};

@@ -10,7 +10,7 @@ namespace splattrack::cuda {
 
 inline constexpr int kThreads = 256;  // per block of the per-Gaussian kernels
 
-inline unsigned blocks_for(int n) { return static_cast<unsigned>((n + kThreads - 1) / kThreads); }
+inline unsigned blocks_for(long long n) { return static_cast<unsigned>((n + kThreads - 1) / kThreads); }
 
 // Throws std::runtime_error "<what>: <CUDA's error string>" unless e is cudaSuccess.
 void check(cudaError_t e, const char* what);

@@ -9,8 +9,8 @@
 
 namespace splattrack::cuda {
 
-inline constexpr std::uint32_t kCulledKey = 0xFFFFFFFFu;
-inline constexpr int kMaxTangents = 6;  // directions per forward-mode walk, as the CPU's
+using gs::kCulledKey;
+inline constexpr int kMaxTangents = gs::kMaxTangentsPerWalk;
 
 // A model's arrays on the device, GaussianModel's layout.
 struct ModelArrays {
@@ -33,18 +33,10 @@ struct ModelGradArrays {
 };
 
 // A splat as the pixel walk reads it (the CPU's TileSplat).
-struct Splat {
-  gs::Vec2f mean2d;
-  gs::Sym2f conic;
-  float opacity;
-  gs::Vec3f color;
-  float depth;
-};
+using Splat = gs::ScreenSplat;
 
 // dL w.r.t. a splat's blending inputs, summed over its pixels.
-struct SplatGradSum {
-  float mean_x, mean_y, conic_a, conic_b, conic_c, opacity, r, g, b;
-};
+using SplatGradSum = gs::ScreenSplatGrad;
 inline constexpr int kSplatGradFields = 9;
 static_assert(sizeof(SplatGradSum) == kSplatGradFields * sizeof(float), "summed field by field");
 

@@ -50,16 +50,9 @@ std::string compare_image(const std::vector<float>& gpu, const std::vector<float
 }
 
 std::string compare_array(const std::vector<float>& gpu, const std::vector<float>& cpu, const char* what) {
-  if (gpu.size() != cpu.size()) return std::string(what) + ": sizes differ";
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < cpu.size(); ++i) {
-    const double d = std::abs(static_cast<double>(gpu[i]) - cpu[i]);
-    diff = std::max(diff, std::isfinite(d) ? d : INFINITY);
-    scale = std::max(scale, static_cast<double>(std::abs(cpu[i])));
-  }
-  if (diff <= kGradientTolerance * scale) return "";
-  return std::string(what) + " differs from the CPU's by " + std::to_string(diff / std::max(scale, 1e-30)) +
-         " of its scale";
+  const double d = relative_max_difference(gpu, cpu);
+  if (d <= kGradientTolerance) return "";
+  return std::string(what) + " differs from the CPU's by " + std::to_string(d) + " of its scale";
 }
 
 CudaCheck run_check() {

@@ -11,13 +11,7 @@
 namespace splattrack::cpu {
 
 // A splat as the pixel loop reads it.
-struct TileSplat {
-  gs::Vec2f mean2d;
-  gs::Sym2f conic;
-  float opacity;
-  gs::Vec3f color;
-  float depth;
-};
+using TileSplat = gs::ScreenSplat;
 
 // Tiles are 16 x 16 pixels in 4 x 8 SIMD batches of 4 x 2 pixels.
 inline constexpr int kBlockW = 4, kBlockH = 2;
@@ -28,7 +22,7 @@ static_assert(kBlocksX == 4 && kBatches == 32, "batch masks are 32 bits, 4 per b
 inline constexpr int kBatchUnroll = 4;
 
 // What projection writes for each Gaussian i of the model.
-inline constexpr std::uint32_t kCulledKey = 0xFFFFFFFFu;
+using gs::kCulledKey;
 struct ProjectedSplats {
   std::uint32_t* depth_keys;   // [N] depth bits in unsigned order, kCulledKey if culled
   gs::PixelRect<int>* rects;   // [N] pixels it is blended at (gs::splat_pixel_rect)
@@ -96,12 +90,7 @@ struct ForwardOutput {
 };
 
 // dL w.r.t. a splat's blending inputs, summed over the pixels of one tile.
-struct SplatGrad {
-  float mean_x, mean_y;
-  float conic_a, conic_b, conic_c;
-  float opacity;
-  float r, g, b;
-};
+using SplatGrad = gs::ScreenSplatGrad;
 
 struct BackwardInput {
   const float* rgb;            // [H, W, 3] forward output
@@ -112,7 +101,7 @@ struct BackwardInput {
 
 // Forward-mode products (RenderPass::jvp): up to kMaxTangentsPerPass
 // directions per walk over a tile's splats.
-inline constexpr int kMaxTangentsPerPass = 6;
+inline constexpr int kMaxTangentsPerPass = gs::kMaxTangentsPerWalk;
 // One splat's tangent along one direction as the walk reads it: gs::
 // SplatTangent but its opacity's, which only antialiased models have and
 // which is kept apart (TangentPass::opacity), so that the classic walk

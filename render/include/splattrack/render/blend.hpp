@@ -30,6 +30,29 @@ ST_HDI std::uint32_t depth_key(float z) {
   std::memcpy(&b, &z, sizeof b);
   return (b & 0x80000000u) ? ~b : (b | 0x80000000u);
 }
+// The key of a culled Gaussian: after every depth (> 0) in sorted order.
+inline constexpr std::uint32_t kCulledKey = 0xFFFFFFFFu;
+
+// A splat as both back ends' pixel walks read it.
+struct ScreenSplat {
+  Vec2f mean2d;
+  Sym2f conic;
+  float opacity;
+  Vec3f color;
+  float depth;
+};
+
+// dL w.r.t. a splat's blending inputs, summed over pixels.
+struct ScreenSplatGrad {
+  float mean_x, mean_y;
+  float conic_a, conic_b, conic_c;
+  float opacity;
+  float r, g, b;
+};
+
+// Forward-mode directions one walk over a tile's splats carries (the CPU's
+// and the GPU's walks keep their tangents in registers).
+inline constexpr int kMaxTangentsPerWalk = 6;
 
 template <class T>
 ST_HDI T gaussian_power(const Sym2f& conic, T dx, T dy) {

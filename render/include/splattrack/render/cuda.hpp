@@ -3,8 +3,12 @@
 // kernels live in render/cuda, one stage per file.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
+#include <complex>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "splattrack/render.hpp"
@@ -32,6 +36,26 @@ struct CudaCheck {
   std::string detail;  // what failed, or the device's reason
 };
 const CudaCheck& cuda_self_check();
+
+// How the self-checks compare a back end's array with the CPU's: max |got -
+// expected| over max |expected|, in double (0 when both are zero, infinite
+// where a difference is not finite or the CPU's are all zero and got is not).
+template <class T>
+double relative_max_difference(const std::vector<T>& got, const std::vector<T>& expected) {
+  const auto widen = [](const T& v) {
+    if constexpr (std::is_same_v<T, float>)
+      return static_cast<double>(v);
+    else
+      return std::complex<double>(v);
+  };
+  double diff = got.size() == expected.size() ? 0 : INFINITY, scale = 0;
+  for (std::size_t i = 0; i < std::min(got.size(), expected.size()); ++i) {
+    const double d = std::abs(widen(got[i]) - widen(expected[i]));
+    diff = std::max(diff, std::isfinite(d) ? d : INFINITY);
+    scale = std::max(scale, std::abs(widen(expected[i])));
+  }
+  return diff == 0 ? 0 : scale > 0 ? diff / scale : INFINITY;
+}
 
 // Renderer's image model on the GPU: forward, backward and forward mode, with
 // Renderer's checks and conventions (the CPU renderer is the reference; the
