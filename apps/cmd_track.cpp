@@ -68,6 +68,9 @@ constexpr const char* kHelp =
     "  --recovery-budget MS   time each lost frame's recovery may take (default 1000); the search goes on\n"
     "                         on the next lost frame. 0: unbounded, and then a run is reproducible bit for\n"
     "                         bit (a budget makes recovery depend on the machine's speed)\n"
+    "  --recovery-budget-renders N  the budget as a count of renders instead (replaces MS): bounded and\n"
+    "                         reproducible on any machine; each lost frame's search screens one hypothesis\n"
+    "                         at least\n"
     "  --accept S             first frame, with masks: colour+silhouette match (<= 1) needed to count as tracking;\n"
     "                         below it the frame is degraded and recovered (default 0.95; lower it for\n"
     "                         noisy frames or imperfect masks, 0 turns the check off)\n"
@@ -197,7 +200,7 @@ int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
                    "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
-                   "recovery-budget", "num-nodes", "nodes", "skinning", "export-gltf", "arap-weight", "temporal-weight",
+                   "recovery-budget", "recovery-budget-renders", "num-nodes", "nodes", "skinning", "export-gltf", "arap-weight", "temporal-weight",
                    "device"},
                   {"help", "init-search", "ceres", "no-recover", "no-hold", "resume", "quiet", "overlay", "deform",
                    "export-ply", "antialiased"});
@@ -225,6 +228,8 @@ int cmd_track(int argc, char** argv) {
   options.recovery_budget_ms = args.get_double("recovery-budget", options.recovery_budget_ms);
   if (!(options.recovery_budget_ms >= 0) || !std::isfinite(options.recovery_budget_ms))
     throw UsageError("--recovery-budget must be a number of milliseconds >= 0");
+  options.recovery_budget_renders = args.get_int("recovery-budget-renders", options.recovery_budget_renders);
+  if (options.recovery_budget_renders < 0) throw UsageError("--recovery-budget-renders must be a count >= 0");
   options.verdict.first_frame_acceptance = args.get_double("accept", options.verdict.first_frame_acceptance);
   options.first_frame.iterations = args.get_int("iterations", options.first_frame.iterations);
   options.tracking.iterations = args.get_int("track-iterations", options.tracking.iterations);
@@ -309,6 +314,7 @@ int cmd_track(int argc, char** argv) {
                      {"recover", options.recover},
                      {"hold_occluded", options.hold_occluded},
                      {"recovery_budget_ms", options.recovery_budget_ms},
+                     {"recovery_budget_renders", options.recovery_budget_renders},
                      {"window", options.window.size},
                      {"first_frame_acceptance", options.verdict.first_frame_acceptance},
                      {"first_frame_iterations", options.first_frame.iterations},

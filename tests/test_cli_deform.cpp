@@ -241,6 +241,7 @@ TEST_F(CliDeform, BadOptionsAreUsageErrorsAndABadNodesFileIsNamed) {
   EXPECT_EQ(run_cli(plain + " --deform --num-nodes 0", root_ / "bad3.log"), 2) << read_text(root_ / "bad3.log");
   EXPECT_EQ(run_cli(plain + " --temporal-weight 0.5", root_ / "bad7.log"), 2) << read_text(root_ / "bad7.log");
   EXPECT_EQ(run_cli(plain + " --deform --arap-weight -1", root_ / "bad8.log"), 2) << read_text(root_ / "bad8.log");
+  EXPECT_EQ(run_cli(plain + " --recovery-budget-renders -5", root_ / "bad9.log"), 2) << read_text(root_ / "bad9.log");
   const std::string bad_nodes = test::write_file("bad_nodes.csv", "x,y,z\n0.1,0.2,oops\n");
   EXPECT_EQ(run_cli(plain + " --deform --nodes " + bad_nodes, root_ / "bad4.log"), 1) << read_text(root_ / "bad4.log");
   const std::string log = read_text(root_ / "bad4.log");

@@ -19,6 +19,9 @@ using namespace splattrack;
 namespace {
 
 constexpr int kImage = 128;
+// Renders (and tangent passes) a budgeted recovery may make per frame in
+// InitSearchRecoversAHalfTurnStart: a few of its search's hypotheses.
+constexpr int kBudgetRenders = 300;
 
 struct Scene {
   GaussianModel model;
@@ -319,31 +322,44 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
   EXPECT_LT(rotation_error_deg(recovered.pose, truth), 2.0);
   EXPECT_EQ(recovered.status, TrackStatus::recovered);
 
-  // With a budget, each later frame's recovery stops in time and the search
-  // goes on over the next frames until it finds the object: tracked at the
+  // With a budget, each later frame's recovery stops and the search goes on
+  // over the next frames until it finds the object: tracked at the
   // half-turn start, the object then jumps to the truth (a cut in the video)
-  // and stands still. The bound is loose: a step that started before the
-  // deadline finishes.
+  // and stands still. The budget counts renders, so that the test sees the
+  // same stops on any machine (on a wall-clock budget it failed in 2 of 4
+  // loaded CI runs); a wall-clock budget's stop is checked after.
+  // The work of the whole search on that frame, unbounded:
+  const auto first_lost_frame = [&](const TrackerOptions& options) {
+    RigidTracker t(s.model, s.camera, options);
+    EXPECT_EQ(t.initialize(s.render(start).view(), start).status, TrackStatus::tracking);
+    return t.track(frame.view());
+  };
+  const FrameResult whole = first_lost_frame(recovering);
+  EXPECT_EQ(whole.status, TrackStatus::recovered);
   TrackerOptions budgeted = recovering;
-  budgeted.recovery_budget_ms = 500;
+  budgeted.recovery_budget_renders = kBudgetRenders;
   RigidTracker tracker(s.model, s.camera, budgeted);
   ASSERT_EQ(tracker.initialize(s.render(start).view(), start).status, TrackStatus::tracking);
   FrameResult r;
   int frames = 0;
+  const int most_frames = budgeted.search.hypotheses + 1;  // one hypothesis a frame at least
   do {
     r = tracker.track(frame.view());
     ++frames;
-    EXPECT_LT(r.timings.ceres_ms + r.timings.search_ms, 3 * budgeted.recovery_budget_ms) << "frame " << frames;
+    std::printf("frame %d: %s, %d renders (the whole search: %d), %.1f deg\n", frames,
+                std::string(to_string(r.status)).c_str(), r.renders, whole.renders, rotation_error_deg(r.pose, truth));
+    EXPECT_LT(r.renders, whole.renders / 2) << "frame " << frames;
     // Until found, every frame goes on with the search, a degraded one too
     // (a wrong pose whose silhouette half fits is not the object).
     if (r.status != TrackStatus::recovered && r.status != TrackStatus::tracking) {
       EXPECT_GT(r.timings.search_ms, 0.0) << "frame " << frames;
     }
-  } while (frames < 12 && r.status != TrackStatus::recovered && r.status != TrackStatus::tracking);
-  EXPECT_LT(frames, 12) << "not found again";
+  } while (frames < most_frames && r.status != TrackStatus::recovered && r.status != TrackStatus::tracking);
+  EXPECT_GT(frames, 1) << "found in one frame: the budget cut nothing short, the test shows nothing";
+  EXPECT_TRUE(r.status == TrackStatus::recovered || r.status == TrackStatus::tracking) << "not found again";
   // Found: the next frames are followed from there without recovery (the
   // jump is not repeated as velocity), and complete the refinement a budget
-  // may have cut (measured on a loaded machine: 3.3° off when found).
+  // may have cut.
   for (int more = 1; more <= 2; ++more) {
     r = tracker.track(frame.view());
     EXPECT_EQ(r.status, TrackStatus::tracking) << "frame " << frames + more;
@@ -352,6 +368,28 @@ TEST(Tracker, InitSearchRecoversAHalfTurnStart) {
     EXPECT_EQ(r.timings.search_ms, 0.0) << "frame " << frames + more;
   }
   EXPECT_LT(rotation_error_deg(r.pose, truth), 2.0) << "after " << frames << " + 2 frames";
+
+  // However little budget is left after Ceres and the annealing, each lost
+  // frame's search screens a hypothesis (before, a used-up budget skipped
+  // the search, and on a loaded machine the object was never found).
+  TrackerOptions starved = recovering;
+  starved.recovery_budget_renders = 1;
+  RigidTracker starved_tracker(s.model, s.camera, starved);
+  ASSERT_EQ(starved_tracker.initialize(s.render(start).view(), start).status, TrackStatus::tracking);
+  for (int f = 1; f <= 3; ++f) {
+    const FrameResult lost = starved_tracker.track(frame.view());
+    if (lost.status == TrackStatus::recovered || lost.status == TrackStatus::tracking) break;
+    EXPECT_GT(lost.timings.search_ms, 0.0) << "frame " << f;
+    EXPECT_LT(lost.renders, whole.renders / 4) << "frame " << f;
+  }
+
+  // A wall-clock budget stops the same recovery too: less work than the
+  // unbounded one whatever the machine's load (load only cuts it shorter).
+  TrackerOptions timed = recovering;
+  timed.recovery_budget_ms = 50;
+  const FrameResult cut = first_lost_frame(timed);
+  EXPECT_LT(cut.renders, whole.renders / 2);
+  EXPECT_GT(cut.timings.search_ms, 0.0);
 }
 
 TEST(Tracker, MatteTargetRemovesAPlainBackgroundFromSoftEdges) {

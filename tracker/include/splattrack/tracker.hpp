@@ -99,6 +99,12 @@ struct TrackerOptions {
   // second per unexplained frame, never minutes. The first frame's may take
   // ten budgets.
   double recovery_budget_ms = 1000;
+  // The budget as a count of renders and tangent passes instead (0: the time
+  // above): the same stops on any machine however loaded, so a bounded run
+  // is reproducible bit for bit. Every lost frame's search screens one
+  // hypothesis at least, however little is left: it ends in
+  // search.hypotheses + 1 frames.
+  int recovery_budget_renders = 0;
   // How far the object may have moved, in projected radii, on the frame
   // after the first, whose velocity is unknown: it is also annealed from the
   // band this allows, in a window this much wider. 0.6 radii is the issue's
@@ -177,6 +183,7 @@ struct FrameResult {
   bool held = false;           // whether the pose was held under an occluder (TrackerOptions::hold_occluded)
   bool photometric = false;    // whether the photometric alignment replaced the LM's (photometric_when_degraded)
   int iterations = 0;         // optimiser iterations (Adam + Ceres)
+  int renders = 0;            // the pose fit's renders and tangent passes: the frame's work, on any machine
   FrameTimings timings;
 };
 
