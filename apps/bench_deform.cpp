@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "bench.hpp"
+#include "device_choice.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
 #include "splattrack/datasets/deformation_field.hpp"
 #include "splattrack/datasets/evaluation.hpp"
@@ -54,7 +55,7 @@ RigidPose start_pose(const DeformCase& c, const Camera& camera, const RigidPose&
   return start;
 }
 
-BenchRow run_case(const DeformCase& c, bool photometric, const BenchConfig& config) {
+BenchRow run_case(const DeformCase& c, bool photometric, bool cuda, const BenchConfig& config) {
   const GaussianModel model = datasets::make_object_model({});
   datasets::CameraPlacement placement;
   placement.width = c.width;
@@ -69,6 +70,7 @@ BenchRow run_case(const DeformCase& c, bool photometric, const BenchConfig& conf
   const datasets::DeformationField field(model, fo);
   TrackerOptions options;
   options.threads = config.threads;
+  options.cuda = cuda;
   options.first_frame.photometric = photometric;
   options.tracking.photometric = photometric;
   options.lm_tracking = !photometric;
@@ -101,7 +103,7 @@ BenchRow run_case(const DeformCase& c, bool photometric, const BenchConfig& conf
   BenchRow row;
   row.set("bench", "track-deform").set("scene", c.name).set("width", c.width).set("height", c.height);
   row.set("method", photometric ? "photometric" : "spectral").set("frames", config.frames);
-  row.set("threads", config.threads).set("nodes", node_defaults::kNodeCount);
+  row.set("threads", config.threads).set("device", cuda ? "cuda" : "cpu").set("nodes", node_defaults::kNodeCount);
   row.set("mean_error", mean(errors));
   row.set("max_frame_error", errors.empty() ? 0.0 : *std::max_element(errors.begin(), errors.end()));
   row.set("mean_iou", mean(ious)).set("median_ms_per_frame", median(ms));
@@ -112,11 +114,14 @@ BenchRow run_case(const DeformCase& c, bool photometric, const BenchConfig& conf
 
 std::vector<BenchRow> bench_track_deform(const BenchConfig& config) {
   std::vector<BenchRow> rows;
+  const bool gpu = bench_on_gpu("track --deform");
   for (const DeformCase& c : kCases) {
     if (!chosen(config.sequences, c.name)) continue;
-    for (const bool photometric : {false, true})
-      if (chosen(config.methods, photometric ? "photometric" : "spectral"))
-        rows.push_back(run_case(c, photometric, config));
+    for (const bool photometric : {false, true}) {
+      if (!chosen(config.methods, photometric ? "photometric" : "spectral")) continue;
+      rows.push_back(run_case(c, photometric, false, config));
+      if (gpu) rows.push_back(run_case(c, photometric, true, config));
+    }
   }
   return rows;
 }

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "bench.hpp"
+#include "device_choice.hpp"
 #include "splattrack/datasets/background.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
 #include "splattrack/datasets/evaluation.hpp"
@@ -72,13 +73,16 @@ inline constexpr Sequence kSequences[] = {
 };
 
 // spectral-bgsub: the spectral tracker with `--masks bgsub` (the footage's
-// camera is static).
-enum class Method { kSpectral, kSpectralBgsub, kPhotometric };
-inline constexpr Method kMethods[] = {Method::kSpectral, Method::kSpectralBgsub, Method::kPhotometric};
+// camera is static); spectral-cuda: the spectral tracker on the GPU, run
+// only where a device passes the self-checks.
+enum class Method { kSpectral, kSpectralBgsub, kSpectralCuda, kPhotometric };
+inline constexpr Method kMethods[] = {Method::kSpectral, Method::kSpectralBgsub, Method::kSpectralCuda,
+                                      Method::kPhotometric};
 const char* name(Method m) {
   switch (m) {
     case Method::kSpectral: return "spectral";
     case Method::kSpectralBgsub: return "spectral-bgsub";
+    case Method::kSpectralCuda: return "spectral-cuda";
     case Method::kPhotometric: break;
   }
   return "photometric";
@@ -92,6 +96,7 @@ TrackerOptions options_for(Method m, int threads) {
   o.threads = threads;
   o.first_frame_refines = true;
   o.subtract_background = m == Method::kSpectralBgsub;
+  o.cuda = m == Method::kSpectralCuda;
   if (m == Method::kPhotometric) {
     o.first_frame.photometric = o.tracking.photometric = true;
     o.lm_tracking = false;  // the top-band LM steps are spectral
@@ -112,7 +117,8 @@ struct Outcome {
 };
 
 Outcome run_sequence(const Sequence& s, const std::string& label, std::uint64_t seed, const GaussianModel& model,
-                     double size, const std::string& footage_path, int offset, const BenchConfig& config) {
+                     double size, const std::string& footage_path, int offset, bool gpu,
+                     const BenchConfig& config) {
   datasets::CameraPlacement placement;
   placement.width = kWidth;
   placement.height = kHeight;
@@ -144,7 +150,7 @@ Outcome run_sequence(const Sequence& s, const std::string& label, std::uint64_t 
   Outcome out;
   std::map<Method, std::unique_ptr<RigidTracker>> trackers;
   for (const Method m : kMethods)
-    if (chosen(config.methods, name(m)))
+    if (chosen(config.methods, name(m)) && (m != Method::kSpectralCuda || gpu))
       trackers[m] = std::make_unique<RigidTracker>(model, camera, options_for(m, config.threads));
   for (int f = 0; f < config.frames; ++f) {
     datasets::MadeFrame made = maker.make(f, footage.next());
@@ -263,6 +269,7 @@ std::vector<BenchRow> bench_track_realistic(const BenchConfig& config) {
     std::fprintf(stderr, "bench track --realistic: %s not found, fox sequences skipped\n", fox_path.c_str());
   }
 
+  const bool gpu = chosen(config.methods, name(Method::kSpectralCuda)) && bench_on_gpu("track --realistic");
   std::vector<BenchRow> rows;
   std::map<Method, Pool> pools;
   int index = 0;
@@ -277,7 +284,7 @@ std::vector<BenchRow> bench_track_realistic(const BenchConfig& config) {
       const std::string label = config.trials > 1 ? std::string(s.name) + "_t" + std::to_string(t) : s.name;
       const std::uint64_t seed = s.seed + static_cast<std::uint64_t>(t) * kTrialSeedStride;
       const Outcome o =
-          run_sequence(s, label, seed, model, size, footage, offset + t * kTrialFootageStep, config);
+          run_sequence(s, label, seed, model, size, footage, offset + t * kTrialFootageStep, gpu, config);
       if (!config.examples.empty()) write_poses(config.examples, label, o);
       for (const auto& [m, run] : o.runs) {
         const datasets::Evaluation e = datasets::evaluate(run.poses, o.truth, {.object_size = size});

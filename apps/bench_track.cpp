@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "bench.hpp"
+#include "device_choice.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
 #include "splattrack/datasets/evaluation.hpp"
 #include "splattrack/datasets/misalign.hpp"
@@ -183,7 +184,7 @@ void plot(const std::map<std::string, std::vector<std::pair<double, double>>>& c
   });
 }
 
-BenchRow sequence(const BenchConfig& config) {
+BenchRow sequence(const BenchConfig& config, bool cuda) {
   datasets::ObjectModelOptions mo;
   const GaussianModel model = datasets::make_object_model(mo);
   datasets::CameraPlacement placement;
@@ -194,6 +195,7 @@ BenchRow sequence(const BenchConfig& config) {
   const auto poses = datasets::make_trajectory(camera, to);
   TrackerOptions o;
   o.threads = config.threads;
+  o.cuda = cuda;
   RigidTracker tracker(model, camera, o);
   std::vector<double> ms;
   double worst_rot = 0, worst_trans = 0;
@@ -208,7 +210,8 @@ BenchRow sequence(const BenchConfig& config) {
   }
   BenchRow row;
   row.set("bench", "track").set("scene", "sequence").set("frames", config.frames).set("width", kSequenceImage);
-  row.set("threads", config.threads).set("max_rotation_deg", worst_rot).set("max_translation_fraction", worst_trans);
+  row.set("threads", config.threads).set("device", cuda ? "cuda" : "cpu");
+  row.set("max_rotation_deg", worst_rot).set("max_translation_fraction", worst_trans);
   row.set("lost_frames", lost).set("median_ms_per_frame", median(ms));
   return row;
 }
@@ -232,7 +235,10 @@ std::vector<BenchRow> bench_track(const BenchConfig& config) {
     }
     if (!config.plot.empty()) plot(curves, config.plot);
   }
-  if (config.frames > 0) rows.push_back(sequence(config));
+  if (config.frames > 0) {
+    rows.push_back(sequence(config, false));
+    if (bench_on_gpu("track")) rows.push_back(sequence(config, true));
+  }
   return rows;
 }
 

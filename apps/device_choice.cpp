@@ -1,6 +1,7 @@
 #include "device_choice.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 #include "splattrack/losses/cuda_moments.hpp"
@@ -24,9 +25,17 @@ std::string device_help(int column) {
          "saying why\n";
 }
 
-DeviceChoice choose_device(const Args& args) {
+DeviceChoice choose_device(const Args& args) { return choose_device(args.get_or("device", "auto")); }
+
+bool bench_on_gpu(const std::string& what) {
+  const DeviceChoice c = choose_device("auto");
+  if (!c.cuda) std::fprintf(stderr, "bench %s: CPU rows only (%s)\n", what.c_str(), c.note.c_str());
+  return c.cuda;
+}
+
+DeviceChoice choose_device(const std::string& requested) {
   DeviceChoice c;
-  c.requested = args.get_or("device", "auto");
+  c.requested = requested;
   if (c.requested != "cpu" && c.requested != "cuda" && c.requested != "auto")
     throw UsageError("--device must be cpu, cuda or auto, got '" + c.requested + "'");
   if (c.requested == "cpu") return c;

@@ -23,6 +23,11 @@ struct DeviceChoice {
 // std::runtime_error (exit 1) when there is no usable device or it fails the
 // check, saying why; another value is a UsageError.
 DeviceChoice choose_device(const Args& args);
+DeviceChoice choose_device(const std::string& requested);
+
+// Whether `splattrack bench <what>` adds CUDA rows beside the CPU ones: the
+// device auto would take; otherwise one line on stderr says why not.
+bool bench_on_gpu(const std::string& what);
 
 // The --device lines of a command's help, its text starting at `column`.
 std::string device_help(int column);
