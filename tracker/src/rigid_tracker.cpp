@@ -265,14 +265,22 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // right: a bending object cut across the frame, found 14° off after the
   // cut, then 5° off, was thrown 9° off on the next frame by the velocity
   // of that correction (DeformRecovery test).
+  // Nor from a degraded frame that moved further than any motion the
+  // tracker allows a frame (within_unknown_motion): that is recovery's
+  // search jumping, not the object moving. A half-turn start searched under
+  // a budget came 7-12° near at frames 4 and 6, and each next frame, thrown
+  // the jump's length again, started 164-178° off
+  // (Tracker.InitSearchRecoversAHalfTurnStart).
   // Followed from the frame before (not recovery's jump, nor lost).
   const bool aligned = status == TrackStatus::tracking || status == TrackStatus::degraded;
-  const bool followed = !first && aligned;
+  const bool jumped = status == TrackStatus::degraded && !first && !within_unknown_motion(previous_, reported);
+  const bool followed = !first && aligned && !jumped;
   impl_->started_moving = first && aligned;
   before_previous_ = followed && !previous_unsettled ? previous_ : reported;
   previous_ = reported;
-  // A recovery's jump starts the hold's history again; a lost frame ends it.
-  if (status == TrackStatus::lost || status == TrackStatus::recovered) impl_->hold.clear();
+  // A recovery's jump (found, or searched to where it is degraded) starts the
+  // hold's history again; a lost frame ends it.
+  if (status == TrackStatus::lost || status == TrackStatus::recovered || jumped) impl_->hold.clear();
   if (status != TrackStatus::lost) impl_->hold.record(reported, hidden);
   if (found || first) last_found_ = reported;
   ++frame_index_;
