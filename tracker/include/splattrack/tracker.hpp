@@ -103,7 +103,7 @@ struct TrackerOptions {
   // above): the same stops on any machine however loaded, so a bounded run
   // is reproducible bit for bit. Every lost frame's search screens one
   // hypothesis at least, however little is left: it ends in
-  // search.hypotheses + 1 frames.
+  // search.hypotheses + 1 recovering frames.
   int recovery_budget_renders = 0;
   // How far the object may have moved, in projected radii, on the frame
   // after the first, whose velocity is unknown: it is also annealed from the
