@@ -628,7 +628,7 @@ void RigidTracker::recover(const FrameView& frame, MatchTarget& tracked, const C
   const double budgets = frame_index_ == 0 ? kFirstFrameBudgetFactor : 1.0;
   const Deadline deadline =
       options_.recovery_budget_renders > 0
-          ? Deadline::after_work([&aligner] { return long{aligner.renders_made()} + aligner.tangent_passes_made(); },
+          ? Deadline::after_work([&aligner] { return aligner.work_done(); },
                                  std::lround(options_.recovery_budget_renders * budgets))
           : Deadline::after_ms(options_.recovery_budget_ms * budgets);
   const auto tc = clock::now();
@@ -709,8 +709,7 @@ CentredPose RigidTracker::match_start(const FrameView& frame, const CentredPose&
 
 FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& predicted, bool first) {
   const auto t0 = clock::now();
-  const auto work_done = [this] { return impl_->aligner.renders_made() + impl_->aligner.tangent_passes_made(); };
-  const int work_before = work_done();
+  const long work_before = impl_->aligner.work_done();
   // Predict: how far the start may be off, in frame pixels, and the window.
   double expected_px = 0;
   const CentredPose start = first ? first_frame_start(frame, predicted) : predicted;
@@ -861,7 +860,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   // one (they differ in the last bits): --resume has only the reported
   // poses, and must continue exactly as this run does.
   finish(frame, result.pose, result.status, first, hidden);
-  result.renders = work_done() - work_before;
+  result.renders = static_cast<int>(impl_->aligner.work_done() - work_before);
   result.timings.total_ms = ms_since(t0);
   return result;
 }

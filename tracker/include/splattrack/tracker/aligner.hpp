@@ -141,6 +141,9 @@ class PoseAligner {
   // counted): what reusing them saves.
   int renders_made() const { return renders_made_; }
   int tangent_passes_made() const { return tangent_passes_made_; }
+  // Both together: the work done, the same on any machine (recovery's budget
+  // in renders, FrameResult::renders).
+  long work_done() const { return long{renders_made_} + tangent_passes_made_; }
   double object_radius() const { return object_radius_; }
   const GaussianModel& model() const { return model_; }
 
