@@ -200,8 +200,8 @@ int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
                   {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
                    "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
-                   "recovery-budget", "recovery-budget-renders", "num-nodes", "nodes", "skinning", "export-gltf", "arap-weight", "temporal-weight",
-                   "device"},
+                   "recovery-budget", "recovery-budget-renders", "num-nodes", "nodes", "skinning", "export-gltf",
+                   "arap-weight", "temporal-weight", "device"},
                   {"help", "init-search", "ceres", "no-recover", "no-hold", "resume", "quiet", "overlay", "deform",
                    "export-ply", "antialiased"});
   if (args.has("help")) {

@@ -23,7 +23,8 @@ TEST(CliBenchRealistic, OptionsAreChecked) {
                                 "bench track --realistic --trials 0", "bench track --trials 2",
                                 "bench track --realistic --methods spectral,nope"})
     EXPECT_EQ(test::run_cli(bad, dir / "log"), 2) << bad;
-  EXPECT_NE(test::read_text(dir / "log").find("spectral, spectral-bgsub, spectral-cuda, photometric"), std::string::npos);
+  EXPECT_NE(test::read_text(dir / "log").find("spectral, spectral-bgsub, spectral-cuda, photometric"),
+            std::string::npos);
   ASSERT_EQ(test::run_cli("bench --help", dir / "log"), 0);
   EXPECT_NE(test::read_text(dir / "log").find("--realistic"), std::string::npos);
 }
