@@ -14,6 +14,7 @@
 #include "splattrack/tracker/occlusion_hold.hpp"
 #include "splattrack/tracker/prediction.hpp"
 #include "splattrack/tracker/quality.hpp"
+#include "splattrack/tracker/feature_start.hpp"
 #include "splattrack/tracker/shift_match.hpp"
 
 namespace splattrack {
@@ -681,10 +682,27 @@ void RigidTracker::recover(const FrameView& frame, MatchTarget& tracked, const C
 }
 
 CentredPose RigidTracker::first_frame_start(const FrameView& frame, const CentredPose& given) {
-  if (!options_.first_frame_refines || !options_.first_frame_shift_match || options_.init_search ||
-      !estimates_foreground(frame))
-    return given;
-  return match_start(frame, given, first_frame_shift_px(given));
+  if (!options_.first_frame_refines || options_.init_search || !estimates_foreground(frame)) return given;
+  // Turned by the features, then moved by the shift: the order measured
+  // best (BENCHMARKS.md, 2026-12-06 seventh).
+  const CentredPose start = options_.first_frame_features ? feature_start(frame, given) : given;
+  return options_.first_frame_shift_match ? match_start(frame, start, first_frame_shift_px(start)) : start;
+}
+
+CentredPose RigidTracker::feature_start(const FrameView& frame, const CentredPose& given) {
+  CentredPose pose = given;
+  for (int round = 0; round < feature_start_defaults::kRounds; ++round) {
+    const ObservationWindow window = feature_window(window_at(pose, 0));
+    const Observation plain(checked(frame, camera_), window);
+    const RenderImage& img = render_in(window, kMaskedBackground, pose);
+    const FeaturePairs pairs = match_features(plain.frame_rgb(), img, window, camera_, pose);
+    const int held = agreeing_pairs(pairs, camera_, pose);
+    if (confirms(pairs, camera_, pose)) break;
+    const std::optional<SolvedPose> solved = pose_from_pairs(pairs, camera_, pose);
+    if (!solved || solved->agreeing <= held) break;
+    pose = solved->pose;
+  }
+  return pose;
 }
 
 CentredPose RigidTracker::match_start(const FrameView& frame, const CentredPose& given, double expected_px) {

@@ -55,6 +55,10 @@ struct TrackerOptions {
   // model's texture matches the frame best (shift_match.hpp): a start a few
   // centimetres off would teach the colour model the desk as object.
   bool first_frame_shift_match = true;
+  // ... and before that, corrected by the model's texture features
+  // (feature_start.hpp) unless they confirm it: a start turned 15° taught
+  // the colour model the wrong pixels, which then held the pose there.
+  bool first_frame_features = true;
   bool init_search = false;     // multi-start over rotations on the first frame
   WindowOptions window;         // the observation window (size 0: the whole frame)
   // Frames without masks: the object's silhouette estimated from a colour
@@ -218,8 +222,12 @@ class RigidTracker {
  private:
   FrameResult process(const FrameView& frame, const CentredPose& predicted, bool first);
   // Where the first frame's alignment starts from the given pose `given`
-  // (match_start, when first_frame_shift_match applies).
+  // (feature_start, then match_start, as the options say).
   CentredPose first_frame_start(const FrameView& frame, const CentredPose& given);
+  // `given` replaced by the pose that the texture features' 3D-2D pairs
+  // solve for, rendered and matched again from there, until the pairs
+  // confirm a pose or no solved pose agrees with more of them.
+  CentredPose feature_start(const FrameView& frame, const CentredPose& given);
   // A first frame's given pose moved across the image, at its depth, by the
   // shift that best matches the model's texture to the frame within
   // `expected_px` frame pixels (unchanged when nothing matches well).

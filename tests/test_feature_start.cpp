@@ -1,0 +1,136 @@
+// The first frame's start corrected by texture features (tracker/
+// feature_start.hpp), on frame 0 of the real cube (../shared/data; skipped
+// when absent): the pairs lifted from a render 15° off land where the frame
+// shows them under the given pose, a start that far is not confirmed and the
+// given one is, and the first frames from starts 2 cm / 15° off, which the
+// colour model learnt there held 10-12° off, end within 5°.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <vector>
+
+#include "real_cube_test_util.hpp"
+#include "render_test_util.hpp"
+#include "splattrack/tracker/feature_start.hpp"
+
+namespace splattrack {
+namespace {
+
+// The given pose turned by `degrees` about the world axis `axis` and moved
+// `metres` along `direction`.
+RigidPose turned_off(const RigidPose& given, const Eigen::Vector3d& axis, double degrees,
+                     const Eigen::Vector3d& direction, double metres) {
+  RigidPose off = given;
+  off.rotation = Eigen::Quaterniond(Eigen::AngleAxisd(degrees * M_PI / 180, axis.normalized())) * given.rotation;
+  off.translation += metres * direction.normalized();
+  return off;
+}
+
+// Starts 2 cm / 15° off (world axes and directions of two of the eight
+// starts measured in BENCHMARKS.md). From the first the first frame alone
+// ended 9.9° off, held there by the colour model learnt at the start; the
+// features bring it within 5°. From the second, on 2 threads, it still ends
+// 8.7° off with them and stays ~10° off (within 5° on 1 thread): over 32
+// such starts the features raised the frames within 5° / 2 cm from 57 % to
+// 83 %, not to all.
+struct Start {
+  Eigen::Vector3d axis, direction;
+};
+const Start kFound{{-0.36, -0.10, 0.93}, {0.37, -0.93, 0.0}};
+const Start kStarts[] = {kFound, {{0.0, 0.74, -0.68}, {-0.63, -0.32, -0.70}}};
+
+TEST(FeatureStart, PairsFromARenderTurnedOffLieWhereTheFrameShowsThem) {
+  if (!std::filesystem::is_directory(test::kCubeDir)) GTEST_SKIP() << test::kCubeDir << " is absent";
+  test::RealCube cube;
+  io::Frame frame0;
+  ASSERT_EQ(cube.frames->next(frame0), io::FrameStatus::ok);
+  // The cube's mesh is centred on its origin: its centred and model
+  // coordinates are the same.
+  double radius = 0;
+  for (std::size_t i = 0; i < cube.model.size(); ++i)
+    radius = std::max(radius, Eigen::Vector3f(cube.model.means[3 * i], cube.model.means[3 * i + 1],
+                                              cube.model.means[3 * i + 2]).cast<double>().norm());
+  const CentredPose truth(cube.given);
+  for (const Start& s : kStarts) {
+    const CentredPose start(turned_off(cube.given, s.axis, 15, s.direction, 0.02));
+    const ObservationWindow window = feature_window(window_around(cube.camera, start, radius, 0, {}));
+    RenderOptions options;
+    options.dilation = window_dilation(window.scale);
+    const RenderImage img = test::render_image(transformed(cube.model, start), window.camera(cube.camera), options);
+    const WindowedFrame seen = resample(frame0.view(), window);
+    const FeaturePairs pairs = match_features(seen.image.rgb, img, window, cube.camera, start);
+    ASSERT_GE(pairs.size(), 12u);
+    // Where the truth (PnP from hand-picked corners, ~2 px) puts them: most
+    // pairs within 3 px, whatever pose they were lifted at.
+    const int at_truth = agreeing_pairs(pairs, cube.camera, truth);
+    const int at_start = agreeing_pairs(pairs, cube.camera, start);
+    EXPECT_GE(at_truth, 0.45 * static_cast<double>(pairs.size())) << s.axis.transpose();
+    EXPECT_TRUE(confirms(pairs, cube.camera, truth));
+    EXPECT_FALSE(confirms(pairs, cube.camera, start)) << at_start << " of " << pairs.size();
+    const std::optional<SolvedPose> solved = pose_from_pairs(pairs, cube.camera, start);
+    ASSERT_TRUE(solved.has_value());
+    EXPECT_GT(solved->agreeing, at_start);
+  }
+}
+
+double median(std::vector<double> v) {
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+// From the given pose the pairs confirm it: the first frame is what it was
+// without features. From a start 2 cm / 15° off, the first frame within 5°
+// and the median over the first 30 frames (the cube stands still) within 5°
+// and 8 mm with the features; without, the first frame 9.9° off. A start
+// only moved 2 cm pays for them on its first frame (4.2° off, 1° without:
+// the solved pose's tilt is loose), not over the frames after it.
+TEST(FeatureStart, TheRealCubeStartedFifteenDegreesOffIsFound) {
+  if (!std::filesystem::is_directory(test::kCubeDir)) GTEST_SKIP() << test::kCubeDir << " is absent";
+  constexpr int kFrames = 30;
+  std::vector<io::Frame> frames(kFrames);
+  {
+    test::RealCube cube;
+    for (io::Frame& f : frames) ASSERT_EQ(cube.frames->next(f), io::FrameStatus::ok);
+  }
+  test::RealCube cube;
+  TrackerOptions options = test::first_frame_options();
+  options.recover = true;
+  TrackerOptions plain = options;
+  plain.first_frame_features = false;
+  const auto track = [&](const TrackerOptions& o, const RigidPose& start, int n, std::vector<double>& degrees,
+                          std::vector<double>& mm) {
+    RigidTracker tracker(cube.model, cube.camera, o);
+    for (int i = 0; i < n; ++i) {
+      const FrameResult r = i == 0 ? tracker.initialize(frames[0].view(), start) : tracker.track(frames[i].view());
+      degrees.push_back(rotation_error_deg(r.pose, cube.given));
+      mm.push_back(1000 * translation_error(r.pose, cube.given));
+    }
+  };
+  const RigidPose off = turned_off(cube.given, kFound.axis, 15, kFound.direction, 0.02);
+  std::vector<double> degrees, mm, held_degrees, held_mm;
+  track(options, off, kFrames, degrees, mm);
+  track(plain, off, 1, held_degrees, held_mm);
+  EXPECT_LT(degrees[0], 5);
+  EXPECT_LT(median(degrees), 5);
+  EXPECT_LT(median(mm), 8);
+  EXPECT_GT(held_degrees[0], 8);
+
+  RigidPose moved = cube.given;
+  moved.translation += Eigen::Vector3d(-0.012, 0.016, 0);
+  std::vector<double> moved_degrees, moved_mm;
+  track(options, moved, kFrames, moved_degrees, moved_mm);
+  EXPECT_LT(moved_degrees[0], 6);
+  EXPECT_LT(median(moved_degrees), 2);
+  EXPECT_LT(median(moved_mm), 5);
+
+  RigidTracker with(cube.model, cube.camera, options), without(cube.model, cube.camera, plain);
+  const RigidPose a = with.initialize(frames[0].view(), cube.given).pose;
+  const RigidPose b = without.initialize(frames[0].view(), cube.given).pose;
+  EXPECT_EQ(a.translation, b.translation);
+  EXPECT_TRUE(a.rotation.coeffs() == b.rotation.coeffs());
+}
+
+}  // namespace
+}  // namespace splattrack
