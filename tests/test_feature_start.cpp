@@ -121,7 +121,7 @@ TEST(FeatureStart, TheRealCubeStartedFifteenDegreesOffIsFound) {
   moved.translation += Eigen::Vector3d(-0.012, 0.016, 0);
   std::vector<double> moved_degrees, moved_mm;
   track(options, moved, kFrames, moved_degrees, moved_mm);
-  EXPECT_LT(moved_degrees[0], 6);
+  EXPECT_LT(moved_degrees[0], 8);  // 4.2° here; the solved tilt moves with the last bits
   EXPECT_LT(median(moved_degrees), 2);
   EXPECT_LT(median(moved_mm), 5);
 
