@@ -31,10 +31,11 @@ RigidPose turned_off(const RigidPose& given, const Eigen::Vector3d& axis, double
 // Starts 2 cm / 15° off (world axes and directions of two of the eight
 // starts measured in BENCHMARKS.md). From the first the first frame alone
 // ended 9.9° off, held there by the colour model learnt at the start; the
-// features bring it within 5°. From the second, on 2 threads, it still ends
-// 8.7° off with them and stays ~10° off (within 5° on 1 thread): over 32
-// such starts the features raised the frames within 5° / 2 cm from 57 % to
-// 83 %, not to all.
+// features bring it within 5°. From the second (its axis and direction
+// rounded to two decimals here) it still ends 8.7° off with them and stays
+// ~10° off, where the start made with the unrounded ones is followed within
+// 5°: the outcome turns on small changes of the start. Over 32 such starts
+// the features raised the frames within 5° / 2 cm from 57 % to 83 %.
 struct Start {
   Eigen::Vector3d axis, direction;
 };
