@@ -13,6 +13,7 @@
 
 #include "real_cube_test_util.hpp"
 #include "render_test_util.hpp"
+#include "splattrack/render/framing.hpp"
 #include "splattrack/tracker/feature_start.hpp"
 
 namespace splattrack {
@@ -47,19 +48,18 @@ TEST(FeatureStart, PairsFromARenderTurnedOffLieWhereTheFrameShowsThem) {
   test::RealCube cube;
   io::Frame frame0;
   ASSERT_EQ(cube.frames->next(frame0), io::FrameStatus::ok);
-  // The cube's mesh is centred on its origin: its centred and model
-  // coordinates are the same.
-  double radius = 0;
-  for (std::size_t i = 0; i < cube.model.size(); ++i)
-    radius = std::max(radius, Eigen::Vector3f(cube.model.means[3 * i], cube.model.means[3 * i + 1],
-                                              cube.model.means[3 * i + 2]).cast<double>().norm());
-  const CentredPose truth(cube.given);
+  // The tracker's centred coordinates: the model moved to its bounds' centre.
+  const ModelBounds bounds = model_bounds(cube.model);
+  Pose<frames::Model, frames::Centred> model_from_centred;
+  model_from_centred.translation = bounds.center;
+  const GaussianModel centred = recentred(cube.model, bounds.center);
+  const CentredPose truth = cube.given * model_from_centred;
   for (const Start& s : kStarts) {
-    const CentredPose start(turned_off(cube.given, s.axis, 15, s.direction, 0.02));
-    const ObservationWindow window = feature_window(window_around(cube.camera, start, radius, 0, {}));
+    const CentredPose start = turned_off(cube.given, s.axis, 15, s.direction, 0.02) * model_from_centred;
+    const ObservationWindow window = feature_window(window_around(cube.camera, start, bounds.radius, 0, {}));
     RenderOptions options;
     options.dilation = window_dilation(window.scale);
-    const RenderImage img = test::render_image(transformed(cube.model, start), window.camera(cube.camera), options);
+    const RenderImage img = test::render_image(transformed(centred, start), window.camera(cube.camera), options);
     const WindowedFrame seen = resample(frame0.view(), window);
     const FeaturePairs pairs = match_features(seen.image.rgb, img, window, cube.camera, start);
     ASSERT_GE(pairs.size(), 12u);
@@ -68,8 +68,8 @@ TEST(FeatureStart, PairsFromARenderTurnedOffLieWhereTheFrameShowsThem) {
     const int at_truth = agreeing_pairs(pairs, cube.camera, truth);
     const int at_start = agreeing_pairs(pairs, cube.camera, start);
     EXPECT_GE(at_truth, 0.45 * static_cast<double>(pairs.size())) << s.axis.transpose();
-    EXPECT_TRUE(confirms(pairs, cube.camera, truth));
-    EXPECT_FALSE(confirms(pairs, cube.camera, start)) << at_start << " of " << pairs.size();
+    EXPECT_TRUE(confirms(pairs, at_truth));
+    EXPECT_FALSE(confirms(pairs, at_start)) << at_start << " of " << pairs.size();
     const std::optional<SolvedPose> solved = pose_from_pairs(pairs, cube.camera, start);
     ASSERT_TRUE(solved.has_value());
     EXPECT_GT(solved->agreeing, at_start);

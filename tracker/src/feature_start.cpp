@@ -65,11 +65,13 @@ Eigen::Isometry3d cam_from_centred(const Camera& camera, const CentredPose& pose
 CentredPose pose_from_cam(const Camera& camera, const cv::Mat& rvec, const cv::Mat& tvec) {
   cv::Mat r;
   cv::Rodrigues(rvec, r);
+  Eigen::Matrix3d rotation;
+  Eigen::Vector3d translation;
+  cv::cv2eigen(r, rotation);
+  cv::cv2eigen(tvec, translation);
   Eigen::Isometry3d cam_from_c = Eigen::Isometry3d::Identity();
-  for (int i = 0; i < 3; ++i) {
-    for (int j = 0; j < 3; ++j) cam_from_c.linear()(i, j) = r.at<double>(i, j);
-    cam_from_c.translation()(i) = tvec.at<double>(i);
-  }
+  cam_from_c.linear() = rotation;
+  cam_from_c.translation() = translation;
   const Eigen::Isometry3d world_from_c = Eigen::Isometry3d(camera.cam_from_world).inverse() * cam_from_c;
   CentredPose pose;
   pose.rotation = Eigen::Quaterniond(world_from_c.linear()).normalized();
@@ -79,11 +81,10 @@ CentredPose pose_from_cam(const Camera& camera, const cv::Mat& rvec, const cv::M
 
 void to_rvec_tvec(const Camera& camera, const CentredPose& pose, cv::Mat& rvec, cv::Mat& tvec) {
   const Eigen::Isometry3d c = cam_from_centred(camera, pose);
-  cv::Mat r(3, 3, CV_64F);
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) r.at<double>(i, j) = c.linear()(i, j);
+  cv::Mat r;
+  cv::eigen2cv(Eigen::Matrix3d(c.linear()), r);
   cv::Rodrigues(r, rvec);
-  tvec = (cv::Mat_<double>(3, 1) << c.translation().x(), c.translation().y(), c.translation().z());
+  cv::eigen2cv(Eigen::Vector3d(c.translation()), tvec);
 }
 
 }  // namespace
@@ -153,8 +154,7 @@ int agreeing_pairs(const FeaturePairs& pairs, const Camera& camera, const Centre
   return n;
 }
 
-bool confirms(const FeaturePairs& pairs, const Camera& camera, const CentredPose& pose) {
-  const int agreeing = agreeing_pairs(pairs, camera, pose);
+bool confirms(const FeaturePairs& pairs, int agreeing) {
   return agreeing >= kMinInliers && agreeing >= kConfirmShare * static_cast<double>(pairs.size());
 }
 

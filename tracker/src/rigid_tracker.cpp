@@ -10,11 +10,11 @@
 #include "splattrack/tracker.hpp"
 #include "splattrack/tracker/agreement.hpp"
 #include "splattrack/tracker/background.hpp"
+#include "splattrack/tracker/feature_start.hpp"
 #include "splattrack/tracker/occlusion.hpp"
 #include "splattrack/tracker/occlusion_hold.hpp"
 #include "splattrack/tracker/prediction.hpp"
 #include "splattrack/tracker/quality.hpp"
-#include "splattrack/tracker/feature_start.hpp"
 #include "splattrack/tracker/shift_match.hpp"
 
 namespace splattrack {
@@ -697,7 +697,7 @@ CentredPose RigidTracker::feature_start(const FrameView& frame, const CentredPos
     const RenderImage& img = render_in(window, kMaskedBackground, pose);
     const FeaturePairs pairs = match_features(plain.frame_rgb(), img, window, camera_, pose);
     const int held = agreeing_pairs(pairs, camera_, pose);
-    if (confirms(pairs, camera_, pose)) break;
+    if (confirms(pairs, held)) break;
     const std::optional<SolvedPose> solved = pose_from_pairs(pairs, camera_, pose);
     if (!solved || solved->agreeing <= held) break;
     pose = solved->pose;

@@ -68,8 +68,9 @@ FeaturePairs match_features(const std::vector<float>& frame_rgb, const RenderIma
 // How many pairs `pose` reprojects within kInlierPx.
 int agreeing_pairs(const FeaturePairs& pairs, const Camera& camera, const CentredPose& pose);
 
-// Whether the pairs confirm `pose` (kMinInliers and kConfirmShare).
-bool confirms(const FeaturePairs& pairs, const Camera& camera, const CentredPose& pose);
+// Whether `agreeing` of the pairs (agreeing_pairs at a pose) confirm that
+// pose (kMinInliers and kConfirmShare).
+bool confirms(const FeaturePairs& pairs, int agreeing);
 
 // The pose that the most pairs agree with (RANSAC over SQPnP), refined by
 // Levenberg-Marquardt on its inliers from the RANSAC pose and from `near`;
