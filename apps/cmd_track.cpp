@@ -58,6 +58,9 @@ constexpr const char* kHelp =
     "  --no-start-features    without masks, --init-pose is first corrected by the model's texture features\n"
     "                         (SIFT pairs between a render and the frame, PnP) unless they confirm it;\n"
     "                         this turns that off\n"
+    "  --no-relocalise        recovery first looks for the lost object in the whole frame by the model's\n"
+    "                         texture features (SIFT keypoints of renders from 26 directions, PnP);\n"
+    "                         this turns that off\n"
     "  --init-search          multi-start rotation search on the first frame (for starts beyond ~45 deg)\n"
     "  --antialiased          render the model with each opacity compensated for the 0.3 px2 low-pass\n"
     "                         (gsplat's rasterize_mode antialiased, Mip-Splatting); default: as the model's\n"
@@ -205,8 +208,8 @@ int cmd_track(int argc, char** argv) {
                    "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
                    "recovery-budget", "recovery-budget-renders", "num-nodes", "nodes", "skinning", "export-gltf",
                    "arap-weight", "temporal-weight", "device"},
-                  {"help", "init-search", "ceres", "no-recover", "no-hold", "no-start-features", "resume", "quiet",
-                   "overlay", "deform", "export-ply", "antialiased"});
+                  {"help", "init-search", "ceres", "no-recover", "no-hold", "no-start-features", "no-relocalise", "resume",
+                   "quiet", "overlay", "deform", "export-ply", "antialiased"});
   if (args.has("help")) {
     std::printf(kHelp, device_help(25).c_str());
     return 0;
@@ -229,6 +232,7 @@ int cmd_track(int argc, char** argv) {
   options.recover = !args.has("no-recover");
   options.hold_occluded = !args.has("no-hold");
   options.first_frame_features = !args.has("no-start-features");
+  options.relocalise_features = !args.has("no-relocalise");
   options.recovery_budget_ms = args.get_double("recovery-budget", options.recovery_budget_ms);
   if (!(options.recovery_budget_ms >= 0) || !std::isfinite(options.recovery_budget_ms))
     throw UsageError("--recovery-budget must be a number of milliseconds >= 0");
@@ -315,6 +319,7 @@ int cmd_track(int argc, char** argv) {
                      {"init_pose", args.get_or("init-pose", "default")},
                      {"init_search", options.init_search},
                      {"start_features", options.first_frame_features},
+                     {"relocalise_features", options.relocalise_features},
                      {"ceres_on_first_frame", options.ceres_on_first_frame},
                      {"recover", options.recover},
                      {"hold_occluded", options.hold_occluded},

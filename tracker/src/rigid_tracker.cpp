@@ -10,6 +10,7 @@
 #include "splattrack/tracker.hpp"
 #include "splattrack/tracker/agreement.hpp"
 #include "splattrack/tracker/background.hpp"
+#include "splattrack/tracker/feature_atlas.hpp"
 #include "splattrack/tracker/feature_start.hpp"
 #include "splattrack/tracker/occlusion.hpp"
 #include "splattrack/tracker/occlusion_hold.hpp"
@@ -88,6 +89,10 @@ inline constexpr double kAnnealedMatchGain = 0.05;
 // a wrong pose judged `tracking`; on the synthetic fast start the right one
 // was 9° and 0.6 radii away.
 inline constexpr double kUnknownMotionSlack = 2.0;
+// Recovery's texture features look at the frame once more (at the next
+// scale) only within this share of its budget: each pass costs 0.25-0.6 s
+// at 640x480, and the candidates after them need the rest.
+inline constexpr double kFeaturesBudgetShare = 0.5;
 // How much the object's silhouette may grow from one frame to the next
 // (turning, approaching), in projected radii.
 inline constexpr double kSupportSlack = 0.25;
@@ -131,6 +136,11 @@ struct RigidTracker::Impl {
   OcclusionHold hold;  // where a partly hidden object is held (occlusion_hold.hpp)
   int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
   ShapeFit* shape_fit = nullptr;  // set_shape_fit
+  // The model's features from all round (relocalise()), rendered when first
+  // needed about the first frame's start, so that a resumed run builds the
+  // same one.
+  FeatureAtlas atlas;
+  CentredPose atlas_from;
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -193,6 +203,8 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->disagreeing = 0;
   impl_->hold.clear();
   impl_->pixels_trusted = false;
+  impl_->atlas = {};
+  impl_->atlas_from = start;
   if (!options_.first_frame_refines || options_.init_search) return;
   const Observation plain(checked(frame, camera_), window);
   const RenderImage& img = render_in(window, plain.background(), start);
@@ -603,6 +615,30 @@ void RigidTracker::recover(const FrameView& frame, MatchTarget& tracked, const C
   // one). After a lost frame the pose carried from it says nothing: the
   // object is looked for where its colours are (redetect), and the window
   // and every candidate start from there.
+  // The budget: the features first, then of what is left a quarter to
+  // Ceres, a third of the rest to the annealed alignment, the rest to the
+  // search (screening, then refining the best).
+  PoseAligner& aligner = impl_->aligner;
+  const double budgets = frame_index_ == 0 ? kFirstFrameBudgetFactor : 1.0;
+  const Deadline deadline =
+      options_.recovery_budget_renders > 0
+          ? Deadline::after_work([&aligner] { return aligner.work_done(); },
+                                 std::lround(options_.recovery_budget_renders * budgets))
+          : Deadline::after_ms(options_.recovery_budget_ms * budgets);
+  // The object found by its texture features, anywhere in the frame and
+  // turned any way, is taken unless its own window judges it lost; nothing
+  // else is tried then.
+  if (options_.relocalise_features) {
+    const auto tf = clock::now();
+    const std::optional<CentredPose> found = relocalise(frame, deadline.share(kFeaturesBudgetShare));
+    const bool taken = found && take_relocalised(frame, *found, pose, verdict, result);
+    result.timings.features_ms += ms_since(tf);
+    if (taken) {
+      impl_->search_next = 0;
+      impl_->search_pending = false;
+      return;
+    }
+  }
   FrameTarget wide;
   MatchTarget* target = &tracked;
   CentredPose from = pose;
@@ -623,15 +659,6 @@ void RigidTracker::recover(const FrameView& frame, MatchTarget& tracked, const C
   // silhouette alone took the procedural object 170° off (IoU 0.8, match
   // 0.47) as `recovered`.
   verdict = assess(*target, pose, true);
-  PoseAligner& aligner = impl_->aligner;
-  // The budget: a quarter to Ceres, a third of the rest to the annealed
-  // alignment, the rest to the search (screening, then refining the best).
-  const double budgets = frame_index_ == 0 ? kFirstFrameBudgetFactor : 1.0;
-  const Deadline deadline =
-      options_.recovery_budget_renders > 0
-          ? Deadline::after_work([&aligner] { return aligner.work_done(); },
-                                 std::lround(options_.recovery_budget_renders * budgets))
-          : Deadline::after_ms(options_.recovery_budget_ms * budgets);
   const auto tc = clock::now();
   CeresRefineOptions ceres = options_.ceres;
   ceres.deadline = deadline.share(0.25);
@@ -685,24 +712,70 @@ CentredPose RigidTracker::first_frame_start(const FrameView& frame, const Centre
   if (!options_.first_frame_refines || options_.init_search || !estimates_foreground(frame)) return given;
   // Turned by the features, then moved by the shift: the order measured
   // best (BENCHMARKS.md, 2026-12-06 seventh).
-  const CentredPose start = options_.first_frame_features ? feature_start(frame, given) : given;
+  const CentredPose start = options_.first_frame_features ? feature_start(frame, given, true).pose : given;
   return options_.first_frame_shift_match ? match_start(frame, start, first_frame_shift_px(start)) : start;
 }
 
-CentredPose RigidTracker::feature_start(const FrameView& frame, const CentredPose& given) {
-  CentredPose pose = given;
+FeatureCheckedPose RigidTracker::feature_start(const FrameView& frame, const CentredPose& given,
+                                               bool keep_confirmed) {
+  FeatureCheckedPose out{given, false};
   for (int round = 0; round < feature_start_defaults::kRounds; ++round) {
-    const ObservationWindow window = feature_window(window_at(pose, 0));
+    const ObservationWindow window = feature_window(window_at(out.pose, 0));
     const Observation plain(checked(frame, camera_), window);
-    const RenderImage& img = render_in(window, kMaskedBackground, pose);
-    const FeaturePairs pairs = match_features(plain.frame_rgb(), img, window, camera_, pose);
-    const int held = agreeing_pairs(pairs, camera_, pose);
-    if (confirms(pairs, held)) break;
-    const std::optional<SolvedPose> solved = pose_from_pairs(pairs, camera_, pose);
+    const RenderImage& img = render_in(window, kMaskedBackground, out.pose);
+    const FeaturePairs pairs = match_features(plain.frame_rgb(), img, window, camera_, out.pose);
+    const int held = agreeing_pairs(pairs, camera_, out.pose);
+    out.confirmed = confirms(pairs, held);
+    if (out.confirmed && keep_confirmed) break;
+    const std::optional<SolvedPose> solved = pose_from_pairs(pairs, camera_, out.pose);
     if (!solved || solved->agreeing <= held) break;
-    pose = solved->pose;
+    out = {solved->pose, confirms(pairs, solved->agreeing)};
   }
-  return pose;
+  return out;
+}
+
+std::optional<CentredPose> RigidTracker::relocalise(const FrameView& frame, const Deadline& deadline) {
+  if (impl_->atlas.empty()) {
+    std::vector<AtlasView> views;
+    for (const CentredPose& pose : atlas_views(camera_, impl_->atlas_from)) {
+      const ObservationWindow w = atlas_window(camera_, pose, object_radius());
+      views.push_back({render_in(w, kMaskedBackground, pose), w, pose});
+    }
+    impl_->atlas = FeatureAtlas(views, camera_, impl_->context);
+  }
+  for (const double coarser : feature_atlas_defaults::kFrameScaleFactors) {
+    if (coarser != feature_atlas_defaults::kFrameScaleFactors[0] && deadline.passed()) break;
+    const ObservationWindow whole =
+        whole_frame_window(camera_, coarser * feature_window(window_at(last_found_, 0)).scale);
+    const Observation plain(checked(frame, camera_), whole);
+    const std::optional<SolvedPose> solved =
+        pose_from_pairs(impl_->atlas.match(plain.frame_rgb(), whole), camera_, last_found_);
+    if (!solved) continue;
+    // Solved from the whole frame's pairs the pose is coarse (frame 500 of
+    // the real cube: 19° / 38 mm off, yet 14 of 39 pairs about it agree,
+    // enough to confirm it): it moves on while a solved pose agrees with more.
+    const FeatureCheckedPose checked_pose = feature_start(frame, solved->pose, false);
+    if (checked_pose.confirmed) return checked_pose.pose;
+  }
+  return std::nullopt;
+}
+
+bool RigidTracker::take_relocalised(const FrameView& frame, const CentredPose& found, CentredPose& pose,
+                                    Verdict& verdict, FrameResult& result) {
+  // Judged where the features put it, not aligned first: after a cut to the
+  // real cube turned 172° the features' pose was 0.6° off, and the top
+  // bands' LM from there in a window whose foreground the colour model
+  // estimated ended 5.7° off (the frames after it bring it in).
+  FrameTarget near;
+  observe(frame, window_at(found, 0), found, 0, near);
+  MatchTarget& target = *near.target;
+  const Verdict v = judge_aligned(target, found, true);
+  if (v.status == TrackStatus::lost) return false;
+  pose = found;
+  verdict = v;
+  if (verdict.status == TrackStatus::tracking) verdict.status = TrackStatus::recovered;
+  result.window = target.window();
+  return true;
 }
 
 CentredPose RigidTracker::match_start(const FrameView& frame, const CentredPose& given, double expected_px) {

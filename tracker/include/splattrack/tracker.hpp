@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "splattrack/render/track_status.hpp"
 #include "splattrack/tracker/aligner.hpp"
 #include "splattrack/tracker/ceres_refine.hpp"
+#include "splattrack/tracker/feature_start.hpp"
 #include "splattrack/tracker/init_search.hpp"
 #include "splattrack/tracker/pixel_refine.hpp"
 #include "splattrack/tracker/shape_fit.hpp"
@@ -97,6 +99,10 @@ struct TrackerOptions {
   // from the aligned pose instead.
   bool ceres_on_first_frame = false;
   bool recover = true;          // on "lost": Ceres, then the multi-start search
+  // ... and before them, the object looked for in the whole frame by the
+  // model's texture features (feature_atlas.hpp), turned any way: on the
+  // real cube, lost from frame 751 to the end without them (BENCHMARKS.md).
+  bool relocalise_features = true;
   // Each frame's recovery stops after this long (0: unbounded); the frame is
   // then reported as it stands (lost) and the search goes on where it stopped
   // on the next lost frame. About 1 s: a 640x480 video at 2 threads loses a
@@ -170,6 +176,7 @@ struct FrameTimings {
   double backward_ms = 0;
   double ceres_ms = 0;
   double search_ms = 0;
+  double features_ms = 0;  // recovery's texture features (RigidTracker::relocalise)
   double pixel_ms = 0;
   double shape_ms = 0;  // the shape's fit (ShapeFit), with its renders
 };
@@ -225,9 +232,19 @@ class RigidTracker {
   // (feature_start, then match_start, as the options say).
   CentredPose first_frame_start(const FrameView& frame, const CentredPose& given);
   // `given` replaced by the pose that the texture features' 3D-2D pairs
-  // solve for, rendered and matched again from there, until the pairs
-  // confirm a pose or no solved pose agrees with more of them.
-  CentredPose feature_start(const FrameView& frame, const CentredPose& given);
+  // solve for, rendered and matched again from there, until no solved pose
+  // agrees with more of them or (`keep_confirmed`) the pairs confirm a pose.
+  FeatureCheckedPose feature_start(const FrameView& frame, const CentredPose& given, bool keep_confirmed);
+  // The object found anywhere in the frame by the model's texture features
+  // (feature_atlas.hpp), its pose confirmed by feature_start's pairs about
+  // it; none when nothing is confirmed. The frame is looked at again at the
+  // next scale only before `deadline`.
+  std::optional<CentredPose> relocalise(const FrameView& frame, const Deadline& deadline);
+  // Recovery's first candidate: a relocalised pose `found`, aligned in its
+  // own tracking window and judged there; taken (pose, verdict, the
+  // result's window) unless lost.
+  bool take_relocalised(const FrameView& frame, const CentredPose& found, CentredPose& pose, Verdict& verdict,
+                        FrameResult& result);
   // A first frame's given pose moved across the image, at its depth, by the
   // shift that best matches the model's texture to the frame within
   // `expected_px` frame pixels (unchanged when nothing matches well).

@@ -81,6 +81,13 @@ struct SolvedPose {
   CentredPose pose;
   int agreeing = 0;
 };
+
+// A pose after the features' rounds (RigidTracker::feature_start), and
+// whether the last round's pairs confirmed it.
+struct FeatureCheckedPose {
+  CentredPose pose;
+  bool confirmed = false;
+};
 std::optional<SolvedPose> pose_from_pairs(const FeaturePairs& pairs, const Camera& camera, const CentredPose& near);
 
 }  // namespace splattrack
