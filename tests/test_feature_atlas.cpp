@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <opencv2/imgproc.hpp>
 #include <optional>
@@ -58,6 +59,42 @@ struct AtlasFixture {
     return pose_from_pairs(atlas.match(seen.image.rgb, whole), cube.camera, start);
   }
 };
+
+// The 26 views turn the object about its centre so that each of the 26
+// directions (x, y, z in {-1, 0, 1}, in camera coordinates at the pose)
+// faces the camera: no two within 35° (an edge's direction to a corner's),
+// every direction on the sphere within 28° of one of them (27.6° at the
+// centre of a face-edge-corner triangle).
+TEST(FeatureAtlas, TheViewsFaceTheCameraFromAllRound) {
+  Camera camera;
+  camera.width = 64;
+  camera.height = 48;
+  camera.cam_from_world.topLeftCorner<3, 3>() =
+      Eigen::AngleAxisd(0.4, Eigen::Vector3d(1, 2, 3).normalized()).toRotationMatrix();
+  CentredPose pose;
+  pose.rotation = Eigen::Quaterniond(Eigen::AngleAxisd(1.1, Eigen::Vector3d(-2, 1, 0.5).normalized()));
+  pose.translation = {0.1, -0.2, 0.7};
+  const std::vector<CentredPose> views = atlas_views(camera, pose);
+  ASSERT_EQ(views.size(), 26u);
+  const Eigen::Matrix3d cam_from_world = camera.cam_from_world.topLeftCorner<3, 3>();
+  // Which object direction (centred coordinates) each view shows head-on.
+  std::vector<Eigen::Vector3d> facing;
+  for (const CentredPose& v : views) {
+    EXPECT_EQ(v.translation, pose.translation);
+    facing.push_back((cam_from_world * v.rotation.matrix()).transpose() * -Eigen::Vector3d::UnitZ());
+  }
+  for (std::size_t i = 0; i < facing.size(); ++i)
+    for (std::size_t j = i + 1; j < facing.size(); ++j)
+      EXPECT_LT(facing[i].dot(facing[j]), std::cos(35 * M_PI / 180)) << i << " " << j;
+  // A direction from a fixed spiral over the sphere is never far from one.
+  for (int k = 0; k < 500; ++k) {
+    const double z = 1 - (k + 0.5) / 250.0, r = std::sqrt(1 - z * z), phi = k * 2.399963;
+    const Eigen::Vector3d d(r * std::cos(phi), r * std::sin(phi), z);
+    double nearest = -1;
+    for (const Eigen::Vector3d& f : facing) nearest = std::max(nearest, f.dot(d));
+    EXPECT_GT(nearest, std::cos(28 * M_PI / 180)) << d.transpose();
+  }
+}
 
 TEST(FeatureAtlas, FindsTheRealCubeHalfATurnFromWhereItWasBuilt) {
   if (!std::filesystem::is_directory(test::kCubeDir)) GTEST_SKIP() << test::kCubeDir << " is absent";

@@ -599,22 +599,6 @@ CentredPose RigidTracker::redetect(const FrameView& frame, const CentredPose& po
 void RigidTracker::recover(const FrameView& frame, MatchTarget& tracked, const ColourCorrection& correction,
                            bool searched, bool located, CentredPose& pose, Verdict& verdict,
                            FrameResult& result) {
-  // Where to look, so that every candidate is compared on the same footing
-  // (the pose so far judged again there): Ceres from where the optimiser
-  // ended, the full annealing, then the search (unless this frame has had
-  // it already).
-  // A `located` frame's object is where its silhouette is (only the texture
-  // disagreed: the pose fits the outline turned wrong, as when a hand turns
-  // the real cube and another face fits it): it is looked for in the
-  // tracking window, its foreground estimated about the object as for
-  // tracking, and the texture tells the candidates that fit the outline
-  // apart. In a wide window, where the hand and the mug count as object too,
-  // every candidate scored IoU 0.2-0.4 from frame 150 of the cube clip on,
-  // and the track never came back (lost on 839 of 989 frames).
-  // Otherwise in a wider window (the object may be outside the tracking
-  // one). After a lost frame the pose carried from it says nothing: the
-  // object is looked for where its colours are (redetect), and the window
-  // and every candidate start from there.
   // The budget: the features first, then of what is left a quarter to
   // Ceres, a third of the rest to the annealed alignment, the rest to the
   // search (screening, then refining the best).
@@ -639,6 +623,22 @@ void RigidTracker::recover(const FrameView& frame, MatchTarget& tracked, const C
       return;
     }
   }
+  // Otherwise: where to look, so that every candidate is compared on the
+  // same footing (the pose so far judged again there): Ceres from where the
+  // optimiser ended, the full annealing, then the search (unless this frame
+  // has had it already).
+  // A `located` frame's object is where its silhouette is (only the texture
+  // disagreed: the pose fits the outline turned wrong, as when a hand turns
+  // the real cube and another face fits it): it is looked for in the
+  // tracking window, its foreground estimated about the object as for
+  // tracking, and the texture tells the candidates that fit the outline
+  // apart. In a wide window, where the hand and the mug count as object too,
+  // every candidate scored IoU 0.2-0.4 from frame 150 of the cube clip on,
+  // and the track never came back (lost on 839 of 989 frames).
+  // Otherwise in a wider window (the object may be outside the tracking
+  // one). After a lost frame the pose carried from it says nothing: the
+  // object is looked for where its colours are (redetect), and the window
+  // and every candidate start from there.
   FrameTarget wide;
   MatchTarget* target = &tracked;
   CentredPose from = pose;
@@ -716,14 +716,18 @@ CentredPose RigidTracker::first_frame_start(const FrameView& frame, const Centre
   return options_.first_frame_shift_match ? match_start(frame, start, first_frame_shift_px(start)) : start;
 }
 
+FeaturePairs RigidTracker::pairs_at(const FrameView& frame, const CentredPose& pose) {
+  const ObservationWindow window = feature_window(window_at(pose, 0));
+  const Observation plain(checked(frame, camera_), window);
+  const RenderImage& img = render_in(window, kMaskedBackground, pose);
+  return match_features(plain.frame_rgb(), img, window, camera_, pose);
+}
+
 FeatureCheckedPose RigidTracker::feature_start(const FrameView& frame, const CentredPose& given,
                                                bool keep_confirmed) {
   FeatureCheckedPose out{given, false};
   for (int round = 0; round < feature_start_defaults::kRounds; ++round) {
-    const ObservationWindow window = feature_window(window_at(out.pose, 0));
-    const Observation plain(checked(frame, camera_), window);
-    const RenderImage& img = render_in(window, kMaskedBackground, out.pose);
-    const FeaturePairs pairs = match_features(plain.frame_rgb(), img, window, camera_, out.pose);
+    const FeaturePairs pairs = pairs_at(frame, out.pose);
     const int held = agreeing_pairs(pairs, camera_, out.pose);
     out.confirmed = confirms(pairs, held);
     if (out.confirmed && keep_confirmed) break;

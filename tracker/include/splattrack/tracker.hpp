@@ -235,6 +235,9 @@ class RigidTracker {
   // solve for, rendered and matched again from there, until no solved pose
   // agrees with more of them or (`keep_confirmed`) the pairs confirm a pose.
   FeatureCheckedPose feature_start(const FrameView& frame, const CentredPose& given, bool keep_confirmed);
+  // The texture features' pairs (feature_start.hpp) of a render at `pose`
+  // and the frame, in the feature window about it.
+  FeaturePairs pairs_at(const FrameView& frame, const CentredPose& pose);
   // The object found anywhere in the frame by the model's texture features
   // (feature_atlas.hpp), its pose confirmed by feature_start's pairs about
   // it; none when nothing is confirmed. The frame is looked at again at the

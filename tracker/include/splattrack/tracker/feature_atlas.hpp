@@ -2,14 +2,15 @@
 // object again anywhere in the frame and turned any way (recover()): SIFT
 // keypoints of renders of the model turned to face the camera along each of
 // 26 directions (a cube's faces, edges and corners: every direction within
-// 35° of one), lifted onto the model by the render's depth. Matched to the
+// 28° of one), lifted onto the model by the render's depth. Matched to the
 // whole frame, each frame keypoint paired with the model point it shows
 // best; pose_from_pairs (feature_start.hpp) solves the pose from the pairs.
-// Why: once the real cube is lost (fast turns, the hand, from frame 751),
-// recovery's colour silhouette in a wide window counts the desk's clutter as
-// object and never finds it again; the features found it at frames 760, 850,
-// 900 and 980 with 16-41 agreeing pairs, and nothing with the cube painted
-// out (BENCHMARKS.md, 2026-12-06 seventh and eighth).
+// Why: once the real cube is lost (the hand lifts and turns it fast, frame
+// ~860), recovery's candidates, judged in a wide window where the hand and
+// the mug count as object, stayed lost to the end of the clip (117 frames);
+// with the features it is found again at ~890 and followed to the end (1
+// lost frame), and nothing is found with the cube painted out (BENCHMARKS.md,
+// 2026-12-06 seventh and eighth).
 #pragma once
 
 #include <Eigen/Core>
