@@ -138,8 +138,8 @@ struct RigidTracker::Impl {
   ShapeFit* shape_fit = nullptr;  // set_shape_fit
   // The model's features from all round (relocalise()), rendered when first
   // needed about the first frame's start, so that a resumed run builds the
-  // same one.
-  FeatureAtlas atlas;
+  // same one; once, even when the model shows no keypoints.
+  std::optional<FeatureAtlas> atlas;
   CentredPose atlas_from;
 };
 
@@ -203,7 +203,7 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->disagreeing = 0;
   impl_->hold.clear();
   impl_->pixels_trusted = false;
-  impl_->atlas = {};
+  impl_->atlas.reset();
   impl_->atlas_from = start;
   if (!options_.first_frame_refines || options_.init_search) return;
   const Observation plain(checked(frame, camera_), window);
@@ -739,21 +739,22 @@ FeatureCheckedPose RigidTracker::feature_start(const FrameView& frame, const Cen
 }
 
 std::optional<CentredPose> RigidTracker::relocalise(const FrameView& frame, const Deadline& deadline) {
-  if (impl_->atlas.empty()) {
+  if (!impl_->atlas) {
     std::vector<AtlasView> views;
     for (const CentredPose& pose : atlas_views(camera_, impl_->atlas_from)) {
       const ObservationWindow w = atlas_window(camera_, pose, object_radius());
       views.push_back({render_in(w, kMaskedBackground, pose), w, pose});
     }
-    impl_->atlas = FeatureAtlas(views, camera_, impl_->context);
+    impl_->atlas.emplace(views, camera_, impl_->context);
   }
+  if (impl_->atlas->empty()) return std::nullopt;
   for (const double coarser : feature_atlas_defaults::kFrameScaleFactors) {
     if (coarser != feature_atlas_defaults::kFrameScaleFactors[0] && deadline.passed()) break;
     const ObservationWindow whole =
         whole_frame_window(camera_, coarser * feature_window(window_at(last_found_, 0)).scale);
     const Observation plain(checked(frame, camera_), whole);
     const std::optional<SolvedPose> solved =
-        pose_from_pairs(impl_->atlas.match(plain.frame_rgb(), whole), camera_, last_found_);
+        pose_from_pairs(impl_->atlas->match(plain.frame_rgb(), whole), camera_, last_found_);
     if (!solved) continue;
     // Solved from the whole frame's pairs the pose is coarse (frame 500 of
     // the real cube: 19° / 38 mm off, yet 14 of 39 pairs about it agree,
