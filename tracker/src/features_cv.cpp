@@ -66,7 +66,6 @@ ModelKeypoints model_keypoints(const RenderImage& render, const ObservationWindo
     // The render's expected depth over its alpha: the visible surface's z.
     const double z = render.depth[i] / render.alpha[i];
     const Eigen::Vector3d in_cam(z * (p.x - wcam.cx) / wcam.fx, z * (p.y - wcam.cy) / wcam.fy, z);
-    out.points.push_back(found[k]);
     out.centred.push_back(centred_from_cam * in_cam);
     kept.push_back(static_cast<int>(k));
   }

@@ -39,10 +39,9 @@ Eigen::Vector2d window_to_frame(const ObservationWindow& w, double x, double y);
 Eigen::Isometry3d cam_from_centred(const Camera& camera, const CentredPose& pose);
 
 // SIFT keypoints of a render (over black, in `window`) where it is opaque,
-// away from its rim, each with its descriptor (a row of `descriptors`) and
+// away from its rim: each one's descriptor (a row of `descriptors`) and
 // the model point it shows (centred coordinates, from the render's depth).
 struct ModelKeypoints {
-  std::vector<cv::KeyPoint> points;
   cv::Mat descriptors;  // [n, 128] CV_32F
   std::vector<Eigen::Vector3d> centred;
 };

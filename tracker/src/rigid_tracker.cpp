@@ -748,10 +748,11 @@ std::optional<CentredPose> RigidTracker::relocalise(const FrameView& frame, cons
     impl_->atlas.emplace(views, camera_, impl_->context);
   }
   if (impl_->atlas->empty()) return std::nullopt;
+  // The scale the object was last found at, in its feature window.
+  const double feature_scale = feature_window(window_at(last_found_, 0)).scale;
   for (const double coarser : feature_atlas_defaults::kFrameScaleFactors) {
     if (coarser != feature_atlas_defaults::kFrameScaleFactors[0] && deadline.passed()) break;
-    const ObservationWindow whole =
-        whole_frame_window(camera_, coarser * feature_window(window_at(last_found_, 0)).scale);
+    const ObservationWindow whole = whole_frame_window(camera_, coarser * feature_scale);
     const Observation plain(checked(frame, camera_), whole);
     const std::optional<SolvedPose> solved =
         pose_from_pairs(impl_->atlas->match(plain.frame_rgb(), whole), camera_, last_found_);

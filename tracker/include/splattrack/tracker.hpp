@@ -100,8 +100,9 @@ struct TrackerOptions {
   bool ceres_on_first_frame = false;
   bool recover = true;          // on "lost": Ceres, then the multi-start search
   // ... and before them, the object looked for in the whole frame by the
-  // model's texture features (feature_atlas.hpp), turned any way: on the
-  // real cube, lost from frame 751 to the end without them (BENCHMARKS.md).
+  // model's texture features (feature_atlas.hpp), turned any way: without
+  // them the real cube was lost from frame ~860 to the end (117 frames;
+  // with them 1; BENCHMARKS.md).
   bool relocalise_features = true;
   // Each frame's recovery stops after this long (0: unbounded); the frame is
   // then reported as it stands (lost) and the search goes on where it stopped
@@ -243,8 +244,8 @@ class RigidTracker {
   // it; none when nothing is confirmed. The frame is looked at again at the
   // next scale only before `deadline`.
   std::optional<CentredPose> relocalise(const FrameView& frame, const Deadline& deadline);
-  // Recovery's first candidate: a relocalised pose `found`, aligned in its
-  // own tracking window and judged there; taken (pose, verdict, the
+  // Recovery's first candidate: a relocalised pose `found`, judged as it is
+  // (not aligned) in its own tracking window; taken (pose, verdict, the
   // result's window) unless lost.
   bool take_relocalised(const FrameView& frame, const CentredPose& found, CentredPose& pose, Verdict& verdict,
                         FrameResult& result);
