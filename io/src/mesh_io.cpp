@@ -9,7 +9,8 @@ TriangleMesh read_mesh(const std::string& path, LoadReport* report) {
   const std::string ext = lower_extension(path);
   if (ext == ".obj") return read_obj_mesh(path, report);
   if (ext == ".ply") return read_ply_mesh(path, report);
-  throw InputError(path, "unknown mesh extension '" + ext + "' (expected .obj or .ply)");
+  if (ext == ".cao") return read_cao_mesh(path, report);
+  throw InputError(path, "unknown mesh extension '" + ext + "' (expected .obj, .ply or .cao)");
 }
 
 }  // namespace splattrack::io

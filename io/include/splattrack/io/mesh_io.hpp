@@ -1,5 +1,6 @@
 // Triangle meshes for `splattrack mesh2gs`: Wavefront OBJ with its MTL
-// materials and their diffuse textures, or PLY with per-vertex colours.
+// materials and their diffuse textures, PLY with per-vertex colours, or
+// ViSP's CAD format (.cao: flat faces, no colours).
 //
 // What a loaded mesh guarantees: at least one triangle, every position
 // finite, every index in range, `corner_uvs` finite when present, every
@@ -50,9 +51,12 @@ struct TriangleMesh {
   std::size_t triangle_count() const { return triangles.size() / 3; }
 };
 
-// .obj (with its MTL and textures) or .ply by extension, case-insensitive.
+// .obj (with its MTL and textures), .ply or .cao by extension, case-insensitive.
 TriangleMesh read_mesh(const std::string& path, LoadReport* report = nullptr);
 TriangleMesh read_obj_mesh(const std::string& path, LoadReport* report = nullptr);
 TriangleMesh read_ply_mesh(const std::string& path, LoadReport* report = nullptr);
+// Faces from points and faces from lines, fan-triangulated; cylinders and
+// circles are left out with a warning.
+TriangleMesh read_cao_mesh(const std::string& path, LoadReport* report = nullptr);
 
 }  // namespace splattrack::io
