@@ -25,6 +25,13 @@ std::vector<double> numbers(const nlohmann::json& j, const char* key, std::size_
   }
   return v;
 }
+// Element `i` of the array `a`, which must hold `n` finite numbers.
+std::vector<double> numbers(const nlohmann::json& a, std::size_t i, std::size_t n, const char* name,
+                            const std::string& path) {
+  nlohmann::json wrapper;
+  wrapper[name] = a.at(i);
+  return numbers(wrapper, name, n, path);
+}
 }  // namespace
 
 RigidPose parse_pose_json(std::string_view text, const std::string& path) {
@@ -47,6 +54,38 @@ RigidPose parse_pose_json(std::string_view text, const std::string& path) {
   p.rotation = Eigen::Quaterniond(wxyz[0] / norm, wxyz[1] / norm, wxyz[2] / norm, wxyz[3] / norm);
   p.translation = Eigen::Vector3d(t[0], t[1], t[2]);
   return p;
+}
+
+PointPairs read_point_pairs(const std::string& path) {
+  const FileBytes bytes = read_file_bytes(path, kMaxSmallFileBytes);
+  guard_text(bytes.view(), TextSyntax::json, path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(bytes.view());
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path, "not valid JSON: " + parser_message(e.what()));
+  }
+  if (!j.is_object()) throw InputError(path, "point file must hold a JSON object");
+  for (const char* key : {"model", "pixels"})
+    if (!j.contains(key) || !j.at(key).is_array())
+      throw InputError(path, std::string("missing the array \"") + key + "\"");
+  const auto& model = j.at("model");
+  const auto& pixels = j.at("pixels");
+  if (model.size() != pixels.size())
+    throw InputError(path, "\"model\" holds " + std::to_string(model.size()) + " points and \"pixels\" " +
+                               std::to_string(pixels.size()) + ": they must pair up");
+  if (model.size() < kMinPointPairs)
+    throw InputError(path, "PnP needs at least " + std::to_string(kMinPointPairs) + " points, the file has " +
+                               std::to_string(model.size()));
+  PointPairs pairs;
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    const std::string at = "[" + std::to_string(i) + "]";
+    const auto m = numbers(j.at("model"), i, 3, ("model" + at).c_str(), path);
+    const auto p = numbers(j.at("pixels"), i, 2, ("pixels" + at).c_str(), path);
+    pairs.model.emplace_back(m[0], m[1], m[2]);
+    pairs.pixels.emplace_back(p[0], p[1]);
+  }
+  return pairs;
 }
 
 RigidPose read_pose(const std::string& path) {

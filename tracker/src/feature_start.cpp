@@ -26,20 +26,7 @@ Eigen::Matrix3d intrinsics(const Camera& c) {
 }
 
 CentredPose pose_from_cam(const Camera& camera, const cv::Mat& rvec, const cv::Mat& tvec) {
-  cv::Mat r;
-  cv::Rodrigues(rvec, r);
-  Eigen::Matrix3d rotation;
-  Eigen::Vector3d translation;
-  cv::cv2eigen(r, rotation);
-  cv::cv2eigen(tvec, translation);
-  Eigen::Isometry3d cam_from_c = Eigen::Isometry3d::Identity();
-  cam_from_c.linear() = rotation;
-  cam_from_c.translation() = translation;
-  const Eigen::Isometry3d world_from_c = Eigen::Isometry3d(camera.cam_from_world).inverse() * cam_from_c;
-  CentredPose pose;
-  pose.rotation = Eigen::Quaterniond(world_from_c.linear()).normalized();
-  pose.translation = world_from_c.translation();
-  return pose;
+  return CentredPose(features_cv::world_from_solved(camera, rvec, tvec));
 }
 
 void to_rvec_tvec(const Camera& camera, const CentredPose& pose, cv::Mat& rvec, cv::Mat& tvec) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <opencv2/calib3d.hpp>
+#include <opencv2/core/eigen.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "splattrack/tracker/feature_start.hpp"
@@ -31,6 +33,23 @@ cv::Mat equalised_grey(const float* rgb, int width, int height, double blur_sigm
 Eigen::Vector2d window_to_frame(const ObservationWindow& w, double x, double y) {
   // Window pixel centres are at integers; frame pixel (0, 0) covers [0, 1)².
   return {w.left + (x + 0.5) * w.scale - 0.5, w.top + (y + 0.5) * w.scale - 0.5};
+}
+
+RigidTransform world_from_solved(const Camera& camera, const cv::Mat& rvec, const cv::Mat& tvec) {
+  cv::Mat r;
+  cv::Rodrigues(rvec, r);
+  Eigen::Matrix3d rotation;
+  Eigen::Vector3d translation;
+  cv::cv2eigen(r, rotation);
+  cv::cv2eigen(tvec, translation);
+  Eigen::Isometry3d cam_from_x = Eigen::Isometry3d::Identity();
+  cam_from_x.linear() = rotation;
+  cam_from_x.translation() = translation;
+  const Eigen::Isometry3d world_from_x = Eigen::Isometry3d(camera.cam_from_world).inverse() * cam_from_x;
+  RigidTransform out;
+  out.rotation = Eigen::Quaterniond(world_from_x.linear()).normalized();
+  out.translation = world_from_x.translation();
+  return out;
 }
 
 Eigen::Isometry3d cam_from_centred(const Camera& camera, const CentredPose& pose) {

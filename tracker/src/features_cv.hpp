@@ -38,6 +38,10 @@ Eigen::Vector2d window_to_frame(const ObservationWindow& w, double x, double y);
 // cam_from_centred = cam_from_world · world_from_centred.
 Eigen::Isometry3d cam_from_centred(const Camera& camera, const CentredPose& pose);
 
+// The pose PnP solved as OpenCV's rvec / tvec (x_cam = R x + t) in world
+// coordinates: world_from_cam · cam_from_x.
+RigidTransform world_from_solved(const Camera& camera, const cv::Mat& rvec, const cv::Mat& tvec);
+
 // SIFT keypoints of a render (over black, in `window`) where it is opaque,
 // away from its rim: each one's descriptor (a row of `descriptors`) and
 // the model point it shows (centred coordinates, from the render's depth).

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "splattrack/render/pose.hpp"
 
@@ -13,5 +14,17 @@ RigidPose read_pose(const std::string& path);  // throws InputError; the quatern
 // Replaces the file atomically (a failed write leaves the previous one);
 // throws InputError naming the file when it cannot be written.
 void write_pose(const std::string& path, const RigidPose& pose);
+
+// Points of the model and where they are seen in a frame, for a first pose by
+// PnP (`--init-points`, FORMATS.md): {"model":[[x,y,z],...],"pixels":[[u,v],...]}
+// (pixel centres at integers, as OpenCV's), other keys ignored. Throws
+// InputError unless both hold the same number (at least kMinPointPairs) of
+// finite points.
+inline constexpr std::size_t kMinPointPairs = 4;
+struct PointPairs {
+  std::vector<Eigen::Vector3d> model;
+  std::vector<Eigen::Vector2d> pixels;
+};
+PointPairs read_point_pairs(const std::string& path);
 
 }  // namespace splattrack::io
