@@ -5,10 +5,16 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "point_pose.hpp"
+#include "splattrack/datasets/colour_from_view.hpp"
 #include "splattrack/datasets/mesh_to_gaussians.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/mesh_io.hpp"
+#include "splattrack/io/pose_io.hpp"
+#include "splattrack/io/camera_io.hpp"
+#include "splattrack/io/video.hpp"
+#include "splattrack/render/execution.hpp"
 
 namespace splattrack::apps {
 
@@ -16,12 +22,14 @@ namespace {
 
 const std::string kHelp =
     "usage: splattrack mesh2gs MESH --out M.ply [--gaussians N] [--antialiased]\n"
+    "                          [--colour-from V --camera CAM (--pose P.json | --points P.json)]\n"
     "\n"
     "Turns a textured triangle mesh into a 3DGS model for tracking: flat Gaussians on a regular lattice over\n"
     "the surface, coloured from the texture (or vertex colours, or the material's Kd), kept inside the mesh's\n"
     "crease edges so that the rendered silhouette is no larger than the mesh's.\n"
     "\n"
-    "  MESH          .obj (with its .mtl and texture images) or .ply (vertex colours, face vertex_indices)\n"
+    "  MESH          .obj (with its .mtl and texture images), .ply (vertex colours, face vertex_indices) or\n"
+    "                .cao (ViSP's CAD models: flat faces, no colours)\n"
     "  --out         the model to write (3DGS PLY, SH degree 0)\n"
     "  --gaussians   about how many Gaussians (default " +
     std::to_string(datasets::kDefaultMeshGaussians) +
@@ -30,14 +38,42 @@ const std::string kHelp =
     "                low-pass (the header comment 'rasterize_mode antialiased'): its rendered area then stays\n"
     "                the mesh's at any distance, where the classic render grows by up to 4 % at a lattice\n"
     "                cell per pixel; the crease inset is sized for the classic render (see BENCHMARKS.md)\n"
+    "  --colour-from V  colour the Gaussians a frame shows from that frame (V: an image, or a video, image\n"
+    "                folder or glob as track's --video takes; frame --colour-frame N, default 0): for a mesh\n"
+    "                without colours (a CAD model) or a texture photographed elsewhere. Needs the frame's\n"
+    "                --camera and the object's pose in it: --pose P.json, or --points P.json (model points\n"
+    "                and their pixels, PnP: see track --init-points). Gaussians the frame does not show keep\n"
+    "                the mesh's colours, or, when the mesh has neither texture nor vertex colours, take the\n"
+    "                mean of the seen ones. Give enough --gaussians for a lattice cell of a pixel or two\n"
+    "                there: the frame's detail is what the tracker matches\n"
+    "  --threads N   threads for that render (default: all cores)\n"
     "\n"
     "A texture that cannot be read is a warning: its faces get the material's Kd colour (0.6 grey when the\n"
     "MTL names a texture but no Kd). Triangles without an area are skipped; texture coordinates wrap.\n";
 
+// Frame `index` of `spec` (anything track's --video takes), at the camera's size.
+io::Frame read_frame(const std::string& spec, int index, const Camera& camera) {
+  io::VideoOptions vo;
+  vo.expected_width = camera.width;
+  vo.expected_height = camera.height;
+  const auto source = io::open_frames(spec, vo);
+  io::Frame frame;
+  for (;;) {
+    const io::FrameStatus status = source->next(frame);
+    if (status == io::FrameStatus::end) throw io::InputError(spec, "has no frame " + std::to_string(index));
+    if (frame.index < index) continue;
+    if (status == io::FrameStatus::skipped)
+      throw io::InputError(frame.name, "frame " + std::to_string(index) + ": " + frame.problem);
+    return frame;
+  }
+}
+
 }  // namespace
 
 int cmd_mesh2gs(int argc, char** argv) {
-  const Args args(argc, argv, 2, {"out", "gaussians"}, {"help", "antialiased"});
+  const Args args(argc, argv, 2,
+                  {"out", "gaussians", "colour-from", "colour-frame", "camera", "pose", "points", "threads"},
+                  {"help", "antialiased"});
   if (args.has("help")) {
     std::fputs(kHelp.c_str(), stdout);
     return 0;
@@ -50,6 +86,16 @@ int cmd_mesh2gs(int argc, char** argv) {
   options.gaussians = args.get_int("gaussians", datasets::kDefaultMeshGaussians);
   if (options.gaussians < 1) throw UsageError("--gaussians must be a positive count");
   options.antialiased = args.has("antialiased");
+  const bool recolour = args.has("colour-from");
+  if (recolour && !args.has("camera")) throw UsageError("--colour-from needs the frame's --camera");
+  if (recolour && args.has("pose") == args.has("points"))
+    throw UsageError("--colour-from needs the object's pose in that frame: --pose or --points (one of them)");
+  if (!recolour)
+    for (const char* o : {"colour-frame", "camera", "pose", "points"})
+      if (args.has(o)) throw UsageError(std::string("--") + o + " is for --colour-from");
+  const int colour_frame = args.get_int("colour-frame", 0);
+  if (colour_frame < 0) throw UsageError("--colour-frame must be a frame index (0 or more)");
+  const int threads = args.get_threads(0);
 
   const auto start = std::chrono::steady_clock::now();
   io::LoadReport report;
@@ -62,6 +108,25 @@ int cmd_mesh2gs(int argc, char** argv) {
     throw io::InputError(mesh_path, e.what());
   }
   for (const auto& w : conversion.warnings) std::fprintf(stderr, "warning: %s: %s\n", mesh_path.c_str(), w.c_str());
+  if (recolour) {
+    const Camera camera = io::read_camera(args.get("camera"));
+    const RigidPose pose =
+        args.has("pose") ? io::read_pose(args.get("pose")) : pose_from_point_file(args.get("points"), camera);
+    const io::Frame frame = read_frame(args.get("colour-from"), colour_frame, camera);
+    ExecutionContext context(threads);
+    const bool plain = mesh.textures.empty() && mesh.vertex_colors.empty();
+    datasets::ViewColouring coloured;
+    try {
+      coloured = datasets::colour_from_view(conversion.model, camera, pose, frame.view(),
+                                            plain ? datasets::UnseenColour::mean : datasets::UnseenColour::keep,
+                                            context);
+    } catch (const std::invalid_argument& e) {
+      // The frame was read at the camera's size: what is left is the pose.
+      throw io::InputError(args.get(args.has("pose") ? "pose" : "points"), e.what());
+    }
+    std::printf("coloured %zu of %zu Gaussians from %s frame %d\n", coloured.seen, coloured.total,
+                frame.name.c_str(), frame.index);
+  }
   io::write_ply(out_path, conversion.model);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("wrote %s (%zu Gaussians, spacing %.4g, %zu crease edges, %zu planar regions, %.2f s)\n",

@@ -18,6 +18,7 @@
 #include "device_choice.hpp"
 #include "interrupt.hpp"
 #include "overlay_video.hpp"
+#include "point_pose.hpp"
 #include "progress.hpp"
 #include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/camera_io.hpp"
@@ -38,8 +39,8 @@ namespace splattrack::apps {
 namespace {
 
 constexpr const char* kHelp =
-    "usage: splattrack track --model M.ply --camera CAM --video V [--masks K] [--init-pose P.json] --out DIR\n"
-    "                        [options]\n"
+    "usage: splattrack track --model M.ply --camera CAM --video V [--masks K]\n"
+    "                        [--init-pose P.json | --init-points P.json] --out DIR [options]\n"
     "\n"
     "Tracks the model's rigid pose through the video; writes DIR/poses.csv and DIR/run.json as it goes.\n"
     "One run at a time per DIR. SIGINT/SIGTERM stop after the frame in flight (exit 130/143); a second\n"
@@ -55,6 +56,9 @@ constexpr const char* kHelp =
     "                         matches the frame (a start a few cm off); a first frame that ends lost is\n"
     "                         recovered. Default: the model centred in view, unrotated, annealed from the\n"
     "                         lowest band (use --init-search when that may be far off)\n"
+    "  --init-points P.json   the first-frame pose by PnP from model points and the pixels where frame 0\n"
+    "                         shows them ({\"model\":[[x,y,z],...],\"pixels\":[[u,v],...]}, 4 or more,\n"
+    "                         not all on one line); then as --init-pose\n"
     "  --no-start-features    without masks, --init-pose is first corrected by the model's texture features\n"
     "                         (SIFT pairs between a render and the frame, PnP) unless they confirm it;\n"
     "                         this turns that off\n"
@@ -204,10 +208,10 @@ inline constexpr int kMinWindow = 32;
 
 int cmd_track(int argc, char** argv) {
   const Args args(argc, argv, 2,
-                  {"model", "camera", "video", "masks", "init-pose", "out", "iterations", "track-iterations",
-                   "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads", "accept", "window",
-                   "recovery-budget", "recovery-budget-renders", "num-nodes", "nodes", "skinning", "export-gltf",
-                   "arap-weight", "temporal-weight", "device"},
+                  {"model", "camera", "video", "masks", "init-pose", "init-points", "out", "iterations",
+                   "track-iterations", "pixel-iterations", "track-optimiser", "bands", "max-frames", "threads",
+                   "accept", "window", "recovery-budget", "recovery-budget-renders", "num-nodes", "nodes", "skinning",
+                   "export-gltf", "arap-weight", "temporal-weight", "device"},
                   {"help", "init-search", "ceres", "no-recover", "no-hold", "no-start-features", "no-relocalise", "resume",
                    "quiet", "overlay", "deform", "export-ply", "antialiased"});
   if (args.has("help")) {
@@ -226,7 +230,8 @@ int cmd_track(int argc, char** argv) {
   options.cuda = device.cuda;
   options.init_search = args.has("init-search");
   options.subtract_background = bgsub;
-  options.first_frame_refines = args.has("init-pose");
+  if (args.has("init-pose") && args.has("init-points")) throw UsageError("give --init-pose or --init-points, not both");
+  options.first_frame_refines = args.has("init-pose") || args.has("init-points");
   options.window.size = args.get_int("window", options.window.size);
   options.ceres_on_first_frame = args.has("ceres");
   options.recover = !args.has("no-recover");
@@ -280,8 +285,9 @@ int cmd_track(int argc, char** argv) {
   if (args.has("antialiased")) model.antialiased = true;
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   const Camera camera = io::read_camera(args.get("camera"));
-  const RigidPose initial_pose =
-      args.has("init-pose") ? io::read_pose(args.get("init-pose")) : default_initial_pose(model, camera);
+  const RigidPose initial_pose = args.has("init-pose")     ? io::read_pose(args.get("init-pose"))
+                                 : args.has("init-points") ? pose_from_point_file(args.get("init-points"), camera)
+                                                           : default_initial_pose(model, camera);
   io::VideoOptions vo;
   vo.expected_width = camera.width;
   vo.expected_height = camera.height;
@@ -317,6 +323,7 @@ int cmd_track(int argc, char** argv) {
                      {"video", args.get("video")},
                      {"masks", masks},
                      {"init_pose", args.get_or("init-pose", "default")},
+                     {"init_points", args.get_or("init-points", "")},
                      {"init_search", options.init_search},
                      {"start_features", options.first_frame_features},
                      {"relocalise_features", options.relocalise_features},

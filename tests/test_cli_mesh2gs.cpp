@@ -3,12 +3,17 @@
 // that loads, the same bytes every time.
 #include <gtest/gtest.h>
 
+#include <Eigen/Geometry>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "cli_test_util.hpp"
 #include "mesh_test_util.hpp"
 #include "splattrack/io/gaussian_io.hpp"
+#include "splattrack/io/pose_io.hpp"
+#include "splattrack/io/poses_csv.hpp"
 
 namespace splattrack {
 namespace {
@@ -110,6 +115,113 @@ TEST(CliMesh2gs, PlyMeshWithVertexColoursAndADegenerateFace) {
     ASSERT_NEAR(model.sh[3 * i] * 0.28209479f + 0.5f, 1.0f, 1e-5f);  // red
     ASSERT_NEAR(model.sh[3 * i + 1] * 0.28209479f + 0.5f, 0.0f, 1e-5f);
   }
+}
+
+// A frame of the box to colour from, and the files that say where it is:
+// the pose, and the box's corners where the frame shows them (projected
+// here), as a user picks them.
+struct SeenBox {
+  fs::path dir;
+  std::string obj, camera, pose, points, frame;
+
+  explicit SeenBox(const std::string& name) : dir(test::scratch_dir(name)) {
+    obj = box_obj(dir);
+    camera = (dir / "camera.json").string();
+    std::ofstream(camera) << R"({"width": 160, "height": 120, "fx": 150, "fy": 150, "cx": 80, "cy": 60})";
+    RigidPose p;
+    p.rotation = Eigen::Quaterniond(Eigen::AngleAxisd(0.6, Eigen::Vector3d(1, 2, 0.5).normalized()));
+    p.translation = {0.01, -0.01, 0.5};
+    pose = (dir / "pose.json").string();
+    io::write_pose(pose, p);
+    std::string model_pixels, corners;
+    for (const double x : {-0.1, 0.1})
+      for (const double y : {-0.05, 0.05}) {
+        const Eigen::Vector3d c = p.apply({x, y, 0.05});
+        const std::string comma = corners.empty() ? "" : ",";
+        corners += comma + "[" + std::to_string(x) + "," + std::to_string(y) + ",0.05]";
+        model_pixels += comma + "[" + std::to_string(150 * c.x() / c.z() + 80) + "," +
+                        std::to_string(150 * c.y() / c.z() + 60) + "]";
+      }
+    points = test::write_file("points.json", R"({"model": [)" + corners + R"(], "pixels": [)" + model_pixels + "]}");
+    const std::string model = (dir / "textured.ply").string();
+    frame = (dir / "frame.png").string();
+    if (test::run_cli("mesh2gs " + obj + " --out " + model + " --gaussians 3000", dir / "log") != 0 ||
+        test::run_cli("render --model " + model + " --camera " + camera + " --pose " + pose + " --out " + frame,
+                      dir / "log") != 0)
+      ADD_FAILURE() << test::read_text(dir / "log");
+  }
+};
+
+TEST(CliMesh2gs, ColourFromAFrameNeedsItsCameraAndThePose) {
+  const SeenBox box("colour_usage");
+  const std::string base = "mesh2gs " + box.obj + " --out " + (box.dir / "m.ply").string() + " --gaussians 3000";
+  for (const std::string& bad :
+       {base + " --colour-from " + box.frame, base + " --colour-from " + box.frame + " --camera " + box.camera,
+        base + " --colour-from " + box.frame + " --camera " + box.camera + " --pose " + box.pose + " --points " +
+            box.points,
+        base + " --camera " + box.camera, base + " --colour-frame -1 --colour-from " + box.frame})
+    EXPECT_EQ(test::run_cli(bad, box.dir / "log"), 2) << bad << "\n" << test::read_text(box.dir / "log");
+  EXPECT_FALSE(fs::exists(box.dir / "m.ply"));
+  // Three points: no PnP. Exit 1, naming the file; nothing written.
+  const std::string three = test::write_file("three.json", R"({"model": [[0,0,0],[1,0,0],[0,1,0]],
+                                                              "pixels": [[1,1],[2,1],[1,2]]})");
+  EXPECT_EQ(test::run_cli(base + " --colour-from " + box.frame + " --camera " + box.camera + " --points " + three,
+                          box.dir / "log"),
+            1);
+  EXPECT_NE(test::read_text(box.dir / "log").find(three + ": "), std::string::npos) << test::read_text(box.dir / "log");
+  EXPECT_FALSE(fs::exists(box.dir / "m.ply"));
+}
+
+// The same frame coloured at the pose file's pose and at the pose PnP finds
+// from the corners gives the same model; a Gaussian the frame shows takes
+// its colour, and the plain conversion's colours differ from it.
+TEST(CliMesh2gs, ColourFromAFrameAtAPoseOrPickedPoints) {
+  const SeenBox box("colour_good");
+  const std::string base = "mesh2gs " + box.obj + " --gaussians 3000 --colour-from " + box.frame + " --camera " +
+                           box.camera;
+  ASSERT_EQ(test::run_cli(base + " --out " + (box.dir / "a.ply").string() + " --pose " + box.pose, box.dir / "log"), 0)
+      << test::read_text(box.dir / "log");
+  EXPECT_NE(test::read_text(box.dir / "log").find("coloured "), std::string::npos);
+  ASSERT_EQ(test::run_cli(base + " --out " + (box.dir / "b.ply").string() + " --points " + box.points, box.dir / "log"),
+            0)
+      << test::read_text(box.dir / "log");
+  EXPECT_NE(test::read_text(box.dir / "log").find("pose from 4 points"), std::string::npos);
+  const GaussianModel a = io::read_gaussians((box.dir / "a.ply").string());
+  const GaussianModel b = io::read_gaussians((box.dir / "b.ply").string());
+  const GaussianModel plain = io::read_gaussians((box.dir / "textured.ply").string());
+  ASSERT_EQ(a.size(), plain.size());
+  std::size_t same = 0, recoloured = 0;
+  for (std::size_t i = 0; i < a.sh.size(); ++i) {
+    same += std::abs(a.sh[i] - b.sh[i]) < 1e-3f ? 1 : 0;
+    recoloured += a.sh[i] != plain.sh[i] ? 1 : 0;
+  }
+  EXPECT_GT(same, a.sh.size() * 98 / 100);  // PnP's pose agrees with the file's but for rounding
+  EXPECT_GT(recoloured, a.sh.size() / 5);   // the faces toward the camera, out of six
+}
+
+// track --init-points: one first pose or the other, a points file no pose
+// explains is named, and good points start where the pose file would.
+TEST(CliMesh2gs, TrackStartsFromPickedPoints) {
+  const SeenBox box("track_points");
+  const std::string model = (box.dir / "textured.ply").string();
+  const std::string out = (box.dir / "run").string();
+  const std::string base =
+      "track --model " + model + " --camera " + box.camera + " --video " + box.frame + " --max-frames 1 --threads 2";
+  EXPECT_EQ(test::run_cli(base + " --out " + out + " --init-pose " + box.pose + " --init-points " + box.points,
+                          box.dir / "log"),
+            2);
+  const std::string line = test::write_file("line.json", R"({"model": [[0,0,0],[0.1,0,0],[0.2,0,0],[0.3,0,0]],
+                                                             "pixels": [[10,10],[150,20],[80,100],[5,90]]})");
+  EXPECT_EQ(test::run_cli(base + " --out " + out + " --init-points " + line, box.dir / "log"), 1);
+  EXPECT_NE(test::read_text(box.dir / "log").find(line + ": "), std::string::npos) << test::read_text(box.dir / "log");
+  EXPECT_FALSE(fs::exists(fs::path(out) / "poses.csv"));
+  ASSERT_EQ(test::run_cli(base + " --out " + out + " --init-points " + box.points, box.dir / "log"), 0)
+      << test::read_text(box.dir / "log");
+  const std::vector<io::PoseRow> rows = io::read_poses_csv((fs::path(out) / "poses.csv").string());
+  ASSERT_EQ(rows.size(), 1u);
+  const RigidPose truth = io::read_pose(box.pose);
+  EXPECT_LT(rotation_error_deg(rows[0].world_from_model, truth), 1.0);
+  EXPECT_LT(translation_error(rows[0].world_from_model, truth), 0.005);
 }
 
 }  // namespace
