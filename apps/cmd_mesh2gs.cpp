@@ -12,6 +12,7 @@
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/mesh_io.hpp"
 #include "splattrack/io/pose_io.hpp"
+#include "splattrack/io/undistort.hpp"
 #include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/video.hpp"
 #include "splattrack/render/execution.hpp"
@@ -51,12 +52,14 @@ const std::string kHelp =
     "A texture that cannot be read is a warning: its faces get the material's Kd colour (0.6 grey when the\n"
     "MTL names a texture but no Kd). Triangles without an area are skipped; texture coordinates wrap.\n";
 
-// Frame `index` of `spec` (anything track's --video takes), at the camera's size.
+// Frame `index` of `spec` (anything track's --video takes), at the camera's
+// size, made pinhole when the camera has lens distortion.
 io::Frame read_frame(const std::string& spec, int index, const Camera& camera) {
   io::VideoOptions vo;
   vo.expected_width = camera.width;
   vo.expected_height = camera.height;
-  const auto source = io::open_frames(spec, vo);
+  const auto source = io::has_distortion(camera) ? io::undistorted(io::open_frames(spec, vo), camera)
+                                                 : io::open_frames(spec, vo);
   io::Frame frame;
   for (;;) {
     const io::FrameStatus status = source->next(frame);
@@ -117,7 +120,7 @@ int cmd_mesh2gs(int argc, char** argv) {
     const bool plain = mesh.textures.empty() && mesh.vertex_colors.empty();
     datasets::ViewColouring coloured;
     try {
-      coloured = datasets::colour_from_view(conversion.model, camera, pose, frame.view(),
+      coloured = datasets::colour_from_view(conversion.model, io::pinhole(camera), pose, frame.view(),
                                             plain ? datasets::UnseenColour::mean : datasets::UnseenColour::keep,
                                             context);
     } catch (const std::invalid_argument& e) {

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "device_choice.hpp"
 #include "splattrack/io/camera_io.hpp"
+#include "splattrack/io/undistort.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/image_write.hpp"
 #include "splattrack/io/pose_io.hpp"
@@ -23,7 +24,8 @@ constexpr const char* kHelp =
     "                         [--background R,G,B] [--rgba] [--antialiased] [--threads N] [--device D]\n"
     "\n"
     "  --model       3DGS .ply or .splat\n"
-    "  --camera      camera JSON or OpenCV calibration YAML/XML\n"
+    "  --camera      camera JSON or OpenCV calibration YAML/XML (with lens distortion: the image as the\n"
+    "                lens records it)\n"
     "  --pose        object pose world_from_model (JSON); identity when absent\n"
     "  --tracks DIR  take the pose of frame N from a tracking run's DIR/poses.csv (with --frame N)\n"
     "  --out         output image (PNG keeps alpha with --rgba)\n"
@@ -60,7 +62,9 @@ int cmd_render(int argc, char** argv) {
   GaussianModel model = io::read_gaussians(model_path, &report);
   if (args.has("antialiased")) model.antialiased = true;
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  const Camera camera = io::read_camera(camera_path);
+  // A lens camera: the pinhole render is then bent as the lens bends the frames.
+  const Camera recorded = io::read_camera(camera_path);
+  const Camera camera = io::pinhole(recorded);
   if (args.has("pose") && args.has("tracks")) throw UsageError("give --pose or --tracks, not both");
   if (args.has("tracks") != args.has("frame")) throw UsageError("--tracks and --frame go together");
   if (args.has("pose")) model = transformed(model, io::read_pose(args.get("pose")));
@@ -73,7 +77,8 @@ int cmd_render(int argc, char** argv) {
     model = transformed(model, it->world_from_model);
   }
 
-  const auto write = [&](const RenderImage& img) {
+  const auto write = [&](RenderImage img) {
+    if (io::has_distortion(recorded)) io::distort_images({&img.rgb, &img.alpha}, {3, 1}, recorded);
     io::write_image(out_path, img.width, img.height, img.rgb.data(), args.has("rgba") ? img.alpha.data() : nullptr);
     std::printf("wrote %s (%dx%d, %zu Gaussians, %s)\n", out_path.c_str(), img.width, img.height, model.size(),
                 device.cuda ? ("CUDA: " + device.name).c_str() : "CPU");

@@ -22,6 +22,7 @@
 #include "progress.hpp"
 #include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/camera_io.hpp"
+#include "splattrack/io/undistort.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/gltf_tracks.hpp"
@@ -46,6 +47,9 @@ constexpr const char* kHelp =
     "One run at a time per DIR. SIGINT/SIGTERM stop after the frame in flight (exit 130/143); a second\n"
     "signal stops at once. Every row and file on disk stays whole either way.\n"
     "\n"
+    "  --camera CAM           camera JSON or OpenCV calibration; with lens distortion, every frame (and\n"
+    "                         mask) is first resampled to the same camera without it, which the\n"
+    "                         overlay then shows (run.json: \"undistorted\")\n"
     "  --video V              video file, image folder or glob, or camera index (0)\n"
     "  --masks K              masks (white = object) of the same kinds; default: the frames' alpha if any,\n"
     "                         else the object's silhouette estimated from colour. `bgsub` (static camera):\n"
@@ -284,14 +288,19 @@ int cmd_track(int argc, char** argv) {
   GaussianModel model = io::read_gaussians(args.get("model"), &report);
   if (args.has("antialiased")) model.antialiased = true;
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  const Camera camera = io::read_camera(args.get("camera"));
+  // Picked points are where the recorded frame shows them; everything after
+  // sees the frames made pinhole (io/undistort.hpp).
+  const Camera recorded = io::read_camera(args.get("camera"));
+  const Camera camera = io::pinhole(recorded);
   const RigidPose initial_pose = args.has("init-pose")     ? io::read_pose(args.get("init-pose"))
-                                 : args.has("init-points") ? pose_from_point_file(args.get("init-points"), camera)
+                                 : args.has("init-points") ? pose_from_point_file(args.get("init-points"), recorded)
                                                            : default_initial_pose(model, camera);
   io::VideoOptions vo;
   vo.expected_width = camera.width;
   vo.expected_height = camera.height;
   auto source = io::open_video(args.get("video"), bgsub ? std::string() : masks, vo);
+  const bool undistort = io::has_distortion(recorded);
+  if (undistort) source = io::undistorted(std::move(source), recorded);
   std::optional<ControlPoints> nodes;
   if (deform && args.has("nodes")) {
     io::NodeFile file = io::read_nodes(args.get("nodes"));
@@ -324,6 +333,7 @@ int cmd_track(int argc, char** argv) {
                      {"masks", masks},
                      {"init_pose", args.get_or("init-pose", "default")},
                      {"init_points", args.get_or("init-points", "")},
+                     {"undistorted", undistort},
                      {"init_search", options.init_search},
                      {"start_features", options.first_frame_features},
                      {"relocalise_features", options.relocalise_features},

@@ -6,11 +6,14 @@
 #include <Eigen/Geometry>
 #include <filesystem>
 #include <fstream>
+#include <opencv2/imgcodecs.hpp>
 #include <string>
 #include <vector>
 
 #include "cli_test_util.hpp"
+#include "distortion_test_util.hpp"
 #include "mesh_test_util.hpp"
+#include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/pose_io.hpp"
 #include "splattrack/io/poses_csv.hpp"
@@ -201,7 +204,7 @@ TEST(CliMesh2gs, ColourFromAFrameAtAPoseOrPickedPoints) {
 
 // track --init-points: one first pose or the other, a points file no pose
 // explains is named, and good points start where the pose file would.
-TEST(CliMesh2gs, TrackStartsFromPickedPoints) {
+TEST(CliTrackInputs, StartsFromPickedPoints) {
   const SeenBox box("track_points");
   const std::string model = (box.dir / "textured.ply").string();
   const std::string out = (box.dir / "run").string();
@@ -222,6 +225,61 @@ TEST(CliMesh2gs, TrackStartsFromPickedPoints) {
   const RigidPose truth = io::read_pose(box.pose);
   EXPECT_LT(rotation_error_deg(rows[0].world_from_model, truth), 1.0);
   EXPECT_LT(translation_error(rows[0].world_from_model, truth), 0.005);
+}
+
+// A camera with lens distortion: its frames are made pinhole before they
+// are tracked, and picked points are where the lens put them. Before, the
+// renderer refused such a camera and `track` stopped on the first frame.
+TEST(CliTrackInputs, FramesOfALensAreMadePinhole) {
+  const SeenBox box("lens");
+  Camera lens = io::read_camera(box.camera);  // fx = fy = 150, cx = 80, cy = 60
+  lens.distortion = {-0.3, 0.1, 0.002, -0.001, 0};
+  const std::string camera = (box.dir / "lens.json").string();
+  io::write_camera_json(camera, lens);
+  const cv::Mat ideal = cv::imread(box.frame, cv::IMREAD_UNCHANGED);
+  ASSERT_FALSE(ideal.empty());
+  const std::string frame = (box.dir / "lens.png").string();
+  ASSERT_TRUE(cv::imwrite(frame, test::record_with_distortion(ideal, lens)));
+  // The box's top corners where the lens shows them.
+  const RigidPose truth = io::read_pose(box.pose);
+  std::string model, pixels;
+  for (const double x : {-0.1, 0.1})
+    for (const double y : {-0.05, 0.05}) {
+      const Eigen::Vector3d c = truth.apply({x, y, 0.05});
+      const cv::Point2d d = test::distort(lens.distortion, c.x() / c.z(), c.y() / c.z());
+      const std::string comma = model.empty() ? "" : ",";
+      model += comma + "[" + std::to_string(x) + "," + std::to_string(y) + ",0.05]";
+      pixels += comma + "[" + std::to_string(150 * d.x + 80) + "," + std::to_string(150 * d.y + 60) + "]";
+    }
+  const std::string points = test::write_file("lens_points.json", R"({"model": [)" + model + R"(], "pixels": [)" +
+                                                                      pixels + "]}");
+  const std::string base = "track --model " + (box.dir / "textured.ply").string() + " --camera " + camera +
+                           " --video " + frame + " --max-frames 1 --threads 2";
+  for (const std::string& start : {"--init-pose " + box.pose, "--init-points " + points}) {
+    const fs::path out = box.dir / "run";
+    ASSERT_EQ(test::run_cli(base + " --out " + out.string() + " " + start, box.dir / "log"), 0)
+        << test::read_text(box.dir / "log");
+    EXPECT_NE(test::read_text(out / "run.json").find("\"undistorted\": true"), std::string::npos);
+    const std::vector<io::PoseRow> rows = io::read_poses_csv((out / "poses.csv").string());
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_LT(rotation_error_deg(rows[0].world_from_model, truth), 1.0) << start;
+    EXPECT_LT(translation_error(rows[0].world_from_model, truth), 0.005) << start;
+  }
+  // Coloured from the lens's frame, made pinhole too: as from the ideal one.
+  const std::string from = "mesh2gs " + box.obj + " --gaussians 3000 --pose " + box.pose + " --colour-from ";
+  ASSERT_EQ(test::run_cli(from + frame + " --camera " + camera + " --out " + (box.dir / "lens.ply").string(),
+                          box.dir / "log"),
+            0)
+      << test::read_text(box.dir / "log");
+  ASSERT_EQ(test::run_cli(from + box.frame + " --camera " + box.camera + " --out " + (box.dir / "ideal.ply").string(),
+                          box.dir / "log"),
+            0);
+  const GaussianModel a = io::read_gaussians((box.dir / "lens.ply").string());
+  const GaussianModel b = io::read_gaussians((box.dir / "ideal.ply").string());
+  ASSERT_EQ(a.sh.size(), b.sh.size());
+  std::size_t close = 0;
+  for (std::size_t i = 0; i < a.sh.size(); ++i) close += std::abs(a.sh[i] - b.sh[i]) * 0.28209479f < 0.03f ? 1 : 0;
+  EXPECT_GT(close, a.sh.size() * 95 / 100);
 }
 
 }  // namespace

@@ -1,0 +1,83 @@
+#include "splattrack/io/undistort.hpp"
+
+#include <opencv2/calib3d.hpp>
+#include <opencv2/imgproc.hpp>
+#include <utility>
+#include <vector>
+
+namespace splattrack::io {
+
+namespace {
+
+cv::Matx33d camera_matrix(const Camera& camera) {
+  return {camera.fx, 0, camera.cx, 0, camera.fy, camera.cy, 0, 0, 1};
+}
+
+// [H, W, C] floats in place, through `scratch`.
+void remap_in_place(std::vector<float>& pixels, int width, int height, int channels, const cv::Mat& map_x,
+                    const cv::Mat& map_y, std::vector<float>& scratch) {
+  if (pixels.empty()) return;
+  const int type = CV_32FC(channels);
+  const cv::Mat in(height, width, type, pixels.data());
+  scratch.resize(pixels.size());
+  cv::Mat out(height, width, type, scratch.data());
+  cv::remap(in, out, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar::all(0));
+  pixels.swap(scratch);
+}
+
+class UndistortedSource : public FrameSource {
+ public:
+  UndistortedSource(std::unique_ptr<FrameSource> source, const Camera& camera) : source_(std::move(source)) {
+    const cv::Matx33d k = camera_matrix(camera);
+    cv::initUndistortRectifyMap(k, cv::Mat(camera.distortion, true), cv::noArray(), k,
+                                cv::Size(camera.width, camera.height), CV_32FC1, map_x_, map_y_);
+  }
+
+  FrameStatus next(Frame& frame) override {
+    const FrameStatus status = source_->next(frame);
+    if (status != FrameStatus::ok) return status;
+    remap_in_place(frame.rgb, frame.width, frame.height, 3, map_x_, map_y_, scratch_);
+    remap_in_place(frame.mask, frame.width, frame.height, 1, map_x_, map_y_, scratch_);
+    return status;
+  }
+  const std::string& spec() const override { return source_->spec(); }
+  std::string end_warning() override { return source_->end_warning(); }
+  std::optional<int> frame_count() const override { return source_->frame_count(); }
+  std::optional<double> fps() const override { return source_->fps(); }
+
+ private:
+  std::unique_ptr<FrameSource> source_;
+  cv::Mat map_x_, map_y_;  // [H, W] where each pinhole pixel is in the recorded frame
+  std::vector<float> scratch_;  // kept between frames
+};
+
+}  // namespace
+
+bool has_distortion(const Camera& camera) {
+  for (const double k : camera.distortion)
+    if (k != 0) return true;
+  return false;
+}
+
+Camera pinhole(const Camera& camera) {
+  Camera out = camera;
+  out.distortion.clear();
+  return out;
+}
+
+void distort_images(const std::vector<std::vector<float>*>& images, const std::vector<int>& channels,
+                    const Camera& camera) {
+  const cv::Matx33d k = camera_matrix(camera);
+  cv::Mat map_x, map_y;
+  cv::initInverseRectificationMap(k, cv::Mat(camera.distortion, true), cv::noArray(), k,
+                                  cv::Size(camera.width, camera.height), CV_32FC1, map_x, map_y);
+  std::vector<float> scratch;
+  for (std::size_t i = 0; i < images.size(); ++i)
+    remap_in_place(*images[i], camera.width, camera.height, channels[i], map_x, map_y, scratch);
+}
+
+std::unique_ptr<FrameSource> undistorted(std::unique_ptr<FrameSource> source, const Camera& camera) {
+  return std::make_unique<UndistortedSource>(std::move(source), camera);
+}
+
+}  // namespace splattrack::io
