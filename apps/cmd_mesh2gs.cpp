@@ -8,12 +8,12 @@
 #include "point_pose.hpp"
 #include "splattrack/datasets/colour_from_view.hpp"
 #include "splattrack/datasets/mesh_to_gaussians.hpp"
+#include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/mesh_io.hpp"
 #include "splattrack/io/pose_io.hpp"
 #include "splattrack/io/undistort.hpp"
-#include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/video.hpp"
 #include "splattrack/render/execution.hpp"
 
@@ -44,8 +44,8 @@ const std::string kHelp =
     "                without colours (a CAD model) or a texture photographed elsewhere. Needs the frame's\n"
     "                --camera and the object's pose in it: --pose P.json, or --points P.json (model points\n"
     "                and their pixels, PnP: see track --init-points). Gaussians the frame does not show keep\n"
-    "                the mesh's colours, or, when the mesh has neither texture nor vertex colours, take the\n"
-    "                mean of the seen ones. Give enough --gaussians for a lattice cell of a pixel or two\n"
+    "                the mesh's colours, or, when the mesh has none (no materials, no vertex colours), take\n"
+    "                the mean of the seen ones. Give enough --gaussians for a lattice cell of a pixel or two\n"
     "                there: the frame's detail is what the tracker matches\n"
     "  --threads N   threads for that render (default: all cores)\n"
     "\n"
@@ -117,7 +117,8 @@ int cmd_mesh2gs(int argc, char** argv) {
         args.has("pose") ? io::read_pose(args.get("pose")) : pose_from_point_file(args.get("points"), camera);
     const io::Frame frame = read_frame(args.get("colour-from"), colour_frame, camera);
     ExecutionContext context(threads);
-    const bool plain = mesh.textures.empty() && mesh.vertex_colors.empty();
+    // No colour of its own at all (a .cao): the grey of the conversion is no guess.
+    const bool plain = mesh.materials.empty() && mesh.vertex_colors.empty();
     datasets::ViewColouring coloured;
     try {
       coloured = datasets::colour_from_view(conversion.model, io::pinhole(camera), pose, frame.view(),
