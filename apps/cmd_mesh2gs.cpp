@@ -5,6 +5,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "frame_camera.hpp"
 #include "point_pose.hpp"
 #include "splattrack/datasets/colour_from_view.hpp"
 #include "splattrack/datasets/mesh_to_gaussians.hpp"
@@ -52,22 +53,26 @@ const std::string kHelp =
     "A texture that cannot be read is a warning: its faces get the material's Kd colour (0.6 grey when the\n"
     "MTL names a texture but no Kd). Triangles without an area are skipped; texture coordinates wrap.\n";
 
-// Frame `index` of `spec` (anything track's --video takes), at the camera's
-// size, made pinhole when the camera has lens distortion.
-io::Frame read_frame(const std::string& spec, int index, const Camera& camera) {
-  io::VideoOptions vo;
-  vo.expected_width = camera.width;
-  vo.expected_height = camera.height;
-  const auto source = io::has_distortion(camera) ? io::undistorted(io::open_frames(spec, vo), camera)
-                                                 : io::open_frames(spec, vo);
+// Frame `index` of `spec` (anything track's --video takes) and the camera
+// fitted to its size (frame_camera.hpp), made pinhole when the camera has
+// lens distortion.
+struct SeenFrame {
   io::Frame frame;
+  Camera camera;  // as calibrated, fitted to the frame (its distortion kept)
+};
+SeenFrame read_frame(const std::string& spec, int index, const Camera& calibrated) {
+  OpenedFrames opened = open_frames_ahead(spec, "");
+  SeenFrame out;
+  out.camera = opened.width ? camera_for_frames(calibrated, *opened.width, *opened.height, opened.name) : calibrated;
+  const auto source = io::has_distortion(out.camera) ? io::undistorted(std::move(opened.source), out.camera)
+                                                     : std::move(opened.source);
   for (;;) {
-    const io::FrameStatus status = source->next(frame);
+    const io::FrameStatus status = source->next(out.frame);
     if (status == io::FrameStatus::end) throw io::InputError(spec, "has no frame " + std::to_string(index));
-    if (frame.index < index) continue;
+    if (out.frame.index < index) continue;
     if (status == io::FrameStatus::skipped)
-      throw io::InputError(frame.name, "frame " + std::to_string(index) + ": " + frame.problem);
-    return frame;
+      throw io::InputError(out.frame.name, "frame " + std::to_string(index) + ": " + out.frame.problem);
+    return out;
   }
 }
 
@@ -112,10 +117,11 @@ int cmd_mesh2gs(int argc, char** argv) {
   }
   for (const auto& w : conversion.warnings) std::fprintf(stderr, "warning: %s: %s\n", mesh_path.c_str(), w.c_str());
   if (recolour) {
-    const Camera camera = io::read_camera(args.get("camera"));
+    const SeenFrame seen = read_frame(args.get("colour-from"), colour_frame, io::read_camera(args.get("camera")));
+    const io::Frame& frame = seen.frame;
+    const Camera& camera = seen.camera;
     const RigidPose pose =
         args.has("pose") ? io::read_pose(args.get("pose")) : pose_from_point_file(args.get("points"), camera);
-    const io::Frame frame = read_frame(args.get("colour-from"), colour_frame, camera);
     ExecutionContext context(threads);
     // No colour of its own at all (a .cao): the grey of the conversion is no guess.
     const bool plain = mesh.materials.empty() && mesh.vertex_colors.empty();

@@ -16,6 +16,7 @@
 #include "bench.hpp"
 #include "commands.hpp"
 #include "device_choice.hpp"
+#include "frame_camera.hpp"
 #include "interrupt.hpp"
 #include "overlay_video.hpp"
 #include "point_pose.hpp"
@@ -49,7 +50,8 @@ constexpr const char* kHelp =
     "\n"
     "  --camera CAM           camera JSON or OpenCV calibration; with lens distortion, every frame (and\n"
     "                         mask) is first resampled to the same camera without it, which the\n"
-    "                         overlay then shows (run.json: \"undistorted\")\n"
+    "                         overlay then shows (run.json: \"undistorted\"). Calibrated at another size of\n"
+    "                         the same shape as the frames: its intrinsics are scaled to theirs\n"
     "  --video V              video file, image folder or glob, or camera index (0)\n"
     "  --masks K              masks (white = object) of the same kinds; default: the frames' alpha if any,\n"
     "                         else the object's silhouette estimated from colour. `bgsub` (static camera):\n"
@@ -290,15 +292,20 @@ int cmd_track(int argc, char** argv) {
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   // Picked points are where the recorded frame shows them; everything after
   // sees the frames made pinhole (io/undistort.hpp).
-  const Camera recorded = io::read_camera(args.get("camera"));
+  // The camera as calibrated, fitted to the frames' size (frame_camera.hpp).
+  const Camera calibrated = io::read_camera(args.get("camera"));
+  OpenedFrames opened = open_frames_ahead(args.get("video"), bgsub ? std::string() : masks);
+  const Camera recorded =
+      opened.width ? camera_for_frames(calibrated, *opened.width, *opened.height, opened.name) : calibrated;
+  const bool rescaled = recorded.width != calibrated.width || recorded.height != calibrated.height;
+  if (rescaled)
+    std::fprintf(stderr, "note: %s is calibrated at %dx%d; its intrinsics are scaled to the frames' %dx%d\n",
+                 args.get("camera").c_str(), calibrated.width, calibrated.height, recorded.width, recorded.height);
   const Camera camera = io::pinhole(recorded);
   const RigidPose initial_pose = args.has("init-pose")     ? io::read_pose(args.get("init-pose"))
                                  : args.has("init-points") ? pose_from_point_file(args.get("init-points"), recorded)
                                                            : default_initial_pose(model, camera);
-  io::VideoOptions vo;
-  vo.expected_width = camera.width;
-  vo.expected_height = camera.height;
-  auto source = io::open_video(args.get("video"), bgsub ? std::string() : masks, vo);
+  auto source = std::move(opened.source);
   const bool undistort = io::has_distortion(recorded);
   if (undistort) source = io::undistorted(std::move(source), recorded);
   std::optional<ControlPoints> nodes;
@@ -334,6 +341,8 @@ int cmd_track(int argc, char** argv) {
                      {"init_pose", args.get_or("init-pose", "default")},
                      {"init_points", args.get_or("init-points", "")},
                      {"undistorted", undistort},
+                     {"camera_scaled_to", rescaled ? nlohmann::json::array({camera.width, camera.height})
+                                                   : nlohmann::json()},
                      {"init_search", options.init_search},
                      {"start_features", options.first_frame_features},
                      {"relocalise_features", options.relocalise_features},

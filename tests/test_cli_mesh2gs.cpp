@@ -282,5 +282,47 @@ TEST(CliTrackInputs, FramesOfALensAreMadePinhole) {
   EXPECT_GT(close, a.sh.size() * 95 / 100);
 }
 
+// A camera calibrated at twice the frames' size: its intrinsics are scaled
+// to them (so is the model coloured from such a frame); calibrated at
+// another shape, it is refused, naming the frame and both sizes.
+TEST(CliTrackInputs, ACameraCalibratedAtAnotherSizeIsScaledToTheFrames) {
+  const SeenBox box("scaled");
+  // The box's camera (150 px focal length, centre 80, 60 at 160 x 120) at
+  // 320 x 240: pixel centres at integers, so the centre is 2 (c + 0.5) - 0.5.
+  const std::string twice = (box.dir / "twice.json").string();
+  std::ofstream(twice) << R"({"width": 320, "height": 240, "fx": 300, "fy": 300, "cx": 160.5, "cy": 120.5})";
+  const std::string other = (box.dir / "other.json").string();
+  std::ofstream(other) << R"({"width": 320, "height": 200, "fx": 300, "fy": 300, "cx": 160.5, "cy": 100.5})";
+  const std::string model = (box.dir / "textured.ply").string();
+  const fs::path out = box.dir / "run";
+  const std::string base = "track --model " + model + " --video " + box.frame + " --init-pose " + box.pose +
+                           " --max-frames 1 --threads 2 --out " + out.string() + " --camera ";
+  ASSERT_EQ(test::run_cli(base + twice, box.dir / "log"), 0) << test::read_text(box.dir / "log");
+  EXPECT_NE(test::read_text(box.dir / "log").find("scaled to the frames' 160x120"), std::string::npos)
+      << test::read_text(box.dir / "log");
+  EXPECT_NE(test::read_text(out / "run.json").find("\"camera_scaled_to\": [\n      160,\n      120\n    ]"),
+            std::string::npos)
+      << test::read_text(out / "run.json");
+  const std::vector<io::PoseRow> rows = io::read_poses_csv((out / "poses.csv").string());
+  ASSERT_EQ(rows.size(), 1u);
+  const RigidPose truth = io::read_pose(box.pose);
+  EXPECT_LT(rotation_error_deg(rows[0].world_from_model, truth), 1.0);
+  EXPECT_LT(translation_error(rows[0].world_from_model, truth), 0.005);
+
+  EXPECT_EQ(test::run_cli(base + other, box.dir / "log"), 1);
+  const std::string refused = test::read_text(box.dir / "log");
+  EXPECT_NE(refused.find(box.frame + ": the frames are 160x120, the camera is calibrated at 320x200"),
+            std::string::npos)
+      << refused;
+
+  const std::string colour = "mesh2gs " + box.obj + " --gaussians 3000 --pose " + box.pose + " --colour-from " +
+                             box.frame + " --out ";
+  ASSERT_EQ(test::run_cli(colour + (box.dir / "a.ply").string() + " --camera " + twice, box.dir / "log"), 0)
+      << test::read_text(box.dir / "log");
+  ASSERT_EQ(test::run_cli(colour + (box.dir / "b.ply").string() + " --camera " + box.camera, box.dir / "log"), 0);
+  EXPECT_EQ(test::read_text(box.dir / "a.ply"), test::read_text(box.dir / "b.ply"));
+  EXPECT_EQ(test::run_cli(colour + (box.dir / "c.ply").string() + " --camera " + other, box.dir / "log"), 1);
+}
+
 }  // namespace
 }  // namespace splattrack
