@@ -80,7 +80,7 @@ TEST(CliTeabox, AColouredCadModelFollowsTheRealBox) {
   const Teabox box;
   const std::string points = (kTeabox / "frame0_points.json").string();
   ASSERT_EQ(test::run_cli("mesh2gs " + (kTeabox / "teabox.cao").string() + " --out " + box.model +
-                              " --gaussians 60000 --colour-from " + (kTeabox / "teabox.mp4").string() + " --points " +
+                              " --colour-from " + (kTeabox / "teabox.mp4").string() + " --points " +
                               points + " " + Teabox::camera_arg(),
                           box.dir / "mesh2gs.log"),
             0)
