@@ -22,7 +22,8 @@ tests=(test_ply_io test_ply_errors test_splat_io test_camera_io test_pose_file t
        test_render_backward test_render_jvp test_fft
        test_spectral test_spatial_losses test_annealing test_pose_gradient test_tracker_steps
        test_window test_foreground test_occlusion test_background test_mesh2gs test_texture_agreement test_pixel_refine
-       test_agreement test_shift_match test_cuda_parity test_cuda_moments)
+       test_agreement test_shift_match test_cuda_parity test_cuda_moments test_mesh_cao test_pose_from_points
+       test_colour_from_view test_undistort)
 existing=()
 for t in "${tests[@]}"; do [ -f "tests/$t.cpp" ] && existing+=("$t"); done
 labels="^($(IFS='|'; echo "${existing[*]}"))$"
