@@ -1,5 +1,6 @@
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -24,7 +25,8 @@ namespace {
 
 const std::string kHelp =
     "usage: splattrack mesh2gs MESH --out M.ply [--gaussians N] [--antialiased]\n"
-    "                          [--colour-from V --camera CAM (--pose P.json | --points P.json)]\n"
+    "                          [--colour-from V --camera CAM (--pose P.json | --points P.json)\n"
+    "                           [--colour-frame N] [--threads N]]\n"
     "\n"
     "Turns a textured triangle mesh into a 3DGS model for tracking: flat Gaussians on a regular lattice over\n"
     "the surface, coloured from the texture (or vertex colours, or the material's Kd), kept inside the mesh's\n"
@@ -99,13 +101,26 @@ int cmd_mesh2gs(int argc, char** argv) {
   if (recolour && args.has("pose") == args.has("points"))
     throw UsageError("--colour-from needs the object's pose in that frame: --pose or --points (one of them)");
   if (!recolour)
-    for (const char* o : {"colour-frame", "camera", "pose", "points"})
+    for (const char* o : {"colour-frame", "camera", "pose", "points", "threads"})
       if (args.has(o)) throw UsageError(std::string("--") + o + " is for --colour-from");
   const int colour_frame = args.get_int("colour-frame", 0);
   if (colour_frame < 0) throw UsageError("--colour-frame must be a frame index (0 or more)");
   const int threads = args.get_threads(0);
 
   const auto start = std::chrono::steady_clock::now();
+  // The frame, its camera and the pose are read and checked first: the
+  // conversion of a large mesh takes a while.
+  std::optional<SeenFrame> seen;
+  RigidPose pose;
+  if (recolour) {
+    const Camera calibrated = io::read_camera(args.get("camera"));
+    seen = read_frame(args.get("colour-from"), colour_frame, calibrated);
+    if (seen->camera.width != calibrated.width || seen->camera.height != calibrated.height)
+      std::fprintf(stderr, "note: %s is calibrated at %dx%d; its intrinsics are scaled to the frame's %dx%d\n",
+                   args.get("camera").c_str(), calibrated.width, calibrated.height, seen->camera.width,
+                   seen->camera.height);
+    pose = args.has("pose") ? io::read_pose(args.get("pose")) : pose_from_point_file(args.get("points"), seen->camera);
+  }
   io::LoadReport report;
   const io::TriangleMesh mesh = io::read_mesh(mesh_path, &report);
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
@@ -116,12 +131,9 @@ int cmd_mesh2gs(int argc, char** argv) {
     throw io::InputError(mesh_path, e.what());
   }
   for (const auto& w : conversion.warnings) std::fprintf(stderr, "warning: %s: %s\n", mesh_path.c_str(), w.c_str());
-  if (recolour) {
-    const SeenFrame seen = read_frame(args.get("colour-from"), colour_frame, io::read_camera(args.get("camera")));
-    const io::Frame& frame = seen.frame;
-    const Camera& camera = seen.camera;
-    const RigidPose pose =
-        args.has("pose") ? io::read_pose(args.get("pose")) : pose_from_point_file(args.get("points"), camera);
+  if (seen) {
+    const io::Frame& frame = seen->frame;
+    const Camera& camera = seen->camera;
     ExecutionContext context(threads);
     // No colour of its own at all (a .cao): the grey of the conversion is no guess.
     const bool plain = mesh.materials.empty() && mesh.vertex_colors.empty();

@@ -78,7 +78,10 @@ int cmd_render(int argc, char** argv) {
   }
 
   const auto write = [&](RenderImage img) {
-    if (io::has_distortion(recorded)) io::distort_images({&img.rgb, &img.alpha}, {3, 1}, recorded);
+    if (io::has_distortion(recorded)) {
+      const auto& bg = options.background;
+      io::distort_images({{&img.rgb, 3, {bg[0], bg[1], bg[2], 0}}, {&img.alpha, 1, {}}}, recorded);
+    }
     io::write_image(out_path, img.width, img.height, img.rgb.data(), args.has("rgba") ? img.alpha.data() : nullptr);
     std::printf("wrote %s (%dx%d, %zu Gaussians, %s)\n", out_path.c_str(), img.width, img.height, model.size(),
                 device.cuda ? ("CUDA: " + device.name).c_str() : "CPU");

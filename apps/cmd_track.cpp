@@ -338,7 +338,7 @@ int cmd_track(int argc, char** argv) {
                      {"camera", args.get("camera")},
                      {"video", args.get("video")},
                      {"masks", masks},
-                     {"init_pose", args.get_or("init-pose", "default")},
+                     {"init_pose", args.get_or("init-pose", args.has("init-points") ? "init_points" : "default")},
                      {"init_points", args.get_or("init-points", "")},
                      {"undistorted", undistort},
                      {"camera_scaled_to", rescaled ? nlohmann::json::array({camera.width, camera.height})

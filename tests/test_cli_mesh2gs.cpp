@@ -162,8 +162,14 @@ TEST(CliMesh2gs, ColourFromAFrameNeedsItsCameraAndThePose) {
        {base + " --colour-from " + box.frame, base + " --colour-from " + box.frame + " --camera " + box.camera,
         base + " --colour-from " + box.frame + " --camera " + box.camera + " --pose " + box.pose + " --points " +
             box.points,
-        base + " --camera " + box.camera, base + " --colour-frame -1 --colour-from " + box.frame})
+        base + " --camera " + box.camera, base + " --threads 1"})
     EXPECT_EQ(test::run_cli(bad, box.dir / "log"), 2) << bad << "\n" << test::read_text(box.dir / "log");
+  EXPECT_EQ(test::run_cli(base + " --colour-frame -1 --colour-from " + box.frame + " --camera " + box.camera +
+                              " --pose " + box.pose,
+                          box.dir / "log"),
+            2);
+  EXPECT_NE(test::read_text(box.dir / "log").find("--colour-frame must be a frame index"), std::string::npos)
+      << test::read_text(box.dir / "log");
   EXPECT_FALSE(fs::exists(box.dir / "m.ply"));
   // Three points: no PnP. Exit 1, naming the file; nothing written.
   const std::string three = test::write_file("three.json", R"({"model": [[0,0,0],[1,0,0],[0,1,0]],

@@ -95,8 +95,19 @@ TEST(CaoMesh, BadFilesNameTheFileAndTheLine) {
   expect_refused("index.cao", kBoxPoints + "0\n0\n1\n3 0 1 8\n", "line 15: '8' is not one of the 8 points");
   expect_refused("nan.cao", "V1\n1\n0 nan 0\n", "line 3: 'nan' is not a finite number");
   expect_refused("open.cao", kBoxPoints + "3\n0 1\n1 2\n2 3\n1\n3 0 1 2\n", "the face's lines do not close");
-  expect_refused("two.cao", kBoxPoints + "0\n0\n1\n2 0 1\n", "a face needs at least 3 points");
+  expect_refused("two.cao", kBoxPoints + "0\n0\n1\n2 0 1\n", "line 15: '2' is not a face's point count (3 or more)");
   expect_refused("none.cao", kBoxPoints + "0\n0\n0\n", "the mesh has no faces");
+  expect_refused("count.cao", "V1\n-1\n", "line 2: '-1' is not the point count");
+  expect_refused("load.cao", "V1\nload(\"parts.cao\")\n", "line 2: load(...) includes another file");
+  expect_refused("control.cao", "V1\n1\n0 0\x1b[2J 0\n", "line 3 holds a control character");
+  // A long token is echoed cut short.
+  expect_refused("long.cao", "V1\n1\n0 " + std::string(100000, '7') + "x 0\n", "line 3: '7777");
+  const std::string long_path = test::write_file("long2.cao", "V1\n1\n0 " + std::string(100000, '7') + "x 0\n");
+  try {
+    io::read_mesh(long_path);
+  } catch (const io::InputError& e) {
+    EXPECT_LT(std::string(e.what()).size(), long_path.size() + 200);
+  }
 }
 
 TEST(CaoMesh, TheSampleTeaboxIsItsBox) {

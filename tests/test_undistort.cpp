@@ -78,8 +78,9 @@ TEST(Undistort, AFrameThroughALensComesBackPinhole) {
   ASSERT_EQ(made_pinhole.mask.size(), as_recorded.mask.size());
   EXPECT_EQ(source->next(made_pinhole), io::FrameStatus::end);
 
-  // The lens moves the image's rim by up to ~9 px: its outer 12 px are left
-  // out (no recorded pixel lands on the pinhole image's corners).
+  // The lens moves the image's rim by up to ~10 px: the recording's outer
+  // 12 px, whose rays fall outside the ideal image (black there), are left
+  // out.
   const auto [rgb_before, alpha_before] = differences(as_recorded, ideal, 12);
   const auto [rgb_after, alpha_after] = differences(made_pinhole, ideal, 12);
   // Measured: 0.053 and 0.022 as recorded, 0.0025 and 0.0064 made pinhole
@@ -103,7 +104,7 @@ TEST(Undistort, APinholeImageBentAsTheLensRecordsIt) {
       rgb.insert(rgb.end(), {p[2], p[1], p[0]});
       alpha.push_back(p[3]);
     }
-  io::distort_images({&rgb, &alpha}, {3, 1}, camera);
+  io::distort_images({{&rgb, 3, {}}, {&alpha, 1, {}}}, camera);
   double rgb_error = 0, alpha_error = 0;
   int n = 0;
   for (int v = 12; v < ideal.rows - 12; ++v)
@@ -116,6 +117,18 @@ TEST(Undistort, APinholeImageBentAsTheLensRecordsIt) {
     }
   EXPECT_LT(rgb_error / (3.0 * n), 0.003);
   EXPECT_LT(alpha_error / n, 0.005);
+}
+
+// Where the pinhole image does not reach (a barrel lens's rim), each image
+// takes its own value: a render's background, not black.
+TEST(Undistort, TheRimTakesEachImagesOwnOutsideValue) {
+  const Camera camera = lens_camera();
+  const std::size_t n = static_cast<std::size_t>(camera.width) * static_cast<std::size_t>(camera.height);
+  std::vector<float> grey(3 * n, 0.7f), alpha(n, 1.f);
+  io::distort_images({{&grey, 3, {0.7f, 0.7f, 0.7f, 0}}, {&alpha, 1, {}}}, camera);
+  for (const float v : grey) ASSERT_NEAR(v, 0.7f, 1e-6f);
+  EXPECT_EQ(alpha[0], 0.f);  // the corner: outside the pinhole image
+  EXPECT_EQ(alpha[n / 2 + static_cast<std::size_t>(camera.width) / 2], 1.f);
 }
 
 }  // namespace

@@ -15,15 +15,17 @@
 // (ViSP's convention), triangulated as fans. Lines, cylinders and circles
 // describe edges and curved parts the tracker cannot use: lines only build
 // faces, the rest is a warning.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdlib>
-#include <sstream>
+#include <string_view>
 #include <string>
 #include <vector>
 
 #include "file_util.hpp"
 #include "mesh_checks.hpp"
+#include "text_guard.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/mesh_io.hpp"
 
@@ -31,36 +33,30 @@ namespace splattrack::io {
 
 namespace {
 
-// A record's numbers, comment and parameters stripped, with its line number.
+// A .cao of a few thousand faces is kilobytes; this is a hundred thousand
+// times that.
+inline constexpr std::size_t kMaxCaoBytes = std::size_t{64} << 20;
+// Counts and face sizes beyond any CAD model's.
+inline constexpr std::size_t kMaxCount = std::size_t{1} << 24;
+
+// A record's values, comment and parameters stripped, with its line number.
 struct Record {
   int line = 0;
   std::vector<std::string> tokens;
 };
 
-std::vector<Record> records(std::string_view text) {
-  std::vector<Record> out;
-  std::istringstream in{std::string(text)};
-  int number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++number;
-    if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-    std::istringstream words(line);
-    Record r{number, {}};
-    for (std::string w; words >> w;)
-      if (w.find('=') == std::string::npos) r.tokens.push_back(w);
-    if (!r.tokens.empty()) out.push_back(std::move(r));
-  }
-  return out;
-}
-
+// The file's records one at a time, so that memory stays the file's size
+// whatever it holds.
 class Cursor {
  public:
-  Cursor(std::vector<Record> records, const std::string& path) : records_(std::move(records)), path_(path) {}
+  Cursor(std::string_view text, const std::string& path) : text_(text), path_(path) { advance(); }
 
-  bool done() const { return at_ >= records_.size(); }
+  bool done() const { return !has_next_; }
   const Record& next(const char* what) {
-    if (at_ >= records_.size()) throw InputError(path_, std::string("ends before ") + what);
-    return records_[at_++];
+    if (!has_next_) throw InputError(path_, std::string("ends before ") + what);
+    current_ = std::move(next_);
+    advance();
+    return current_;
   }
   [[noreturn]] void fail(const Record& r, const std::string& problem) const {
     throw InputError(path_, "line " + std::to_string(r.line) + ": " + problem);
@@ -70,25 +66,68 @@ class Cursor {
     char* end = nullptr;
     const double v = std::strtod(r.tokens[i].c_str(), &end);
     if (end == r.tokens[i].c_str() || *end != '\0' || !std::isfinite(v))
-      fail(r, "'" + r.tokens[i] + "' is not a finite number");
+      fail(r, quoted_excerpt(r.tokens[i]) + " is not a finite number");
     return v;
   }
+  // A whole number 0 <= v < `count`.
   std::size_t index(const Record& r, std::size_t i, std::size_t count, const char* of) const {
     const double v = number(r, i);
     if (v < 0 || v >= static_cast<double>(count) || v != std::floor(v))
-      fail(r, "'" + r.tokens[i] + "' is not one of the " + std::to_string(count) + " " + of);
+      fail(r, quoted_excerpt(r.tokens[i]) + " is not one of the " + std::to_string(count) + " " + of);
+    return static_cast<std::size_t>(v);
+  }
+  // A whole number `least` <= v <= kMaxCount, what a count or a face's size is.
+  std::size_t whole(const Record& r, std::size_t i, std::size_t least, const char* what) const {
+    const double v = number(r, i);
+    if (v < static_cast<double>(least) || v > static_cast<double>(kMaxCount) || v != std::floor(v))
+      fail(r, quoted_excerpt(r.tokens[i]) + " is not " + what);
     return static_cast<std::size_t>(v);
   }
   // A section's count, on a line of its own.
   std::size_t count(const char* what) {
     const Record& r = next(what);
-    return index(r, 0, std::size_t{1} << 24, what);
+    return whole(r, 0, 0, what);
   }
 
  private:
-  std::vector<Record> records_;
-  std::size_t at_ = 0;
+  void advance() {
+    has_next_ = false;
+    while (at_ < text_.size()) {
+      const std::size_t end = std::min(text_.find('\n', at_), text_.size());
+      std::string_view line = text_.substr(at_, end - at_);
+      at_ = end + 1;
+      ++line_;
+      for (const char c : line)
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r')
+          throw InputError(path_, "line " + std::to_string(line_) + " holds a control character: not a .cao text");
+      if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+      next_ = Record{line_, {}};
+      std::size_t i = 0;
+      while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+        std::size_t j = i;
+        while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r') ++j;
+        const std::string_view word = line.substr(i, j - i);
+        i = j;
+        if (word.empty() || word.find('=') != std::string_view::npos) continue;  // a name=value parameter
+        if (word.rfind("load(", 0) == 0)
+          throw InputError(path_, "line " + std::to_string(line_) +
+                                      ": load(...) includes another file, which is not supported: merge it in");
+        next_.tokens.emplace_back(word);
+      }
+      if (!next_.tokens.empty()) {
+        has_next_ = true;
+        return;
+      }
+    }
+  }
+
+  std::string_view text_;
   const std::string& path_;
+  std::size_t at_ = 0;
+  int line_ = 0;
+  bool has_next_ = false;
+  Record next_, current_;
 };
 
 void add_fan(const std::vector<std::size_t>& polygon, TriangleMesh& mesh) {
@@ -119,10 +158,11 @@ std::vector<std::size_t> chain(const std::vector<std::array<std::size_t, 2>>& ed
 
 TriangleMesh read_cao_mesh(const std::string& path, LoadReport* report) {
   return with_file_context(path, [&] {
-    const FileBytes bytes = read_file_bytes(path);
-    Cursor cursor(records(bytes.view()), path);
+    const FileBytes bytes = read_file_bytes(path, kMaxCaoBytes);
+    Cursor cursor(bytes.view(), path);
     const Record& version = cursor.next("the version");
-    if (version.tokens[0] != "V1") cursor.fail(version, "expected the version 'V1', found '" + version.tokens[0] + "'");
+    if (version.tokens[0] != "V1")
+      cursor.fail(version, "expected the version 'V1', found " + quoted_excerpt(version.tokens[0]));
 
     TriangleMesh mesh;
     const std::size_t points = cursor.count("the point count");
@@ -140,8 +180,7 @@ TriangleMesh read_cao_mesh(const std::string& path, LoadReport* report) {
     const std::size_t line_faces = cursor.count("the count of faces from lines");
     for (std::size_t f = 0; f < line_faces; ++f) {
       const Record& r = cursor.next("the faces from lines");
-      const std::size_t n = cursor.index(r, 0, lines.size() + 1, "lines");
-      if (n < 3) cursor.fail(r, "a face needs at least 3 lines");
+      const std::size_t n = cursor.whole(r, 0, 3, "a face's line count (3 or more)");
       std::vector<std::array<std::size_t, 2>> edges;
       for (std::size_t k = 0; k < n; ++k) edges.push_back(lines[cursor.index(r, 1 + k, lines.size(), "lines")]);
       add_fan(chain(edges, r, cursor), mesh);
@@ -149,8 +188,7 @@ TriangleMesh read_cao_mesh(const std::string& path, LoadReport* report) {
     const std::size_t point_faces = cursor.count("the count of faces from points");
     for (std::size_t f = 0; f < point_faces; ++f) {
       const Record& r = cursor.next("the faces from points");
-      const std::size_t n = cursor.index(r, 0, points + 1, "points");
-      if (n < 3) cursor.fail(r, "a face needs at least 3 points");
+      const std::size_t n = cursor.whole(r, 0, 3, "a face's point count (3 or more)");
       std::vector<std::size_t> polygon;
       for (std::size_t k = 0; k < n; ++k) polygon.push_back(cursor.index(r, 1 + k, points, "points"));
       add_fan(polygon, mesh);

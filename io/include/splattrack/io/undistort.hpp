@@ -5,10 +5,13 @@
 // each frame, and its mask, to the image the same camera would record
 // without distortion (the same fx, fy, cx, cy and size: OpenCV's
 // initUndistortRectifyMap with the camera matrix kept, bilinear). Poses
-// mean the same on both. Where no pixel of the frame lands (the corners,
-// under barrel distortion) the frame is black and the mask 0.
+// mean the same on both. The pinhole image covers what the same matrix
+// frames: under barrel distortion the recorded image's rim falls outside it
+// (not seen); under pincushion distortion the rim no recorded pixel reaches
+// is black and its mask 0.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -23,12 +26,19 @@ bool has_distortion(const Camera& camera);
 // `camera` without its distortion: what the frames of `undistorted` show.
 Camera pinhole(const Camera& camera);
 
+// An image to bend as the lens does: [H, W, `channels`] floats, and the
+// value of each channel where the pinhole image does not reach (the rim,
+// under barrel distortion).
+struct LensImage {
+  std::vector<float>* pixels = nullptr;
+  int channels = 1;
+  std::array<float, 4> outside{};
+};
+
 // What `camera`, with its lens, records where a pinhole image of it shows
-// the scene: each [H, W, `channels`] image in `images` resampled in place
-// (bilinear; 0 where the pinhole image does not reach). `render` uses it so
+// the scene: each image resampled in place (bilinear). `render` uses it so
 // that a render lies over the frames as recorded.
-void distort_images(const std::vector<std::vector<float>*>& images, const std::vector<int>& channels,
-                    const Camera& camera);
+void distort_images(const std::vector<LensImage>& images, const Camera& camera);
 
 // `source`'s frames (camera-sized: VideoOptions' expected size) resampled
 // as above; frames and masks are otherwise passed on as they come.
