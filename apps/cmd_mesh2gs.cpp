@@ -10,12 +10,10 @@
 #include "point_pose.hpp"
 #include "splattrack/datasets/colour_from_view.hpp"
 #include "splattrack/datasets/mesh_to_gaussians.hpp"
-#include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/mesh_io.hpp"
 #include "splattrack/io/pose_io.hpp"
-#include "splattrack/io/undistort.hpp"
 #include "splattrack/io/video.hpp"
 #include "splattrack/render/execution.hpp"
 
@@ -55,21 +53,18 @@ const std::string kHelp =
     "A texture that cannot be read is a warning: its faces get the material's Kd colour (0.6 grey when the\n"
     "MTL names a texture but no Kd). Triangles without an area are skipped; texture coordinates wrap.\n";
 
-// Frame `index` of `spec` (anything track's --video takes) and the camera
-// fitted to its size (frame_camera.hpp), made pinhole when the camera has
-// lens distortion.
+// Frame `index` of `spec` (anything track's --video takes) and its camera
+// (frame_camera.hpp).
 struct SeenFrame {
-  io::Frame frame;
-  Camera camera;  // as calibrated, fitted to the frame (its distortion kept)
+  io::Frame frame;  // made pinhole when the camera has lens distortion
+  Camera recorded;  // the calibration fitted to the frame: where picked points are
+  Camera camera;    // what `frame` shows
 };
-SeenFrame read_frame(const std::string& spec, int index, const Camera& calibrated) {
-  OpenedFrames opened = open_frames_ahead(spec, "");
-  SeenFrame out;
-  out.camera = opened.width ? camera_for_frames(calibrated, *opened.width, *opened.height, opened.name) : calibrated;
-  const auto source = io::has_distortion(out.camera) ? io::undistorted(std::move(opened.source), out.camera)
-                                                     : std::move(opened.source);
+SeenFrame read_frame(const std::string& spec, int index, const std::string& camera_path) {
+  CameraFrames opened = open_camera_frames(camera_path, spec, "");
+  SeenFrame out{{}, opened.recorded, opened.camera};
   for (;;) {
-    const io::FrameStatus status = source->next(out.frame);
+    const io::FrameStatus status = opened.source->next(out.frame);
     if (status == io::FrameStatus::end) throw io::InputError(spec, "has no frame " + std::to_string(index));
     if (out.frame.index < index) continue;
     if (status == io::FrameStatus::skipped)
@@ -113,13 +108,8 @@ int cmd_mesh2gs(int argc, char** argv) {
   std::optional<SeenFrame> seen;
   RigidPose pose;
   if (recolour) {
-    const Camera calibrated = io::read_camera(args.get("camera"));
-    seen = read_frame(args.get("colour-from"), colour_frame, calibrated);
-    if (seen->camera.width != calibrated.width || seen->camera.height != calibrated.height)
-      std::fprintf(stderr, "note: %s is calibrated at %dx%d; its intrinsics are scaled to the frame's %dx%d\n",
-                   args.get("camera").c_str(), calibrated.width, calibrated.height, seen->camera.width,
-                   seen->camera.height);
-    pose = args.has("pose") ? io::read_pose(args.get("pose")) : pose_from_point_file(args.get("points"), seen->camera);
+    seen = read_frame(args.get("colour-from"), colour_frame, args.get("camera"));
+    pose = args.has("pose") ? io::read_pose(args.get("pose")) : pose_from_point_file(args.get("points"), seen->recorded);
   }
   io::LoadReport report;
   const io::TriangleMesh mesh = io::read_mesh(mesh_path, &report);
@@ -133,13 +123,12 @@ int cmd_mesh2gs(int argc, char** argv) {
   for (const auto& w : conversion.warnings) std::fprintf(stderr, "warning: %s: %s\n", mesh_path.c_str(), w.c_str());
   if (seen) {
     const io::Frame& frame = seen->frame;
-    const Camera& camera = seen->camera;
     ExecutionContext context(threads);
     // No colour of its own at all (a .cao): the grey of the conversion is no guess.
     const bool plain = mesh.materials.empty() && mesh.vertex_colors.empty();
     datasets::ViewColouring coloured;
     try {
-      coloured = datasets::colour_from_view(conversion.model, io::pinhole(camera), pose, frame.view(),
+      coloured = datasets::colour_from_view(conversion.model, seen->camera, pose, frame.view(),
                                             plain ? datasets::UnseenColour::mean : datasets::UnseenColour::keep,
                                             context);
     } catch (const std::invalid_argument& e) {

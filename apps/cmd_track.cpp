@@ -23,7 +23,6 @@
 #include "progress.hpp"
 #include "splattrack/io/atomic_file.hpp"
 #include "splattrack/io/camera_io.hpp"
-#include "splattrack/io/undistort.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
 #include "splattrack/io/gltf_tracks.hpp"
@@ -290,24 +289,16 @@ int cmd_track(int argc, char** argv) {
   GaussianModel model = io::read_gaussians(args.get("model"), &report);
   if (args.has("antialiased")) model.antialiased = true;
   for (const auto& w : report.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  // Picked points are where the recorded frame shows them; everything after
-  // sees the frames made pinhole (io/undistort.hpp).
-  // The camera as calibrated, fitted to the frames' size (frame_camera.hpp).
-  const Camera calibrated = io::read_camera(args.get("camera"));
-  OpenedFrames opened = open_frames_ahead(args.get("video"), bgsub ? std::string() : masks);
-  const Camera recorded =
-      opened.width ? camera_for_frames(calibrated, *opened.width, *opened.height, opened.name) : calibrated;
-  const bool rescaled = recorded.width != calibrated.width || recorded.height != calibrated.height;
-  if (rescaled)
-    std::fprintf(stderr, "note: %s is calibrated at %dx%d; its intrinsics are scaled to the frames' %dx%d\n",
-                 args.get("camera").c_str(), calibrated.width, calibrated.height, recorded.width, recorded.height);
-  const Camera camera = io::pinhole(recorded);
-  const RigidPose initial_pose = args.has("init-pose")     ? io::read_pose(args.get("init-pose"))
-                                 : args.has("init-points") ? pose_from_point_file(args.get("init-points"), recorded)
-                                                           : default_initial_pose(model, camera);
+  // The camera fitted to the frames (frame_camera.hpp). Picked points are
+  // where the recorded frame shows them; everything after sees the frames
+  // made pinhole.
+  CameraFrames opened = open_camera_frames(args.get("camera"), args.get("video"), bgsub ? std::string() : masks);
+  const Camera camera = opened.camera;
+  const RigidPose initial_pose =
+      args.has("init-pose")     ? io::read_pose(args.get("init-pose"))
+      : args.has("init-points") ? pose_from_point_file(args.get("init-points"), opened.recorded)
+                                : default_initial_pose(model, camera);
   auto source = std::move(opened.source);
-  const bool undistort = io::has_distortion(recorded);
-  if (undistort) source = io::undistorted(std::move(source), recorded);
   std::optional<ControlPoints> nodes;
   if (deform && args.has("nodes")) {
     io::NodeFile file = io::read_nodes(args.get("nodes"));
@@ -340,9 +331,9 @@ int cmd_track(int argc, char** argv) {
                      {"masks", masks},
                      {"init_pose", args.get_or("init-pose", args.has("init-points") ? "init_points" : "default")},
                      {"init_points", args.get_or("init-points", "")},
-                     {"undistorted", undistort},
-                     {"camera_scaled_to", rescaled ? nlohmann::json::array({camera.width, camera.height})
-                                                   : nlohmann::json()},
+                     {"undistorted", opened.undistorted},
+                     {"camera_scaled_to", opened.rescaled ? nlohmann::json::array({camera.width, camera.height})
+                                                          : nlohmann::json()},
                      {"init_search", options.init_search},
                      {"start_features", options.first_frame_features},
                      {"relocalise_features", options.relocalise_features},

@@ -1,42 +1,40 @@
 #include "frame_camera.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <deque>
 #include <utility>
 
+#include "splattrack/io/camera_io.hpp"
 #include "splattrack/io/error.hpp"
+#include "splattrack/io/undistort.hpp"
 
 namespace splattrack::apps {
 
 namespace {
 
 // `rest` with the frames already read from it put back in front.
-class ReadAheadSource : public io::FrameSource {
+class ReadAheadSource : public io::FrameSourceFilter {
  public:
   ReadAheadSource(std::unique_ptr<io::FrameSource> rest, std::deque<std::pair<io::FrameStatus, io::Frame>> ahead)
-      : rest_(std::move(rest)), ahead_(std::move(ahead)) {}
+      : FrameSourceFilter(std::move(rest)), ahead_(std::move(ahead)) {}
 
   io::FrameStatus next(io::Frame& frame) override {
-    if (ahead_.empty()) return rest_->next(frame);
+    if (ahead_.empty()) return FrameSourceFilter::next(frame);
     const io::FrameStatus status = ahead_.front().first;
     frame = std::move(ahead_.front().second);
     ahead_.pop_front();
     return status;
   }
-  const std::string& spec() const override { return rest_->spec(); }
-  std::string end_warning() override { return rest_->end_warning(); }
-  std::optional<int> frame_count() const override { return rest_->frame_count(); }
-  std::optional<double> fps() const override { return rest_->fps(); }
 
  private:
-  std::unique_ptr<io::FrameSource> rest_;
   std::deque<std::pair<io::FrameStatus, io::Frame>> ahead_;
 };
 
 std::string size_text(int width, int height) { return std::to_string(width) + "x" + std::to_string(height); }
 
-}  // namespace
-
+// `calibrated` for frames of `width` x `height` (from `frame_name`):
+// itself when the size is its own, scaled when the shape is.
 Camera camera_for_frames(const Camera& calibrated, int width, int height, const std::string& frame_name) {
   if (width == calibrated.width && height == calibrated.height) return calibrated;
   const double frame_aspect = static_cast<double>(width) / height;
@@ -48,9 +46,14 @@ Camera camera_for_frames(const Camera& calibrated, int width, int height, const 
   return calibrated.scaled(width, height);
 }
 
-OpenedFrames open_frames_ahead(const std::string& frame_spec, const std::string& mask_spec) {
-  OpenedFrames out;
+}  // namespace
+
+CameraFrames open_camera_frames(const std::string& camera_path, const std::string& frame_spec,
+                                const std::string& mask_spec) {
+  const Camera calibrated = io::read_camera(camera_path);
   auto source = io::open_video(frame_spec, mask_spec);
+  CameraFrames out;
+  out.recorded = calibrated;
   std::deque<std::pair<io::FrameStatus, io::Frame>> ahead;
   // Skipped frames (undecodable) are kept in order to be reported where they are.
   for (;;) {
@@ -58,15 +61,19 @@ OpenedFrames open_frames_ahead(const std::string& frame_spec, const std::string&
     const io::FrameStatus status = source->next(frame);
     if (status == io::FrameStatus::end) break;
     const bool readable = status == io::FrameStatus::ok;
-    if (readable) {
-      out.width = frame.width;
-      out.height = frame.height;
-      out.name = frame.name;
-    }
+    if (readable) out.recorded = camera_for_frames(calibrated, frame.width, frame.height, frame.name);
     ahead.emplace_back(status, std::move(frame));
     if (readable) break;
   }
+  out.rescaled = out.recorded.width != calibrated.width || out.recorded.height != calibrated.height;
+  if (out.rescaled)
+    std::fprintf(stderr, "note: %s is calibrated at %s; its intrinsics are scaled to the frames' %s\n",
+                 camera_path.c_str(), size_text(calibrated.width, calibrated.height).c_str(),
+                 size_text(out.recorded.width, out.recorded.height).c_str());
+  out.camera = io::pinhole(out.recorded);
+  out.undistorted = io::has_distortion(out.recorded);
   out.source = std::make_unique<ReadAheadSource>(std::move(source), std::move(ahead));
+  if (out.undistorted) out.source = io::undistorted(std::move(out.source), out.recorded);
   return out;
 }
 

@@ -1,13 +1,14 @@
-// The calibration fitted to the frames actually read. A camera is often
-// calibrated at one resolution and records at another of the same shape (a
-// phone calibrated at 1920x1080 that films at 1280x720): its intrinsics
-// scale with the image (Camera::scaled; distortion coefficients act on
-// normalised coordinates and stay). Another aspect ratio is a crop, which no
-// scaling explains: an error naming the frame and both sizes.
+// The frames and the camera that took them, fitted to each other. A camera
+// is often calibrated at one resolution and records at another of the same
+// shape (a phone calibrated at 1920x1080 that films at 1280x720): its
+// intrinsics scale with the image (Camera::scaled; distortion coefficients
+// act on normalised coordinates and stay). Another aspect ratio is a crop,
+// which no scaling explains: an error naming the frame and both sizes. A
+// camera with lens distortion gets its frames made pinhole
+// (io/undistort.hpp), what the renderer models.
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "splattrack/io/video.hpp"
@@ -19,17 +20,18 @@ namespace splattrack::apps {
 // 1920x1080 exactly; 640x360 and 854x480 by 0.1 %).
 inline constexpr double kSameAspect = 0.005;
 
-// `calibrated` for frames of `width` x `height` (from `frame_name`):
-// itself when the size is its own, scaled when the shape is.
-Camera camera_for_frames(const Camera& calibrated, int width, int height, const std::string& frame_name);
-
-// Frames opened at whatever size the first one has, that first frame read
-// ahead (its size decides the camera) and handed out again by the source.
-struct OpenedFrames {
-  std::unique_ptr<io::FrameSource> source;
-  std::optional<int> width, height;  // the first readable frame's; empty when the input has none
-  std::string name;                   // ... and its name (the file, or the video)
+struct CameraFrames {
+  std::unique_ptr<io::FrameSource> source;  // the frames (and masks), made pinhole when `undistorted`
+  Camera recorded;  // the calibration fitted to the frames, distortion kept: where picked points are
+  Camera camera;    // what `source` shows: `recorded` without its distortion
+  bool rescaled = false;     // `recorded` was scaled from the calibration's size (a note said so on stderr)
+  bool undistorted = false;  // `recorded` has lens distortion
 };
-OpenedFrames open_frames_ahead(const std::string& frame_spec, const std::string& mask_spec);
+
+// The camera of `camera_path` and the frames of `frame_spec` (masks from
+// `mask_spec`, "" for the frames' alpha), the first readable frame read
+// ahead to learn their size and handed out again.
+CameraFrames open_camera_frames(const std::string& camera_path, const std::string& frame_spec,
+                                const std::string& mask_spec);
 
 }  // namespace splattrack::apps

@@ -29,16 +29,17 @@ void remap_in_place(std::vector<float>& pixels, int channels, const cv::Mat& map
   pixels.swap(scratch);
 }
 
-class UndistortedSource : public FrameSource {
+class UndistortedSource : public FrameSourceFilter {
  public:
-  UndistortedSource(std::unique_ptr<FrameSource> source, const Camera& camera) : source_(std::move(source)) {
+  UndistortedSource(std::unique_ptr<FrameSource> source, const Camera& camera)
+      : FrameSourceFilter(std::move(source)) {
     const cv::Matx33d k = camera_matrix(camera);
     cv::initUndistortRectifyMap(k, cv::Mat(camera.distortion, true), cv::noArray(), k,
                                 cv::Size(camera.width, camera.height), CV_32FC1, map_x_, map_y_);
   }
 
   FrameStatus next(Frame& frame) override {
-    const FrameStatus status = source_->next(frame);
+    const FrameStatus status = FrameSourceFilter::next(frame);
     if (status != FrameStatus::ok) return status;
     // The maps are the camera's size; the frames were checked against it.
     if (frame.width != map_x_.cols || frame.height != map_x_.rows)
@@ -49,13 +50,8 @@ class UndistortedSource : public FrameSource {
     remap_in_place(frame.mask, 1, map_x_, map_y_, cv::Scalar::all(0), scratch_);
     return status;
   }
-  const std::string& spec() const override { return source_->spec(); }
-  std::string end_warning() override { return source_->end_warning(); }
-  std::optional<int> frame_count() const override { return source_->frame_count(); }
-  std::optional<double> fps() const override { return source_->fps(); }
 
  private:
-  std::unique_ptr<FrameSource> source_;
   cv::Mat map_x_, map_y_;  // [H, W] where each pinhole pixel is in the recorded frame
   std::vector<float> scratch_;  // kept between frames
 };

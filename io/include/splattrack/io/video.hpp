@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "splattrack/render/frame.hpp"
@@ -83,6 +84,21 @@ std::unique_ptr<FrameSource> open_video(const std::string& frame_spec, const std
 // True when a should come before b in natural order (digit runs compare as
 // numbers: "frame2" < "frame10").
 bool natural_less(std::string_view a, std::string_view b);
+
+// Hands on another source's frames: the base of sources that change them on
+// their way (io::undistorted) or read some ahead; each overrides next().
+class FrameSourceFilter : public FrameSource {
+ public:
+  explicit FrameSourceFilter(std::unique_ptr<FrameSource> inner) : inner_(std::move(inner)) {}
+  FrameStatus next(Frame& frame) override { return inner_->next(frame); }
+  const std::string& spec() const override { return inner_->spec(); }
+  std::string end_warning() override { return inner_->end_warning(); }
+  std::optional<int> frame_count() const override { return inner_->frame_count(); }
+  std::optional<double> fps() const override { return inner_->fps(); }
+
+ private:
+  std::unique_ptr<FrameSource> inner_;
+};
 
 // Encodes RGB frames into a video file: mp4v for .mp4, MJPG otherwise (the
 // codecs Debian's OpenCV/FFmpeg can always write).
