@@ -103,11 +103,13 @@ ViewColouring colour_from_view(GaussianModel& model, const Camera& camera, const
     ++result.seen;
   }
   if (result.seen == 0) throw std::invalid_argument("the frame shows none of the model at this pose");
-  if (unseen == UnseenColour::mean)
+  if (unseen == UnseenColour::mean) {
+    std::array<float, 3> mean{};
+    for (std::size_t c = 0; c < 3; ++c) mean[c] = static_cast<float>(sum[c] / static_cast<double>(result.seen));
     for (std::size_t i = 0; i < n; ++i)
       if (!seen[i])
-        for (std::size_t c = 0; c < 3; ++c)
-          model.sh[3 * i + c] = (static_cast<float>(sum[c] / static_cast<double>(result.seen)) - 0.5f) / gs::kShC0;
+        for (std::size_t c = 0; c < 3; ++c) model.sh[3 * i + c] = (mean[c] - 0.5f) / gs::kShC0;
+  }
   return result;
 }
 

@@ -12,29 +12,26 @@
 namespace splattrack::io {
 
 namespace {
-std::vector<double> numbers(const nlohmann::json& j, const char* key, std::size_t n, const std::string& path) {
-  if (!j.contains(key)) throw InputError(path, std::string("missing \"") + key + "\"");
-  const auto& a = j.at(key);
+// `a`, called `name` in messages, as the `n` finite numbers it must hold.
+std::vector<double> array_numbers(const nlohmann::json& a, const std::string& name, std::size_t n,
+                                  const std::string& path) {
   if (!a.is_array() || a.size() != n)
-    throw InputError(path, std::string("\"") + key + "\" must be an array of " + std::to_string(n) + " numbers");
+    throw InputError(path, "\"" + name + "\" must be an array of " + std::to_string(n) + " numbers");
   std::vector<double> v;
   for (const auto& x : a) {
     if (!x.is_number() || !std::isfinite(x.get<double>()))
-      throw InputError(path, std::string("\"") + key + "\" holds a non-finite or non-numeric value");
+      throw InputError(path, "\"" + name + "\" holds a non-finite or non-numeric value");
     v.push_back(x.get<double>());
   }
   return v;
 }
-// Element `i` of the array `a`, which must hold `n` finite numbers.
-std::vector<double> numbers(const nlohmann::json& a, std::size_t i, std::size_t n, const char* name,
-                            const std::string& path) {
-  nlohmann::json wrapper;
-  wrapper[name] = a.at(i);
-  return numbers(wrapper, name, n, path);
+// The member `key` of `j`, as array_numbers().
+std::vector<double> numbers(const nlohmann::json& j, const char* key, std::size_t n, const std::string& path) {
+  if (!j.contains(key)) throw InputError(path, std::string("missing \"") + key + "\"");
+  return array_numbers(j.at(key), key, n, path);
 }
-}  // namespace
-
-RigidPose parse_pose_json(std::string_view text, const std::string& path) {
+// `text` parsed as JSON whose top level must be an object (`what` names the file's kind).
+nlohmann::json parse_object(std::string_view text, const std::string& path, const char* what) {
   guard_text(text, TextSyntax::json, path);
   nlohmann::json j;
   try {
@@ -42,7 +39,13 @@ RigidPose parse_pose_json(std::string_view text, const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     throw InputError(path, "not valid JSON: " + parser_message(e.what()));
   }
-  if (!j.is_object()) throw InputError(path, "pose file must hold a JSON object");
+  if (!j.is_object()) throw InputError(path, std::string(what) + " file must hold a JSON object");
+  return j;
+}
+}  // namespace
+
+RigidPose parse_pose_json(std::string_view text, const std::string& path) {
+  const nlohmann::json j = parse_object(text, path, "pose");
   const auto q = numbers(j, "rotation_wxyz", 4, path);
   const auto t = numbers(j, "translation", 3, path);
   // stableNorm: components near 1e308 would overflow a plain sum of squares
@@ -58,14 +61,7 @@ RigidPose parse_pose_json(std::string_view text, const std::string& path) {
 
 PointPairs read_point_pairs(const std::string& path) {
   const FileBytes bytes = read_file_bytes(path, kMaxSmallFileBytes);
-  guard_text(bytes.view(), TextSyntax::json, path);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(bytes.view());
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(path, "not valid JSON: " + parser_message(e.what()));
-  }
-  if (!j.is_object()) throw InputError(path, "point file must hold a JSON object");
+  const nlohmann::json j = parse_object(bytes.view(), path, "point");
   for (const char* key : {"model", "pixels"})
     if (!j.contains(key) || !j.at(key).is_array())
       throw InputError(path, std::string("missing the array \"") + key + "\"");
@@ -80,8 +76,8 @@ PointPairs read_point_pairs(const std::string& path) {
   PointPairs pairs;
   for (std::size_t i = 0; i < model.size(); ++i) {
     const std::string at = "[" + std::to_string(i) + "]";
-    const auto m = numbers(j.at("model"), i, 3, ("model" + at).c_str(), path);
-    const auto p = numbers(j.at("pixels"), i, 2, ("pixels" + at).c_str(), path);
+    const auto m = array_numbers(model[i], "model" + at, 3, path);
+    const auto p = array_numbers(pixels[i], "pixels" + at, 2, path);
     pairs.model.emplace_back(m[0], m[1], m[2]);
     pairs.pixels.emplace_back(p[0], p[1]);
   }
