@@ -7,6 +7,7 @@
 #include <ceres/ceres.h>
 #include <ceres/gradient_checker.h>
 
+#include <limits>
 #include <numbers>
 #include <random>
 
@@ -99,6 +100,19 @@ TEST(Prediction, StartBandShrinksWithTheExpectedShift) {
   EXPECT_DOUBLE_EQ(safe_start_alpha(32.0, 256, 8), 2.0);
   EXPECT_DOUBLE_EQ(safe_start_alpha(1000.0, 256, 8), 1.0);  // clamped: band 0 only
   EXPECT_DOUBLE_EQ(safe_start_alpha(0.0, 1 << 20, 8), 6.0);  // clamped to K − 2
+}
+
+TEST(Prediction, TheLevenbergMarquardtStartsLowerTheFurtherTheObjectMoved) {
+  // 256 px, 8 bands, the top 3: from band 5, whose basin holds 256 / 2^6 = 4 px
+  // of prediction error, 6 px of motion (kLmPredictionErrorShare = 2/3).
+  static_assert(kLmPredictionErrorShare == 2.0 / 3.0);
+  EXPECT_EQ(lm_first_band(0.0, 256, 8, 3), 5);  // still: no floor as the annealing's
+  EXPECT_EQ(lm_first_band(6.0, 256, 8, 3), 5);
+  EXPECT_EQ(lm_first_band(6.1, 256, 8, 3), 4);
+  EXPECT_EQ(lm_first_band(24.0, 256, 8, 3), 3);
+  EXPECT_EQ(lm_first_band(1000.0, 256, 8, 3), 0);                                   // clamped: band 0
+  EXPECT_EQ(lm_first_band(std::numeric_limits<double>::quiet_NaN(), 256, 8, 3), 5);  // no motion known
+  EXPECT_EQ(lm_first_band(100.0, 256, 8, 10), 0);                                    // more bands than there are
 }
 
 // The tracker's annealing policy: the rotation waits while band 0 is alone

@@ -509,11 +509,14 @@ void RigidTracker::observe(const FrameView& frame, const ObservationWindow& wind
   out.target.emplace(frame, camera_, window, impl_->spectral, &out.foreground, impl_->correction);
 }
 
-CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPose& start, FrameResult& result) {
+CentredPose RigidTracker::refine_top_bands(MatchTarget& target, const CentredPose& start, double motion_px,
+                                           FrameResult& result) {
   const auto tc = clock::now();
   CeresRefineOptions lm;
   lm.last_band = options_.spectral.band_count - 1;
-  lm.first_band = std::max(0, options_.spectral.band_count - options_.lm_top_bands);
+  const ObservationWindow& w = target.window();
+  lm.first_band = lm_first_band(options_.lm_bands_from_motion ? motion_px / w.scale : 0.0, std::max(w.width, w.height),
+                                options_.spectral.band_count, options_.lm_top_bands);
   lm.iterations_per_stage = 1;
   lm.stage_jacobians = options_.lm_stage_jacobians;
   const CeresRefineResult c = ceres_refine(impl_->aligner, target, start, lm, &impl_->lm_buffers);
@@ -830,7 +833,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   MatchTarget* target = &*observed.target;
   bool searched = false;
   const bool lm = !first && options_.lm_tracking;
-  CentredPose pose = lm ? refine_top_bands(*target, start, result)
+  CentredPose pose = lm ? refine_top_bands(*target, start, expected_px, result)
                         : align(*target, start, first, expected_px, searched, result);
   if (!first) pose = refine_pixels(*target, pose, result);
   // A frame after a lost one re-acquires the object: judged as a first
