@@ -39,7 +39,8 @@ RigidPose tracked_at_205() {
   return p;
 }
 
-// Default tracking (recovery on) on 2 threads, with recovery unbounded (the
+// Default tracking (recovery on) on 2 threads, but for the LM's first band
+// (below), with recovery unbounded (the
 // same search on any machine: a time budget makes the outcome depend on the
 // machine's load) and kept short by counts instead.
 TrackerOptions recovering() {

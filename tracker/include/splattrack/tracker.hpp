@@ -34,8 +34,9 @@ struct TrackerOptions {
   AlignOptions first_frame;     // full annealing from band 0
   AlignOptions tracking;        // later frames: adaptive start, fewer iterations
   // Later frames: Levenberg-Marquardt (Ceres, exact forward-mode Jacobian)
-  // on the top `lm_top_bands` bands from the prediction, one iteration per
-  // band, instead of Adam; Adam (`tracking`) only when that ends lost (a
+  // on the top `lm_top_bands` bands from the prediction (from lower down
+  // for a moving object: lm_bands_from_motion), one iteration per band,
+  // instead of Adam; Adam (`tracking`) only when that ends lost (a
   // prediction outside the top bands' basin). Real cube 0-88
   // (window 256, 2 threads): drift median 3.5 / max 5.2 mm, 0.65° / 2.6°
   // (Adam: 7.1 / 9.9 mm, 1.4° / 3.2°) at 0.9 times Adam's time per frame;
@@ -44,12 +45,14 @@ struct TrackerOptions {
   // the low bands' LM steps are not reliable, Adam's annealing is.
   bool lm_tracking = true;
   int lm_top_bands = 3;
-  // A moving object's LM starts lower, at the band whose basin holds the
-  // last frame's motion (lm_first_band in prediction.hpp; a still one keeps
-  // the top bands): the real cube clip at every second frame (the hand
-  // turning it twice as fast) lagged behind the full-rate track on 54 of 164
-  // frames with the top bands alone, 30 with this; the given-pose bars of
-  // the still cube are bit-identical (BENCHMARKS.md).
+  // A moving object's LM starts lower, at the band whose basin holds two
+  // thirds of the last frame's motion (lm_first_band in prediction.hpp; a
+  // still one keeps the top bands; a turn in place counts as no motion: its
+  // jitter times the radius took the still cube under the mug off): the
+  // real cube clip at every second frame (the hand turning it twice as fast)
+  // lagged behind the full-rate track on 54 of 164 frames with the top bands
+  // alone, 30 with this; the given-pose bars of the still cube are
+  // bit-identical (BENCHMARKS.md).
   bool lm_bands_from_motion = true;
   // The LM's stages before the last step along the first stage's Jacobian
   // (ceres_refine.hpp): two tangent passes per frame instead of three, 0.79–
@@ -271,9 +274,8 @@ class RigidTracker {
   // `held`: the pose is the occlusion hold's.
   Verdict assess(MatchTarget& target, const CentredPose& pose, bool first, bool held = false);
   // Later frames (lm_tracking): Levenberg-Marquardt on the top bands from
-  // the prediction `start`.
-  // `motion_px`: how far the object moved since the frame before, in frame
-  // pixels (lm_bands_from_motion).
+  // the prediction `start`, from lower down when the object moved
+  // `motion_px` frame pixels since the frame before (lm_bands_from_motion).
   CentredPose refine_top_bands(MatchTarget& target, const CentredPose& start, double motion_px,
                                FrameResult& result);
   // A degraded later frame, followed from the one before, aligned again on
