@@ -306,6 +306,7 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
   if (first) {
     const CentredPose start = first_frame_start(frame, to_centred(initial_pose));
     start_appearance(frame, start, window_at(start, first_frame_shift_px(start)));
+    prepare_atlas();
   } else if (holds(frame)) {
     // The hidden share the run measured, in the frame's tracking target
     // built as process() built it (the state it reads is what finish() of the
@@ -741,16 +742,19 @@ FeatureCheckedPose RigidTracker::feature_start(const FrameView& frame, const Cen
   return out;
 }
 
-std::optional<CentredPose> RigidTracker::relocalise(const FrameView& frame, const Deadline& deadline) {
-  if (!impl_->atlas) {
-    std::vector<AtlasView> views;
-    for (const CentredPose& pose : atlas_views(camera_, impl_->atlas_from)) {
-      const ObservationWindow w = atlas_window(camera_, pose, object_radius());
-      views.push_back({render_in(w, kMaskedBackground, pose), w, pose});
-    }
-    impl_->atlas.emplace(views, camera_, impl_->context);
+bool RigidTracker::prepare_atlas() {
+  if (!options_.recover || !options_.relocalise_features) return false;
+  std::vector<AtlasView> views;
+  for (const CentredPose& pose : atlas_views(camera_, impl_->atlas_from)) {
+    const ObservationWindow w = atlas_window(camera_, pose, object_radius());
+    views.push_back({render_in(w, kMaskedBackground, pose), w, pose});
   }
-  if (impl_->atlas->empty()) return std::nullopt;
+  impl_->atlas.emplace(views, camera_, impl_->context);
+  return true;
+}
+
+std::optional<CentredPose> RigidTracker::relocalise(const FrameView& frame, const Deadline& deadline) {
+  if (!impl_->atlas || impl_->atlas->empty()) return std::nullopt;
   // The scale the object was last found at, in its feature window.
   const double feature_scale = feature_window(window_at(last_found_, 0)).scale;
   for (const double coarser : feature_atlas_defaults::kFrameScaleFactors) {
@@ -828,6 +832,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   result.frame = frame_index_;
   result.has_mask = observed.target->has_mask();
   result.window = window;
+  if (const auto ta = clock::now(); first && prepare_atlas()) result.timings.features_ms += ms_since(ta);
   result.foreground = observed.target->observation().foreground_source();
 
   MatchTarget* target = &*observed.target;

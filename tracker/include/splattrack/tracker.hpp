@@ -187,7 +187,7 @@ struct FrameTimings {
   double backward_ms = 0;
   double ceres_ms = 0;
   double search_ms = 0;
-  double features_ms = 0;  // recovery's texture features (RigidTracker::relocalise)
+  double features_ms = 0;  // the texture features: recovery's (relocalise), the first frame's atlas (prepare_atlas)
   double pixel_ms = 0;
   double shape_ms = 0;  // the shape's fit (ShapeFit), with its renders
 };
@@ -254,6 +254,12 @@ class RigidTracker {
   // it; none when nothing is confirmed. The frame is looked at again at the
   // next scale only before `deadline`.
   std::optional<CentredPose> relocalise(const FrameView& frame, const Deadline& deadline);
+  // Recovery's feature atlas (feature_atlas.hpp), about the first frame's
+  // start, built with the first frame where recovery may use it: built by
+  // the first recovery instead, it took that frame 2.1-3.3 s, over its 1 s
+  // budget. The same atlas either way (it depends on the start alone), so a
+  // resumed run's replay builds it too. False where recovery will not use it.
+  bool prepare_atlas();
   // Recovery's first candidate: a relocalised pose `found`, judged as it is
   // (not aligned) in its own tracking window; taken (pose, verdict, the
   // result's window) unless lost.
