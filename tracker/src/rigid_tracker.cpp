@@ -136,11 +136,10 @@ struct RigidTracker::Impl {
   OcclusionHold hold;  // where a partly hidden object is held (occlusion_hold.hpp)
   int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
   ShapeFit* shape_fit = nullptr;  // set_shape_fit
-  // The model's features from all round (relocalise()), rendered when first
-  // needed about the first frame's start, so that a resumed run builds the
+  // The model's features from all round (relocalise()), made with the first
+  // frame about its start (prepare_atlas), so that a resumed run builds the
   // same one; once, even when the model shows no keypoints.
   std::optional<FeatureAtlas> atlas;
-  CentredPose atlas_from;
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -203,8 +202,6 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->disagreeing = 0;
   impl_->hold.clear();
   impl_->pixels_trusted = false;
-  impl_->atlas.reset();
-  impl_->atlas_from = start;
   if (!options_.first_frame_refines || options_.init_search) return;
   const Observation plain(checked(frame, camera_), window);
   const RenderImage& img = render_in(window, plain.background(), start);
@@ -306,7 +303,7 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
   if (first) {
     const CentredPose start = first_frame_start(frame, to_centred(initial_pose));
     start_appearance(frame, start, window_at(start, first_frame_shift_px(start)));
-    prepare_atlas();
+    prepare_atlas(start);
   } else if (holds(frame)) {
     // The hidden share the run measured, in the frame's tracking target
     // built as process() built it (the state it reads is what finish() of the
@@ -742,10 +739,10 @@ FeatureCheckedPose RigidTracker::feature_start(const FrameView& frame, const Cen
   return out;
 }
 
-bool RigidTracker::prepare_atlas() {
+bool RigidTracker::prepare_atlas(const CentredPose& start) {
   if (!options_.recover || !options_.relocalise_features) return false;
   std::vector<AtlasView> views;
-  for (const CentredPose& pose : atlas_views(camera_, impl_->atlas_from)) {
+  for (const CentredPose& pose : atlas_views(camera_, start)) {
     const ObservationWindow w = atlas_window(camera_, pose, object_radius());
     views.push_back({render_in(w, kMaskedBackground, pose), w, pose});
   }
@@ -832,7 +829,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   result.frame = frame_index_;
   result.has_mask = observed.target->has_mask();
   result.window = window;
-  if (const auto ta = clock::now(); first && prepare_atlas()) result.timings.features_ms += ms_since(ta);
+  if (const auto ta = clock::now(); first && prepare_atlas(start)) result.timings.features_ms += ms_since(ta);
   result.foreground = observed.target->observation().foreground_source();
 
   MatchTarget* target = &*observed.target;

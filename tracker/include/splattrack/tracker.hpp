@@ -255,11 +255,11 @@ class RigidTracker {
   // next scale only before `deadline`.
   std::optional<CentredPose> relocalise(const FrameView& frame, const Deadline& deadline);
   // Recovery's feature atlas (feature_atlas.hpp), about the first frame's
-  // start, built with the first frame where recovery may use it: built by
+  // `start`, built with the first frame where recovery may use it: built by
   // the first recovery instead, it took that frame 2.1-3.3 s, over its 1 s
   // budget. The same atlas either way (it depends on the start alone), so a
   // resumed run's replay builds it too. False where recovery will not use it.
-  bool prepare_atlas();
+  bool prepare_atlas(const CentredPose& start);
   // Recovery's first candidate: a relocalised pose `found`, judged as it is
   // (not aligned) in its own tracking window; taken (pose, verdict, the
   // result's window) unless lost.
