@@ -96,7 +96,7 @@ ViewColouring colour_from_view(GaussianModel& model, const Camera& camera, const
     if (x.z() > surface + d::kDepthSigmas * sigma / facing) continue;
     const std::array<float, 3> rgb = bilinear_channels<3>(frame.rgb, frame.width, frame.height, u, v);
     for (std::size_t c = 0; c < 3; ++c) {
-      model.sh[3 * i + c] = (rgb[c] - 0.5f) / gs::kShC0;
+      model.sh[3 * i + c] = gs::sh_dc_from_colour(rgb[c]);
       sum[c] += rgb[c];
     }
     seen[i] = true;
@@ -108,7 +108,7 @@ ViewColouring colour_from_view(GaussianModel& model, const Camera& camera, const
     for (std::size_t c = 0; c < 3; ++c) mean[c] = static_cast<float>(sum[c] / static_cast<double>(result.seen));
     for (std::size_t i = 0; i < n; ++i)
       if (!seen[i])
-        for (std::size_t c = 0; c < 3; ++c) model.sh[3 * i + c] = (mean[c] - 0.5f) / gs::kShC0;
+        for (std::size_t c = 0; c < 3; ++c) model.sh[3 * i + c] = gs::sh_dc_from_colour(mean[c]);
   }
   return result;
 }

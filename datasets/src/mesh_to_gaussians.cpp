@@ -9,6 +9,7 @@
 #include "mesh_topology.hpp"
 #include "surface_colour.hpp"
 #include "surface_samples.hpp"
+#include "splattrack/render/sh.hpp"
 
 namespace splattrack::datasets {
 
@@ -16,7 +17,6 @@ namespace {
 
 using Eigen::Vector3d;
 
-inline constexpr double kShC0 = 0.28209479177387814;  // METHOD.md §2
 // Tangential std-dev over the lattice spacing: neighbours overlap so that
 // the accumulated alpha between four of them is above 0.99 (no lattice
 // shows through), without blurring the texture much more than the spacing.
@@ -74,7 +74,7 @@ MeshConversion mesh_to_gaussians(const io::TriangleMesh& mesh, const MeshToGauss
     for (int c = 0; c < 3; ++c) {
       model.means[3 * kept + c] = static_cast<float>(fit->position[c]);
       model.log_scales[3 * kept + c] = static_cast<float>(std::log(scales[c]));
-      model.sh[3 * kept + c] = static_cast<float>((std::clamp(rgb[c], 0.f, 1.f) - 0.5) / kShC0);
+      model.sh[3 * kept + c] = static_cast<float>(gs::sh_dc_from_colour<double>(std::clamp(rgb[c], 0.f, 1.f)));
     }
     for (int c = 0; c < 4; ++c) model.quats[4 * kept + c] = static_cast<float>(wxyz[c]);
     model.opacity_logits[kept] = opacity_logit;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "random.hpp"
+#include "splattrack/render/sh.hpp"
 
 namespace splattrack::datasets {
 
@@ -18,7 +19,6 @@ using Eigen::Vector3d;
 using detail::Random;
 
 inline constexpr double kPi = std::numbers::pi;
-inline constexpr double kShC0 = 0.28209479177387814;  // METHOD.md §2
 // Tangential std-dev as a fraction of the mean spacing: neighbours overlap
 // enough for an opaque surface without blurring the texture.
 inline constexpr double kTangentSigma = 0.6;
@@ -184,7 +184,7 @@ GaussianModel make_object_model(const ObjectModelOptions& options) {
       const double shade = 1 + kColourJitter * (2 * rng.uniform() - 1);
       for (int c = 0; c < 3; ++c) {
         model.means[3 * i + c] = static_cast<float>(s.position[c]);
-        model.sh[3 * i + c] = static_cast<float>((std::clamp(s.rgb[c] * shade, 0.0, 1.0) - 0.5) / kShC0);
+        model.sh[3 * i + c] = static_cast<float>(gs::sh_dc_from_colour(std::clamp(s.rgb[c] * shade, 0.0, 1.0)));
       }
       model.log_scales[3 * i + 0] = model.log_scales[3 * i + 1] = static_cast<float>(std::log(sigma));
       model.log_scales[3 * i + 2] = static_cast<float>(std::log(kFlatness * sigma));

@@ -8,6 +8,7 @@
 #include "model_checks.hpp"
 #include "splattrack/io/error.hpp"
 #include "splattrack/io/gaussian_io.hpp"
+#include "splattrack/render/sh.hpp"
 
 namespace splattrack::io {
 
@@ -17,8 +18,6 @@ namespace {
 inline constexpr std::size_t kSplatRecordSize = 32;
 inline constexpr std::size_t kColorOffset = 24;  // after 3 float position, 3 float linear scale
 inline constexpr std::size_t kQuatOffset = 28;   // 4 bytes, w x y z, each q·128 + 128
-// Degree-0 SH basis value: rgb = C0·f_dc + 0.5 (METHOD.md §2).
-inline constexpr double kShC0 = 0.28209479177387814;
 
 float le_float(const char* p) {
   std::uint8_t b[4];
@@ -56,7 +55,7 @@ GaussianModel read_splat(const std::string& path, LoadReport* report) {
       model.log_scales[i * 3 + c] = std::log(scale);
     }
     const auto* rgba = reinterpret_cast<const std::uint8_t*>(record + kColorOffset);
-    for (int c = 0; c < 3; ++c) model.sh[i * 3 + c] = static_cast<float>((rgba[c] / 255.0 - 0.5) / kShC0);
+    for (int c = 0; c < 3; ++c) model.sh[i * 3 + c] = static_cast<float>(gs::sh_dc_from_colour(rgba[c] / 255.0));
     const double alpha = std::clamp(rgba[3] / 255.0, kSplatAlphaFloor, 1.0 - kSplatAlphaFloor);
     model.opacity_logits[i] = static_cast<float>(std::log(alpha / (1.0 - alpha)));
     const auto* quat = reinterpret_cast<const std::uint8_t*>(record + kQuatOffset);

@@ -22,6 +22,17 @@ inline constexpr float kShC3e = 1.445305721320277f;
 // Colour = SH + kShOffset, so that zero coefficients give mid grey.
 inline constexpr float kShOffset = 0.5f;
 
+// The degree-0 coefficient of a Gaussian showing `colour` (0..1) from every
+// direction: colour = kShC0 · dc + kShOffset (METHOD.md §2). In T's
+// precision, with the constant at full precision: the one formula for every
+// model maker and reader.
+template <class T>
+ST_HDI T sh_dc_from_colour(T colour) {
+  return (colour - T(0.5)) / T(0.28209479177387814);
+}
+static_assert(kShOffset == 0.5f && kShC0 == static_cast<float>(0.28209479177387814),
+              "sh_dc_from_colour inverts the basis's degree-0 term");
+
 // basis[(degree+1)^2] at the unit direction d.
 template <class T>
 ST_HDI void sh_basis(int degree, Vec3<T> d, T* basis) {
