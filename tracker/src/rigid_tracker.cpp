@@ -717,6 +717,11 @@ CentredPose RigidTracker::first_frame_start(const FrameView& frame, const Centre
   return options_.first_frame_shift_match ? match_start(frame, start, first_frame_shift_px(start)) : start;
 }
 
+CentredPose RigidTracker::moved_start(const FrameView& frame, const CentredPose& predicted) {
+  if (!unknown_motion() || !options_.unknown_motion_shift_match || !estimates_foreground(frame)) return predicted;
+  return match_start(frame, predicted, options_.unknown_motion_radii * projected_radius_px(predicted));
+}
+
 FeaturePairs RigidTracker::pairs_at(const FrameView& frame, const CentredPose& pose) {
   const ObservationWindow window = feature_window(window_at(pose, 0));
   const Observation plain(checked(frame, camera_), window);
@@ -813,7 +818,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   const long work_before = impl_->aligner.work_done();
   // Predict: how far the start may be off, in frame pixels, and the window.
   double expected_px = 0;
-  const CentredPose start = first ? first_frame_start(frame, predicted) : predicted;
+  const CentredPose start = first ? first_frame_start(frame, predicted) : moved_start(frame, predicted);
   if (first) {
     expected_px = first_frame_shift_px(start);
   } else {

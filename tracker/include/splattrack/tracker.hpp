@@ -133,6 +133,13 @@ struct TrackerOptions {
   // annealing there turned a pose just found 35° off, judged `tracking`.)
   double unknown_motion_radii = 0.6;
   double unknown_turn_deg = 10;  // ... and turned this much (the issue's fast motion)
+  // ... and, without masks, its start first moved across the image, within
+  // that motion, to where the model's texture matches the frame best (as
+  // first_frame_shift_match): the prediction is then right in position, and
+  // only the turn is left to the alignment. Without it, synthetic fast
+  // motion over the cube clip (0.3 sizes, 10° a frame, no blur) ended that
+  // frame 1.7° / 21 % of the size off (degraded); with it 0.1° / 1.2 %.
+  bool unknown_motion_shift_match = true;
   // Later frames, after the optimiser: LM on per-pixel robust residuals
   // (pixel_refine.hpp; iterations 0: off). Measured (BENCHMARKS.md, Issue 10,
   // session of 2026-12-03, sixth): bench track --realistic, moderate
@@ -242,6 +249,9 @@ class RigidTracker {
   // Where the first frame's alignment starts from the given pose `given`
   // (feature_start, then match_start, as the options say).
   CentredPose first_frame_start(const FrameView& frame, const CentredPose& given);
+  // A later frame's start: the prediction, on the frame without a velocity
+  // moved to the texture's best match (unknown_motion_shift_match).
+  CentredPose moved_start(const FrameView& frame, const CentredPose& predicted);
   // `given` replaced by the pose that the texture features' 3D-2D pairs
   // solve for, rendered and matched again from there, until no solved pose
   // agrees with more of them or (`keep_confirmed`) the pairs confirm a pose.
