@@ -35,7 +35,7 @@ inline constexpr double kMaxRotationDeg = 5, kMaxTranslationSizes = 0.05;
 
 // Frames 0-2 tracked from the true first pose; the errors of frame 1 (the
 // one without a velocity) and frame 2 (predicted from it).
-void follow_fast_start(bool shift_match) {
+TEST(FastStartFootage, TheFrameWithoutAVelocityFindsTheMovedObject) {
   const std::string footage = std::string(SPLATTRACK_SHARED_DATA) + "/video/cube/cube_video.mp4";
   if (!std::filesystem::is_regular_file(footage)) GTEST_SKIP() << footage << " not found";
   const GaussianModel model = datasets::make_object_model({.seed = kSeed});
@@ -62,7 +62,6 @@ void follow_fast_start(bool shift_match) {
   TrackerOptions options;
   options.threads = 2;
   options.first_frame_refines = true;
-  options.unknown_motion_shift_match = shift_match;
   // Recovery bounded by renders, not time: the same outcome on any machine.
   options.recovery_budget_renders = 60;
   RigidTracker tracker(model, camera, options);
@@ -78,8 +77,6 @@ void follow_fast_start(bool shift_match) {
     EXPECT_LT(translation_error(r.pose, truth), kMaxTranslationSizes * size) << "frame " << f;
   }
 }
-
-TEST(FastStartFootage, TheFrameWithoutAVelocityFindsTheMovedObject) { follow_fast_start(true); }
 
 }  // namespace
 }  // namespace splattrack

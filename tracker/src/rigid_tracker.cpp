@@ -308,7 +308,7 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
     // The hidden share the run measured, in the frame's tracking target
     // built as process() built it (the state it reads is what finish() of the
     // frames before left, the same here).
-    const CentredPose start = predicted();
+    const CentredPose start = moved_start(frame, predicted());
     const double expected_px = predicted_motion_px();
     FrameTarget observed;
     observe(frame, window_at(start, expected_px), start, expected_px, observed);
@@ -867,9 +867,10 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
     MatchTarget& wide = *unknown_target.target;
     const CentredPose annealed = align(wide, start, first, annealed_px, searched, result, true);
     const Verdict v = judge_aligned(wide, annealed, acquiring);
-    // Further than the motion allowed (kUnknownMotionSlack), it found
-    // something else than the object's motion.
-    const bool moved_as_allowed = within_unknown_motion(start, annealed);
+    // Further than the motion allowed (kUnknownMotionSlack) from the last
+    // pose (not from the start the texture moved), it found something else
+    // than the object's motion; finish() measures a jump the same way.
+    const bool moved_as_allowed = within_unknown_motion(predicted, annealed);
     if (moved_as_allowed && verdict.status == TrackStatus::lost) {
       fallback.emplace(annealed, v);
     } else if (moved_as_allowed && better(v, judge_aligned(wide, pose, acquiring), kAnnealedMatchGain)) {

@@ -9,7 +9,10 @@
 namespace splattrack::gs {
 
 inline constexpr int kMaxShCoeffs = 16;
-inline constexpr float kShC0 = 0.28209479177387814f;
+// The degree-0 basis value at full precision (1 / (2 sqrt(pi))): the colour
+// conversions below work in their caller's precision.
+inline constexpr double kShC0Exact = 0.28209479177387814;
+inline constexpr float kShC0 = static_cast<float>(kShC0Exact);
 inline constexpr float kShC1 = 0.4886025119029199f;
 inline constexpr float kShC2a = 1.0925484305920792f;
 inline constexpr float kShC2b = 0.31539156525252005f;
@@ -23,15 +26,12 @@ inline constexpr float kShC3e = 1.445305721320277f;
 inline constexpr float kShOffset = 0.5f;
 
 // The degree-0 coefficient of a Gaussian showing `colour` (0..1) from every
-// direction: colour = kShC0 · dc + kShOffset (METHOD.md §2). In T's
-// precision, with the constant at full precision: the one formula for every
-// model maker and reader.
+// direction: colour = kShC0 · dc + kShOffset (METHOD.md §2), in T's
+// precision: the one formula for every model maker and reader.
 template <class T>
 ST_HDI T sh_dc_from_colour(T colour) {
-  return (colour - T(0.5)) / T(0.28209479177387814);
+  return (colour - T(kShOffset)) / T(kShC0Exact);
 }
-static_assert(kShOffset == 0.5f && kShC0 == static_cast<float>(0.28209479177387814),
-              "sh_dc_from_colour inverts the basis's degree-0 term");
 
 // basis[(degree+1)^2] at the unit direction d.
 template <class T>
