@@ -3,6 +3,8 @@
 // the shorter side: the tracker must find its silhouette from colour.
 #pragma once
 
+#include <Eigen/Geometry>
+
 #include "render_test_util.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
 #include "splattrack/datasets/object_model.hpp"
@@ -33,5 +35,14 @@ struct PlainView {
     return f;
   }
 };
+
+// The object at (x, y) and the placement's default distance, turned
+// `angle_rad` about `axis`.
+inline RigidPose pose_in_view(double x, double y, double angle_rad, const Eigen::Vector3d& axis) {
+  RigidPose p;
+  p.translation = {x, y, datasets::kDefaultDistance};
+  p.rotation = Eigen::AngleAxisd(angle_rad, axis.normalized());
+  return p;
+}
 
 }  // namespace splattrack::test

@@ -190,9 +190,7 @@ TEST(Relocalise, FindsTheRealCubeAfterACutToHalfATurn) {
 // renders.
 TEST(Relocalise, TheAtlasIsBuiltWithTheFirstFrame) {
   const test::PlainView v(320, 240, 0.3);
-  RigidPose truth;
-  truth.translation = {0.1, 0.05, datasets::kDefaultDistance};
-  truth.rotation = Eigen::AngleAxisd(0.6, Eigen::Vector3d(1, 1, 0).normalized());
+  const RigidPose truth = test::pose_in_view(0.1, 0.05, 0.6, {1, 1, 0});
   const FrameImage seen = v.at(truth);
   const auto first = [&](bool features) {
     TrackerOptions options;

@@ -12,12 +12,7 @@ namespace {
 
 using View = test::PlainView;
 
-RigidPose pose_at(double x, double y, double angle_rad, const Eigen::Vector3d& axis) {
-  RigidPose p;
-  p.translation = {x, y, datasets::kDefaultDistance};
-  p.rotation = Eigen::AngleAxisd(angle_rad, axis.normalized());
-  return p;
-}
+using test::pose_in_view;
 
 TrackerOptions short_search() {
   TrackerOptions options;
@@ -55,14 +50,14 @@ void jump(const View& v, const RigidPose& from, const RigidPose& to) {
 // as velocity and threw the next frames 57-158° off.
 TEST(Reacquire, AnObjectFoundAfterACutIsHeldOnTheFramesAfter) {
   const View v(640, 480, 0.15);
-  jump(v, pose_at(-1.5, -0.3, 0.4, {0.2, 1, 0.1}), pose_at(1.6, 0.5, 0.6, {0.1, 1, 0.1}));
+  jump(v, pose_in_view(-1.5, -0.3, 0.4, {0.2, 1, 0.1}), pose_in_view(1.6, 0.5, 0.6, {0.1, 1, 0.1}));
 }
 
 // 1280 x 960, the same object size in pixels: the cut takes it beyond the
 // wide window around where it was; it is found where its colours are.
 TEST(Reacquire, AnObjectThatJumpedBeyondTheWideWindowIsFoundWhereItsColoursAre) {
   const View v(1280, 960, 0.075);
-  jump(v, pose_at(-3.6, -2.4, 0.4, {0.2, 1, 0.1}), pose_at(3.4, 2.5, 0.6, {0.1, 1, 0.1}));
+  jump(v, pose_in_view(-3.6, -2.4, 0.4, {0.2, 1, 0.1}), pose_in_view(3.4, 2.5, 0.6, {0.1, 1, 0.1}));
 }
 
 }  // namespace

@@ -144,9 +144,7 @@ TEST(TextureAgreement, PixelsOutsideTheFrameAreNotCompared) {
 // IoU 0.72 at the true pose, texture 0.99).
 TEST(TextureAgreement, ADegradedFirstFrameWhoseTextureAgreesIsRefinedPerPixel) {
   const test::PlainView v(320, 240, 0.3);
-  RigidPose truth;
-  truth.translation = {0.0, 0.0, datasets::kDefaultDistance};
-  truth.rotation = Eigen::AngleAxisd(0.5, Eigen::Vector3d(1, 0, 0.3).normalized());
+  const RigidPose truth = test::pose_in_view(0.0, 0.0, 0.5, {1, 0, 0.3});
   const FrameImage seen = v.at(truth);
   TrackerOptions options;
   options.first_frame_refines = true;
