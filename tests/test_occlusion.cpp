@@ -213,4 +213,13 @@ TEST(OcclusionMap, ObservationDropsOccludedPixelsTheMaskCallsBackgroundAndCounts
   for (int y = 0; y < h; ++y)
     for (int x = 2; x < 8; ++x) render.alpha[y * w + x] = 1.f;
   EXPECT_DOUBLE_EQ(hidden_share(render, o), 4.0 / 48.0);
+  // In view while any silhouette pixel is a valid one (PoseScores::in_view).
+  EXPECT_TRUE(shows_object(render, o));
+  RenderImage dropped_only = render;
+  dropped_only.alpha.assign(w * h, 0.f);
+  EXPECT_FALSE(shows_object(dropped_only, o));
+  dropped_only.alpha[3 * w + 6] = 1.f;
+  EXPECT_FALSE(shows_object(dropped_only, o));
+  dropped_only.alpha[0] = 0.6f;
+  EXPECT_TRUE(shows_object(dropped_only, o));
 }

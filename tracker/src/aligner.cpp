@@ -34,12 +34,17 @@ double object_depth(const Camera& camera, const CentredPose& pose) {
   return camera.cam_from_world.block<1, 3>(2, 0).dot(pose.translation) + camera.cam_from_world(2, 3);
 }
 
+double approach_floor(const Camera& camera, const CentredPose& before, double object_radius) {
+  const double from = object_depth(camera, before);
+  const double floor = (1 - depth_limits::kMaxApproach) * from;
+  const double closest = depth_limits::kMinDepthRadii * object_radius;
+  return from > closest ? std::max(floor, closest) : floor;
+}
+
 void limit_approach(const Camera& camera, const CentredPose& before, double object_radius, CentredPose& after) {
   const double from = object_depth(camera, before), to = object_depth(camera, after);
   if (!(to < from)) return;
-  double floor = (1 - depth_limits::kMaxApproach) * from;
-  const double closest = depth_limits::kMinDepthRadii * object_radius;
-  if (from > closest) floor = std::max(floor, closest);
+  const double floor = approach_floor(camera, before, object_radius);
   if (to >= floor) return;
   // Depth is affine in the translation: scale the translation step.
   const double keep = (from - floor) / (from - to);

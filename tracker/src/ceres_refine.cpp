@@ -63,6 +63,20 @@ void compress(const std::vector<double>& r, const std::array<std::vector<double>
   out_r[6] = std::sqrt(std::max(rv.squaredNorm() - explained, 0.0));
 }
 
+// Tells the evaluation where Ceres stands after each iteration (the
+// parameter blocks hold its current point then: update_state_every_iteration).
+class StandingPoint : public ceres::IterationCallback {
+ public:
+  explicit StandingPoint(PoseEvaluation& evaluation) : evaluation_(evaluation) {}
+  ceres::CallbackReturnType operator()(const ceres::IterationSummary&) override {
+    evaluation_.stand_at_current();
+    return ceres::SOLVER_CONTINUE;
+  }
+
+ private:
+  PoseEvaluation& evaluation_;
+};
+
 }  // namespace
 
 PoseEvaluation::PoseEvaluation(PoseAligner& aligner, MatchTarget& target, std::vector<double> band_weights,
@@ -86,8 +100,18 @@ std::size_t PoseEvaluation::residual_count() const {
   return form_ == ResidualForm::full ? target_.spectral().residual_count(weights_) : kCompressedResiduals;
 }
 
+void PoseEvaluation::stand_at_current() {
+  depth_floor_ = approach_floor(target_.camera(), pose_from(quat_, trans_), aligner_.object_radius());
+}
+
+bool PoseEvaluation::within_reach(const double* quat, const double* trans) const {
+  return object_depth(target_.camera(), pose_from(quat, trans)) >= depth_floor_;
+}
+
 void PoseEvaluation::PrepareForEvaluation(bool evaluate_jacobians, bool new_evaluation_point) {
   if (!evaluate_jacobians && new_evaluation_point) ++candidates_;
+  // Out of reach: not rendered, its cost function fails.
+  if (!within_reach(quat_, trans_)) return;
   if (evaluate_jacobians && final_stage_iterations_ > 0 && candidates_ >= final_stage_iterations_) {
     // After the last stage's last step (set_band_weights): costed, not derived.
     evaluate_at(quat_, trans_, false);
@@ -184,6 +208,7 @@ MomentPoseCost::MomentPoseCost(PoseEvaluation& evaluation) : evaluation_(evaluat
 }
 
 bool MomentPoseCost::Evaluate(double const* const* parameters, double* residuals, double** jacobians) const {
+  if (!evaluation_.within_reach(parameters[0], parameters[1])) return false;
   const bool want_jacobian = jacobians != nullptr && (jacobians[0] != nullptr || jacobians[1] != nullptr);
   // Ceres has prepared this point through the callback; a standalone caller
   // (GradientChecker, a perturbed point) gets it evaluated here.
@@ -229,6 +254,8 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
   double quat[4] = {q0.x(), q0.y(), q0.z(), q0.w()};
   double trans[3] = {start.translation.x(), start.translation.y(), start.translation.z()};
   PoseEvaluation evaluation(aligner, target, {}, quat, trans, options.residual_form, buffers);
+  evaluation.stand_at_current();
+  StandingPoint standing(evaluation);
   const bool chord = options.stage_jacobians == StageJacobians::first_and_last;
   // Weight 1 on bands 0..b: stage b's bands.
   const auto bands_up_to = [&](int b) {
@@ -256,6 +283,8 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
     solver_options.max_num_iterations = options.iterations_per_stage;
     solver_options.num_threads = 1;
     solver_options.logging_type = ceres::SILENT;
+    solver_options.update_state_every_iteration = true;
+    solver_options.callbacks.push_back(&standing);
     solver_options.max_solver_time_in_seconds = std::min(solver_options.max_solver_time_in_seconds,
                                                          options.deadline.seconds_left());
     ceres::Solver::Summary summary;

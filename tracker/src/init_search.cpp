@@ -36,15 +36,18 @@ PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, const CentredP
   const double quality =
       observation.has_mask() ? silhouette_iou(img, observation) : explained_fraction(img, observation);
   return {quality, appearance_score(img, observation), hidden_share(img, observation),
-          texture_agreement(img, observation)};
+          texture_agreement(img, observation), shows_object(img, observation)};
 }
 
 InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,
                              const InitSearchOptions& options, const SearchSlice& slice) {
   // Candidates rank by the match alone: the verdict's other scores (the
-  // texture's correlation above all) would be computed and dropped.
+  // texture's correlation above all) would be computed and dropped. One
+  // out of view ranks last (PoseScores::in_view).
   const auto match_score = [&](const CentredPose& p) {
-    return appearance_score(aligner.render(target, p), target.observation());
+    const RenderImage& img = aligner.render(target, p);
+    return shows_object(img, target.observation()) ? appearance_score(img, target.observation())
+                                                   : -std::numeric_limits<double>::infinity();
   };
   struct Candidate {
     CentredPose pose;

@@ -32,6 +32,12 @@ double hidden_share(const RenderImage& render, const Observation& observation) {
   return silhouette == 0 ? 0.0 : static_cast<double>(hidden) / static_cast<double>(silhouette);
 }
 
+bool shows_object(const RenderImage& render, const Observation& observation) {
+  for (std::size_t p = 0; p < render.alpha.size(); ++p)
+    if (render.alpha[p] > quality_defaults::kSilhouetteThreshold && observation.valid(p)) return true;
+  return false;
+}
+
 namespace {
 
 // Rec. 601 luma.

@@ -39,6 +39,11 @@ inline constexpr double kMinDepthRadii = 1.5;
 // The object's depth (camera z of its centre) at `pose`.
 double object_depth(const Camera& camera, const CentredPose& pose);
 
+// The least depth a step from `before` may bring the object to
+// (depth_limits): kMaxApproach of its distance closer, and not within
+// kMinDepthRadii object radii unless it is there already.
+double approach_floor(const Camera& camera, const CentredPose& before, double object_radius);
+
 // `after`, a step from `before`, with its translation shortened so that the
 // object does not approach the camera faster than depth_limits allow.
 void limit_approach(const Camera& camera, const CentredPose& before, double object_radius, CentredPose& after);

@@ -120,6 +120,16 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   // limit checked before the gradient.
   void set_band_weights(std::vector<double> band_weights, int final_stage_iterations = 0);
 
+  // Ceres stands at the point now in the parameter blocks (the start, and
+  // after each iteration: ceres_refine's iteration callback). A later point
+  // that brings the object closer than depth_limits allow from there is out
+  // of reach: it is not rendered, and its cost function fails, so that
+  // Ceres shrinks its trust region and tries a shorter step (no step
+  // through the near plane: recovery's Ceres took the real cube from 0.54 m
+  // to 0.13 m behind the camera, where every render is empty).
+  void stand_at_current();
+  bool within_reach(const double* quat, const double* trans) const;
+
   std::size_t residual_count() const;
   // In the chosen form (compressed: 7 and 7 × 6).
   const std::vector<double>& residuals() const { return form_ == ResidualForm::full ? b_->residuals : compressed_r_; }
@@ -139,6 +149,7 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   bool has_jacobian_ = false;      // the Jacobian is point_'s with weights_ (zero after the last step)
   int final_stage_iterations_ = 0;  // of the last stage; 0: not the last
   int candidates_ = 0;       // points costed without a Jacobian in this stage: its iterations
+  double depth_floor_ = 0;   // the least object depth within reach of where Ceres stands
   PoseEvaluationBuffers own_;
   PoseEvaluationBuffers* b_;  // own_ or the caller's
   std::vector<double> compressed_r_, compressed_j_;

@@ -34,6 +34,10 @@ double silhouette_iou(const RenderImage& render, const Observation& observation)
 // silhouette.
 double hidden_share(const RenderImage& render, const Observation& observation);
 
+// Whether any valid pixel of the window shows the object (alpha above the
+// silhouette threshold).
+bool shows_object(const RenderImage& render, const Observation& observation);
+
 // Without a mask: how much of the frame's difference from the plain
 // background the render explains, 1 − L1(observed render, frame) /
 // L1(background, frame), clamped to [0, 1]; the render as the observation

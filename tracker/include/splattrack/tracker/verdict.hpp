@@ -11,12 +11,19 @@ namespace splattrack {
 // The scores of a pose from one render: `quality`, what the status
 // thresholds use (silhouette IoU with a mask, the explained fraction
 // without), `match` (appearance_score: colour and silhouette together),
-// `hidden` and `texture`.
+// `hidden`, `texture` and `in_view`.
 struct PoseScores {
   double quality = 0;
   double match = 0;
   double hidden = 0;  // the share of the rendered silhouette an occluder hides (Observation::occluded)
   std::optional<double> texture;  // texture_agreement; empty: too little texture to tell
+  // Some of the object's silhouette lies on the frame, in front of the
+  // camera and not around it (shows_object; RigidTracker::assess). A pose
+  // without is lost and ranks below every pose with (better()): an empty
+  // render scores a match of 0, more than a wrong pose in view (below 0),
+  // and lost frames were reported out of view or behind the camera, where
+  // the next frame's prediction has no gradient (real cube, 877-888).
+  bool in_view = true;
 };
 
 struct VerdictRules {
