@@ -213,13 +213,34 @@ TEST(OcclusionMap, ObservationDropsOccludedPixelsTheMaskCallsBackgroundAndCounts
   for (int y = 0; y < h; ++y)
     for (int x = 2; x < 8; ++x) render.alpha[y * w + x] = 1.f;
   EXPECT_DOUBLE_EQ(hidden_share(render, o), 4.0 / 48.0);
-  // In view while any silhouette pixel is a valid one (PoseScores::in_view).
+  // The object is on the frame where the occluder hides it too
+  // (PoseScores::in_view): a silhouette only in the bite is in view.
   EXPECT_TRUE(shows_object(render, o));
-  RenderImage dropped_only = render;
-  dropped_only.alpha.assign(w * h, 0.f);
-  EXPECT_FALSE(shows_object(dropped_only, o));
-  dropped_only.alpha[3 * w + 6] = 1.f;
-  EXPECT_FALSE(shows_object(dropped_only, o));
-  dropped_only.alpha[0] = 0.6f;
-  EXPECT_TRUE(shows_object(dropped_only, o));
+  RenderImage bitten = render;
+  bitten.alpha.assign(w * h, 0.f);
+  EXPECT_FALSE(shows_object(bitten, o));
+  bitten.alpha[3 * w + 6] = 1.f;
+  EXPECT_TRUE(shows_object(bitten, o));
+}
+
+TEST(ShowsObject, OnlyASilhouetteOnTheFrameIsInView) {
+  // A 10 x 8 window whose left 4 columns lie left of the 6 x 8 frame.
+  const int w = 10, h = 8;
+  const std::vector<float> rgb(3 * 6 * h, 0.5f);
+  ObservationWindow window;
+  window.left = -4;
+  window.width = w;
+  window.height = h;
+  const Observation o(FrameView{6, h, rgb, {}}, window);
+  RenderImage render;
+  render.width = w;
+  render.height = h;
+  render.alpha.assign(w * h, 0.f);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < 4; ++x) render.alpha[y * w + x] = 1.f;
+  EXPECT_FALSE(shows_object(render, o));  // all of it left of the frame
+  render.alpha[2 * w + 4] = 0.5f;         // at the threshold: not "object"
+  EXPECT_FALSE(shows_object(render, o));
+  render.alpha[2 * w + 4] = 0.51f;
+  EXPECT_TRUE(shows_object(render, o));
 }

@@ -626,6 +626,15 @@ TEST(DepthLimits, StepsTowardTheCameraAreShortened) {
   nearer.translation.z() = 0.1;
   limit_approach(camera, near, radius, nearer);
   EXPECT_NEAR(nearer.translation.z(), depth_limits::kMinDepthRadii * radius, 1e-12);
+  // From behind the camera there is no floor (a floor in front of the pose
+  // made its own start out of reach, and reversed its steps).
+  CentredPose behind = before;
+  behind.translation.z() = -0.2;
+  EXPECT_EQ(approach_floor(camera, behind, radius), -std::numeric_limits<double>::infinity());
+  CentredPose further = behind;
+  further.translation.z() = -0.5;
+  limit_approach(camera, behind, radius, further);
+  EXPECT_EQ(further.translation.z(), -0.5);
 }
 
 // A frame the object would have to fill (a foreground estimate that took a

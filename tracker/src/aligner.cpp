@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -36,6 +37,8 @@ double object_depth(const Camera& camera, const CentredPose& pose) {
 
 double approach_floor(const Camera& camera, const CentredPose& before, double object_radius) {
   const double from = object_depth(camera, before);
+  // Behind the camera any step is closer to showing the object.
+  if (!(from > 0)) return -std::numeric_limits<double>::infinity();
   const double floor = (1 - depth_limits::kMaxApproach) * from;
   const double closest = depth_limits::kMinDepthRadii * object_radius;
   return from > closest ? std::max(floor, closest) : floor;

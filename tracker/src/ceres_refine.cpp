@@ -63,13 +63,15 @@ void compress(const std::vector<double>& r, const std::array<std::vector<double>
   out_r[6] = std::sqrt(std::max(rv.squaredNorm() - explained, 0.0));
 }
 
-// Tells the evaluation where Ceres stands after each iteration (the
-// parameter blocks hold its current point then: update_state_every_iteration).
+// Tells the evaluation where Ceres stands after each accepted step: the
+// parameter blocks hold the new point then (update_state_every_iteration).
+// After a rejected step they hold Ceres' current point too from 2.1 on, the
+// rejected candidate in older versions: those are skipped.
 class StandingPoint : public ceres::IterationCallback {
  public:
   explicit StandingPoint(PoseEvaluation& evaluation) : evaluation_(evaluation) {}
-  ceres::CallbackReturnType operator()(const ceres::IterationSummary&) override {
-    evaluation_.stand_at_current();
+  ceres::CallbackReturnType operator()(const ceres::IterationSummary& summary) override {
+    if (summary.step_is_successful) evaluation_.stand_at_current();
     return ceres::SOLVER_CONTINUE;
   }
 
@@ -254,7 +256,6 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
   double quat[4] = {q0.x(), q0.y(), q0.z(), q0.w()};
   double trans[3] = {start.translation.x(), start.translation.y(), start.translation.z()};
   PoseEvaluation evaluation(aligner, target, {}, quat, trans, options.residual_form, buffers);
-  evaluation.stand_at_current();
   StandingPoint standing(evaluation);
   const bool chord = options.stage_jacobians == StageJacobians::first_and_last;
   // Weight 1 on bands 0..b: stage b's bands.
@@ -288,6 +289,7 @@ CeresRefineResult ceres_refine(PoseAligner& aligner, MatchTarget& target, const 
     solver_options.max_solver_time_in_seconds = std::min(solver_options.max_solver_time_in_seconds,
                                                          options.deadline.seconds_left());
     ceres::Solver::Summary summary;
+    evaluation.stand_at_current();  // where the last stage ended
     ceres::Solve(solver_options, &problem, &summary);
 
     if (first_stage) result.initial_cost = summary.initial_cost;

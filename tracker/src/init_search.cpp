@@ -30,13 +30,25 @@ std::vector<Eigen::Quaterniond> so3_samples(int n) {
   return out;
 }
 
+namespace {
+
+// PoseScores::in_view of `pose`, whose render is `img`: some of the object on
+// the frame, and the camera not within reach of it (a render filling the
+// window explains any foreground).
+bool in_view(const PoseAligner& aligner, MatchTarget& target, const CentredPose& pose, const RenderImage& img) {
+  return shows_object(img, target.observation()) &&
+         object_depth(target.camera(), pose) >= depth_limits::kMinDepthRadii * aligner.object_radius();
+}
+
+}  // namespace
+
 PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, const CentredPose& pose) {
   Observation& observation = target.observation();
   const RenderImage& img = aligner.render(target, pose);
   const double quality =
       observation.has_mask() ? silhouette_iou(img, observation) : explained_fraction(img, observation);
   return {quality, appearance_score(img, observation), hidden_share(img, observation),
-          texture_agreement(img, observation), shows_object(img, observation)};
+          texture_agreement(img, observation), in_view(aligner, target, pose, img)};
 }
 
 InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const CentredPose& start,
@@ -46,8 +58,8 @@ InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const Ce
   // out of view ranks last (PoseScores::in_view).
   const auto match_score = [&](const CentredPose& p) {
     const RenderImage& img = aligner.render(target, p);
-    return shows_object(img, target.observation()) ? appearance_score(img, target.observation())
-                                                   : -std::numeric_limits<double>::infinity();
+    return in_view(aligner, target, p, img) ? appearance_score(img, target.observation())
+                                                           : -std::numeric_limits<double>::infinity();
   };
   struct Candidate {
     CentredPose pose;

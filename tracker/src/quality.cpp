@@ -34,7 +34,8 @@ double hidden_share(const RenderImage& render, const Observation& observation) {
 
 bool shows_object(const RenderImage& render, const Observation& observation) {
   for (std::size_t p = 0; p < render.alpha.size(); ++p)
-    if (render.alpha[p] > quality_defaults::kSilhouetteThreshold && observation.valid(p)) return true;
+    if (render.alpha[p] > quality_defaults::kSilhouetteThreshold && (observation.valid(p) || observation.occluded(p)))
+      return true;
   return false;
 }
 

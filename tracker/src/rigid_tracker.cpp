@@ -567,12 +567,8 @@ Verdict RigidTracker::judge_aligned(MatchTarget& target, const CentredPose& pose
 
 Verdict RigidTracker::assess(MatchTarget& target, const CentredPose& pose, bool first, bool held) {
   const bool given_mask = target.observation().foreground_source() == ForegroundSource::given;
-  PoseScores scores = pose_scores(impl_->aligner, target, pose);
-  // The camera within reach of the object (or the object behind it): no
-  // pose of it, however the render scores (a render filling the window
-  // explains any foreground).
-  if (object_depth(camera_, pose) < depth_limits::kMinDepthRadii * object_radius()) scores.in_view = false;
-  return judge(scores, {.first = first, .given_mask = given_mask, .held = held}, options_.verdict);
+  return judge(pose_scores(impl_->aligner, target, pose), {.first = first, .given_mask = given_mask, .held = held},
+               options_.verdict);
 }
 
 CentredPose RigidTracker::redetect(const FrameView& frame, const CentredPose& pose) const {

@@ -41,7 +41,8 @@ double object_depth(const Camera& camera, const CentredPose& pose);
 
 // The least depth a step from `before` may bring the object to
 // (depth_limits): kMaxApproach of its distance closer, and not within
-// kMinDepthRadii object radii unless it is there already.
+// kMinDepthRadii object radii unless it is there already; none (−∞) from
+// behind the camera.
 double approach_floor(const Camera& camera, const CentredPose& before, double object_radius);
 
 // `after`, a step from `before`, with its translation shortened so that the

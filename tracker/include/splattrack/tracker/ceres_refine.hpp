@@ -7,6 +7,7 @@
 #include <ceres/ceres.h>
 
 #include <array>
+#include <limits>
 #include <vector>
 
 #include "splattrack/tracker/aligner.hpp"
@@ -149,7 +150,9 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   bool has_jacobian_ = false;      // the Jacobian is point_'s with weights_ (zero after the last step)
   int final_stage_iterations_ = 0;  // of the last stage; 0: not the last
   int candidates_ = 0;       // points costed without a Jacobian in this stage: its iterations
-  double depth_floor_ = 0;   // the least object depth within reach of where Ceres stands
+  // The least object depth within reach of where Ceres stands; none until
+  // stand_at_current().
+  double depth_floor_ = -std::numeric_limits<double>::infinity();
   PoseEvaluationBuffers own_;
   PoseEvaluationBuffers* b_;  // own_ or the caller's
   std::vector<double> compressed_r_, compressed_j_;

@@ -109,7 +109,8 @@ class Observation {
   // pixels), over the pixels where `usable` [H, W] (null: all) is positive.
   ColourCorrection fit_colour(const RenderImage& img, const float* usable = nullptr) const;
   const ObservationWindow& window() const { return window_; }
-  // Whether window pixel p shows the frame (false: outside it).
+  // Whether window pixel p takes part (false: outside the frame, or hidden
+  // by an occluder: occluded()).
   bool valid(std::size_t p) const { return valid_.empty() || valid_[p] > 0.f; }
   // [H, W] 1 inside the frame, 0 outside; null when the window is all inside.
   const float* valid_map() const { return valid_.empty() ? nullptr : valid_.data(); }

@@ -34,8 +34,9 @@ double silhouette_iou(const RenderImage& render, const Observation& observation)
 // silhouette.
 double hidden_share(const RenderImage& render, const Observation& observation);
 
-// Whether any valid pixel of the window shows the object (alpha above the
-// silhouette threshold).
+// Whether the render shows the object on the frame: alpha above the
+// silhouette threshold at a window pixel inside the frame (valid, or hidden
+// by an occluder: the object is there, behind it).
 bool shows_object(const RenderImage& render, const Observation& observation);
 
 // Without a mask: how much of the frame's difference from the plain

@@ -18,7 +18,7 @@ struct PoseScores {
   double hidden = 0;  // the share of the rendered silhouette an occluder hides (Observation::occluded)
   std::optional<double> texture;  // texture_agreement; empty: too little texture to tell
   // Some of the object's silhouette lies on the frame, in front of the
-  // camera and not around it (shows_object; RigidTracker::assess). A pose
+  // camera and not around it (shows_object, kMinDepthRadii). A pose
   // without is lost and ranks below every pose with (better()): an empty
   // render scores a match of 0, more than a wrong pose in view (below 0),
   // and lost frames were reported out of view or behind the camera, where
@@ -89,9 +89,9 @@ Verdict judge(const PoseScores& scores, const JudgedFrame& frame, const VerdictR
 // Whether recovery should run: a lost frame, or a first frame not accepted.
 bool needs_recovery(const Verdict& verdict, bool first_frame);
 
-// Candidates compare by status first (tracking or recovered over degraded
-// over lost), then by the match score, which `a`'s must exceed `b`'s by
-// more than `match_margin`.
+// Candidates compare by being in view first (PoseScores::in_view), then by
+// status (tracking or recovered over degraded over lost), then by the match
+// score, which `a`'s must exceed `b`'s by more than `match_margin`.
 bool better(const Verdict& a, const Verdict& b, double match_margin = 0);
 
 }  // namespace splattrack
