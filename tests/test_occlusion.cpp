@@ -70,6 +70,17 @@ std::vector<float> expected_hidden(const std::vector<float>& alpha, const std::v
   return grown;
 }
 
+// A w x h render whose silhouette (alpha 1) is columns x0 .. x1 - 1.
+RenderImage silhouette_columns(int w, int h, int x0, int x1) {
+  RenderImage render;
+  render.width = w;
+  render.height = h;
+  render.alpha.assign(static_cast<std::size_t>(w * h), 0.f);
+  for (int y = 0; y < h; ++y)
+    for (int x = x0; x < x1; ++x) render.alpha[static_cast<std::size_t>(y * w + x)] = 1.f;
+  return render;
+}
+
 }  // namespace
 
 TEST(BoxMean, MatchesABruteForceMeanClippedAtTheBorders) {
@@ -206,12 +217,7 @@ TEST(OcclusionMap, ObservationDropsOccludedPixelsTheMaskCallsBackgroundAndCounts
       EXPECT_EQ(o.occluded(p), dropped) << x << "," << y;
     }
   // The rendered silhouette, columns 2-7 (48 pixels): the bite hides 4.
-  RenderImage render;
-  render.width = w;
-  render.height = h;
-  render.alpha.assign(w * h, 0.f);
-  for (int y = 0; y < h; ++y)
-    for (int x = 2; x < 8; ++x) render.alpha[y * w + x] = 1.f;
+  const RenderImage render = silhouette_columns(w, h, 2, 8);
   EXPECT_DOUBLE_EQ(hidden_share(render, o), 4.0 / 48.0);
   // The object is on the frame where the occluder hides it too
   // (PoseScores::in_view): a silhouette only in the bite is in view.
@@ -232,12 +238,7 @@ TEST(ShowsObject, OnlyASilhouetteOnTheFrameIsInView) {
   window.width = w;
   window.height = h;
   const Observation o(FrameView{6, h, rgb, {}}, window);
-  RenderImage render;
-  render.width = w;
-  render.height = h;
-  render.alpha.assign(w * h, 0.f);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < 4; ++x) render.alpha[y * w + x] = 1.f;
+  RenderImage render = silhouette_columns(w, h, 0, 4);
   EXPECT_FALSE(shows_object(render, o));  // all of it left of the frame
   render.alpha[2 * w + 4] = 0.5f;         // at the threshold: not "object"
   EXPECT_FALSE(shows_object(render, o));
