@@ -121,13 +121,13 @@ class PoseEvaluation : public ceres::EvaluationCallback {
   // limit checked before the gradient.
   void set_band_weights(std::vector<double> band_weights, int final_stage_iterations = 0);
 
-  // Ceres stands at the point now in the parameter blocks (the start, and
-  // after each iteration: ceres_refine's iteration callback). A later point
-  // that brings the object closer than depth_limits allow from there is out
-  // of reach: it is not rendered, and its cost function fails, so that
-  // Ceres shrinks its trust region and tries a shorter step (no step
-  // through the near plane: recovery's Ceres took the real cube from 0.54 m
-  // to 0.13 m behind the camera, where every render is empty).
+  // Ceres stands at the point now in the parameter blocks (each stage's
+  // start, and each accepted step: ceres_refine's iteration callback). A
+  // later point that brings the object closer than depth_limits allow from
+  // there is out of reach: it is not rendered, and its cost function fails,
+  // so that Ceres shrinks its trust region and tries a shorter step (no
+  // step through the near plane: recovery's Ceres took the real cube from
+  // 0.54 m to 0.13 m behind the camera, where every render is empty).
   void stand_at_current();
   bool within_reach(const double* quat, const double* trans) const;
 
