@@ -10,6 +10,7 @@
 #include <limits>
 #include <numbers>
 #include <random>
+#include <utility>
 
 #include "render_test_util.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
@@ -195,16 +196,17 @@ struct SmallScene {
   }
 };
 
-// One 64² frame of `model` at `truth` and what refines a pose against it:
-// the least-squares spectral loss, the target, the aligner.
+// One 64² frame (of `model` at `truth`, or one given) and what refines a
+// pose against it: the least-squares spectral loss, the target, the aligner.
 struct PoseProblem {
   FrameImage frame;
   ExecutionContext context{1};
   losses::SpectralLoss spectral;
   MatchTarget target;
   PoseAligner aligner;
-  PoseProblem(const SmallScene& s, const RigidPose& truth)
-      : frame(s.frame(truth)),
+  PoseProblem(const SmallScene& s, const RigidPose& truth) : PoseProblem(s, s.frame(truth)) {}
+  PoseProblem(const SmallScene& s, FrameImage shown)
+      : frame(std::move(shown)),
         spectral(64, 64, least_squares(), context),
         target(frame.view(), s.camera, spectral),
         aligner(s.model, 0.5, RenderOptions{}, context) {}
@@ -651,18 +653,14 @@ TEST(CeresRefine, StepsStopShortOfTheCamera) {
   filled.rgb.assign(64 * 64 * 3, 0.6f);
   filled.alpha.assign(64 * 64, 1.f);
   filled.depth.assign(64 * 64, 1.f);
-  const FrameImage frame = frame_from_render(filled);
-  ExecutionContext context{1};
-  losses::SpectralLoss spectral(64, 64, PoseProblem::least_squares(), context);
-  MatchTarget target(frame.view(), s.camera, spectral);
-  const double radius = 0.5;
-  PoseAligner aligner(s.model, radius, RenderOptions{}, context);
+  PoseProblem problem(s, frame_from_render(filled));
+  const double radius = problem.aligner.object_radius();
   const CentredPose start(tilted_truth(0.3));
   CeresRefineOptions options;
   options.first_band = 0;
   options.last_band = 3;
   options.iterations_per_stage = 8;
-  const CeresRefineResult result = ceres_refine(aligner, target, start, options);
+  const CeresRefineResult result = ceres_refine(problem.aligner, problem.target, start, options);
   const double depth = object_depth(s.camera, result.pose);
   EXPECT_GE(depth, depth_limits::kMinDepthRadii * radius - 1e-9);
   EXPECT_LT(depth, object_depth(s.camera, start));  // it did come nearer

@@ -14,6 +14,14 @@ namespace {
 // ψ the real root of ψ⁴ = ψ + 4.
 inline constexpr double kPhi = 1.4142135623730951;
 inline constexpr double kPsi = 1.533751168755204288118041;
+
+// PoseScores::in_view of `pose`, whose render is `img`: some of the object on
+// the frame, and the camera not within reach of it (a render filling the
+// window explains any foreground).
+bool in_view(const PoseAligner& aligner, MatchTarget& target, const CentredPose& pose, const RenderImage& img) {
+  return shows_object(img, target.observation()) &&
+         object_depth(target.camera(), pose) >= depth_limits::kMinDepthRadii * aligner.object_radius();
+}
 }  // namespace
 
 std::vector<Eigen::Quaterniond> so3_samples(int n) {
@@ -29,18 +37,6 @@ std::vector<Eigen::Quaterniond> so3_samples(int n) {
   }
   return out;
 }
-
-namespace {
-
-// PoseScores::in_view of `pose`, whose render is `img`: some of the object on
-// the frame, and the camera not within reach of it (a render filling the
-// window explains any foreground).
-bool in_view(const PoseAligner& aligner, MatchTarget& target, const CentredPose& pose, const RenderImage& img) {
-  return shows_object(img, target.observation()) &&
-         object_depth(target.camera(), pose) >= depth_limits::kMinDepthRadii * aligner.object_radius();
-}
-
-}  // namespace
 
 PoseScores pose_scores(PoseAligner& aligner, MatchTarget& target, const CentredPose& pose) {
   Observation& observation = target.observation();
@@ -59,7 +55,7 @@ InitSearchResult init_search(PoseAligner& aligner, MatchTarget& target, const Ce
   const auto match_score = [&](const CentredPose& p) {
     const RenderImage& img = aligner.render(target, p);
     return in_view(aligner, target, p, img) ? appearance_score(img, target.observation())
-                                                           : -std::numeric_limits<double>::infinity();
+                                            : -std::numeric_limits<double>::infinity();
   };
   struct Candidate {
     CentredPose pose;
