@@ -37,6 +37,46 @@ void to_rvec_tvec(const Camera& camera, const CentredPose& pose, cv::Mat& rvec, 
   cv::eigen2cv(Eigen::Vector3d(c.translation()), tvec);
 }
 
+// Indices of the pairs that `pose` reprojects within kInlierPx.
+std::vector<std::size_t> agreeing_indices(const FeaturePairs& pairs, const Camera& camera, const CentredPose& pose) {
+  const Eigen::Isometry3d c = cam_from_centred(camera, pose);
+  const Eigen::Matrix3d k = intrinsics(camera);
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const Eigen::Vector3d p = k * (c * pairs.centred[i]);
+    if (p.z() > 0 && (p.head<2>() / p.z() - pairs.frame_px[i]).norm() < kInlierPx) out.push_back(i);
+  }
+  return out;
+}
+
+// The most of `points` (indices into `all`) on one plane through three of
+// them, within kPlaneTolerance of their spread. Every triple of the first
+// kMaxPlanePairs is tried: deterministic, and cheap at these counts.
+std::vector<std::size_t> largest_plane(const std::vector<Eigen::Vector3d>& all,
+                                       const std::vector<std::size_t>& points) {
+  Eigen::Vector3d centroid = Eigen::Vector3d::Zero();
+  for (std::size_t i : points) centroid += all[i];
+  centroid /= static_cast<double>(points.size());
+  double spread = 0;
+  for (std::size_t i : points) spread += (all[i] - centroid).squaredNorm();
+  const double tolerance = kPlaneTolerance * std::sqrt(spread / static_cast<double>(points.size()));
+  const std::size_t tried = std::min(points.size(), static_cast<std::size_t>(kMaxPlanePairs));
+  std::vector<std::size_t> best;
+  for (std::size_t a = 0; a < tried; ++a)
+    for (std::size_t b = a + 1; b < tried; ++b)
+      for (std::size_t c = b + 1; c < tried; ++c) {
+        const Eigen::Vector3d& p = all[points[a]];
+        const Eigen::Vector3d normal = (all[points[b]] - p).cross(all[points[c]] - p);
+        if (normal.norm() < 1e-12) continue;
+        const Eigen::Vector3d n = normal.normalized();
+        std::vector<std::size_t> on;
+        for (std::size_t i : points)
+          if (std::abs(n.dot(all[i] - p)) <= tolerance) on.push_back(i);
+        if (on.size() > best.size()) best = std::move(on);
+      }
+  return best;
+}
+
 }  // namespace
 
 ObservationWindow feature_window(const ObservationWindow& tracking_window) {
@@ -68,15 +108,7 @@ FeaturePairs match_features(const std::vector<float>& frame_rgb, const RenderIma
 }
 
 int agreeing_pairs(const FeaturePairs& pairs, const Camera& camera, const CentredPose& pose) {
-  const Eigen::Isometry3d c = cam_from_centred(camera, pose);
-  const Eigen::Matrix3d k = intrinsics(camera);
-  int n = 0;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    const Eigen::Vector3d p = k * (c * pairs.centred[i]);
-    if (p.z() <= 0) continue;
-    n += (p.head<2>() / p.z() - pairs.frame_px[i]).norm() < kInlierPx;
-  }
-  return n;
+  return static_cast<int>(agreeing_indices(pairs, camera, pose).size());
 }
 
 bool confirms(const FeaturePairs& pairs, int agreeing) {
@@ -123,6 +155,44 @@ std::optional<SolvedPose> pose_from_pairs(const FeaturePairs& pairs, const Camer
   if (near_agreeing >= solved.agreeing) solved = {from_near, near_agreeing};
   if (solved.agreeing < kMinInliers) return std::nullopt;
   return solved;
+}
+
+std::optional<CentredPose> planar_twin(const FeaturePairs& pairs, const Camera& camera, const CentredPose& pose) {
+  const std::vector<std::size_t> agreeing = agreeing_indices(pairs, camera, pose);
+  if (agreeing.size() < static_cast<std::size_t>(kMinInliers)) return std::nullopt;
+  const std::vector<std::size_t> plane = largest_plane(pairs.centred, agreeing);
+  if (static_cast<double>(plane.size()) < kPlanarShare * static_cast<double>(agreeing.size()) ||
+      plane.size() < static_cast<std::size_t>(kMinInliers))
+    return std::nullopt;
+  const SerialOpenCv serial;
+  std::vector<cv::Point3d> object;
+  std::vector<cv::Point2d> image;
+  for (std::size_t i : plane) {
+    object.emplace_back(pairs.centred[i].x(), pairs.centred[i].y(), pairs.centred[i].z());
+    image.emplace_back(pairs.frame_px[i].x(), pairs.frame_px[i].y());
+  }
+  cv::Mat k;
+  cv::eigen2cv(intrinsics(camera), k);
+  std::vector<cv::Mat> rvecs, tvecs;
+  try {
+    cv::solvePnPGeneric(object, image, k, cv::noArray(), rvecs, tvecs, false, cv::SOLVEPNP_IPPE);
+  } catch (const cv::Exception&) {
+    return std::nullopt;  // IPPE refuses points it finds off one plane
+  }
+  std::optional<CentredPose> twin;
+  double turn = kTwinMinTurnDeg;
+  for (std::size_t s = 0; s < rvecs.size(); ++s) {
+    cv::solvePnPRefineLM(object, image, k, cv::noArray(), rvecs[s], tvecs[s]);
+    const CentredPose solved = pose_from_cam(camera, rvecs[s], tvecs[s]);
+    const double d = rotation_error_deg(solved, pose);
+    if (d < turn) continue;
+    turn = d;
+    twin = solved;
+  }
+  if (!twin || static_cast<double>(agreeing_pairs(pairs, camera, *twin)) <
+                   kTwinShare * static_cast<double>(agreeing.size()))
+    return std::nullopt;
+  return twin;
 }
 
 }  // namespace splattrack

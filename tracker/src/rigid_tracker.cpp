@@ -93,6 +93,14 @@ inline constexpr double kUnknownMotionSlack = 2.0;
 // scale) only within this share of its budget: each pass costs 0.25-0.6 s
 // at 640x480, and the candidates after them need the rest.
 inline constexpr double kFeaturesBudgetShare = 0.5;
+// A solved first-frame start's planar twin (planar_twin) is taken only when
+// the alignments from the two end at least this far apart, and the twin's
+// is judged better. Closer, the scores cannot tell them: on the real cube's
+// frame 0, from starts 2 cm / 15° off, alignments ending 11-13° off (the
+// left face's grazing strip left out) outscored those ending 1-6° off by
+// 0.016-0.028 in match, their ends 7-13° apart; a twin across the plane
+// ended 20-31° from the other (the one taken: 32.5° off -> 4.3°).
+inline constexpr double kTwinDistinctDeg = 15;
 // How much the object's silhouette may grow from one frame to the next
 // (turning, approaching), in projected radii.
 inline constexpr double kSupportSlack = 0.25;
@@ -709,8 +717,36 @@ CentredPose RigidTracker::first_frame_start(const FrameView& frame, const Centre
   if (!options_.first_frame_refines || options_.init_search || !estimates_foreground(frame)) return given;
   // Turned by the features, then moved by the shift: the order measured
   // best (BENCHMARKS.md, 2026-12-06 seventh).
-  const CentredPose start = options_.first_frame_features ? feature_start(frame, given, true).pose : given;
-  return options_.first_frame_shift_match ? match_start(frame, start, first_frame_shift_px(start)) : start;
+  const auto shifted = [&](const CentredPose& p) {
+    return options_.first_frame_shift_match ? match_start(frame, p, first_frame_shift_px(p)) : p;
+  };
+  if (!options_.first_frame_features) return shifted(given);
+  const FeatureCheckedPose featured = feature_start(frame, given, true);
+  const CentredPose start = shifted(featured.pose);
+  // A pose the features solved for may be the wrong one of a plane's twins
+  // (planar_twin): the one the first frame's alignment from it explains
+  // better is taken. Not for a given pose they confirmed: that one the user
+  // chose.
+  const std::optional<CentredPose> twin =
+      featured.solved ? planar_twin(featured.pairs, camera_, featured.pose) : std::nullopt;
+  if (!twin) return start;
+  const CentredPose twin_start = shifted(*twin);
+  const FirstFrameTrial from_twin = first_frame_trial(frame, twin_start);
+  const FirstFrameTrial from_start = first_frame_trial(frame, start);
+  const bool distinct = rotation_error_deg(from_twin.pose, from_start.pose) >= kTwinDistinctDeg;
+  return distinct && better(from_twin.verdict, from_start.verdict) ? twin_start : start;
+}
+
+RigidTracker::FirstFrameTrial RigidTracker::first_frame_trial(const FrameView& frame, const CentredPose& start) {
+  const double expected_px = first_frame_shift_px(start);
+  const ObservationWindow window = window_at(start, expected_px);
+  start_appearance(frame, start, window);
+  FrameTarget observed;
+  observe(frame, window, start, expected_px, observed);
+  bool searched = false;
+  FrameResult unused;
+  const CentredPose pose = align(*observed.target, start, true, expected_px, searched, unused);
+  return {pose, judge_aligned(*observed.target, pose, true)};
 }
 
 CentredPose RigidTracker::moved_start(const FrameView& frame, const CentredPose& predicted) {
@@ -729,13 +765,15 @@ FeatureCheckedPose RigidTracker::feature_start(const FrameView& frame, const Cen
                                                bool keep_confirmed) {
   FeatureCheckedPose out{given, false};
   for (int round = 0; round < feature_start_defaults::kRounds; ++round) {
-    const FeaturePairs pairs = pairs_at(frame, out.pose);
-    const int held = agreeing_pairs(pairs, camera_, out.pose);
-    out.confirmed = confirms(pairs, held);
+    out.pairs = pairs_at(frame, out.pose);
+    const int held = agreeing_pairs(out.pairs, camera_, out.pose);
+    out.confirmed = confirms(out.pairs, held);
     if (out.confirmed && keep_confirmed) break;
-    const std::optional<SolvedPose> solved = pose_from_pairs(pairs, camera_, out.pose);
+    const std::optional<SolvedPose> solved = pose_from_pairs(out.pairs, camera_, out.pose);
     if (!solved || solved->agreeing <= held) break;
-    out = {solved->pose, confirms(pairs, solved->agreeing)};
+    out.pose = solved->pose;
+    out.confirmed = confirms(out.pairs, solved->agreeing);
+    out.solved = true;
   }
   return out;
 }

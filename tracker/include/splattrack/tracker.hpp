@@ -247,8 +247,16 @@ class RigidTracker {
  private:
   FrameResult process(const FrameView& frame, const CentredPose& predicted, bool first);
   // Where the first frame's alignment starts from the given pose `given`
-  // (feature_start, then match_start, as the options say).
+  // (feature_start, then match_start, as the options say; of a solved pose
+  // and its planar twin, the one first_frame_trial judges better).
   CentredPose first_frame_start(const FrameView& frame, const CentredPose& given);
+  struct FirstFrameTrial {
+    CentredPose pose;  // where the first frame's alignment ends
+    Verdict verdict;   // its judgement there
+  };
+  // The first frame aligned from `start` as process() aligns it, and judged;
+  // leaves the appearance learnt at `start` (process() learns it again).
+  FirstFrameTrial first_frame_trial(const FrameView& frame, const CentredPose& start);
   // A later frame's start: the prediction, on the frame without a velocity
   // moved to the texture's best match (unknown_motion_shift_match).
   CentredPose moved_start(const FrameView& frame, const CentredPose& predicted);

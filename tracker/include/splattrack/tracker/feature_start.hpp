@@ -46,6 +46,25 @@ inline constexpr int kMinInliers = 8;
 inline constexpr double kConfirmShare = 0.3;
 // Render, match and solve again from the pose solved, at most this often.
 inline constexpr int kRounds = 4;
+// A pose's agreeing pairs lie on one plane (planar_twin) when at least this
+// share of them is within kPlaneTolerance of it, in units of their RMS
+// distance from their centroid: the real cube's pairs are on its front face
+// but for one or two mismatched ones (a pair on a side face agreed with the
+// wrong twin by chance).
+inline constexpr double kPlanarShare = 0.8;
+inline constexpr double kPlaneTolerance = 0.05;
+// The twin is a rival when at least this share of the pairs that agree with
+// the pose agree with it too: on the real cube's frame 0, from a start 2 cm /
+// 15° off, the pose 34° off agreed with 22 pairs, its twin 2° off with 21
+// (the model's texture is ~3 px off the real cube's, so the count decides
+// nothing between them).
+inline constexpr double kTwinShare = 0.8;
+// ... and when it is turned at least this far from the pose (IPPE's second
+// solution of a plane seen straight on is the first one again).
+inline constexpr double kTwinMinTurnDeg = 3;
+// At most this many agreeing pairs span the planes tried (every triple of
+// them: ~20 000 for 50).
+inline constexpr int kMaxPlanePairs = 50;
 }  // namespace feature_start_defaults
 
 // 3D-2D pairs: points of the model (centred coordinates) and where the frame
@@ -82,12 +101,25 @@ struct SolvedPose {
   int agreeing = 0;
 };
 
-// A pose after the features' rounds (RigidTracker::feature_start), and
-// whether the last round's pairs confirmed it.
+// A pose after the features' rounds (RigidTracker::feature_start): whether
+// the last round's pairs confirmed it, whether it was solved from pairs (not
+// the given pose kept), and those pairs.
 struct FeatureCheckedPose {
   CentredPose pose;
   bool confirmed = false;
+  bool solved = false;
+  FeaturePairs pairs;
 };
 std::optional<SolvedPose> pose_from_pairs(const FeaturePairs& pairs, const Camera& camera, const CentredPose& near);
+
+// The other pose that projects the same plane alike. Pairs on one plane seen
+// nearly straight on fit two poses, mirror images in the plane's tilt (the
+// planar pose ambiguity: IPPE, Collins & Bartoli 2014); reprojection cannot
+// tell them apart, the rest of the object's image can. The twin of `pose`:
+// when most of the pairs that agree with it lie on one plane
+// (kPlanarShare), IPPE's other solution from that plane's pairs, refined on
+// them, if it agrees with nearly as many pairs (kTwinShare) and is turned
+// from `pose` (kTwinMinTurnDeg). None otherwise.
+std::optional<CentredPose> planar_twin(const FeaturePairs& pairs, const Camera& camera, const CentredPose& pose);
 
 }  // namespace splattrack
