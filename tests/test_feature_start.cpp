@@ -126,6 +126,22 @@ TEST(PlanarTwin, AFaceSeenObliquelyHasAMirrorPoseThatProjectsItAlike) {
   EXPECT_LT(1000 * translation_error(*back, truth), 1);
 }
 
+// The points lifted by a render's depth lie up to a millimetre or two off
+// the face (the real cube: 0.7 mm median, 1.2 mm 90th percentile): the twin
+// is found all the same (OpenCV's IPPE alone takes points within 1 mm of a
+// plane, in the model's units: it found none here before they were put on
+// their least-squares plane).
+TEST(PlanarTwin, PointsAMillimetreOffTheFaceHaveTheirTwin) {
+  const Camera camera = plain_camera();
+  const CentredPose truth = turned_about_y(20, 0.6);
+  std::vector<Eigen::Vector3d> points = face_points();
+  for (std::size_t i = 0; i < points.size(); ++i) points[i].z() += (i % 2 ? 1.0 : -1.0) * 0.0015 * ((i % 3) / 2.0);
+  const FeaturePairs pairs = projected(camera, truth, points);
+  const std::optional<CentredPose> twin = planar_twin(pairs, camera, truth);
+  ASSERT_TRUE(twin.has_value());
+  EXPECT_GT(rotation_error_deg(*twin, truth), 30);
+}
+
 // A pair or two off the plane (a mismatch on another face) leaves the twin;
 // as many points on a second face as on the first (a corner seen between
 // two faces), or a face seen nearly straight on (its twin is the pose
@@ -152,7 +168,8 @@ double median(std::vector<double> v) {
 // and the median over the first 30 frames (the cube stands still) within 5°
 // and 8 mm with the features; without, the first frame 9.9° off. A start
 // only moved 2 cm pays for them on its first frame (4.2° off, 1° without:
-// the solved pose's tilt is loose), not over the frames after it.
+// the solved pose's tilt is loose), not over the frames after it. Both it and
+// one more start check the choice between a solved pose and its planar twin.
 TEST(FeatureStart, TheRealCubeStartedFifteenDegreesOffIsFound) {
   if (!std::filesystem::is_directory(test::kCubeDir)) GTEST_SKIP() << test::kCubeDir << " is absent";
   constexpr int kFrames = 30;
@@ -187,6 +204,9 @@ TEST(FeatureStart, TheRealCubeStartedFifteenDegreesOffIsFound) {
   RigidPose moved = cube.given;
   moved.translation += Eigen::Vector3d(-0.012, 0.016, 0);
   std::vector<double> moved_degrees, moved_mm;
+  // Its solved pose's twin ends 11° off, judged better, but too near the
+  // solved pose's end to be a second answer (kTwinDistinctDeg): taken
+  // anyway, it held the first 30 frames 11° / 16 mm off.
   track(options, moved, kFrames, moved_degrees, moved_mm);
   EXPECT_LT(moved_degrees[0], 8);  // 4.2° here; the solved tilt moves with the last bits
   EXPECT_LT(median(moved_degrees), 2);
@@ -195,7 +215,7 @@ TEST(FeatureStart, TheRealCubeStartedFifteenDegreesOffIsFound) {
   // A start whose features solve the front face's mirror pose (seed 1 of the
   // 32 in BENCHMARKS.md: 34° off, agreeing with 22 pairs against the right
   // one's 21) ended 32.5° off, the left face's place taken by the mug behind;
-  // its twin's alignment is judged better and ends 4.3° off.
+  // its twin's alignment is judged better and ends 3-5° off.
   const RigidPose mirrored = turned_off(cube.given, {0.3635, 0.8643, 0.3476}, 15, {-0.7906, 0.5492, 0.2708}, 0.02);
   std::vector<double> mirrored_degrees, mirrored_mm;
   track(options, mirrored, 1, mirrored_degrees, mirrored_mm);

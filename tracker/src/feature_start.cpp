@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <Eigen/Eigenvalues>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/core/eigen.hpp>
@@ -37,6 +38,26 @@ void to_rvec_tvec(const Camera& camera, const CentredPose& pose, cv::Mat& rvec, 
   cv::eigen2cv(Eigen::Vector3d(c.translation()), tvec);
 }
 
+// A frame in the least-squares plane of `points`: plane_from_centred maps
+// them to z ≈ 0. OpenCV's IPPE takes points within 1e-3 (in the model's
+// units) of one plane; on that plane, exactly, it takes any.
+Eigen::Isometry3d plane_from(const std::vector<Eigen::Vector3d>& points) {
+  Eigen::Vector3d centroid = Eigen::Vector3d::Zero();
+  for (const Eigen::Vector3d& p : points) centroid += p;
+  centroid /= static_cast<double>(points.size());
+  Eigen::Matrix3d scatter = Eigen::Matrix3d::Zero();
+  for (const Eigen::Vector3d& p : points) scatter += (p - centroid) * (p - centroid).transpose();
+  // Eigenvalues ascending: the normal is the first column.
+  Eigen::Matrix3d axes = Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d>(scatter).eigenvectors();
+  Eigen::Matrix3d centred_from_plane;
+  centred_from_plane << axes.col(1), axes.col(2), axes.col(0);
+  if (centred_from_plane.determinant() < 0) centred_from_plane.col(2) *= -1;
+  Eigen::Isometry3d plane_from_centred = Eigen::Isometry3d::Identity();
+  plane_from_centred.linear() = centred_from_plane.transpose();
+  plane_from_centred.translation() = -(centred_from_plane.transpose() * centroid);
+  return plane_from_centred;
+}
+
 // Indices of the pairs that `pose` reprojects within kInlierPx.
 std::vector<std::size_t> agreeing_indices(const FeaturePairs& pairs, const Camera& camera, const CentredPose& pose) {
   const Eigen::Isometry3d c = cam_from_centred(camera, pose);
@@ -49,6 +70,10 @@ std::vector<std::size_t> agreeing_indices(const FeaturePairs& pairs, const Camer
   return out;
 }
 
+// Three points span a plane when their cross product is at least this share
+// of their spread squared (the test is the same in any unit).
+inline constexpr double kCollinear = 1e-6;
+
 // The most of `points` (indices into `all`) on one plane through three of
 // them, within kPlaneTolerance of their spread. Every triple of the first
 // kMaxPlanePairs is tried: deterministic, and cheap at these counts.
@@ -57,9 +82,10 @@ std::vector<std::size_t> largest_plane(const std::vector<Eigen::Vector3d>& all,
   Eigen::Vector3d centroid = Eigen::Vector3d::Zero();
   for (std::size_t i : points) centroid += all[i];
   centroid /= static_cast<double>(points.size());
-  double spread = 0;
+  double spread = 0;  // the points' mean squared distance from their centroid
   for (std::size_t i : points) spread += (all[i] - centroid).squaredNorm();
-  const double tolerance = kPlaneTolerance * std::sqrt(spread / static_cast<double>(points.size()));
+  spread /= static_cast<double>(points.size());
+  const double tolerance = kPlaneTolerance * std::sqrt(spread);
   const std::size_t tried = std::min(points.size(), static_cast<std::size_t>(kMaxPlanePairs));
   std::vector<std::size_t> best;
   for (std::size_t a = 0; a < tried; ++a)
@@ -67,7 +93,7 @@ std::vector<std::size_t> largest_plane(const std::vector<Eigen::Vector3d>& all,
       for (std::size_t c = b + 1; c < tried; ++c) {
         const Eigen::Vector3d& p = all[points[a]];
         const Eigen::Vector3d normal = (all[points[b]] - p).cross(all[points[c]] - p);
-        if (normal.norm() < 1e-12) continue;
+        if (normal.norm() < kCollinear * spread) continue;  // no plane through a line
         const Eigen::Vector3d n = normal.normalized();
         std::vector<std::size_t> on;
         for (std::size_t i : points)
@@ -165,25 +191,42 @@ std::optional<CentredPose> planar_twin(const FeaturePairs& pairs, const Camera& 
       plane.size() < static_cast<std::size_t>(kMinInliers))
     return std::nullopt;
   const SerialOpenCv serial;
-  std::vector<cv::Point3d> object;
+  std::vector<Eigen::Vector3d> on_plane;
+  for (std::size_t i : plane) on_plane.push_back(pairs.centred[i]);
+  const Eigen::Isometry3d plane_from_centred = plane_from(on_plane);
+  std::vector<cv::Point3d> object, flat;
   std::vector<cv::Point2d> image;
   for (std::size_t i : plane) {
-    object.emplace_back(pairs.centred[i].x(), pairs.centred[i].y(), pairs.centred[i].z());
+    const Eigen::Vector3d& p = pairs.centred[i];
+    const Eigen::Vector3d q = plane_from_centred * p;
+    object.emplace_back(p.x(), p.y(), p.z());
+    flat.emplace_back(q.x(), q.y(), 0.0);
     image.emplace_back(pairs.frame_px[i].x(), pairs.frame_px[i].y());
   }
   cv::Mat k;
   cv::eigen2cv(intrinsics(camera), k);
   std::vector<cv::Mat> rvecs, tvecs;
-  try {
-    cv::solvePnPGeneric(object, image, k, cv::noArray(), rvecs, tvecs, false, cv::SOLVEPNP_IPPE);
-  } catch (const cv::Exception&) {
-    return std::nullopt;  // IPPE refuses points it finds off one plane
-  }
+  // IPPE's poses are cam_from_plane; none when it finds nothing to solve.
+  cv::solvePnPGeneric(flat, image, k, cv::noArray(), rvecs, tvecs, false, cv::SOLVEPNP_IPPE);
   std::optional<CentredPose> twin;
   double turn = kTwinMinTurnDeg;
   for (std::size_t s = 0; s < rvecs.size(); ++s) {
-    cv::solvePnPRefineLM(object, image, k, cv::noArray(), rvecs[s], tvecs[s]);
-    const CentredPose solved = pose_from_cam(camera, rvecs[s], tvecs[s]);
+    cv::Mat r;
+    cv::Rodrigues(rvecs[s], r);
+    Eigen::Matrix3d rotation;
+    Eigen::Vector3d translation;
+    cv::cv2eigen(r, rotation);
+    cv::cv2eigen(tvecs[s], translation);
+    Eigen::Isometry3d cam_from_plane = Eigen::Isometry3d::Identity();
+    cam_from_plane.linear() = rotation;
+    cam_from_plane.translation() = translation;
+    const Eigen::Isometry3d cam_from_solved = cam_from_plane * plane_from_centred;
+    cv::Mat rvec, tvec;
+    cv::eigen2cv(Eigen::Matrix3d(cam_from_solved.linear()), r);
+    cv::Rodrigues(r, rvec);
+    cv::eigen2cv(Eigen::Vector3d(cam_from_solved.translation()), tvec);
+    cv::solvePnPRefineLM(object, image, k, cv::noArray(), rvec, tvec);
+    const CentredPose solved = pose_from_cam(camera, rvec, tvec);
     const double d = rotation_error_deg(solved, pose);
     if (d < turn) continue;
     turn = d;

@@ -99,7 +99,7 @@ inline constexpr double kFeaturesBudgetShare = 0.5;
 // frame 0, from starts 2 cm / 15° off, alignments ending 11-13° off (the
 // left face's grazing strip left out) outscored those ending 1-6° off by
 // 0.016-0.028 in match, their ends 7-13° apart; a twin across the plane
-// ended 20-31° from the other (the one taken: 32.5° off -> 4.3°).
+// ended 20-31° from the other (the one taken: 32.5° off -> 3.3°).
 inline constexpr double kTwinDistinctDeg = 15;
 // How much the object's silhouette may grow from one frame to the next
 // (turning, approaching), in projected radii.
@@ -726,7 +726,9 @@ CentredPose RigidTracker::first_frame_start(const FrameView& frame, const Centre
   // A pose the features solved for may be the wrong one of a plane's twins
   // (planar_twin): the one the first frame's alignment from it explains
   // better is taken. Not for a given pose they confirmed: that one the user
-  // chose.
+  // chose. replay() (--resume) decides again, the same way bit for bit on
+  // the CPU; on the GPU the backward pass's atomic sums are not repeatable,
+  // and a close call could go the other way.
   const std::optional<CentredPose> twin =
       featured.solved ? planar_twin(featured.pairs, camera_, featured.pose) : std::nullopt;
   if (!twin) return start;
