@@ -27,6 +27,18 @@ double ms_since(clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
 }
 
+// The stage timings of `t` (not its total) added to `out`'s.
+void add_timings(const FrameTimings& t, FrameTimings& out) {
+  out.render_ms += t.render_ms;
+  out.loss_ms += t.loss_ms;
+  out.backward_ms += t.backward_ms;
+  out.ceres_ms += t.ceres_ms;
+  out.search_ms += t.search_ms;
+  out.features_ms += t.features_ms;
+  out.pixel_ms += t.pixel_ms;
+  out.shape_ms += t.shape_ms;
+}
+
 void add_timings(const AlignTimings& t, FrameTimings& out) {
   out.render_ms += t.render_ms;
   out.loss_ms += t.loss_ms;
@@ -148,6 +160,11 @@ struct RigidTracker::Impl {
   // frame about its start (prepare_atlas), so that a resumed run builds the
   // same one; once, even when the model shows no keypoints.
   std::optional<FeatureAtlas> atlas;
+  // The first frame's alignment from the start first_frame_start chose, when
+  // it aligned from it to choose: process() takes it instead of aligning
+  // again (the same alignment, bit for bit: the appearance is learnt afresh
+  // at that start either way).
+  std::optional<RigidTracker::FirstFrameTrial> chosen_trial;
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -733,10 +750,12 @@ CentredPose RigidTracker::first_frame_start(const FrameView& frame, const Centre
       featured.solved ? planar_twin(featured.pairs, camera_, featured.pose) : std::nullopt;
   if (!twin) return start;
   const CentredPose twin_start = shifted(*twin);
-  const FirstFrameTrial from_twin = first_frame_trial(frame, twin_start);
-  const FirstFrameTrial from_start = first_frame_trial(frame, start);
+  FirstFrameTrial from_twin = first_frame_trial(frame, twin_start);
+  FirstFrameTrial from_start = first_frame_trial(frame, start);
   const bool distinct = rotation_error_deg(from_twin.pose, from_start.pose) >= kTwinDistinctDeg;
-  return distinct && better(from_twin.verdict, from_start.verdict) ? twin_start : start;
+  impl_->chosen_trial = distinct && better(from_twin.verdict, from_start.verdict) ? std::move(from_twin)
+                                                                                   : std::move(from_start);
+  return impl_->chosen_trial->start;
 }
 
 RigidTracker::FirstFrameTrial RigidTracker::first_frame_trial(const FrameView& frame, const CentredPose& start) {
@@ -746,9 +765,9 @@ RigidTracker::FirstFrameTrial RigidTracker::first_frame_trial(const FrameView& f
   FrameTarget observed;
   observe(frame, window, start, expected_px, observed);
   bool searched = false;
-  FrameResult unused;
-  const CentredPose pose = align(*observed.target, start, true, expected_px, searched, unused);
-  return {pose, judge_aligned(*observed.target, pose, true)};
+  FrameResult aligned;
+  const CentredPose pose = align(*observed.target, start, true, expected_px, searched, aligned);
+  return {start, pose, judge_aligned(*observed.target, pose, true), aligned};
 }
 
 CentredPose RigidTracker::moved_start(const FrameView& frame, const CentredPose& predicted) {
@@ -876,8 +895,19 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   MatchTarget* target = &*observed.target;
   bool searched = false;
   const bool lm = !first && options_.lm_tracking;
-  CentredPose pose = lm ? refine_top_bands(*target, start, expected_px, result)
-                        : align(*target, start, first, expected_px, searched, result);
+  const std::optional<FirstFrameTrial> tried = std::exchange(impl_->chosen_trial, std::nullopt);
+  CentredPose pose = start;
+  if (lm) {
+    pose = refine_top_bands(*target, start, expected_px, result);
+  } else if (first && tried && tried->start.translation == start.translation &&
+             tried->start.rotation.coeffs() == start.rotation.coeffs()) {
+    pose = tried->pose;
+    result.loss = tried->aligned.loss;
+    result.iterations += tried->aligned.iterations;
+    add_timings(tried->aligned.timings, result.timings);
+  } else {
+    pose = align(*target, start, first, expected_px, searched, result);
+  }
   if (!first) pose = refine_pixels(*target, pose, result);
   // A frame after a lost one re-acquires the object: judged as a first
   // frame is (with a given mask a plausible silhouette is not enough),

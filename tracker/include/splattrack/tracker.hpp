@@ -251,8 +251,10 @@ class RigidTracker {
   // and its planar twin, the one first_frame_trial judges better).
   CentredPose first_frame_start(const FrameView& frame, const CentredPose& given);
   struct FirstFrameTrial {
-    CentredPose pose;  // where the first frame's alignment ends
-    Verdict verdict;   // its judgement there
+    CentredPose start;
+    CentredPose pose;     // where the first frame's alignment from `start` ends
+    Verdict verdict;      // its judgement there
+    FrameResult aligned;  // the alignment's loss, iterations and timings
   };
   // The first frame aligned from `start` as process() aligns it, and judged;
   // leaves the appearance learnt at `start` (process() learns it again).
