@@ -160,11 +160,6 @@ struct RigidTracker::Impl {
   // frame about its start (prepare_atlas), so that a resumed run builds the
   // same one; once, even when the model shows no keypoints.
   std::optional<FeatureAtlas> atlas;
-  // The first frame's alignment from the start first_frame_start chose, when
-  // it aligned from it to choose: process() takes it instead of aligning
-  // again (the same alignment, bit for bit: the appearance is learnt afresh
-  // at that start either way).
-  std::optional<RigidTracker::FirstFrameTrial> chosen_trial;
 };
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
@@ -326,7 +321,7 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
   const bool first = frame_index_ == 0;
   double hidden = 0;
   if (first) {
-    const CentredPose start = first_frame_start(frame, to_centred(initial_pose));
+    const CentredPose start = first_frame_start(frame, to_centred(initial_pose)).pose;
     start_appearance(frame, start, window_at(start, first_frame_shift_px(start)));
     prepare_atlas(start);
   } else if (holds(frame)) {
@@ -730,14 +725,14 @@ void RigidTracker::recover(const FrameView& frame, MatchTarget& tracked, const C
                           !search_done && !located && !estimates_foreground(frame);
 }
 
-CentredPose RigidTracker::first_frame_start(const FrameView& frame, const CentredPose& given) {
-  if (!options_.first_frame_refines || options_.init_search || !estimates_foreground(frame)) return given;
+RigidTracker::FirstFrameStart RigidTracker::first_frame_start(const FrameView& frame, const CentredPose& given) {
+  if (!options_.first_frame_refines || options_.init_search || !estimates_foreground(frame)) return {given, {}};
   // Turned by the features, then moved by the shift: the order measured
   // best (BENCHMARKS.md, 2026-12-06 seventh).
   const auto shifted = [&](const CentredPose& p) {
     return options_.first_frame_shift_match ? match_start(frame, p, first_frame_shift_px(p)) : p;
   };
-  if (!options_.first_frame_features) return shifted(given);
+  if (!options_.first_frame_features) return {shifted(given), {}};
   const FeatureCheckedPose featured = feature_start(frame, given, true);
   const CentredPose start = shifted(featured.pose);
   // A pose the features solved for may be the wrong one of a plane's twins
@@ -748,14 +743,13 @@ CentredPose RigidTracker::first_frame_start(const FrameView& frame, const Centre
   // and a close call could go the other way.
   const std::optional<CentredPose> twin =
       featured.solved ? planar_twin(featured.pairs, camera_, featured.pose) : std::nullopt;
-  if (!twin) return start;
+  if (!twin) return {start, {}};
   const CentredPose twin_start = shifted(*twin);
   FirstFrameTrial from_twin = first_frame_trial(frame, twin_start);
   FirstFrameTrial from_start = first_frame_trial(frame, start);
   const bool distinct = rotation_error_deg(from_twin.pose, from_start.pose) >= kTwinDistinctDeg;
-  impl_->chosen_trial = distinct && better(from_twin.verdict, from_start.verdict) ? std::move(from_twin)
-                                                                                   : std::move(from_start);
-  return impl_->chosen_trial->start;
+  if (distinct && better(from_twin.verdict, from_start.verdict)) return {twin_start, std::move(from_twin)};
+  return {start, std::move(from_start)};
 }
 
 RigidTracker::FirstFrameTrial RigidTracker::first_frame_trial(const FrameView& frame, const CentredPose& start) {
@@ -767,7 +761,7 @@ RigidTracker::FirstFrameTrial RigidTracker::first_frame_trial(const FrameView& f
   bool searched = false;
   FrameResult aligned;
   const CentredPose pose = align(*observed.target, start, true, expected_px, searched, aligned);
-  return {start, pose, judge_aligned(*observed.target, pose, true), aligned};
+  return {pose, judge_aligned(*observed.target, pose, true), aligned};
 }
 
 CentredPose RigidTracker::moved_start(const FrameView& frame, const CentredPose& predicted) {
@@ -873,7 +867,9 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   const long work_before = impl_->aligner.work_done();
   // Predict: how far the start may be off, in frame pixels, and the window.
   double expected_px = 0;
-  const CentredPose start = first ? first_frame_start(frame, predicted) : moved_start(frame, predicted);
+  const FirstFrameStart first_start =
+      first ? first_frame_start(frame, predicted) : FirstFrameStart{moved_start(frame, predicted), {}};
+  const CentredPose& start = first_start.pose;
   if (first) {
     expected_px = first_frame_shift_px(start);
   } else {
@@ -895,12 +891,10 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   MatchTarget* target = &*observed.target;
   bool searched = false;
   const bool lm = !first && options_.lm_tracking;
-  const std::optional<FirstFrameTrial> tried = std::exchange(impl_->chosen_trial, std::nullopt);
   CentredPose pose = start;
   if (lm) {
     pose = refine_top_bands(*target, start, expected_px, result);
-  } else if (first && tried && tried->start.translation == start.translation &&
-             tried->start.rotation.coeffs() == start.rotation.coeffs()) {
+  } else if (const std::optional<FirstFrameTrial>& tried = first_start.trial) {
     pose = tried->pose;
     result.loss = tried->aligned.loss;
     result.iterations += tried->aligned.iterations;

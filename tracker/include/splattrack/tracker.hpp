@@ -246,16 +246,22 @@ class RigidTracker {
 
  private:
   FrameResult process(const FrameView& frame, const CentredPose& predicted, bool first);
-  // Where the first frame's alignment starts from the given pose `given`
-  // (feature_start, then match_start, as the options say; of a solved pose
-  // and its planar twin, the one first_frame_trial judges better).
-  CentredPose first_frame_start(const FrameView& frame, const CentredPose& given);
   struct FirstFrameTrial {
-    CentredPose start;
-    CentredPose pose;     // where the first frame's alignment from `start` ends
+    CentredPose pose;     // where the first frame's alignment ends
     Verdict verdict;      // its judgement there
     FrameResult aligned;  // the alignment's loss, iterations and timings
   };
+  struct FirstFrameStart {
+    CentredPose pose;
+    // The first frame's alignment from `pose`, when choosing it took one:
+    // process() takes it instead of aligning again (the same alignment, bit
+    // for bit: the appearance is learnt afresh at that start either way).
+    std::optional<FirstFrameTrial> trial;
+  };
+  // Where the first frame's alignment starts from the given pose `given`
+  // (feature_start, then match_start, as the options say; of a solved pose
+  // and its planar twin, the one first_frame_trial judges better).
+  FirstFrameStart first_frame_start(const FrameView& frame, const CentredPose& given);
   // The first frame aligned from `start` as process() aligns it, and judged;
   // leaves the appearance learnt at `start` (process() learns it again).
   FirstFrameTrial first_frame_trial(const FrameView& frame, const CentredPose& start);
