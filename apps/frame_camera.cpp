@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <optional>
 #include <utility>
 
 #include "splattrack/io/camera_io.hpp"
@@ -50,21 +51,25 @@ Camera camera_for_frames(const Camera& calibrated, int width, int height, const 
 
 CameraFrames open_camera_frames(const std::string& camera_path, const std::string& frame_spec,
                                 const std::string& mask_spec) {
-  const Camera calibrated = io::read_camera(camera_path);
   auto source = io::open_video(frame_spec, mask_spec);
-  CameraFrames out;
-  out.recorded = calibrated;
+  // The first readable frame is read before the camera: a camera file that
+  // names no image size (ViSP's) takes the frames'. Skipped frames
+  // (undecodable) are kept in order to be reported where they are.
   std::deque<std::pair<io::FrameStatus, io::Frame>> ahead;
-  // Skipped frames (undecodable) are kept in order to be reported where they are.
+  std::optional<io::ImageSize> frames;
   for (;;) {
     io::Frame frame;
     const io::FrameStatus status = source->next(frame);
     if (status == io::FrameStatus::end) break;
     const bool readable = status == io::FrameStatus::ok;
-    if (readable) out.recorded = camera_for_frames(calibrated, frame.width, frame.height, frame.name);
+    if (readable) frames = io::ImageSize{frame.width, frame.height};
     ahead.emplace_back(status, std::move(frame));
     if (readable) break;
   }
+  const Camera calibrated = io::read_camera(camera_path, frames);
+  CameraFrames out;
+  out.recorded = calibrated;
+  if (frames) out.recorded = camera_for_frames(calibrated, frames->width, frames->height, ahead.back().second.name);
   out.rescaled = out.recorded.width != calibrated.width || out.recorded.height != calibrated.height;
   if (out.rescaled)
     std::fprintf(stderr, "note: %s is calibrated at %s; its intrinsics are scaled to the frames' %s\n",

@@ -7,11 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "camera_test_util.hpp"
 #include "io_test_util.hpp"
 #include "splattrack/io/camera_io.hpp"
 
 using namespace splattrack;
 using test::expect_input_error;
+using test::expect_same_camera;
+using test::intrinsics;
 using test::write_file;
 
 namespace {
@@ -29,29 +32,6 @@ Camera odd_camera() {
       Eigen::AngleAxisd(0.7, Eigen::Vector3d(1, -2, 3).normalized()).toRotationMatrix();
   c.cam_from_world.topRightCorner<3, 1>() = Eigen::Vector3d(0.1, -1.0 / 3, 2.5e-7);
   c.distortion = {-0.2, 0.05, 1e-4, -3e-5, 1.0 / 9};
-  return c;
-}
-
-void expect_same_camera(const Camera& a, const Camera& b) {
-  EXPECT_EQ(a.width, b.width);
-  EXPECT_EQ(a.height, b.height);
-  EXPECT_EQ(a.fx, b.fx);
-  EXPECT_EQ(a.fy, b.fy);
-  EXPECT_EQ(a.cx, b.cx);
-  EXPECT_EQ(a.cy, b.cy);
-  EXPECT_EQ(a.cam_from_world, b.cam_from_world);
-  EXPECT_EQ(a.distortion, b.distortion);
-}
-
-// A camera with identity pose and no distortion.
-Camera intrinsics(int width, int height, double fx, double fy, double cx, double cy) {
-  Camera c;
-  c.width = width;
-  c.height = height;
-  c.fx = fx;
-  c.fy = fy;
-  c.cx = cx;
-  c.cy = cy;
   return c;
 }
 

@@ -105,5 +105,39 @@ TEST(CliTeabox, AColouredCadModelFollowsTheRealBox) {
   track_and_check(box, "--init-pose " + (box.dir / "off.json").string(), "off");
 }
 
+
+// A ViSP user's own camera file (the tutorial's tracker settings, which name
+// no image size: the frames give it) in place of the camera.json made from
+// it: the same model and the same track.
+TEST(CliTeabox, ViSPsTrackerSettingsServeAsTheCamera) {
+  if (!fs::exists(kTeabox / "teabox.xml")) GTEST_SKIP() << "no sample data at " << kTeabox;
+  const Teabox box;
+  const std::string points = (kTeabox / "frame0_points.json").string();
+  const auto run = [&](const std::string& camera, const std::string& name) {
+    const fs::path model = box.dir / (name + ".ply"), out = box.dir / name;
+    const std::string common = " --camera " + (kTeabox / camera).string() + " --threads 2";
+    EXPECT_EQ(test::run_cli("mesh2gs " + (kTeabox / "teabox.cao").string() + " --out " + model.string() +
+                                " --colour-from " + (kTeabox / "teabox.mp4").string() + " --points " + points + common,
+                            box.dir / (name + "_mesh2gs.log")),
+              0)
+        << test::read_text(box.dir / (name + "_mesh2gs.log"));
+    EXPECT_EQ(test::run_cli("track --model " + model.string() + " --video " + (kTeabox / "teabox.mp4").string() +
+                                " --init-points " + points + " --out " + out.string() + common +
+                                " --quiet --max-frames 2",
+                            box.dir / (name + ".log")),
+              0)
+        << test::read_text(box.dir / (name + ".log"));
+    return io::read_poses_csv((out / "poses.csv").string());
+  };
+  const std::vector<io::PoseRow> made = run("camera.json", "made"), visp = run("teabox.xml", "visp");
+  ASSERT_EQ(made.size(), 2u);
+  ASSERT_EQ(visp.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(visp[i].world_from_model.translation, made[i].world_from_model.translation) << "frame " << i;
+    EXPECT_EQ(visp[i].world_from_model.rotation.coeffs(), made[i].world_from_model.rotation.coeffs()) << "frame " << i;
+    EXPECT_EQ(visp[i].status, made[i].status) << "frame " << i;
+  }
+}
+
 }  // namespace
 }  // namespace splattrack

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "splattrack/io/camera_io.hpp"
 #include "splattrack/render/camera.hpp"
 
 namespace splattrack::io {
@@ -23,10 +24,12 @@ std::optional<std::string> camera_problem(const Camera& camera);
 // A whole camera file held in memory, parsed: read_camera reads the file and
 // picks one, fuzzers call them directly. Each passes the text through
 // guard_text (text_guard.hpp) first; every problem is an InputError naming
-// `path`.
-Camera parse_camera_json(std::string_view text, const std::string& path);
+// `path`. `frames` as in read_camera.
+Camera parse_camera_json(std::string_view text, const std::string& path,  // splattrack's or ViSP's JSON
+                         std::optional<ImageSize> frames = std::nullopt);
 Camera parse_camera_yaml(std::string_view text, const std::string& path);  // OpenCV calibration YAML
-Camera parse_camera_xml(std::string_view text, const std::string& path);   // OpenCV calibration XML
+Camera parse_camera_xml(std::string_view text, const std::string& path,   // OpenCV's or ViSP's XML
+                        std::optional<ImageSize> frames = std::nullopt);
 
 // ---- OpenCV calibration files (camera_calibration.cpp) ----
 
@@ -73,5 +76,34 @@ struct Calibration {
 // keys present, sizes integers, camera_matrix [fx 0 cx; 0 fy cy; 0 0 1],
 // distortion a row or a column, cam_from_world 4x4, then camera_problem.
 Camera calibration_camera(const Calibration& calibration, const std::string& path);
+
+// ---- ViSP's camera files (camera_visp.cpp) ----
+//
+// vpCameraParameters as ViSP writes it: px, py (focal lengths in pixels), u0,
+// v0 and a projection model. XML: vpXmlParserCamera's <root><camera> (image
+// size and one <model> per projection; with both, the one with distortion is
+// taken, the better calibration of the same lens) and the model-based
+// tracker's settings, <conf><camera> (no size, no distortion). JSON: the
+// parameters' own object {"model", "px", "py", "u0", "v0"[, "kud", "kdu"]},
+// alone or as the "camera" of a settings object whose "width" and "height"
+// give the size. ViSP's distortion, u = u0 + px·x·(1 + kud·(x² + y²)) in
+// normalised coordinates (x, y), is OpenCV's model with k1 = kud and the
+// other coefficients 0; its Kannala-Brandt (fisheye) model is refused.
+
+enum class VispModel { without_distortion, with_distortion, kannala_brandt };
+
+// The model a ViSP file names (the XML's and the JSON's spellings);
+// InputError for any other name.
+VispModel visp_model(std::string_view name, const std::string& path);
+
+struct VispIntrinsics {
+  double px = 0, py = 0, u0 = 0, v0 = 0;
+  double kud = 0;                 // undistorted-to-distorted radial term; 0 without distortion
+  std::optional<ImageSize> size;  // the calibration's image size where the file names one
+};
+
+// The camera of `intrinsics`, sized as the file says or else as `frames`;
+// InputError naming `path` when neither gives a size, then camera_problem.
+Camera visp_camera(const VispIntrinsics& intrinsics, std::optional<ImageSize> frames, const std::string& path);
 
 }  // namespace splattrack::io

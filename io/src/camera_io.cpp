@@ -19,14 +19,15 @@ bool looks_like_xml(std::string_view text) {
 
 }  // namespace
 
-Camera read_camera(const std::string& path) {
+Camera read_camera(const std::string& path, std::optional<ImageSize> frames) {
   const std::string ext = lower_extension(path);
   const bool json = ext == ".json";
   if (!json && ext != ".yml" && ext != ".yaml" && ext != ".xml")
     throw InputError(path, "unknown camera file extension '" + ext + "' (expected .json, .yml, .yaml or .xml)");
   const FileBytes bytes = read_file_bytes(path, kMaxSmallFileBytes);
-  if (json) return parse_camera_json(bytes.view(), path);
-  return looks_like_xml(bytes.view()) ? parse_camera_xml(bytes.view(), path) : parse_camera_yaml(bytes.view(), path);
+  if (json) return parse_camera_json(bytes.view(), path, frames);
+  return looks_like_xml(bytes.view()) ? parse_camera_xml(bytes.view(), path, frames)
+                                      : parse_camera_yaml(bytes.view(), path);
 }
 
 }  // namespace splattrack::io

@@ -1,4 +1,5 @@
 // Camera JSON (FORMATS.md): the parser behind read_camera and the writer.
+// ViSP's camera JSON is told apart by its "px" (alone or under "camera").
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -59,6 +60,8 @@ class JsonFields {
     return values;
   }
 
+  bool has(const char* key) const { return object_.contains(key); }
+
   [[noreturn]] void fail(const std::string& problem) const { throw InputError(path_, problem); }
 
  private:
@@ -66,9 +69,33 @@ class JsonFields {
   const std::string& path_;
 };
 
+// vpCameraParameters' JSON object ("model", "px", "py", "u0", "v0", and "kud"
+// with distortion); `size` from the settings object around it, if any.
+Camera visp_json_camera(const json& object, std::optional<ImageSize> size, std::optional<ImageSize> frames,
+                        const std::string& path) {
+  const JsonFields fields(object, path);
+  VispIntrinsics intrinsics;
+  intrinsics.px = fields.number("px");
+  intrinsics.py = fields.number("py");
+  intrinsics.u0 = fields.number("u0");
+  intrinsics.v0 = fields.number("v0");
+  intrinsics.size = size;
+  VispModel model = VispModel::without_distortion;
+  if (fields.has("model")) {
+    const json& name = fields.required("model");
+    if (!name.is_string()) fields.fail("\"model\" must be a string, got " + excerpt(name));
+    model = visp_model(name.get<std::string>(), path);
+  }
+  if (model == VispModel::kannala_brandt)
+    fields.fail("ViSP's Kannala-Brandt (fisheye) model, which splattrack does not model: give a perspective "
+                "calibration");
+  if (model == VispModel::with_distortion) intrinsics.kud = fields.number("kud");
+  return visp_camera(intrinsics, frames, path);
+}
+
 }  // namespace
 
-Camera parse_camera_json(std::string_view text, const std::string& path) {
+Camera parse_camera_json(std::string_view text, const std::string& path, std::optional<ImageSize> frames) {
   guard_text(text, TextSyntax::json, path);
   json j;
   try {
@@ -78,6 +105,13 @@ Camera parse_camera_json(std::string_view text, const std::string& path) {
   }
   if (!j.is_object()) throw InputError(path, "camera file must hold a JSON object");
   const JsonFields fields(j, path);
+  if (!fields.has("fx") && fields.has("px")) return visp_json_camera(j, std::nullopt, frames, path);
+  if (!fields.has("fx") && fields.has("camera") && j.at("camera").is_object()) {
+    // A ViSP application's settings (its MegaPose tutorial's, for one).
+    std::optional<ImageSize> size;
+    if (fields.has("width") || fields.has("height")) size = ImageSize{fields.size("width"), fields.size("height")};
+    return visp_json_camera(j.at("camera"), size, frames, path);
+  }
   Camera camera;
   camera.width = fields.size("width");
   camera.height = fields.size("height");

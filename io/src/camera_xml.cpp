@@ -1,11 +1,14 @@
 // OpenCV calibration XML, read with tinyxml2 rather than cv::FileStorage,
-// whose parser crashes on a few stray bytes (`<?xml i=`).
+// whose parser crashes on a few stray bytes (`<?xml i=`); and ViSP's camera
+// XML (camera_checks.hpp), told apart by the root element.
 //
 // Accepted: an <opencv_storage> root holding <image_width>, <image_height>,
 // <camera_matrix> and optionally <distortion_coefficients> and
 // <cam_from_world>; each matrix holds <rows>, <cols>, <dt> and <data> with
 // whitespace-separated numbers, as OpenCV writes it (type_id="opencv-matrix"
-// is not required). Other elements are ignored.
+// is not required). ViSP: a <root> of <camera> elements (the first whose
+// image size is the frames', else the first) or a <conf> with one. Other
+// elements are ignored.
 #include <tinyxml2.h>
 
 #include <algorithm>
@@ -75,16 +78,84 @@ std::optional<CalibrationMatrix> matrix(const XMLElement& root, const char* key,
   return m;
 }
 
+// The number held by `parent`'s child `key`, as a ViSP file spells it.
+double visp_number(const XMLElement& parent, const char* key, const std::string& path) {
+  const XMLElement* element = parent.FirstChildElement(key);
+  if (element == nullptr) throw InputError(path, std::string("ViSP camera: missing <") + key + ">");
+  return matrix_value(key, text_of(element), MatrixShape{1, 1, false}, path);
+}
+
+int visp_size(const XMLElement& camera, const char* key, const std::string& path) {
+  const double value = visp_number(camera, key, path);
+  if (!(value >= 1 && value <= 1e6 && value == static_cast<int>(value)))
+    throw InputError(path, std::string("ViSP camera: <") + key + "> must be a positive integer, got " +
+                               quoted_excerpt(text_of(camera.FirstChildElement(key))));
+  return static_cast<int>(value);
+}
+
+VispIntrinsics visp_intrinsics(const XMLElement& model, const std::string& path) {
+  VispIntrinsics out;
+  out.px = visp_number(model, "px", path);
+  out.py = visp_number(model, "py", path);
+  out.u0 = visp_number(model, "u0", path);
+  out.v0 = visp_number(model, "v0", path);
+  return out;
+}
+
+// vpXmlParserCamera's file: <camera> elements, each with its image size and
+// a <model> per projection.
+Camera visp_calibration(const XMLElement& root, std::optional<ImageSize> frames, const std::string& path) {
+  const XMLElement* chosen = nullptr;
+  for (const XMLElement* c = root.FirstChildElement("camera"); c != nullptr; c = c->NextSiblingElement("camera")) {
+    if (chosen == nullptr) chosen = c;
+    if (frames && visp_size(*c, "image_width", path) == frames->width &&
+        visp_size(*c, "image_height", path) == frames->height) {
+      chosen = c;
+      break;
+    }
+  }
+  if (chosen == nullptr) throw InputError(path, "ViSP camera file (<root>) without a <camera>");
+  const XMLElement* without = nullptr;
+  const XMLElement* with = nullptr;
+  bool kannala_brandt = false;
+  for (const XMLElement* m = chosen->FirstChildElement("model"); m != nullptr; m = m->NextSiblingElement("model")) {
+    const XMLElement* type = m->FirstChildElement("type");
+    if (type == nullptr) throw InputError(path, "ViSP camera: a <model> without <type>");
+    switch (visp_model(text_of(type), path)) {
+      case VispModel::without_distortion: without = without != nullptr ? without : m; break;
+      case VispModel::with_distortion: with = with != nullptr ? with : m; break;
+      case VispModel::kannala_brandt: kannala_brandt = true; break;
+    }
+  }
+  if (with == nullptr && without == nullptr)
+    throw InputError(path, kannala_brandt ? "ViSP camera: only a Kannala-Brandt (fisheye) model, which splattrack "
+                                            "does not model: give a perspective calibration"
+                                          : "ViSP camera: no <model>");
+  VispIntrinsics intrinsics = visp_intrinsics(with != nullptr ? *with : *without, path);
+  if (with != nullptr) intrinsics.kud = visp_number(*with, "kud", path);
+  intrinsics.size = ImageSize{visp_size(*chosen, "image_width", path), visp_size(*chosen, "image_height", path)};
+  return visp_camera(intrinsics, frames, path);
+}
+
 }  // namespace
 
-Camera parse_camera_xml(std::string_view text, const std::string& path) {
+Camera parse_camera_xml(std::string_view text, const std::string& path, std::optional<ImageSize> frames) {
   guard_text(text, TextSyntax::xml, path);
   tinyxml2::XMLDocument document;
   document.Parse(text.data(), text.size());
   if (document.Error()) throw InputError(path, xml_problem(document));
   const XMLElement* root = document.RootElement();
-  if (root == nullptr || std::string_view(root->Name()) != "opencv_storage")
-    throw InputError(path, "not an OpenCV XML calibration (the root element must be <opencv_storage>)");
+  const std::string_view name = root != nullptr ? root->Name() : "";
+  if (name == "root") return visp_calibration(*root, frames, path);
+  if (name == "conf") {
+    // The model-based tracker's settings: intrinsics only.
+    const XMLElement* camera = root->FirstChildElement("camera");
+    if (camera == nullptr) throw InputError(path, "ViSP tracker settings (<conf>) without a <camera>");
+    return visp_camera(visp_intrinsics(*camera, path), frames, path);
+  }
+  if (name != "opencv_storage")
+    throw InputError(path, "not an OpenCV XML calibration (the root element must be <opencv_storage>, or ViSP's "
+                           "<root> or <conf>)");
   Calibration calibration;
   calibration.image_width = scalar(*root, "image_width");
   calibration.image_height = scalar(*root, "image_height");

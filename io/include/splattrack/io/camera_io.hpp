@@ -1,4 +1,5 @@
-// Camera files (FORMATS.md): splattrack JSON and OpenCV calibration YAML/XML.
+// Camera files (FORMATS.md): splattrack JSON, OpenCV calibration YAML/XML
+// and ViSP's camera files (XML and JSON, see camera_checks.hpp).
 //
 // JSON: {"width","height","fx","fy","cx","cy"} plus optional "cam_from_world"
 // (16 numbers, row-major) and "distortion" (OpenCV order). OpenCV files:
@@ -18,16 +19,25 @@
 // "%YAML:1.0" with or without "---", block or flow style.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "splattrack/render/camera.hpp"
 
 namespace splattrack::io {
 
+struct ImageSize {
+  int width = 0;
+  int height = 0;
+};
+
 // Chooses the reader by extension (.json; .yml/.yaml/.xml; any case); for
 // the OpenCV extensions the content picks YAML or XML, as in FileStorage.
-// Throws InputError naming the file and the problem.
-Camera read_camera(const std::string& path);
+// `frames`: the size of the images the camera will see, taken as its size
+// where the file names none (ViSP's tracker settings and camera JSON);
+// without it such a file is an error. Throws InputError naming the file and
+// the problem.
+Camera read_camera(const std::string& path, std::optional<ImageSize> frames = std::nullopt);
 
 // Writes the JSON form; every double reads back bit for bit. Throws
 // std::invalid_argument for a camera that breaks the rules above,
