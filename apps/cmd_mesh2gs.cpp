@@ -109,7 +109,7 @@ int cmd_mesh2gs(int argc, char** argv) {
   RigidPose pose;
   if (recolour) {
     seen = read_frame(args.get("colour-from"), colour_frame, args.get("camera"));
-    pose = args.has("pose") ? io::read_pose(args.get("pose"))
+    pose = args.has("pose") ? io::read_pose(args.get("pose"), seen->recorded)
                             : pose_from_point_file(args.get("points"), seen->recorded);
   }
   io::LoadReport report;

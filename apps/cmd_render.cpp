@@ -24,9 +24,10 @@ constexpr const char* kHelp =
     "                         [--background R,G,B] [--rgba] [--antialiased] [--threads N] [--device D]\n"
     "\n"
     "  --model       3DGS .ply or .splat\n"
-    "  --camera      camera JSON or OpenCV calibration YAML/XML (with lens distortion: the image as the\n"
-    "                lens records it)\n"
-    "  --pose        object pose world_from_model (JSON); identity when absent\n"
+    "  --camera      camera JSON, OpenCV calibration YAML/XML or ViSP camera XML with an image size (with\n"
+    "                lens distortion: the image as the lens records it)\n"
+    "  --pose        object pose world_from_model (JSON), or ViSP's pose vector (.pos: the object in the\n"
+    "                camera's frame); identity when absent\n"
     "  --tracks DIR  take the pose of frame N from a tracking run's DIR/poses.csv (with --frame N)\n"
     "  --out         output image (PNG keeps alpha with --rgba)\n"
     "  --background  background colour, 0-1 per channel (default 0,0,0)\n"
@@ -67,7 +68,7 @@ int cmd_render(int argc, char** argv) {
   const Camera camera = io::pinhole(recorded);
   if (args.has("pose") && args.has("tracks")) throw UsageError("give --pose or --tracks, not both");
   if (args.has("tracks") != args.has("frame")) throw UsageError("--tracks and --frame go together");
-  if (args.has("pose")) model = transformed(model, io::read_pose(args.get("pose")));
+  if (args.has("pose")) model = transformed(model, io::read_pose(args.get("pose"), recorded));
   if (args.has("tracks")) {
     const std::string csv = args.get("tracks") + "/poses.csv";
     const int frame = args.get_int("frame", 0);

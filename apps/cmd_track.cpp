@@ -47,7 +47,8 @@ constexpr const char* kHelp =
     "One run at a time per DIR. SIGINT/SIGTERM stop after the frame in flight (exit 130/143); a second\n"
     "signal stops at once. Every row and file on disk stays whole either way.\n"
     "\n"
-    "  --camera CAM           camera JSON or OpenCV calibration; with lens distortion, every frame (and\n"
+    "  --camera CAM           camera JSON, OpenCV calibration or ViSP's camera XML / JSON (one without an\n"
+    "                         image size takes the frames'); with lens distortion, every frame (and\n"
     "                         mask) is first resampled to the same camera without it, which the\n"
     "                         overlay then shows (run.json: \"undistorted\"). Calibrated at another size of\n"
     "                         the same shape as the frames: its intrinsics are scaled to theirs\n"
@@ -56,11 +57,13 @@ constexpr const char* kHelp =
     "                         else the object's silhouette estimated from colour. `bgsub` (static camera):\n"
     "                         that estimate limited to what differs from a background learnt from the\n"
     "                         frames outside the tracked object (the frames' alpha is then ignored)\n"
-    "  --init-pose P.json     first-frame pose (world_from_model), refined like a tracked frame; without\n"
-    "                         masks it is first moved across the image to where the model's texture\n"
-    "                         matches the frame (a start a few cm off); a first frame that ends lost is\n"
-    "                         recovered. Default: the model centred in view, unrotated, annealed from the\n"
-    "                         lowest band (use --init-search when that may be far off)\n"
+    "  --init-pose P.json     first-frame pose (world_from_model; or ViSP's pose vector, a .pos file such\n"
+    "                         as initClick saves: the object in the camera's frame), refined like a\n"
+    "                         tracked frame; without masks it is first moved across the image to where\n"
+    "                         the model's texture matches the frame (a start a few cm off); a first\n"
+    "                         frame that ends lost is recovered. Default: the model centred in view,\n"
+    "                         unrotated, annealed from the lowest band (use --init-search when that may\n"
+    "                         be far off)\n"
     "  --init-points P.json   the first-frame pose by PnP from model points and the pixels where frame 0\n"
     "                         shows them ({\"model\":[[x,y,z],...],\"pixels\":[[u,v],...]}, 4 or more,\n"
     "                         not all on one line); then as --init-pose\n"
@@ -297,7 +300,7 @@ int cmd_track(int argc, char** argv) {
   CameraFrames opened = open_camera_frames(args.get("camera"), args.get("video"), bgsub ? std::string() : masks);
   const Camera camera = opened.camera;
   const RigidPose initial_pose =
-      args.has("init-pose")     ? io::read_pose(args.get("init-pose"))
+      args.has("init-pose")     ? io::read_pose(args.get("init-pose"), opened.recorded)
       : args.has("init-points") ? pose_from_point_file(args.get("init-points"), opened.recorded)
                                 : default_initial_pose(model, camera);
   auto source = std::move(opened.source);

@@ -37,14 +37,6 @@ double lateral_amplitude(double focal, double principal, int size, double margin
   return amplitude;
 }
 
-CameraPose world_from_cam(const Camera& camera) {
-  const Eigen::Matrix3d r = camera.cam_from_world.topLeftCorner<3, 3>();
-  Pose<frames::Camera, frames::World> cam_from_world;
-  cam_from_world.rotation = Eigen::Quaterniond(r).normalized();
-  cam_from_world.translation = camera.cam_from_world.topRightCorner<3, 1>();
-  return cam_from_world.inverse();
-}
-
 }  // namespace
 
 std::vector<RigidPose> make_trajectory(const Camera& camera, const TrajectoryOptions& o) {

@@ -1,5 +1,6 @@
 #include "splattrack/io/pose_io.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -84,8 +85,41 @@ PointPairs read_point_pairs(const std::string& path) {
   return pairs;
 }
 
-RigidPose read_pose(const std::string& path) {
+Pose<frames::Camera, frames::Model> parse_pose_visp(std::string_view text, const std::string& path) {
+  guard_text(text, TextSyntax::plain, path);
+  std::vector<double> v;
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  for (std::size_t i = 0; i < text.size();) {
+    if (is_space(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && !is_space(text[end])) ++end;
+    const std::string_view token = text.substr(i, end - i);
+    double value = 0;
+    const auto [stop, error] = std::from_chars(token.data(), token.data() + token.size(), value);
+    if (error != std::errc() || stop != token.data() + token.size() || !std::isfinite(value))
+      throw InputError(path, "a ViSP pose vector holds six finite numbers (tx ty tz θux θuy θuz), got " +
+                                 quoted_excerpt(token));
+    if (v.size() == 6) throw InputError(path, "a ViSP pose vector holds six numbers (tx ty tz θux θuy θuz), got more");
+    v.push_back(value);
+    i = end;
+  }
+  if (v.size() != 6)
+    throw InputError(path, "a ViSP pose vector holds six numbers (tx ty tz θux θuy θuz), got " +
+                               std::to_string(v.size()));
+  const Eigen::Vector3d theta_u(v[3], v[4], v[5]);
+  const double angle = theta_u.norm();
+  Pose<frames::Camera, frames::Model> cam_from_model;
+  if (angle > 0) cam_from_model.rotation = Eigen::Quaterniond(Eigen::AngleAxisd(angle, theta_u / angle));
+  cam_from_model.translation = Eigen::Vector3d(v[0], v[1], v[2]);
+  return cam_from_model;
+}
+
+RigidPose read_pose(const std::string& path, const Camera& camera) {
   const FileBytes bytes = read_file_bytes(path, kMaxSmallFileBytes);
+  if (lower_extension(path) == ".pos") return world_from_cam(camera) * parse_pose_visp(bytes.view(), path);
   return parse_pose_json(bytes.view(), path);
 }
 

@@ -14,4 +14,11 @@ namespace splattrack::io {
 // `path`. The quaternion comes back normalised.
 RigidPose parse_pose_json(std::string_view text, const std::string& path);
 
+// ViSP's pose vector file (vpPoseVector: the `<object>.0.pos` its trackers'
+// initClick saves and initFromPose reads): six numbers, tx ty tz θux θuy θuz
+// (metres and the rotation vector in radians) separated by white space, the
+// object in the camera's frame (cMo). Passed through guard_text first; every
+// problem is an InputError naming `path`.
+Pose<frames::Camera, frames::Model> parse_pose_visp(std::string_view text, const std::string& path);
+
 }  // namespace splattrack::io

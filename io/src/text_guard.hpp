@@ -23,8 +23,8 @@ inline constexpr std::size_t kMaxEchoChars = 40;
 
 // How nesting is counted. XML is not scanned: tinyxml2 refuses elements
 // nested deeper than its own TINYXML2_MAX_ELEMENT_DEPTH (100), and nothing
-// else in it recurses.
-enum class TextSyntax { json, yaml, xml };
+// else in it recurses. Plain text (ViSP's pose vectors) does not nest.
+enum class TextSyntax { json, yaml, xml, plain };
 
 // Throws InputError naming `path` when `text` is larger than
 // kMaxSmallFileBytes, holds a control character other than tab, CR and LF,

@@ -50,6 +50,14 @@ GaussianModel recentred(const GaussianModel& model, const Eigen::Vector3d& cente
   return transformed(model, shift);
 }
 
+CameraPose world_from_cam(const Camera& camera) {
+  const Eigen::Matrix3d r = camera.cam_from_world.topLeftCorner<3, 3>();
+  Pose<frames::Camera, frames::World> cam_from_world;
+  cam_from_world.rotation = Eigen::Quaterniond(r).normalized();
+  cam_from_world.translation = camera.cam_from_world.topRightCorner<3, 1>();
+  return cam_from_world.inverse();
+}
+
 double rotation_error_deg(const RigidTransform& a, const RigidTransform& b) {
   const double d = std::abs(a.rotation.normalized().dot(b.rotation.normalized()));
   return 2.0 * std::acos(std::min(1.0, d)) * 180.0 / std::numbers::pi;

@@ -1,14 +1,15 @@
-// Pose files through io::read_pose: only InputError escapes; an accepted pose
-// is finite with a unit quaternion, and write_pose / read_pose gives it back
-// within 1e-15.
+// Pose files through io::read_pose, the same bytes as JSON and as a ViSP pose
+// vector (.pos): only InputError escapes; an accepted pose is finite with a
+// unit quaternion, and write_pose / read_pose gives it back within 1e-15.
 #include "fuzz_util.hpp"
 #include "splattrack/io/pose_io.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+namespace {
+
+void check_pose(const std::string& path) {
   using namespace splattrack;
-  const std::string path = fuzz::input_file("in.json", data, size);
   RigidPose pose;
-  if (!fuzz::accepts("read_pose", [&] { pose = io::read_pose(path); })) return 0;
+  if (!fuzz::accepts("read_pose", [&] { pose = io::read_pose(path); })) return;
   const Eigen::Vector4d q = pose.rotation.coeffs();
   FUZZ_CHECK(q.allFinite() && pose.translation.allFinite(),
              "non-finite pose: q (xyzw) " << q.transpose() << ", t " << pose.translation.transpose());
@@ -25,5 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK((back.translation - pose.translation).cwiseAbs().maxCoeff() <= 1e-15 * t_scale,
              "round trip moved the translation " << pose.translation.transpose() << " to "
                                                  << back.translation.transpose());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  check_pose(splattrack::fuzz::input_file("in.json", data, size));
+  check_pose(splattrack::fuzz::input_file("in.pos", data, size));
   return 0;
 }

@@ -1,4 +1,5 @@
-// Pose files (FORMATS.md): {"rotation_wxyz":[w,x,y,z],"translation":[x,y,z]}.
+// Pose files (FORMATS.md): {"rotation_wxyz":[w,x,y,z],"translation":[x,y,z]};
+// ViSP's `.pos` pose vectors too.
 // Read under the same limits as camera files (camera_io.hpp): at most 1 MiB,
 // no control characters but tab, CR and LF, nesting at most 64 deep.
 #pragma once
@@ -10,7 +11,11 @@
 
 namespace splattrack::io {
 
-RigidPose read_pose(const std::string& path);  // throws InputError; the quaternion normalised
+// Throws InputError; the quaternion normalised. A `.pos` file is ViSP's pose
+// vector (tx ty tz θux θuy θuz: the object in the camera's frame), made
+// world_from_model through `camera`'s cam_from_world (the identity for any
+// camera ViSP wrote).
+RigidPose read_pose(const std::string& path, const Camera& camera = {});
 // Replaces the file atomically (a failed write leaves the previous one);
 // throws InputError naming the file when it cannot be written.
 void write_pose(const std::string& path, const RigidPose& pose);

@@ -12,6 +12,7 @@
 #include <Eigen/Geometry>
 #include <vector>
 
+#include "splattrack/render/camera.hpp"
 #include "splattrack/render/model.hpp"
 
 namespace splattrack {
@@ -61,6 +62,9 @@ using CentredPose = Pose<frames::World, frames::Centred>;   // the tracker's, wo
 using WorldMotion = Pose<frames::World, frames::World>;     // a motion of the world, e.g. frame to frame
 using CameraPose = Pose<frames::World, frames::Camera>;     // world_from_camera
 static_assert(sizeof(RigidPose) == sizeof(RigidTransform), "a pose's frames are tags only");
+
+// The inverse of the camera's cam_from_world.
+CameraPose world_from_cam(const Camera& camera);
 
 // Moves a model by a rigid transform: means x -> R x + t, quaternions q -> r ⊗ q.
 // Scales, opacities and SH coefficients are unchanged (SH is not rotated: the
