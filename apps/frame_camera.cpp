@@ -51,10 +51,16 @@ Camera camera_for_frames(const Camera& calibrated, int width, int height, const 
 
 CameraFrames open_camera_frames(const std::string& camera_path, const std::string& frame_spec,
                                 const std::string& mask_spec) {
+  // The camera first, so that its errors come before the video is opened (a
+  // live camera among them); one that names no image size (ViSP's) is read
+  // again with the first frame's.
+  std::optional<Camera> sized;
+  try {
+    sized = io::read_camera(camera_path);
+  } catch (const io::CameraWithoutSize&) {
+  }
   auto source = io::open_video(frame_spec, mask_spec);
-  // The first readable frame is read before the camera: a camera file that
-  // names no image size (ViSP's) takes the frames'. Skipped frames
-  // (undecodable) are kept in order to be reported where they are.
+  // Skipped frames (undecodable) are kept in order to be reported where they are.
   std::deque<std::pair<io::FrameStatus, io::Frame>> ahead;
   std::optional<io::ImageSize> frames;
   for (;;) {
@@ -66,7 +72,7 @@ CameraFrames open_camera_frames(const std::string& camera_path, const std::strin
     ahead.emplace_back(status, std::move(frame));
     if (readable) break;
   }
-  const Camera calibrated = io::read_camera(camera_path, frames);
+  const Camera calibrated = sized ? *sized : io::read_camera(camera_path, frames);
   CameraFrames out;
   out.recorded = calibrated;
   if (frames) out.recorded = camera_for_frames(calibrated, frames->width, frames->height, ahead.back().second.name);

@@ -92,18 +92,39 @@ TEST(CameraVisp, ItsDistortionProjectsAsViSPs) {
   }
 }
 
-TEST(CameraVisp, TheCameraOfTheFramesSizeIsChosen) {
+TEST(CameraVisp, OfSeveralCamerasTheFramesSizeChooses) {
   std::string two = kCalibration;
-  const std::string second = R"(<camera><image_width>1280</image_width><image_height>720</image_height><model>
-      <type>perspectiveProjWithoutDistortion</type><px>900</px><py>901</py><u0>640</u0><v0>360</v0></model></camera>
+  const std::string second = R"(<camera><name>hd</name><image_width>1280</image_width><image_height>720</image_height>
+      <model><type>perspectiveProjWithoutDistortion</type><px>900</px><py>901</py><u0>640</u0><v0>360</v0></model>
+    </camera>
 </root>)";
   two.replace(two.find("</root>"), std::string("</root>").size(), second);
-  EXPECT_EQ(read("two.xml", two).fx, 1089.9);  // no frames: the first
-  const Camera hd = read("two.xml", two, io::ImageSize{1280, 720});
-  EXPECT_EQ(hd.width, 1280);
-  EXPECT_EQ(hd.fx, 900);
-  EXPECT_TRUE(hd.distortion.empty());
-  EXPECT_EQ(read("two.xml", two, io::ImageSize{320, 240}).fx, 1089.9);  // none that size: the first
+  expect_same_camera(read("two.xml", two, io::ImageSize{1280, 720}), intrinsics(1280, 720, 900, 901, 640, 360));
+  EXPECT_EQ(read("two.xml", two, io::ImageSize{640, 480}).fx, 1089.9);
+  // None of the frames' size, or no frames: no guess (vpXmlParserCamera
+  // would pick by name, which the command line does not give).
+  expect_error("two.xml", two, {"2 cameras", "'myCamera' 640x480", "'hd' 1280x720", "320x240"},
+               io::ImageSize{320, 240});
+  expect_error("two.xml", two, {"2 cameras", "no frames"});
+  std::string twins = two;
+  twins.replace(twins.find("1280"), 4, "640").replace(twins.find(">720<"), 5, ">480<");
+  expect_error("twins.xml", twins, {"2 cameras"}, io::ImageSize{640, 480});
+}
+
+// A camera saved without a size (vpXmlParserCamera then leaves both out).
+TEST(CameraVisp, ACalibrationWithoutASizeTakesTheFrames) {
+  std::string unsized = kCalibration;
+  for (const std::string line : {"    <image_width>640</image_width>\n", "    <image_height>480</image_height>\n"})
+    unsized.erase(unsized.find(line), line.size());
+  const std::string path = write_file("unsized.xml", unsized);
+  EXPECT_THROW(io::read_camera(path), io::CameraWithoutSize);
+  const Camera c = io::read_camera(path, io::ImageSize{800, 600});
+  EXPECT_EQ(c.width, 800);
+  EXPECT_EQ(c.fx, 1089.9);
+  std::string half = kCalibration;
+  const std::string height = "    <image_height>480</image_height>\n";
+  half.erase(half.find(height), height.size());
+  expect_error("half.xml", half, {"go together"});
 }
 
 TEST(CameraVisp, TrackerSettingsTakeTheFramesSize) {
@@ -128,6 +149,22 @@ TEST(CameraVisp, JsonParametersAndSettings) {
                         io::ImageSize{1280, 960});
   expect_same_camera(s, intrinsics(640, 480, 605.146728515625, 604.79150390625, 325.53253173828125,
                                    244.95083618164063));
+}
+
+TEST(CameraVisp, TrackerJsonSettingsGiveTheReferenceCamera) {
+  // vpMbGenericTracker::saveConfigFile's layout, two cameras.
+  const std::string settings = R"({"version": "1.0", "referenceCameraName": "Camera2", "trackers": {
+      "Camera1": {"camera": {"model": "perspectiveWithoutDistortion", "px": 500, "py": 500, "u0": 320, "v0": 240}},
+      "Camera2": {"angleAppear": 89.0, "camera": {"model": "perspectiveWithoutDistortion",
+                  "px": 600.0, "py": 601.0, "u0": 192.0, "v0": 144.0}}}})";
+  expect_same_camera(read("mbt.json", settings, io::ImageSize{384, 288}), intrinsics(384, 288, 600, 601, 192, 144));
+  std::string wrong = settings;
+  wrong.replace(wrong.find("\"Camera2\","), 10, "\"Camera3\",");
+  expect_error("wrong.json", wrong, {"\"referenceCameraName\"", "Camera3", "names no tracker"}, io::ImageSize{4, 4});
+  std::string unnamed = settings;
+  const std::string reference = "\"referenceCameraName\": \"Camera2\", ";
+  unnamed.erase(unnamed.find(reference), reference.size());
+  expect_error("unnamed.json", unnamed, {"several trackers"}, io::ImageSize{4, 4});
 }
 
 TEST(CameraVisp, WhatIsRefusedIsNamed) {

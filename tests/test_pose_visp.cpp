@@ -47,6 +47,10 @@ TEST(PoseVisp, APoseVectorIsTheObjectInTheCamerasFrame) {
   // One line, any white space; no rotation at all.
   EXPECT_TRUE(io::read_pose(write_file("flat.pos", " -0.070 -0.084\t0.44 1.9 0.6 -0.8")).matrix().isApprox(
       cam_from_model_reference(), 1e-14));
+  // Windows line ends and signs as a hand might write them.
+  EXPECT_TRUE(io::read_pose(write_file("crlf.pos", "-0.070\r\n-0.084\r\n+0.44\r\n1.9\r\n+0.6\r\n-0.8\r\n"))
+                  .matrix()
+                  .isApprox(cam_from_model_reference(), 1e-14));
   const RigidPose still = io::read_pose(write_file("still.pos", "1 2 3 0 0 0\n"));
   EXPECT_EQ(still.rotation.coeffs(), Eigen::Quaterniond::Identity().coeffs());
   EXPECT_EQ(still.translation, Eigen::Vector3d(1, 2, 3));
@@ -59,7 +63,9 @@ TEST(PoseVisp, WhatIsNotAPoseVectorIsNamed) {
            {"empty.pos", "", "got 0"},
            {"nan.pos", "1 2 3 nan 0 0", "'nan'"},
            {"comma.pos", "1,2 3 4 5 6", "'1,2'"},
-           {"huge.pos", "1 2 3 1e999 0 0", "'1e999'"}}) {
+           {"huge.pos", "1 2 3 1e999 0 0", "'1e999'"},
+           {"plus.pos", "1 2 3 + 0 0", "'+'"},
+           {"long.pos", "1 2 3 1.5e308 1.5e308 1.5e308", "too long"}}) {
     SCOPED_TRACE(name);
     const std::string path = write_file(name, text);
     expect_input_error([&] { io::read_pose(path); }, path, {"ViSP pose vector", word});

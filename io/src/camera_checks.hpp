@@ -79,16 +79,15 @@ Camera calibration_camera(const Calibration& calibration, const std::string& pat
 
 // ---- ViSP's camera files (camera_visp.cpp) ----
 //
-// vpCameraParameters as ViSP writes it: px, py (focal lengths in pixels), u0,
-// v0 and a projection model. XML: vpXmlParserCamera's <root><camera> (image
-// size and one <model> per projection; with both, the one with distortion is
-// taken, the better calibration of the same lens) and the model-based
-// tracker's settings, <conf><camera> (no size, no distortion). JSON: the
-// parameters' own object {"model", "px", "py", "u0", "v0"[, "kud", "kdu"]},
-// alone or as the "camera" of a settings object whose "width" and "height"
-// give the size. ViSP's distortion, u = u0 + px·x·(1 + kud·(x² + y²)) in
-// normalised coordinates (x, y), is OpenCV's model with k1 = kud and the
-// other coefficients 0; its Kannala-Brandt (fisheye) model is refused.
+// vpCameraParameters as ViSP writes it: px, py (focal lengths in pixels), u0, v0 and a projection model. XML:
+// vpXmlParserCamera's <root><camera> (image size and one <model> per projection; with both, the one with distortion
+// is taken, the better calibration of the same lens) and the model-based tracker's settings, <conf><camera> (no size,
+// no distortion); a file of several <camera>s (vpXmlParserCamera picks by name) gives the one of the frames' size,
+// and is refused when that is not one. JSON: the parameters' own object {"model", "px", "py", "u0", "v0"[, "kud",
+// "kdu"]}, alone, as the "camera" of a settings object whose "width" and "height" give the size, or as the reference
+// camera's of the model-based tracker's settings ({"referenceCameraName", "trackers": {name: {"camera": ...}}}).
+// ViSP's distortion, u = u0 + px·x·(1 + kud·(x² + y²)) in normalised coordinates (x, y), is OpenCV's model with k1 =
+// kud and the other coefficients 0; its Kannala-Brandt (fisheye) model is refused.
 
 enum class VispModel { without_distortion, with_distortion, kannala_brandt };
 
@@ -102,8 +101,13 @@ struct VispIntrinsics {
   std::optional<ImageSize> size;  // the calibration's image size where the file names one
 };
 
+// ViSP's fisheye model, which the renderer's pinhole-plus-OpenCV-lens
+// cameras cannot stand for.
+[[noreturn]] void refuse_kannala_brandt(const std::string& path);
+
 // The camera of `intrinsics`, sized as the file says or else as `frames`;
-// InputError naming `path` when neither gives a size, then camera_problem.
+// CameraWithoutSize naming `path` when neither gives a size, then
+// camera_problem's InputError.
 Camera visp_camera(const VispIntrinsics& intrinsics, std::optional<ImageSize> frames, const std::string& path);
 
 }  // namespace splattrack::io

@@ -86,11 +86,30 @@ Camera visp_json_camera(const json& object, std::optional<ImageSize> size, std::
     if (!name.is_string()) fields.fail("\"model\" must be a string, got " + excerpt(name));
     model = visp_model(name.get<std::string>(), path);
   }
-  if (model == VispModel::kannala_brandt)
-    fields.fail("ViSP's Kannala-Brandt (fisheye) model, which splattrack does not model: give a perspective "
-                "calibration");
+  if (model == VispModel::kannala_brandt) refuse_kannala_brandt(path);
   if (model == VispModel::with_distortion) intrinsics.kud = fields.number("kud");
   return visp_camera(intrinsics, frames, path);
+}
+
+// The model-based tracker's settings (vpMbGenericTracker::saveConfigFile):
+// the reference camera's parameters, or the only tracker's.
+Camera visp_tracker_camera(const json& settings, std::optional<ImageSize> frames, const std::string& path) {
+  const JsonFields fields(settings, path);
+  const json& trackers = fields.required("trackers");
+  if (!trackers.is_object() || trackers.empty()) fields.fail("ViSP tracker settings: \"trackers\" must name a tracker");
+  std::string name = trackers.begin().key();
+  if (fields.has("referenceCameraName")) {
+    const json& reference = settings.at("referenceCameraName");
+    if (!reference.is_string() || !trackers.contains(reference.get<std::string>()))
+      fields.fail("ViSP tracker settings: \"referenceCameraName\" " + excerpt(reference) + " names no tracker");
+    name = reference.get<std::string>();
+  } else if (trackers.size() > 1) {
+    fields.fail("ViSP tracker settings with several trackers and no \"referenceCameraName\"");
+  }
+  const json& tracker = trackers.at(name);
+  if (!tracker.is_object() || !tracker.contains("camera") || !tracker.at("camera").is_object())
+    fields.fail("ViSP tracker settings: tracker " + excerpt(json(name)) + " has no \"camera\"");
+  return visp_json_camera(tracker.at("camera"), std::nullopt, frames, path);
 }
 
 }  // namespace
@@ -106,6 +125,7 @@ Camera parse_camera_json(std::string_view text, const std::string& path, std::op
   if (!j.is_object()) throw InputError(path, "camera file must hold a JSON object");
   const JsonFields fields(j, path);
   if (!fields.has("fx") && fields.has("px")) return visp_json_camera(j, std::nullopt, frames, path);
+  if (!fields.has("fx") && fields.has("trackers")) return visp_tracker_camera(j, frames, path);
   if (!fields.has("fx") && fields.has("camera") && j.at("camera").is_object()) {
     // A ViSP application's settings (its MegaPose tutorial's, for one).
     std::optional<ImageSize> size;

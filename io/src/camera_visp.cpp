@@ -16,11 +16,16 @@ VispModel visp_model(std::string_view name, const std::string& path) {
                              " (expected perspectiveProjWithoutDistortion or perspectiveProjWithDistortion)");
 }
 
+void refuse_kannala_brandt(const std::string& path) {
+  throw InputError(path, "ViSP's Kannala-Brandt (fisheye) model, which splattrack does not model: give a "
+                         "perspective calibration");
+}
+
 Camera visp_camera(const VispIntrinsics& intrinsics, std::optional<ImageSize> frames, const std::string& path) {
   const std::optional<ImageSize> size = intrinsics.size ? intrinsics.size : frames;
   if (!size)
-    throw InputError(path, "names no image size (ViSP's tracker settings and camera JSON hold none): only a command "
-                           "that reads frames (track, mesh2gs --colour-from) takes it from them");
+    throw CameraWithoutSize(path, "names no image size (ViSP's tracker settings and camera JSON hold none), and "
+                                  "there are no frames to take it from");
   Camera camera;
   camera.width = size->width;
   camera.height = size->height;

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include "camera_checks.hpp"
 #include "splattrack/io/error.hpp"
@@ -93,6 +94,16 @@ int visp_size(const XMLElement& camera, const char* key, const std::string& path
   return static_cast<int>(value);
 }
 
+// A <camera>'s image size; nullopt where it names none (vpXmlParserCamera
+// leaves both out for a camera saved without one).
+std::optional<ImageSize> visp_image_size(const XMLElement& camera, const std::string& path) {
+  const bool width = camera.FirstChildElement("image_width") != nullptr;
+  if (width != (camera.FirstChildElement("image_height") != nullptr))
+    throw InputError(path, "ViSP camera: <image_width> and <image_height> go together");
+  if (!width) return std::nullopt;
+  return ImageSize{visp_size(camera, "image_width", path), visp_size(camera, "image_height", path)};
+}
+
 VispIntrinsics visp_intrinsics(const XMLElement& model, const std::string& path) {
   VispIntrinsics out;
   out.px = visp_number(model, "px", path);
@@ -102,23 +113,38 @@ VispIntrinsics visp_intrinsics(const XMLElement& model, const std::string& path)
   return out;
 }
 
+// One <camera> of several: the only one of the frames' size.
+const XMLElement& visp_chosen_camera(const std::vector<const XMLElement*>& cameras, std::optional<ImageSize> frames,
+                                     const std::string& path) {
+  if (cameras.size() == 1) return *cameras.front();
+  std::vector<const XMLElement*> sized;
+  std::string listed;
+  for (const XMLElement* c : cameras) {
+    const std::optional<ImageSize> size = visp_image_size(*c, path);
+    if (frames && size && size->width == frames->width && size->height == frames->height) sized.push_back(c);
+    const XMLElement* name = c->FirstChildElement("name");
+    listed += std::string(listed.empty() ? "" : ", ") + quoted_excerpt(name ? text_of(name) : "") +
+              (size ? " " + std::to_string(size->width) + "x" + std::to_string(size->height) : "");
+  }
+  if (sized.size() == 1) return *sized.front();
+  const std::string wanted =
+      frames ? "the frames' " + std::to_string(frames->width) + "x" + std::to_string(frames->height) : "no frames";
+  throw InputError(path, "ViSP camera file with " + std::to_string(cameras.size()) + " cameras (" + listed +
+                             "): which one is for " + wanted + "? Keep one in the file");
+}
+
 // vpXmlParserCamera's file: <camera> elements, each with its image size and
 // a <model> per projection.
 Camera visp_calibration(const XMLElement& root, std::optional<ImageSize> frames, const std::string& path) {
-  const XMLElement* chosen = nullptr;
-  for (const XMLElement* c = root.FirstChildElement("camera"); c != nullptr; c = c->NextSiblingElement("camera")) {
-    if (chosen == nullptr) chosen = c;
-    if (frames && visp_size(*c, "image_width", path) == frames->width &&
-        visp_size(*c, "image_height", path) == frames->height) {
-      chosen = c;
-      break;
-    }
-  }
-  if (chosen == nullptr) throw InputError(path, "ViSP camera file (<root>) without a <camera>");
+  std::vector<const XMLElement*> cameras;
+  for (const XMLElement* c = root.FirstChildElement("camera"); c != nullptr; c = c->NextSiblingElement("camera"))
+    cameras.push_back(c);
+  if (cameras.empty()) throw InputError(path, "ViSP camera file (<root>) without a <camera>");
+  const XMLElement& chosen = visp_chosen_camera(cameras, frames, path);
   const XMLElement* without = nullptr;
   const XMLElement* with = nullptr;
   bool kannala_brandt = false;
-  for (const XMLElement* m = chosen->FirstChildElement("model"); m != nullptr; m = m->NextSiblingElement("model")) {
+  for (const XMLElement* m = chosen.FirstChildElement("model"); m != nullptr; m = m->NextSiblingElement("model")) {
     const XMLElement* type = m->FirstChildElement("type");
     if (type == nullptr) throw InputError(path, "ViSP camera: a <model> without <type>");
     switch (visp_model(text_of(type), path)) {
@@ -127,13 +153,13 @@ Camera visp_calibration(const XMLElement& root, std::optional<ImageSize> frames,
       case VispModel::kannala_brandt: kannala_brandt = true; break;
     }
   }
-  if (with == nullptr && without == nullptr)
-    throw InputError(path, kannala_brandt ? "ViSP camera: only a Kannala-Brandt (fisheye) model, which splattrack "
-                                            "does not model: give a perspective calibration"
-                                          : "ViSP camera: no <model>");
+  if (with == nullptr && without == nullptr) {
+    if (kannala_brandt) refuse_kannala_brandt(path);
+    throw InputError(path, "ViSP camera: no <model>");
+  }
   VispIntrinsics intrinsics = visp_intrinsics(with != nullptr ? *with : *without, path);
   if (with != nullptr) intrinsics.kud = visp_number(*with, "kud", path);
-  intrinsics.size = ImageSize{visp_size(*chosen, "image_width", path), visp_size(*chosen, "image_height", path)};
+  intrinsics.size = visp_image_size(chosen, path);
   return visp_camera(intrinsics, frames, path);
 }
 

@@ -97,9 +97,10 @@ Pose<frames::Camera, frames::Model> parse_pose_visp(std::string_view text, const
     std::size_t end = i;
     while (end < text.size() && !is_space(text[end])) ++end;
     const std::string_view token = text.substr(i, end - i);
+    const std::string_view digits = token.starts_with('+') ? token.substr(1) : token;
     double value = 0;
-    const auto [stop, error] = std::from_chars(token.data(), token.data() + token.size(), value);
-    if (error != std::errc() || stop != token.data() + token.size() || !std::isfinite(value))
+    const auto [stop, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error != std::errc() || stop != digits.data() + digits.size() || digits.empty() || !std::isfinite(value))
       throw InputError(path, "a ViSP pose vector holds six finite numbers (tx ty tz θux θuy θuz), got " +
                                  quoted_excerpt(token));
     if (v.size() == 6) throw InputError(path, "a ViSP pose vector holds six numbers (tx ty tz θux θuy θuz), got more");
@@ -110,7 +111,9 @@ Pose<frames::Camera, frames::Model> parse_pose_visp(std::string_view text, const
     throw InputError(path, "a ViSP pose vector holds six numbers (tx ty tz θux θuy θuz), got " +
                                std::to_string(v.size()));
   const Eigen::Vector3d theta_u(v[3], v[4], v[5]);
-  const double angle = theta_u.norm();
+  // stableNorm: a plain norm overflows from components of 1e154 on.
+  const double angle = theta_u.stableNorm();
+  if (!std::isfinite(angle)) throw InputError(path, "a ViSP pose vector's rotation θu is too long to turn by");
   Pose<frames::Camera, frames::Model> cam_from_model;
   if (angle > 0) cam_from_model.rotation = Eigen::Quaterniond(Eigen::AngleAxisd(angle, theta_u / angle));
   cam_from_model.translation = Eigen::Vector3d(v[0], v[1], v[2]);

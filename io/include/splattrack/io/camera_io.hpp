@@ -1,5 +1,6 @@
 // Camera files (FORMATS.md): splattrack JSON, OpenCV calibration YAML/XML
-// and ViSP's camera files (XML and JSON, see camera_checks.hpp).
+// and ViSP's camera files (its calibration XML, its trackers' settings XML
+// and JSON, vpCameraParameters' JSON; README.md).
 //
 // JSON: {"width","height","fx","fy","cx","cy"} plus optional "cam_from_world"
 // (16 numbers, row-major) and "distortion" (OpenCV order). OpenCV files:
@@ -22,6 +23,7 @@
 #include <optional>
 #include <string>
 
+#include "splattrack/io/error.hpp"
 #include "splattrack/render/camera.hpp"
 
 namespace splattrack::io {
@@ -29,6 +31,13 @@ namespace splattrack::io {
 struct ImageSize {
   int width = 0;
   int height = 0;
+};
+
+// What read_camera throws for a file that names no image size when it was
+// given none: the caller may read a frame first and ask again.
+class CameraWithoutSize : public InputError {
+ public:
+  using InputError::InputError;
 };
 
 // Chooses the reader by extension (.json; .yml/.yaml/.xml; any case); for
