@@ -52,12 +52,13 @@ Camera camera_for_frames(const Camera& calibrated, int width, int height, const 
 CameraFrames open_camera_frames(const std::string& camera_path, const std::string& frame_spec,
                                 const std::string& mask_spec) {
   // The camera first, so that its errors come before the video is opened (a
-  // live camera among them); one that names no image size (ViSP's) is read
-  // again with the first frame's.
+  // live camera among them); one that depends on the frames' size (ViSP's
+  // files without one, or with several cameras) is read again with the
+  // first frame's.
   std::optional<Camera> sized;
   try {
     sized = io::read_camera(camera_path);
-  } catch (const io::CameraWithoutSize&) {
+  } catch (const io::CameraNeedsFrames&) {
   }
   auto source = io::open_video(frame_spec, mask_spec);
   // Skipped frames (undecodable) are kept in order to be reported where they are.

@@ -106,6 +106,7 @@ TEST(CameraVisp, OfSeveralCamerasTheFramesSizeChooses) {
   expect_error("two.xml", two, {"2 cameras", "'myCamera' 640x480", "'hd' 1280x720", "320x240"},
                io::ImageSize{320, 240});
   expect_error("two.xml", two, {"2 cameras", "no frames"});
+  EXPECT_THROW(io::read_camera(write_file("two.xml", two)), io::CameraNeedsFrames);
   std::string twins = two;
   twins.replace(twins.find("1280"), 4, "640").replace(twins.find(">720<"), 5, ">480<");
   expect_error("twins.xml", twins, {"2 cameras"}, io::ImageSize{640, 480});
@@ -117,7 +118,7 @@ TEST(CameraVisp, ACalibrationWithoutASizeTakesTheFrames) {
   for (const std::string line : {"    <image_width>640</image_width>\n", "    <image_height>480</image_height>\n"})
     unsized.erase(unsized.find(line), line.size());
   const std::string path = write_file("unsized.xml", unsized);
-  EXPECT_THROW(io::read_camera(path), io::CameraWithoutSize);
+  EXPECT_THROW(io::read_camera(path), io::CameraNeedsFrames);
   const Camera c = io::read_camera(path, io::ImageSize{800, 600});
   EXPECT_EQ(c.width, 800);
   EXPECT_EQ(c.fx, 1089.9);

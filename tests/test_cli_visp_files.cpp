@@ -12,6 +12,7 @@
 #include <opencv2/core/eigen.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <string>
+#include <tuple>
 
 #include "cli_test_util.hpp"
 #include "io_test_util.hpp"
@@ -50,8 +51,9 @@ std::string exact(double value) {
 }  // namespace
 
 // The clip's camera written as ViSP's tracker settings (<conf>, no size) and
-// its first true pose as a pose vector (cMo): track gives the same poses as
-// from camera.json and the pose JSON.
+// its first true pose as a pose vector (cMo), and as one of two cameras of a
+// calibration XML: track gives the same poses as from camera.json and the
+// pose JSON.
 TEST(CliVisp, TrackerSettingsAndAPoseVectorStartATrack) {
   const Clip clip;
   const Camera camera = io::read_camera(clip.camera());
@@ -79,13 +81,26 @@ TEST(CliVisp, TrackerSettingsAndAPoseVectorStartATrack) {
         << test::read_text(clip.dir / (name + ".log"));
     return io::read_poses_csv((out / "poses.csv").string());
   };
+  // A calibration of two cameras, the clip's second: the frames' size picks it.
+  const fs::path calibration = clip.dir / "cameras.xml";
+  write_text(calibration, "<root><camera><name>vga</name><image_width>640</image_width><image_height>480"
+                          "</image_height><model><type>perspectiveProjWithoutDistortion</type><px>500</px><py>500"
+                          "</py><u0>320</u0><v0>240</v0></model></camera><camera><name>clip</name><image_width>" +
+                              std::to_string(camera.width) + "</image_width><image_height>" +
+                              std::to_string(camera.height) + "</image_height><model><type>"
+                              "perspectiveProjWithoutDistortion</type><px>" + exact(camera.fx) + "</px><py>" +
+                              exact(camera.fy) + "</py><u0>" + exact(camera.cx) + "</u0><v0>" + exact(camera.cy) +
+                              "</v0></model></camera></root>\n");
   const auto ours = track(clip.camera(), clip.dir / "truth0.json", "ours");
-  const auto visp = track(settings.string(), vector, "visp");
-  ASSERT_EQ(ours.size(), 2u);
-  ASSERT_EQ(visp.size(), 2u);
-  for (std::size_t i = 0; i < 2; ++i) {
-    EXPECT_LT(rotation_error_deg(visp[i].world_from_model, ours[i].world_from_model), 1e-6) << "frame " << i;
-    EXPECT_LT(translation_error(visp[i].world_from_model, ours[i].world_from_model), 1e-9) << "frame " << i;
+  for (const auto& [file, pose, name] : {std::tuple{settings, vector, "settings"},
+                                         std::tuple{calibration, clip.dir / "truth0.json", "calibration"}}) {
+    const auto visp = track(file.string(), pose, name);
+    ASSERT_EQ(ours.size(), 2u);
+    ASSERT_EQ(visp.size(), 2u) << name;
+    for (std::size_t i = 0; i < 2; ++i) {
+      EXPECT_LT(rotation_error_deg(visp[i].world_from_model, ours[i].world_from_model), 1e-6) << name << " " << i;
+      EXPECT_LT(translation_error(visp[i].world_from_model, ours[i].world_from_model), 1e-9) << name << " " << i;
+    }
   }
 }
 

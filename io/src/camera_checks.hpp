@@ -106,7 +106,7 @@ struct VispIntrinsics {
 [[noreturn]] void refuse_kannala_brandt(const std::string& path);
 
 // The camera of `intrinsics`, sized as the file says or else as `frames`;
-// CameraWithoutSize naming `path` when neither gives a size, then
+// CameraNeedsFrames naming `path` when neither gives a size, then
 // camera_problem's InputError.
 Camera visp_camera(const VispIntrinsics& intrinsics, std::optional<ImageSize> frames, const std::string& path);
 

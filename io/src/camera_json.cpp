@@ -1,5 +1,6 @@
 // Camera JSON (FORMATS.md): the parser behind read_camera and the writer.
-// ViSP's camera JSON is told apart by its "px" (alone or under "camera").
+// ViSP's camera JSON is told apart by its "px" (alone, under "camera", or in
+// its tracker settings' "trackers").
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>

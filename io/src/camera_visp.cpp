@@ -24,7 +24,7 @@ void refuse_kannala_brandt(const std::string& path) {
 Camera visp_camera(const VispIntrinsics& intrinsics, std::optional<ImageSize> frames, const std::string& path) {
   const std::optional<ImageSize> size = intrinsics.size ? intrinsics.size : frames;
   if (!size)
-    throw CameraWithoutSize(path, "names no image size (ViSP's tracker settings and camera JSON hold none), and "
+    throw CameraNeedsFrames(path, "names no image size (ViSP's tracker settings and camera JSON hold none), and "
                                   "there are no frames to take it from");
   Camera camera;
   camera.width = size->width;

@@ -127,10 +127,10 @@ const XMLElement& visp_chosen_camera(const std::vector<const XMLElement*>& camer
               (size ? " " + std::to_string(size->width) + "x" + std::to_string(size->height) : "");
   }
   if (sized.size() == 1) return *sized.front();
-  const std::string wanted =
-      frames ? "the frames' " + std::to_string(frames->width) + "x" + std::to_string(frames->height) : "no frames";
-  throw InputError(path, "ViSP camera file with " + std::to_string(cameras.size()) + " cameras (" + listed +
-                             "): which one is for " + wanted + "? Keep one in the file");
+  const std::string problem = "ViSP camera file with " + std::to_string(cameras.size()) + " cameras (" + listed + ")";
+  if (!frames) throw CameraNeedsFrames(path, problem + ", and no frames to choose one by their size");
+  throw InputError(path, problem + ": which one is for the frames' " + std::to_string(frames->width) + "x" +
+                             std::to_string(frames->height) + "? Keep one in the file");
 }
 
 // vpXmlParserCamera's file: <camera> elements, each with its image size and

@@ -33,9 +33,10 @@ struct ImageSize {
   int height = 0;
 };
 
-// What read_camera throws for a file that names no image size when it was
-// given none: the caller may read a frame first and ask again.
-class CameraWithoutSize : public InputError {
+// What read_camera throws when the camera depends on the frames' size and it
+// was given none: a file that names no image size, or one of several cameras
+// to choose by it. The caller may read a frame first and ask again.
+class CameraNeedsFrames : public InputError {
  public:
   using InputError::InputError;
 };
