@@ -42,18 +42,6 @@ std::string_view text_of(const XMLElement* element) {
   return text != nullptr ? text : "";
 }
 
-// Calls f on each whitespace-separated value of `text`.
-template <class F>
-void for_each_value(std::string_view text, F&& f) {
-  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  auto begin = text.begin();
-  while ((begin = std::find_if_not(begin, text.end(), is_space)) != text.end()) {
-    const auto end = std::find_if(begin, text.end(), is_space);
-    f(std::string_view(begin, end));
-    begin = end;
-  }
-}
-
 std::optional<std::string_view> scalar(const XMLElement& root, const char* key) {
   const XMLElement* element = root.FirstChildElement(key);
   if (element == nullptr) return std::nullopt;
@@ -71,11 +59,11 @@ std::optional<CalibrationMatrix> matrix(const XMLElement& root, const char* key,
   const XMLElement* dt = element->FirstChildElement("dt");
   const std::string_view values = text_of(data);
   std::size_t count = 0;
-  for_each_value(values, [&](std::string_view) { ++count; });
+  for_each_token(values, [&](std::string_view) { ++count; });
   CalibrationMatrix m;
   m.shape = matrix_shape(key, text_of(rows), text_of(cols), dt != nullptr ? text_of(dt) : "", count, path);
   m.values.reserve(count);
-  for_each_value(values, [&](std::string_view value) { m.values.push_back(matrix_value(key, value, m.shape, path)); });
+  for_each_token(values, [&](std::string_view value) { m.values.push_back(matrix_value(key, value, m.shape, path)); });
   return m;
 }
 

@@ -88,15 +88,7 @@ PointPairs read_point_pairs(const std::string& path) {
 Pose<frames::Camera, frames::Model> parse_pose_visp(std::string_view text, const std::string& path) {
   guard_text(text, TextSyntax::plain, path);
   std::vector<double> v;
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  for (std::size_t i = 0; i < text.size();) {
-    if (is_space(text[i])) {
-      ++i;
-      continue;
-    }
-    std::size_t end = i;
-    while (end < text.size() && !is_space(text[end])) ++end;
-    const std::string_view token = text.substr(i, end - i);
+  for_each_token(text, [&](std::string_view token) {
     const std::string_view digits = token.starts_with('+') ? token.substr(1) : token;
     double value = 0;
     const auto [stop, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
@@ -105,8 +97,7 @@ Pose<frames::Camera, frames::Model> parse_pose_visp(std::string_view text, const
                                  quoted_excerpt(token));
     if (v.size() == 6) throw InputError(path, "a ViSP pose vector holds six numbers (tx ty tz θux θuy θuz), got more");
     v.push_back(value);
-    i = end;
-  }
+  });
   if (v.size() != 6)
     throw InputError(path, "a ViSP pose vector holds six numbers (tx ty tz θux θuy θuz), got " +
                                std::to_string(v.size()));

@@ -1,5 +1,6 @@
 // The checks every small text file (camera, pose) passes before a parser sees
-// it, and the rule for quoting the file's content in an error message.
+// it, the rule for quoting the file's content in an error message, and the
+// white-space split of the plain lists of numbers they hold.
 //
 // The parsers behind them are not safe on arbitrary bytes by themselves:
 // recursion as deep as the input nests overflows the stack (nlohmann's dump,
@@ -8,6 +9,8 @@
 // character, or nests deeper than any camera or pose file needs.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -30,6 +33,19 @@ enum class TextSyntax { json, yaml, xml, plain };
 // kMaxSmallFileBytes, holds a control character other than tab, CR and LF,
 // or nests deeper than kMaxNestingDepth.
 void guard_text(std::string_view text, TextSyntax syntax, const std::string& path);
+
+// Calls f on each white-space-separated token of `text` (an OpenCV matrix's
+// <data>, a ViSP pose vector).
+template <class F>
+void for_each_token(std::string_view text, F&& f) {
+  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  auto begin = text.begin();
+  while ((begin = std::find_if_not(begin, text.end(), is_space)) != text.end()) {
+    const auto end = std::find_if(begin, text.end(), is_space);
+    f(std::string_view(begin, end));
+    begin = end;
+  }
+}
 
 // `text` quoted, cut to kMaxEchoChars with "..." when longer.
 std::string quoted_excerpt(std::string_view text);
