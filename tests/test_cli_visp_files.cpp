@@ -127,14 +127,10 @@ TEST(CliVisp, RenderTakesAPoseVectorThroughTheCamerasWorld) {
   Eigen::Matrix4d cam_from_world = Eigen::Matrix4d::Identity();
   cam_from_world.topLeftCorner<3, 3>() = Eigen::AngleAxisd(0.3, Eigen::Vector3d(0, 1, 0)).toRotationMatrix();
   cam_from_world.topRightCorner<3, 1>() = Eigen::Vector3d(0.2, -0.1, 1);
-  const Camera plain = io::read_camera(clip.camera());
-  std::string rows;
-  for (int r = 0; r < 4; ++r)
-    for (int c = 0; c < 4; ++c) rows += (rows.empty() ? "" : ",") + exact(cam_from_world(r, c));
+  Camera posed = io::read_camera(clip.camera());
+  posed.cam_from_world = cam_from_world;
   const fs::path camera = dir / "posed_camera.json";
-  write_text(camera, "{\"width\":" + std::to_string(plain.width) + ",\"height\":" + std::to_string(plain.height) +
-                         ",\"fx\":" + exact(plain.fx) + ",\"fy\":" + exact(plain.fy) + ",\"cx\":" + exact(plain.cx) +
-                         ",\"cy\":" + exact(plain.cy) + ",\"cam_from_world\":[" + rows + "]}");
+  io::write_camera_json(camera.string(), posed);
   // cMo: 4 units ahead, turned by θu = (0.3, -0.5, 0.2).
   const fs::path vector = dir / "object.0.pos";
   write_text(vector, "0.01 -0.02 4 0.3 -0.5 0.2\n");

@@ -6,9 +6,9 @@
 // <camera_matrix> and optionally <distortion_coefficients> and
 // <cam_from_world>; each matrix holds <rows>, <cols>, <dt> and <data> with
 // whitespace-separated numbers, as OpenCV writes it (type_id="opencv-matrix"
-// is not required). ViSP: a <root> of <camera> elements (the first whose
-// image size is the frames', else the first) or a <conf> with one. Other
-// elements are ignored.
+// is not required). ViSP: a <root> of <camera> elements (of several, the
+// only one of the frames' size) or a <conf> with one. Other elements are
+// ignored.
 #include <tinyxml2.h>
 
 #include <algorithm>
