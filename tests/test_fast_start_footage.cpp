@@ -13,15 +13,10 @@
 
 #include <filesystem>
 
-#include "splattrack/datasets/background.hpp"
+#include "footage_test_util.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
-#include "splattrack/datasets/evaluation.hpp"
-#include "splattrack/datasets/footage.hpp"
-#include "splattrack/datasets/frame_maker.hpp"
 #include "splattrack/datasets/object_model.hpp"
-#include "splattrack/datasets/occluder.hpp"
 #include "splattrack/datasets/trajectory.hpp"
-#include "splattrack/tracker.hpp"
 
 namespace splattrack {
 namespace {
@@ -36,8 +31,7 @@ inline constexpr double kMaxRotationDeg = 5, kMaxTranslationSizes = 0.05;
 // Frames 0-2 tracked from the true first pose; the errors of frame 1 (the
 // one without a velocity) and frame 2 (predicted from it).
 TEST(FastStartFootage, TheFrameWithoutAVelocityFindsTheMovedObject) {
-  const std::string footage = std::string(SPLATTRACK_SHARED_DATA) + "/video/cube/cube_video.mp4";
-  if (!std::filesystem::is_regular_file(footage)) GTEST_SKIP() << footage << " not found";
+  if (!std::filesystem::is_regular_file(test::cube_footage())) GTEST_SKIP() << test::cube_footage() << " not found";
   const GaussianModel model = datasets::make_object_model({.seed = kSeed});
   const double size = datasets::kObjectDiameter;
   const Camera camera = datasets::place_camera(
@@ -48,27 +42,11 @@ TEST(FastStartFootage, TheFrameWithoutAVelocityFindsTheMovedObject) {
                                                                           .rotation_speed_deg = kTurnDeg,
                                                                           .object_size = size,
                                                                           .distance = 5 * size});
-  datasets::FrameEffects effects;
-  effects.lighting = {1.0, kSeed};
-  effects.occluder.max_cover = datasets::kMaxOccluderCover;
-  effects.occluder.seed = kSeed;
-  ExecutionContext context(2);
-  datasets::FrameMaker maker(model, camera, poses, size, effects, context);
-  datasets::FootageBackground background(footage, kWidth, kHeight, datasets::footage_offset(kSeed));
-  datasets::SensorOptions sensor;
-  sensor.noise_sigma = 0.01;
-  sensor.seed = kSeed;
-
-  TrackerOptions options;
-  options.threads = 2;
-  options.first_frame_refines = true;
-  // Recovery bounded by renders, not time: the same outcome on any machine.
-  options.recovery_budget_renders = 60;
-  RigidTracker tracker(model, camera, options);
+  test::FootageFrames frames(model, camera, poses, size, kSeed, true);
+  RigidTracker tracker(model, camera, test::footage_tracker_options());
   for (int f = 0; f < 3; ++f) {
-    datasets::MadeFrame made = maker.make(f, background.next());
-    datasets::apply_sensor(kWidth, kHeight, made.rgb, sensor, f);
-    const FrameView view{kWidth, kHeight, made.rgb, {}};
+    const std::vector<float> rgb = frames.make(f);
+    const FrameView view{kWidth, kHeight, rgb, {}};
     const FrameResult r = f == 0 ? tracker.initialize(view, poses[0]) : tracker.track(view);
     const RigidPose& truth = poses[static_cast<std::size_t>(f)];
     if (f == 0) continue;  // the first frame's blur-free error is not what is tested here

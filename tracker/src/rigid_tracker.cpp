@@ -113,6 +113,11 @@ inline constexpr double kFeaturesBudgetShare = 0.5;
 // 0.016-0.028 in match, their ends 7-13° apart; a twin across the plane
 // ended 20-31° from the other (the one taken: 32.5° off -> 3.3°).
 inline constexpr double kTwinDistinctDeg = 15;
+// A later frame's start is matched within this many times its predicted
+// motion (an object that turns back is twice its motion from the
+// prediction) and at least this share of its projected radius.
+inline constexpr double kPredictedShiftMotions = 2;
+inline constexpr double kMinPredictedShiftRadii = 0.3;
 // How much the object's silhouette may grow from one frame to the next
 // (turning, approaching), in projected radii.
 inline constexpr double kSupportSlack = 0.25;
@@ -765,8 +770,19 @@ RigidTracker::FirstFrameTrial RigidTracker::first_frame_trial(const FrameView& f
 }
 
 CentredPose RigidTracker::moved_start(const FrameView& frame, const CentredPose& predicted) {
-  if (!unknown_motion() || !options_.unknown_motion_shift_match || !estimates_foreground(frame)) return predicted;
-  return match_start(frame, predicted, options_.unknown_motion_radii * projected_radius_px(predicted));
+  if (!estimates_foreground(frame)) return predicted;
+  if (unknown_motion()) {
+    if (!options_.unknown_motion_shift_match) return predicted;
+    return match_start(frame, predicted, options_.unknown_motion_radii * projected_radius_px(predicted));
+  }
+  // Not after a lost frame (recovery's re-acquisition starts there), nor where
+  // the texture is not trusted: the real cube's, photographed elsewhere,
+  // correlated best at wrong places while the hand turned it fast (every 2nd
+  // frame of 88-415: 135 -> 103 of 164 within 5° / 10 mm of the full-rate track).
+  if (!options_.predicted_shift_match || impl_->acquiring || !impl_->pixels_trusted) return predicted;
+  return match_start(frame, predicted,
+                     std::max(kPredictedShiftMotions * predicted_motion_px(),
+                              kMinPredictedShiftRadii * projected_radius_px(predicted)));
 }
 
 FeaturePairs RigidTracker::pairs_at(const FrameView& frame, const CentredPose& pose) {
@@ -908,6 +924,24 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   // recovered when degraded.
   const bool acquiring = first || impl_->acquiring;
   Verdict verdict = judge_aligned(*target, pose, acquiring);
+  // A start moved by the texture (predicted_shift_match) whose LM did not end
+  // tracking: the prediction's own start, in its own window, aligned and
+  // judged too; the better verdict is taken.
+  FrameTarget predicted_target;
+  const bool start_moved = !first && !unknown_motion() && start.translation != predicted.translation;
+  if (lm && start_moved && verdict.status != TrackStatus::tracking) {
+    observe(frame, window_at(predicted, expected_px), predicted, expected_px, predicted_target);
+    MatchTarget& unmoved = *predicted_target.target;
+    const CentredPose lm_pose = refine_top_bands(unmoved, predicted, expected_px, result);
+    const CentredPose aligned = refine_pixels(unmoved, lm_pose, result);
+    const Verdict v = judge_aligned(unmoved, aligned, acquiring);
+    if (better(v, verdict)) {
+      pose = aligned;
+      verdict = v;
+      target = &unmoved;
+      result.window = unmoved.window();
+    }
+  }
   // The second frame has no velocity to predict from: the object may have
   // moved further than the prediction's window allows (a 0.3-size move
   // ended 15 % off and `tracking`; a 10° turn of the fox stayed at the first
