@@ -141,14 +141,15 @@ struct TrackerOptions {
   // frame 1.7° / 21 % of the size off (degraded); with it 0.1° / 1.2 %.
   bool unknown_motion_shift_match = true;
   // Later frames whose model texture is trusted (pixel_min_texture): the
-  // predicted start is moved the same way, within the predicted motion: an
-  // object that turns back or slows overshoots the constant-velocity
-  // prediction by up to twice its motion, outside the top bands' basin (the
-  // fox at 0.3 sizes and 10° a frame without blur slowed at frame 13 and was
-  // never followed again: 13 of 40 frames within 5° / 5 %; 40 of 40 with
-  // it). Where the LM from a moved start ends lost, the prediction's own
-  // start is aligned too and the better verdict taken (on another fox run
-  // the texture matched a wrong place: 38 -> 18 of 40 without that, 40 with).
+  // predicted start is moved the same way, within twice the predicted
+  // motion: an object that turns back or slows overshoots the
+  // constant-velocity prediction by up to twice its motion, outside the top
+  // bands' basin (the fox at 0.3 sizes and 10° a frame without blur slowed at
+  // frame 13 and was never followed again: 13 of 40 frames within 5° / 5 %;
+  // 40 of 40 with it). Where the LM from a moved start does not end
+  // `tracking`, the prediction's own start is aligned too and the better
+  // verdict taken (on another fox run the texture matched a wrong place:
+  // 38 -> 18 of 40 without that, 40 with).
   bool predicted_shift_match = true;
   // Later frames, after the optimiser: LM on per-pixel robust residuals
   // (pixel_refine.hpp; iterations 0: off). Measured (BENCHMARKS.md, Issue 10,
