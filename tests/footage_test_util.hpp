@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "real_cube_test_util.hpp"
 #include "splattrack/datasets/background.hpp"
 #include "splattrack/datasets/footage.hpp"
 #include "splattrack/datasets/frame_maker.hpp"
@@ -16,7 +17,7 @@
 namespace splattrack::test {
 
 // The cube clip (../shared/data): tests skip when it is absent.
-inline std::string cube_footage() { return std::string(SPLATTRACK_SHARED_DATA) + "/video/cube/cube_video.mp4"; }
+inline std::string cube_footage() { return (kCubeDir / "cube_video.mp4").string(); }
 
 class FootageFrames {
  public:

@@ -12,6 +12,7 @@
 #include <functional>
 #include <span>
 
+#include "footage_test_util.hpp"
 #include "splattrack/datasets/background.hpp"
 #include "splattrack/datasets/camera_placement.hpp"
 #include "splattrack/datasets/evaluation.hpp"
@@ -75,7 +76,7 @@ struct Sequence {
 // 2-8, while the colour model learns the lighting) and brings it back to
 // 3 % by frame 11.
 TEST(TrackingRealistic, LightingDriftDoesNotPushTheObjectAwayOverFootage) {
-  const std::string footage = std::string(SPLATTRACK_SHARED_DATA) + "/video/cube/cube_video.mp4";
+  const std::string footage = test::cube_footage();
   if (!std::filesystem::is_regular_file(footage)) GTEST_SKIP() << footage << " not found";
   constexpr int kFrames = 12;
   datasets::FrameEffects effects;
@@ -104,7 +105,7 @@ TEST(TrackingRealistic, LightingDriftDoesNotPushTheObjectAwayOverFootage) {
 // 19). With the predicted silhouette as the prior, ≤ 11 % and ≤ 1.3°, never
 // lost (30 frames of the same sequence, BENCHMARKS.md).
 TEST(TrackingRealistic, ASmallObjectSharingItsSurroundingsColoursIsNotLost) {
-  const std::string footage = std::string(SPLATTRACK_SHARED_DATA) + "/video/cube/cube_video.mp4";
+  const std::string footage = test::cube_footage();
   if (!std::filesystem::is_regular_file(footage)) GTEST_SKIP() << footage << " not found";
   constexpr int kFrames = 12;
   datasets::FrameEffects effects;
@@ -207,7 +208,7 @@ void follow_occluded_object(const std::string& footage, int frames, int replayed
 // photometric loss (TrackerOptions::photometric_when_degraded): 5.2, 5.3,
 // 2.7, 0.6 % at 48-51, hence 6 % over frames 42-52.
 TEST(TrackingRealistic, TheOccluderOverFootageDoesNotPushTheObjectAway) {
-  const std::string footage = std::string(SPLATTRACK_SHARED_DATA) + "/video/cube/cube_video.mp4";
+  const std::string footage = test::cube_footage();
   if (!std::filesystem::is_regular_file(footage)) GTEST_SKIP() << footage << " not found";
   follow_occluded_object(footage, 60, 42, 52, [](int f, const FrameResult&, double deg, double shift) {
     EXPECT_LT(deg, 3.0) << "frame " << f;
@@ -225,7 +226,7 @@ TEST(TrackingRealistic, TheOccluderOverFootageDoesNotPushTheObjectAway) {
 // right pose's does now learns too: never lost, within 1.8 % and 0.4° from
 // frame 264 (one frame, 260, 21 % off and back the next).
 TEST(TrackingRealistic, ALongOcclusionDoesNotLeaveTheColourModelBehind) {
-  const std::string footage = std::string(SPLATTRACK_SHARED_DATA) + "/video/cube/cube_video.mp4";
+  const std::string footage = test::cube_footage();
   if (!std::filesystem::is_regular_file(footage)) GTEST_SKIP() << footage << " not found";
   constexpr int kClear = 264;  // the disc has left
   int degraded = 0;
@@ -290,7 +291,7 @@ class FoxOverFootage {
   static bool available() {
     return std::filesystem::is_regular_file(footage_path()) && std::filesystem::is_regular_file(fox_path());
   }
-  static std::string footage_path() { return std::string(SPLATTRACK_SHARED_DATA) + "/video/cube/cube_video.mp4"; }
+  static std::string footage_path() { return test::cube_footage(); }
   static std::string fox_path() { return std::string(SPLATTRACK_SHARED_DATA) + "/models/fox_cc0_sh0_50k.ply"; }
 
   explicit FoxOverFootage(const Options& o)
