@@ -1,31 +1,22 @@
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <tuple>
 #include <utility>
 
+#include "rigid_tracker_impl.hpp"
 #include "splattrack/render/framing.hpp"
-#include "splattrack/tracker.hpp"
 #include "splattrack/tracker/agreement.hpp"
-#include "splattrack/tracker/background.hpp"
-#include "splattrack/tracker/feature_atlas.hpp"
-#include "splattrack/tracker/feature_start.hpp"
-#include "splattrack/tracker/occlusion.hpp"
-#include "splattrack/tracker/occlusion_hold.hpp"
 #include "splattrack/tracker/prediction.hpp"
 #include "splattrack/tracker/quality.hpp"
-#include "splattrack/tracker/shift_match.hpp"
 
 namespace splattrack {
 
-namespace {
+using rigid_tracker_detail::clock;
+using rigid_tracker_detail::ms_since;
 
-using clock = std::chrono::steady_clock;
-double ms_since(clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
-}
+namespace {
 
 // The stage timings of `t` (not its total) added to `out`'s.
 void add_timings(const FrameTimings& t, FrameTimings& out) {
@@ -45,17 +36,6 @@ void add_timings(const AlignTimings& t, FrameTimings& out) {
   out.backward_ms += t.backward_ms;
 }
 
-// The object's centre at `pose` in camera coordinates, and `pose` with its
-// centre moved to `centre` (camera coordinates), rotation kept.
-Eigen::Vector3d centre_in_camera(const Camera& camera, const CentredPose& pose) {
-  return camera.cam_from_world.topLeftCorner<3, 3>() * pose.translation + camera.cam_from_world.topRightCorner<3, 1>();
-}
-CentredPose with_centre_at(const Camera& camera, CentredPose pose, const Eigen::Vector3d& centre) {
-  pose.translation =
-      camera.cam_from_world.topLeftCorner<3, 3>().transpose() * (centre - camera.cam_from_world.topRightCorner<3, 1>());
-  return pose;
-}
-
 }  // namespace
 
 // The first frame starts from an unknown offset: 150 iterations converged in
@@ -67,26 +47,6 @@ inline constexpr int kFirstFrameIterations = 300;
 // object anywhere within its own size).
 inline constexpr double kGivenStartShiftRadii = 0.5;
 inline constexpr double kUnknownStartShiftRadii = 2.0;
-// The first frame's recovery may take this many budgets: a start given far
-// off (the synthetic datasets' init_pose.json is half the object's size and
-// 20 degrees away) needs the whole annealing from band 0, and the per-frame
-// time that matters is that of the frames after it.
-inline constexpr double kFirstFrameBudgetFactor = 10;
-// A first-frame start is moved to the texture's best match only when the
-// match correlates at least this well (shift_match.hpp); the real cube's
-// photographed-elsewhere texture reaches 0.65-0.8 at the right place.
-inline constexpr double kMinStartMatch = 0.3;
-// ... and beats the given pose's own by this much: a right start (the real
-// cube's given poses, from hand-picked corners) gains 0.01-0.02 from a
-// pixel's shift, which moved frames 500-600 (median drift 3.9 -> 5.6 mm); the
-// starts 2 cm off gained 0.3-0.8.
-inline constexpr double kMinStartMatchGain = 0.1;
-// The shift is searched on a grid of range / kShiftGridSteps pixels first.
-inline constexpr int kShiftGridSteps = 8;
-// A lost object is looked for with a square this share of its projected
-// radius across each way from its centre: inside its silhouette whatever
-// way it is turned.
-inline constexpr double kRedetectDiscShare = 0.6;
 // This many degraded frames in a row whose texture disagrees (below
 // VerdictRules::min_texture_tracking) make the last one lost.
 inline constexpr int kMaxDisagreeingFrames = 5;
@@ -101,23 +61,6 @@ inline constexpr double kAnnealedMatchGain = 0.05;
 // a wrong pose judged `tracking`; on the synthetic fast start the right one
 // was 9° and 0.6 radii away.
 inline constexpr double kUnknownMotionSlack = 2.0;
-// Recovery's texture features look at the frame once more (at the next
-// scale) only within this share of its budget: each pass costs 0.25-0.6 s
-// at 640x480, and the candidates after them need the rest.
-inline constexpr double kFeaturesBudgetShare = 0.5;
-// A solved first-frame start's planar twin (planar_twin) is taken only when
-// the alignments from the two end at least this far apart, and the twin's
-// is judged better. Closer, the scores cannot tell them: on the real cube's
-// frame 0, from starts 2 cm / 15° off, alignments ending 11-13° off (the
-// left face's grazing strip left out) outscored those ending 1-6° off by
-// 0.016-0.028 in match, their ends 7-13° apart; a twin across the plane
-// ended 20-31° from the other (the one taken: 32.5° off -> 3.3°).
-inline constexpr double kTwinDistinctDeg = 15;
-// A later frame's start is matched within this many times its predicted
-// motion (an object that turns back is twice its motion from the
-// prediction) and at least this share of its projected radius.
-inline constexpr double kPredictedShiftMotions = 2;
-inline constexpr double kMinPredictedShiftRadii = 0.3;
 // How much the object's silhouette may grow from one frame to the next
 // (turning, approaching), in projected radii.
 inline constexpr double kSupportSlack = 0.25;
@@ -129,43 +72,6 @@ TrackerOptions::TrackerOptions() {
   tracking.lr_rotation = 0.01;
   search.refine = first_frame;
 }
-
-// One execution context serves the renderer and every loss of the tracker.
-struct RigidTracker::Impl {
-  Impl(const GaussianModel& model, double radius, int threads, bool cuda, const Camera& camera,
-       const WindowOptions& window, const losses::SpectralLossOptions& spectral_options)
-      : context(threads),
-        aligner(model, radius, RenderOptions{.cuda = cuda}, context),
-        spectral(window.size > 0 ? window.size : camera.width, window.size > 0 ? window.size : camera.height,
-                 [&] {
-                   losses::SpectralLossOptions o = spectral_options;
-                   o.cuda = cuda;
-                   return o;
-                 }(),
-                 context) {}
-  ExecutionContext context;
-  PoseAligner aligner;
-  losses::SpectralLoss spectral;  // the window's size, reused for every frame and window
-  ColourForeground foreground;
-  OcclusionMap occlusion;  // what hid the object in the last tracked frame
-  PoseEvaluationBuffers lm_buffers;  // the tracking LM's, reused frame after frame
-  StaticBackground background;  // --masks bgsub
-  ColourCorrection correction;  // for the next frame
-  bool learnt = false;          // whether the appearance has been learnt since initialize()
-  int search_next = 0;          // the search's next hypothesis, when a budget cut it short
-  bool search_pending = false;  // the last frame's recovery was cut short: this one recovers too
-  bool acquiring = false;       // the last frame ended lost: the object is to be found again
-  bool unsettled = false;       // ... or degraded since a lost one: its pose is no base for a velocity
-  bool started_moving = false;  // the frame before was the first, found where it was given: no velocity yet
-  bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
-  OcclusionHold hold;  // where a partly hidden object is held (occlusion_hold.hpp)
-  int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
-  ShapeFit* shape_fit = nullptr;  // set_shape_fit
-  // The model's features from all round (relocalise()), made with the first
-  // frame about its start (prepare_atlas), so that a resumed run builds the
-  // same one; once, even when the model shows no keypoints.
-  std::optional<FeatureAtlas> atlas;
-};
 
 RigidTracker::RigidTracker(const GaussianModel& model, const Camera& camera, const TrackerOptions& options)
     : camera_(camera), options_(options) {
@@ -594,288 +500,6 @@ Verdict RigidTracker::assess(MatchTarget& target, const CentredPose& pose, bool 
   const bool given_mask = target.observation().foreground_source() == ForegroundSource::given;
   return judge(pose_scores(impl_->aligner, target, pose), {.first = first, .given_mask = given_mask, .held = held},
                options_.verdict);
-}
-
-CentredPose RigidTracker::redetect(const FrameView& frame, const CentredPose& pose) const {
-  if (!estimates_foreground(frame) || !impl_->foreground.ready()) return pose;
-  // The whole frame at the working resolution.
-  const ObservationWindow whole = widened(camera_, window_at(last_found_, 0), 1e9);
-  const Observation plain(frame, whole);
-  const std::size_t n = static_cast<std::size_t>(whole.width) * static_cast<std::size_t>(whole.height);
-  std::vector<float> object;
-  impl_->foreground.probability(undo_lighting(plain.frame_rgb().data(), n, impl_->correction).data(), n, object);
-  for (std::size_t p = 0; p < n; ++p) object[p] = plain.valid(p) ? object[p] - 0.5f : -0.5f;
-  const int r = std::max(1, static_cast<int>(kRedetectDiscShare * projected_radius_px(last_found_) / whole.scale));
-  const std::vector<float> density = box_mean(object, whole.width, whole.height, r);
-  const auto best = static_cast<std::size_t>(std::max_element(density.begin(), density.end()) - density.begin());
-  if (!(density[best] > 0.f)) return pose;
-  // The object's centre on that pixel's ray, at its last found depth.
-  const auto columns = static_cast<std::size_t>(whole.width);
-  const double u = whole.left + (static_cast<double>(best % columns) + 0.5) * whole.scale;
-  const double v = whole.top + (static_cast<double>(best / columns) + 0.5) * whole.scale;
-  const double depth = object_depth(camera_, last_found_);
-  const Eigen::Vector3d centre((u - camera_.cx) / camera_.fx * depth, (v - camera_.cy) / camera_.fy * depth, depth);
-  return with_centre_at(camera_, last_found_, centre);
-}
-
-void RigidTracker::recover(const FrameView& frame, MatchTarget& tracked, const ColourCorrection& correction,
-                           bool searched, bool located, CentredPose& pose, Verdict& verdict,
-                           FrameResult& result) {
-  // The budget: the features first, then of what is left a quarter to
-  // Ceres, a third of the rest to the annealed alignment, the rest to the
-  // search (screening, then refining the best).
-  PoseAligner& aligner = impl_->aligner;
-  const double budgets = frame_index_ == 0 ? kFirstFrameBudgetFactor : 1.0;
-  const Deadline deadline =
-      options_.recovery_budget_renders > 0
-          ? Deadline::after_work([&aligner] { return aligner.work_done(); },
-                                 std::lround(options_.recovery_budget_renders * budgets))
-          : Deadline::after_ms(options_.recovery_budget_ms * budgets);
-  // The object found by its texture features, anywhere in the frame and
-  // turned any way, is taken unless its own window judges it lost; nothing
-  // else is tried then.
-  if (options_.relocalise_features) {
-    const auto tf = clock::now();
-    const std::optional<CentredPose> found = relocalise(frame, deadline.share(kFeaturesBudgetShare));
-    const bool taken = found && take_relocalised(frame, *found, pose, verdict, result);
-    result.timings.features_ms += ms_since(tf);
-    if (taken) {
-      impl_->search_next = 0;
-      impl_->search_pending = false;
-      return;
-    }
-  }
-  // Otherwise: where to look, so that every candidate is compared on the
-  // same footing (the pose so far judged again there): Ceres from where the
-  // optimiser ended, the full annealing, then the search (unless this frame
-  // has had it already).
-  // A `located` frame's object is where its silhouette is (only the texture
-  // disagreed: the pose fits the outline turned wrong, as when a hand turns
-  // the real cube and another face fits it): it is looked for in the
-  // tracking window, its foreground estimated about the object as for
-  // tracking, and the texture tells the candidates that fit the outline
-  // apart. In a wide window, where the hand and the mug count as object too,
-  // every candidate scored IoU 0.2-0.4 from frame 150 of the cube clip on,
-  // and the track never came back (lost on 839 of 989 frames).
-  // Otherwise in a wider window (the object may be outside the tracking
-  // one). After a lost frame the pose carried from it says nothing: the
-  // object is looked for where its colours are (redetect), and the window
-  // and every candidate start from there.
-  FrameTarget wide;
-  MatchTarget* target = &tracked;
-  CentredPose from = pose;
-  if (located) {
-    tracked.observation().set_colour_correction(correction);
-  } else {
-    if (impl_->acquiring && frame_index_ > 0) from = redetect(frame, pose);
-    const ObservationWindow around = from.translation == pose.translation ? tracked.window() : window_at(from, 0);
-    const ObservationWindow w =
-        options_.window.size > 0 && !around.wide ? widened(camera_, around, options_.window.recovery_widen) : around;
-    wide.foreground = foreground_in(frame, w, pose, -1);
-    weigh_silhouette(wide.foreground);
-    target = &wide.target.emplace(frame, camera_, w, impl_->spectral, &wide.foreground, correction);
-  }
-  result.window = target->window();
-  // Every candidate is judged as a first frame's pose is (with a given mask
-  // its colours must agree too): recovery's starts are as far off, and a
-  // silhouette alone took the procedural object 170° off (IoU 0.8, match
-  // 0.47) as `recovered`.
-  verdict = assess(*target, pose, true);
-  const auto tc = clock::now();
-  CeresRefineOptions ceres = options_.ceres;
-  ceres.deadline = deadline.share(0.25);
-  const CeresRefineResult c = ceres_refine(aligner, *target, from, ceres);
-  result.timings.ceres_ms += ms_since(tc);
-  result.iterations += c.iterations;
-  AlignOptions anneal = options_.first_frame;
-  anneal.deadline = deadline.share(1.0 / 3);
-  CentredPose candidate = aligner.align(*target, c.pose, anneal).pose;
-  Verdict v = assess(*target, candidate, true);
-  bool search_done = searched;
-  // The search goes on even when Ceres and the annealing used the budget up
-  // (a step started before the deadline finishes): it screens one hypothesis
-  // at least, so that it ends after a bounded number of frames. Skipped on
-  // a loaded machine, it never reached the half-turn start's object in 12
-  // frames (Tracker.InitSearchRecoversAHalfTurnStart, 2 of 4 CI runs).
-  if (v.status != TrackStatus::tracking && !searched) {
-    const auto ts = clock::now();
-    const InitSearchResult s =
-        init_search(aligner, *target, from, options_.search, {impl_->search_next, deadline.share(0.7), deadline});
-    impl_->search_next = s.next > options_.search.hypotheses ? 0 : s.next;
-    search_done = impl_->search_next == 0;
-    result.timings.search_ms += ms_since(ts);
-    const Verdict vs = assess(*target, s.pose, true);
-    if (better(vs, v)) {
-      candidate = s.pose;
-      v = vs;
-    }
-  }
-  if (better(v, verdict)) {
-    pose = candidate;
-    verdict = v;
-    if (verdict.status == TrackStatus::tracking) {
-      verdict.status = TrackStatus::recovered;
-      impl_->search_next = 0;
-    }
-  }
-  // The budget ran out before the search had looked everywhere: with a
-  // given silhouette the next frame goes on with it even if only degraded
-  // (followed from the best guess without a search, the procedural object's
-  // half-turn start stayed at IoU 0.7, 140-170° off, and was `tracking`
-  // there). Not with an estimated one, which counts the footage's clutter
-  // as object in the wide window: the real cube, searched again at frame
-  // 317 from a degraded pose, was lost from 318 to the end. (A located
-  // frame goes on by itself: disowned.)
-  impl_->search_pending = verdict.status != TrackStatus::tracking && verdict.status != TrackStatus::recovered &&
-                          !search_done && !located && !estimates_foreground(frame);
-}
-
-RigidTracker::FirstFrameStart RigidTracker::first_frame_start(const FrameView& frame, const CentredPose& given) {
-  if (!options_.first_frame_refines || options_.init_search || !estimates_foreground(frame)) return {given, {}};
-  // Turned by the features, then moved by the shift: the order measured
-  // best (BENCHMARKS.md, 2026-12-06 seventh).
-  const auto shifted = [&](const CentredPose& p) {
-    return options_.first_frame_shift_match ? match_start(frame, p, first_frame_shift_px(p)) : p;
-  };
-  if (!options_.first_frame_features) return {shifted(given), {}};
-  const FeatureCheckedPose featured = feature_start(frame, given, true);
-  const CentredPose start = shifted(featured.pose);
-  // A pose the features solved for may be the wrong one of a plane's twins
-  // (planar_twin): the one the first frame's alignment from it explains
-  // better is taken. Not for a given pose they confirmed: that one the user
-  // chose. replay() (--resume) decides again, the same way bit for bit on
-  // the CPU; on the GPU the backward pass's atomic sums are not repeatable,
-  // and a close call could go the other way.
-  const std::optional<CentredPose> twin =
-      featured.solved ? planar_twin(featured.pairs, camera_, featured.pose) : std::nullopt;
-  if (!twin) return {start, {}};
-  const CentredPose twin_start = shifted(*twin);
-  FirstFrameTrial from_twin = first_frame_trial(frame, twin_start);
-  FirstFrameTrial from_start = first_frame_trial(frame, start);
-  const bool distinct = rotation_error_deg(from_twin.pose, from_start.pose) >= kTwinDistinctDeg;
-  if (distinct && better(from_twin.verdict, from_start.verdict)) return {twin_start, std::move(from_twin)};
-  return {start, std::move(from_start)};
-}
-
-RigidTracker::FirstFrameTrial RigidTracker::first_frame_trial(const FrameView& frame, const CentredPose& start) {
-  const double expected_px = first_frame_shift_px(start);
-  const ObservationWindow window = window_at(start, expected_px);
-  start_appearance(frame, start, window);
-  FrameTarget observed;
-  observe(frame, window, start, expected_px, observed);
-  bool searched = false;
-  FrameResult aligned;
-  const CentredPose pose = align(*observed.target, start, true, expected_px, searched, aligned);
-  return {pose, judge_aligned(*observed.target, pose, true), aligned};
-}
-
-CentredPose RigidTracker::moved_start(const FrameView& frame, const CentredPose& predicted) {
-  if (!estimates_foreground(frame)) return predicted;
-  if (unknown_motion()) {
-    if (!options_.unknown_motion_shift_match) return predicted;
-    return match_start(frame, predicted, options_.unknown_motion_radii * projected_radius_px(predicted));
-  }
-  // Not after a lost frame (recovery's re-acquisition starts there), nor where
-  // the texture is not trusted: the real cube's, photographed elsewhere,
-  // correlated best at wrong places while the hand turned it fast (every 2nd
-  // frame of 88-415: 135 -> 103 of 164 within 5° / 10 mm of the full-rate track).
-  if (!options_.predicted_shift_match || impl_->acquiring || !impl_->pixels_trusted) return predicted;
-  return match_start(frame, predicted,
-                     std::max(kPredictedShiftMotions * predicted_motion_px(),
-                              kMinPredictedShiftRadii * projected_radius_px(predicted)));
-}
-
-FeaturePairs RigidTracker::pairs_at(const FrameView& frame, const CentredPose& pose) {
-  const ObservationWindow window = feature_window(window_at(pose, 0));
-  const Observation plain(checked(frame, camera_), window);
-  const RenderImage& img = render_in(window, kMaskedBackground, pose);
-  return match_features(plain.frame_rgb(), img, window, camera_, pose);
-}
-
-FeatureCheckedPose RigidTracker::feature_start(const FrameView& frame, const CentredPose& given,
-                                               bool keep_confirmed) {
-  FeatureCheckedPose out{given, false};
-  for (int round = 0; round < feature_start_defaults::kRounds; ++round) {
-    out.pairs = pairs_at(frame, out.pose);
-    const int held = agreeing_pairs(out.pairs, camera_, out.pose);
-    out.confirmed = confirms(out.pairs, held);
-    if (out.confirmed && keep_confirmed) break;
-    const std::optional<SolvedPose> solved = pose_from_pairs(out.pairs, camera_, out.pose);
-    if (!solved || solved->agreeing <= held) break;
-    out.pose = solved->pose;
-    out.confirmed = confirms(out.pairs, solved->agreeing);
-    out.solved = true;
-  }
-  return out;
-}
-
-bool RigidTracker::prepare_atlas(const CentredPose& start) {
-  if (!options_.recover || !options_.relocalise_features) return false;
-  std::vector<AtlasView> views;
-  for (const CentredPose& pose : atlas_views(camera_, start)) {
-    const ObservationWindow w = atlas_window(camera_, pose, object_radius());
-    views.push_back({render_in(w, kMaskedBackground, pose), w, pose});
-  }
-  impl_->atlas.emplace(views, camera_, impl_->context);
-  return true;
-}
-
-std::optional<CentredPose> RigidTracker::relocalise(const FrameView& frame, const Deadline& deadline) {
-  if (!impl_->atlas || impl_->atlas->empty()) return std::nullopt;
-  // The scale the object was last found at, in its feature window.
-  const double feature_scale = feature_window(window_at(last_found_, 0)).scale;
-  for (const double coarser : feature_atlas_defaults::kFrameScaleFactors) {
-    if (coarser != feature_atlas_defaults::kFrameScaleFactors[0] && deadline.passed()) break;
-    const ObservationWindow whole = whole_frame_window(camera_, coarser * feature_scale);
-    const Observation plain(checked(frame, camera_), whole);
-    const std::optional<SolvedPose> solved =
-        pose_from_pairs(impl_->atlas->match(plain.frame_rgb(), whole), camera_, last_found_);
-    if (!solved) continue;
-    // Solved from the whole frame's pairs the pose is coarse (frame 500 of
-    // the real cube: 19° / 38 mm off, yet 14 of 39 pairs about it agree,
-    // enough to confirm it): it moves on while a solved pose agrees with more.
-    const FeatureCheckedPose checked_pose = feature_start(frame, solved->pose, false);
-    if (checked_pose.confirmed) return checked_pose.pose;
-  }
-  return std::nullopt;
-}
-
-bool RigidTracker::take_relocalised(const FrameView& frame, const CentredPose& found, CentredPose& pose,
-                                    Verdict& verdict, FrameResult& result) {
-  // Judged where the features put it, not aligned first: after a cut to the
-  // real cube turned 172° the features' pose was 0.6° off, and the top
-  // bands' LM from there in a window whose foreground the colour model
-  // estimated ended 5.7° off (the frames after it bring it in).
-  FrameTarget near;
-  observe(frame, window_at(found, 0), found, 0, near);
-  MatchTarget& target = *near.target;
-  const Verdict v = judge_aligned(target, found, true);
-  if (v.status == TrackStatus::lost) return false;
-  pose = found;
-  verdict = v;
-  if (verdict.status == TrackStatus::tracking) verdict.status = TrackStatus::recovered;
-  result.window = target.window();
-  return true;
-}
-
-CentredPose RigidTracker::match_start(const FrameView& frame, const CentredPose& given, double expected_px) {
-  const ObservationWindow window = window_at(given, expected_px);
-  const Observation plain(checked(frame, camera_), window);
-  const RenderImage& img = render_in(window, kMaskedBackground, given);
-  const int range = static_cast<int>(std::ceil(expected_px / window.scale));
-  const ShiftMatch m = best_shift(plain.frame_rgb().data(), img.rgb.data(), img.alpha.data(), window.width,
-                                  window.height, range, std::max(1, range / kShiftGridSteps));
-  const ShiftMatch here = best_shift(plain.frame_rgb().data(), img.rgb.data(), img.alpha.data(), window.width,
-                                     window.height, 0, 1);
-  if (m.score < kMinStartMatch || m.score - here.score < kMinStartMatchGain) return given;
-  // The object's centre moved across the image at its depth. Its rotation
-  // stays: the correlation over the texture preferred poses turned 10-20°
-  // off on the real cube (its front face then fills more of the template),
-  // and the plane's turn is left to the alignment.
-  Eigen::Vector3d centre = centre_in_camera(camera_, given);
-  centre.x() += m.dx * window.scale * centre.z() / camera_.fx;
-  centre.y() += m.dy * window.scale * centre.z() / camera_.fy;
-  return with_centre_at(camera_, given, centre);
 }
 
 FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& predicted, bool first) {
