@@ -70,4 +70,8 @@ std::optional<CentredPose> OcclusionHold::hold(const CentredPose& measured, doub
   return out;
 }
 
+bool texture_overrules_hold(const std::optional<double>& measured, const std::optional<double>& held) {
+  return measured && held && *measured - *held > hold_defaults::kYieldTextureGain;
+}
+
 }  // namespace splattrack

@@ -619,12 +619,18 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
       trusts_render_colours())
     std::tie(pose, verdict) = align_photometric(*target, start, result);
   // Partly hidden: held toward where the object was going when last seen
-  // whole (occlusion_hold.hpp).
+  // whole (occlusion_hold.hpp), unless what is seen of it agrees clearly
+  // better with the optimiser's pose (TrackerOptions::hold_yields_to_texture).
   if (!first && verdict.status != TrackStatus::lost && holds(frame)) {
     if (const std::optional<CentredPose> held = impl_->hold.hold(pose, verdict.scores.hidden)) {
-      pose = *held;
-      verdict = judge_aligned(*target, pose, acquiring, true);
-      result.held = true;
+      const Verdict held_verdict = judge_aligned(*target, *held, acquiring, true);
+      const bool yields = options_.hold_yields_to_texture &&
+                          texture_overrules_hold(verdict.scores.texture, held_verdict.scores.texture);
+      if (!yields) {
+        pose = *held;
+        verdict = held_verdict;
+        result.held = true;
+      }
     }
   }
   // A first frame from a given pose without masks is recovered only when

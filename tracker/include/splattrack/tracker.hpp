@@ -177,6 +177,13 @@ struct TrackerOptions {
   // toward an extrapolation lost it (synthetic object under the disc: 100 ->
   // 75 % of frames within 5 deg / 5 %).
   bool hold_occluded = true;
+  // ... unless the frame's visible texture agrees clearly better with the
+  // optimiser's pose than with the held one (texture_overrules_hold): then
+  // the object moved while partly hidden, and the optimiser's pose is
+  // reported. Held regardless, the real cube turned 60° behind the mug
+  // stayed at its old turn for 45 frames, and carried in the hand (frames
+  // 866-890) it was lost for 23.
+  bool hold_yields_to_texture = true;
   // Where the texture is trusted (pixel_min_texture), a later frame the top
   // bands' LM leaves degraded is aligned again by Adam on the photometric
   // loss (L1 + D-SSIM on the colours, L1 on the silhouette; tracking's

@@ -29,7 +29,19 @@ inline constexpr double kHoldPower = 3;
 inline constexpr int kVelocityFrames = 10;
 // ... and taken as none unless it exceeds its standard error this many times.
 inline constexpr double kSignificance = 3;
+// The hold yields to the frame when the visible part's texture agrees with
+// the optimiser's pose by more than this over the held one's: the object
+// moved while partly hidden. Real cube, texture agreement optimiser − held:
+// the mug passing the still cube (500-600, where the hold is what keeps it:
+// 106 mm / 19° max drift without) at most 0.06; the cube turning 60° behind
+// the mug (690-745) and carried in the hand (866-890) 0.07-0.8.
+inline constexpr double kYieldTextureGain = 0.1;
 }  // namespace hold_defaults
+
+// Whether a frame's own evidence overrules the hold: both texture
+// agreements measured (texture_agreement, quality.hpp) and the optimiser's
+// (`measured`) above the held pose's by more than kYieldTextureGain.
+bool texture_overrules_hold(const std::optional<double>& measured, const std::optional<double>& held);
 
 class OcclusionHold {
  public:
