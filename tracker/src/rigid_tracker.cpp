@@ -623,10 +623,15 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   // better with the optimiser's pose (TrackerOptions::hold_yields_to_texture).
   if (!first && verdict.status != TrackStatus::lost && holds(frame)) {
     if (const std::optional<CentredPose> held = impl_->hold.hold(pose, verdict.scores.hidden)) {
+      // Judging the held pose refits the colour correction there; a frame
+      // that yields keeps the one fitted at its own pose (the shape fit's).
+      const ColourCorrection at_pose = target->observation().colour_correction();
       const Verdict held_verdict = judge_aligned(*target, *held, acquiring, true);
       const bool yields = options_.hold_yields_to_texture &&
                           texture_overrules_hold(verdict.scores.texture, held_verdict.scores.texture);
-      if (!yields) {
+      if (yields) {
+        target->observation().set_colour_correction(at_pose);
+      } else {
         pose = *held;
         verdict = held_verdict;
         result.held = true;

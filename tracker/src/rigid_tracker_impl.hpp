@@ -1,7 +1,8 @@
 // What the rigid tracker's sources share (rigid_tracker.cpp: predict, align,
 // assess; rigid_tracker_start.cpp: where a frame's alignment starts;
-// rigid_tracker_recovery.cpp: a lost object found again): its state and
-// two camera helpers. Private to the tracker library.
+// rigid_tracker_recovery.cpp: a lost object found again): its state, the
+// clock, and the camera helpers the two parts use. Private to the tracker
+// library.
 #pragma once
 
 #include <chrono>

@@ -4,10 +4,8 @@
 #include <vector>
 
 #include "rigid_tracker_impl.hpp"
-#include "splattrack/render/framing.hpp"
-#include "splattrack/tracker/agreement.hpp"
 #include "splattrack/tracker/feature_start.hpp"
-#include "splattrack/tracker/quality.hpp"
+#include "splattrack/tracker/foreground.hpp"
 
 namespace splattrack {
 

@@ -5,7 +5,6 @@
 
 #include "rigid_tracker_impl.hpp"
 #include "splattrack/tracker/feature_start.hpp"
-#include "splattrack/tracker/quality.hpp"
 #include "splattrack/tracker/shift_match.hpp"
 
 namespace splattrack {
