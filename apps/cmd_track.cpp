@@ -409,6 +409,7 @@ int cmd_track(int argc, char** argv) {
   int wide_windows = 0;  // frames of this run looked at in a wide window (recovery or search)
   int pixel_refined = 0;  // frames of this run refined per pixel
   int held = 0;           // frames of this run held under an occluder
+  int hold_yielded = 0;   // partly hidden frames whose optimiser's pose the texture preferred to the hold's
   int photometric = 0;    // degraded frames of this run aligned again on the photometric loss
   const auto write_run_json = [&](int skipped) {
     run["summary"] = summary.json(skipped);
@@ -416,6 +417,7 @@ int cmd_track(int argc, char** argv) {
     run["summary"]["wide_window_frames"] = wide_windows;
     run["summary"]["pixel_refined_frames"] = pixel_refined;
     run["summary"]["held_frames"] = held;
+    run["summary"]["hold_yielded_frames"] = hold_yielded;
     run["summary"]["photometric_frames"] = photometric;
     if (!warnings.empty()) run["warnings"] = warnings;
     if (overlay) run["summary"]["overlay_median_ms_per_frame"] = median(overlay->ms());
@@ -476,6 +478,7 @@ int cmd_track(int argc, char** argv) {
     wide_windows += r.window.wide;
     pixel_refined += r.pixel_refined;
     held += r.held;
+    hold_yielded += r.hold_yielded;
     photometric += r.photometric;
 
     io::PoseRow row;

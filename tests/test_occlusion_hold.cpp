@@ -210,6 +210,7 @@ void expect_resumes_exactly(const TrackerOptions& options, const std::vector<Fra
     EXPECT_EQ(r.pose.translation, was.pose.translation) << "frame " << f;
     EXPECT_TRUE(r.pose.rotation.coeffs() == was.pose.rotation.coeffs()) << "frame " << f;
     EXPECT_EQ(r.held, was.held) << "frame " << f;
+    EXPECT_EQ(r.hold_yielded, was.hold_yielded) << "frame " << f;
   }
 }
 
@@ -269,11 +270,14 @@ TEST(OcclusionHoldRealCube, TheCubeTurnedBehindTheMugIsFollowed) {
   io::Frame frame;
   RigidPose before_turn;
   std::vector<FrameResult> run;
+  int yielded = 0;  // over the turn
   for (int f = kFirst; f <= kTurnTo; ++f) {
     ASSERT_EQ(frames->next(frame), io::FrameStatus::ok);
     const FrameResult r = f == kFirst ? tracker.initialize(frame.view(), given_at_500()) : tracker.track(frame.view());
     run.push_back(r);
     EXPECT_NE(r.status, TrackStatus::lost) << "frame " << f;
+    EXPECT_FALSE(r.held && r.hold_yielded) << "frame " << f;
+    if (f > kTurnFrom) yielded += r.hold_yielded;
     if (f == kTurnFrom) before_turn = r.pose;
     if (f < kTurnChecked) continue;
     const double turn = rotation_error_deg(r.pose, before_turn);
@@ -281,6 +285,9 @@ TEST(OcclusionHoldRealCube, TheCubeTurnedBehindTheMugIsFollowed) {
     EXPECT_LT(turn, kMaxTurnDeg) << "frame " << f;
     std::printf("frame %d turned %.1f deg from frame %d\n", f, turn, kTurnFrom);
   }
+  // The turn is followed because the hold yielded (FrameResult::hold_yielded, run.json's count).
+  std::printf("the hold yielded on %d frames after %d\n", yielded, kTurnFrom);
+  EXPECT_GT(yielded, 0);
 
   // --resume through frames where the hold yielded: the reported poses are
   // all a resumed run needs to go on exactly as this one did.

@@ -631,6 +631,7 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
                           texture_overrules_hold(verdict.scores.texture, held_verdict.scores.texture);
       if (yields) {
         target->observation().set_colour_correction(at_pose);
+        result.hold_yielded = true;
       } else {
         pose = *held;
         verdict = held_verdict;

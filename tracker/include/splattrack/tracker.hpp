@@ -228,6 +228,7 @@ struct FrameResult {
   ForegroundSource foreground = ForegroundSource::none;  // where the silhouette compared with came from
   bool pixel_refined = false;  // whether pixel_refine ran (TrackerOptions::pixel)
   bool held = false;           // whether the pose was held under an occluder (TrackerOptions::hold_occluded)
+  bool hold_yielded = false;   // partly hidden, but the optimiser's pose was reported (hold_yields_to_texture)
   bool photometric = false;    // whether the photometric alignment replaced the LM's (photometric_when_degraded)
   int iterations = 0;         // optimiser iterations (Adam + Ceres)
   int renders = 0;            // the pose fit's renders and tangent passes: the frame's work, on any machine
