@@ -23,11 +23,8 @@ inline double ms_since(clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock::now() - t0).count();
 }
 
-// The object's centre at `pose` in camera coordinates, and `pose` with its
-// centre moved to `centre` (camera coordinates), rotation kept.
-inline Eigen::Vector3d centre_in_camera(const Camera& camera, const CentredPose& pose) {
-  return camera.cam_from_world.topLeftCorner<3, 3>() * pose.translation + camera.cam_from_world.topRightCorner<3, 1>();
-}
+// `pose` with its centre moved to `centre` (camera coordinates), rotation
+// kept: the inverse of centre_in_camera (window.hpp).
 inline CentredPose with_centre_at(const Camera& camera, CentredPose pose, const Eigen::Vector3d& centre) {
   pose.translation =
       camera.cam_from_world.topLeftCorner<3, 3>().transpose() * (centre - camera.cam_from_world.topRightCorner<3, 1>());

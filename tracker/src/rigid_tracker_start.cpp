@@ -9,7 +9,6 @@
 
 namespace splattrack {
 
-using rigid_tracker_detail::centre_in_camera;
 using rigid_tracker_detail::with_centre_at;
 
 // A first-frame start is moved to the texture's best match only when the

@@ -112,11 +112,14 @@ ObservationWindow native_window(const Camera& camera) {
   return w;
 }
 
+Eigen::Vector3d centre_in_camera(const Camera& camera, const CentredPose& pose) {
+  return camera.cam_from_world.topLeftCorner<3, 3>() * pose.translation + camera.cam_from_world.topRightCorner<3, 1>();
+}
+
 ObservationWindow window_around(const Camera& camera, const CentredPose& pose, double radius, double motion_px,
                                 const WindowOptions& options) {
   if (options.size <= 0) return native_window(camera);
-  const Eigen::Vector3d p =
-      camera.cam_from_world.topLeftCorner<3, 3>() * pose.translation + camera.cam_from_world.topRightCorner<3, 1>();
+  const Eigen::Vector3d p = centre_in_camera(camera, pose);
   const double whole = frame_side(camera);
   if (!(p.z() > radius)) return square(camera, camera.width / 2.0, camera.height / 2.0, whole, options.size, true);
   // The bounding sphere's outline subtends asin(r / z) about its centre.

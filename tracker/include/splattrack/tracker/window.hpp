@@ -55,6 +55,9 @@ struct WindowOptions {
 // The whole frame at its own resolution (the window off).
 ObservationWindow native_window(const Camera& camera);
 
+// The object's centre (the centred origin) at `pose`, in camera coordinates.
+Eigen::Vector3d centre_in_camera(const Camera& camera, const CentredPose& pose);
+
 // The square around the object at `pose` (its bounding sphere of `radius`
 // about the centred origin), its half side the projected radius times the
 // object margin plus `motion_px` (the predicted motion, frame pixels), at
