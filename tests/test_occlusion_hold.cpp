@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <numbers>
 #include <optional>
 #include <random>
 #include <vector>
@@ -63,6 +66,39 @@ TEST(OcclusionHold, AStillObjectsJitterIsNoVelocity) {
     const Eigen::Vector3d expected = last.translation + share(hidden) * (measured.translation - last.translation);
     EXPECT_LT((out->translation - expected).norm(), 1e-12) << "hidden " << hidden;
   }
+}
+
+TEST(OcclusionHold, APoseSettlingOnAStillImageIsNoVelocity) {
+  // The optimiser settling on a still object after a start 15° off: the
+  // reported pose turns 0.5° and moves 1 mm a frame, steadily (significant
+  // as a velocity), while the frames show the object still. Under the
+  // occluder the reference is the last pose, not turned on: extrapolated,
+  // 30 frames on it would be 15° away (the real cube's start, frames
+  // 541-575 from 500: lost).
+  const Eigen::Vector3d axis(0, 1, 0), step(0.001, 0, 0);
+  const double spin = 0.5 * std::numbers::pi / 180;
+  OcclusionHold still, moving;
+  CentredPose last;
+  for (int f = 0; f < hold_defaults::kVelocityFrames; ++f) {
+    last = pose_at(Eigen::Vector3d(0, 0, 0.4) + f * step, turn(f * spin, axis));
+    still.record(last, 0.0, true);
+    moving.record(last, 0.0, false);
+  }
+  const CentredPose measured = pose_at(last.translation + Eigen::Vector3d(0.01, 0, 0), turn(0.2, axis));
+  const double hidden = 0.3;
+  for (int f = 1; f <= 30; ++f) {
+    const std::optional<CentredPose> held = still.hold(measured, hidden);
+    ASSERT_TRUE(held);
+    const Eigen::Vector3d expected = last.translation + share(hidden) * (measured.translation - last.translation);
+    EXPECT_LT((held->translation - expected).norm(), 1e-12) << "frame " << f;
+    EXPECT_LT(angle_between(held->rotation, last.rotation.slerp(share(hidden), measured.rotation)), 1e-9)
+        << "frame " << f;
+    still.record(*held, hidden);
+  }
+  // The same poses with frames that moved: extrapolated as before.
+  const std::optional<CentredPose> extrapolated = moving.hold(last, 0.99);
+  ASSERT_TRUE(extrapolated);
+  EXPECT_NEAR(angle_between(extrapolated->rotation, last.rotation), spin, 1e-3 * spin);
 }
 
 TEST(OcclusionHold, AMovingObjectIsHeldWhereItWasGoing) {
@@ -167,6 +203,15 @@ TrackerOptions cube_options(bool hold) {
   return options;
 }
 
+// As `track` runs (recovery on), recovery's budget in renders: the same
+// outcome on any machine.
+TrackerOptions recovering_options() {
+  TrackerOptions options = test::first_frame_options();
+  options.recover = true;
+  options.recovery_budget_renders = 60;
+  return options;
+}
+
 // The real cube, still from frame 416 to 650, tracked over frames 500-600
 // from its given pose at 500 as `track --init-pose` does (no masks, 2
 // threads, no recovery): the mug passes in front from frame 545 and covers
@@ -192,9 +237,10 @@ Drift real_cube_500_600(bool hold) {
 }
 
 // A tracker with `options` that replays `run` (frames from kFirst, as
-// reported) up to `resume_at` and tracks the rest gives the same poses and
-// held flags, bit for bit (--resume).
-void expect_resumes_exactly(const TrackerOptions& options, const std::vector<FrameResult>& run, int resume_at) {
+// reported, started from `initial`) up to `resume_at` and tracks the rest
+// gives the same poses and held flags, bit for bit (--resume).
+void expect_resumes_exactly(const TrackerOptions& options, const std::vector<FrameResult>& run, int resume_at,
+                            const RigidPose& initial = given_at_500()) {
   test::RealCube cube;
   const std::unique_ptr<io::FrameSource> frames = cube_frames_from_500(cube);
   RigidTracker resumed(cube.model, cube.camera, options);
@@ -203,7 +249,7 @@ void expect_resumes_exactly(const TrackerOptions& options, const std::vector<Fra
     ASSERT_EQ(frames->next(frame), io::FrameStatus::ok);
     const FrameResult& was = run[static_cast<std::size_t>(f - kFirst)];
     if (f < resume_at) {
-      resumed.replay(frame.view(), given_at_500(), was.pose, was.status);
+      resumed.replay(frame.view(), initial, was.pose, was.status);
       continue;
     }
     const FrameResult r = resumed.track(frame.view());
@@ -263,9 +309,7 @@ TEST(OcclusionHoldRealCube, TheCubeTurnedBehindTheMugIsFollowed) {
   if (!std::filesystem::is_directory(test::kCubeDir)) GTEST_SKIP() << test::kCubeDir << " is absent";
   test::RealCube cube;
   const std::unique_ptr<io::FrameSource> frames = cube_frames_from_500(cube);
-  TrackerOptions options = test::first_frame_options();
-  options.recover = true;
-  options.recovery_budget_renders = 60;  // the same outcome on any machine
+  const TrackerOptions options = recovering_options();
   RigidTracker tracker(cube.model, cube.camera, options);
   io::Frame frame;
   RigidPose before_turn;
@@ -292,6 +336,53 @@ TEST(OcclusionHoldRealCube, TheCubeTurnedBehindTheMugIsFollowed) {
   // --resume through frames where the hold yielded: the reported poses are
   // all a resumed run needs to go on exactly as this one did.
   expect_resumes_exactly(options, run, kTurnChecked);
+}
+
+// A start 2 cm / 15° off at frame 500 (the given pose turned and moved;
+// numpy seed 15 of the 32 starts in BENCHMARKS.md): the pose settles on the
+// still cube over the first forty frames, turning about half a degree a
+// frame, steadily enough to pass for the cube's spin over the ten frames
+// seen whole before the mug arrives (545). Extrapolated, that spin turned
+// the hold's reference 10-19° by 560-575: the hold yielded to the
+// optimiser's pose dragged by the mug (6.5° at 552), then held toward the
+// turned reference, and the pose ended 6-21° and 2-8 cm off over 571-600.
+// The frames show the cube still, so the settling is no velocity.
+inline constexpr int kSettledFrom = 540, kSettledTo = 580;
+inline constexpr char kStartOff15[] =
+    R"({"rotation_wxyz": [-0.024687993476881224, -0.002614982833110793, 0.046147253727291844, 0.9986261041131943],)"
+    R"( "translation": [0.05645508340071332, 0.030761691209690502, 0.4380832398907747]})";
+
+TEST(OcclusionHoldRealCube, AStartSettlingBeforeTheMugIsNoVelocity) {
+  if (!std::filesystem::is_directory(test::kCubeDir)) GTEST_SKIP() << test::kCubeDir << " is absent";
+  test::RealCube cube;
+  const std::unique_ptr<io::FrameSource> frames = cube_frames_from_500(cube);
+  const TrackerOptions options = recovering_options();
+  RigidTracker tracker(cube.model, cube.camera, options);
+  // Read as `track --init-pose` reads it.
+  const std::filesystem::path start_file = std::filesystem::temp_directory_path() / "splattrack_start_off15.json";
+  std::ofstream(start_file) << kStartOff15;
+  const RigidPose given = given_at_500(), start = io::read_pose(start_file.string());
+  std::filesystem::remove(start_file);
+  io::Frame frame;
+  double max_deg = 0, max_mm = 0;
+  std::vector<FrameResult> run;
+  for (int f = kFirst; f <= kSettledTo; ++f) {
+    ASSERT_EQ(frames->next(frame), io::FrameStatus::ok);
+    const FrameResult r = f == kFirst ? tracker.initialize(frame.view(), start) : tracker.track(frame.view());
+    run.push_back(r);
+    if (f < kSettledFrom) continue;
+    EXPECT_EQ(r.status, TrackStatus::tracking) << "frame " << f;
+    max_deg = std::max(max_deg, rotation_error_deg(r.pose, given));
+    max_mm = std::max(max_mm, 1000 * translation_error(r.pose, given));
+  }
+  std::printf("frames %d-%d from the start 15 deg off: max %.2f deg, %.1f mm from the given pose\n", kSettledFrom,
+              kSettledTo, max_deg, max_mm);
+  EXPECT_LT(max_deg, 5.0);
+  EXPECT_LT(max_mm, 20.0);
+
+  // --resume under the mug: the replayed frames measure the image's
+  // stillness again as the run did.
+  expect_resumes_exactly(options, run, 560, start);
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "splattrack/tracker/occlusion_hold.hpp"
 
 #include <cmath>
-#include <vector>
 
 #include "splattrack/tracker/pose_gradient.hpp"
 
@@ -15,7 +14,7 @@ Eigen::Vector3d rotation_vector(const Eigen::Quaterniond& q) {
 }
 // The mean per-frame step of `steps`, or zero when within kSignificance
 // standard errors of it.
-Eigen::Vector3d significant_mean(const std::vector<Eigen::Vector3d>& steps) {
+Eigen::Vector3d significant_mean(const std::deque<Eigen::Vector3d>& steps) {
   const auto n = static_cast<double>(steps.size());
   if (steps.size() < 2) return Eigen::Vector3d::Zero();
   Eigen::Vector3d mean = Eigen::Vector3d::Zero();
@@ -29,27 +28,34 @@ Eigen::Vector3d significant_mean(const std::vector<Eigen::Vector3d>& steps) {
 }  // namespace
 
 void OcclusionHold::clear() {
-  whole_.clear();
+  moves_.clear();
+  turns_.clear();
   velocity_ = spin_ = Eigen::Vector3d::Zero();
   since_ = 0;
   held_ = false;
 }
 
-void OcclusionHold::record(const CentredPose& pose, double hidden) {
+void OcclusionHold::record(const CentredPose& pose, double hidden, bool still) {
   if (hidden >= hold_defaults::kWholeBelow) {
     ++since_;
     return;
   }
-  if (since_ > 0) whole_.clear();  // a run seen whole starts again after a hidden one
-  whole_.push_back(pose);
-  while (static_cast<int>(whole_.size()) > hold_defaults::kVelocityFrames) whole_.pop_front();
-  std::vector<Eigen::Vector3d> moves, turns;
-  for (std::size_t i = 1; i < whole_.size(); ++i) {
-    moves.push_back(whole_[i].translation - whole_[i - 1].translation);
-    turns.push_back(rotation_vector(whole_[i].rotation * whole_[i - 1].rotation.conjugate()));
+  if (since_ > 0) {
+    // A run seen whole starts again after a hidden one.
+    moves_.clear();
+    turns_.clear();
+  } else if (held_) {
+    // The anchor is the frame before this one.
+    moves_.push_back(still ? Eigen::Vector3d::Zero() : Eigen::Vector3d(pose.translation - anchor_.translation));
+    turns_.push_back(still ? Eigen::Vector3d::Zero()
+                           : rotation_vector(pose.rotation * anchor_.rotation.conjugate()));
+    while (static_cast<int>(moves_.size()) >= hold_defaults::kVelocityFrames) {
+      moves_.pop_front();
+      turns_.pop_front();
+    }
   }
-  velocity_ = significant_mean(moves);
-  spin_ = significant_mean(turns);
+  velocity_ = significant_mean(moves_);
+  spin_ = significant_mean(turns_);
   anchor_ = pose;
   since_ = 0;
   held_ = true;

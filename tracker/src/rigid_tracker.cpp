@@ -8,6 +8,7 @@
 #include "rigid_tracker_impl.hpp"
 #include "splattrack/render/framing.hpp"
 #include "splattrack/tracker/agreement.hpp"
+#include "splattrack/tracker/image_motion.hpp"
 #include "splattrack/tracker/prediction.hpp"
 #include "splattrack/tracker/quality.hpp"
 
@@ -141,7 +142,8 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
 }
 
 void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose, TrackStatus status, bool first,
-                          double hidden) {
+                          const HoldEvidence& evidence) {
+  const double hidden = evidence.hidden;
   const CentredPose reported = to_centred(reported_pose);
   const bool found = status == TrackStatus::tracking || status == TrackStatus::recovered;
   if (impl_->shape_fit) impl_->shape_fit->finish(impl_->aligner, status);
@@ -222,7 +224,7 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
   // A recovery's jump (found, or searched to where it is degraded) starts the
   // hold's history again; a lost frame ends it.
   if (status == TrackStatus::lost || status == TrackStatus::recovered || jumped) impl_->hold.clear();
-  if (status != TrackStatus::lost) impl_->hold.record(reported, hidden);
+  if (status != TrackStatus::lost) impl_->hold.record(reported, hidden, evidence.still);
   if (found || first) last_found_ = reported;
   ++frame_index_;
 }
@@ -230,7 +232,7 @@ void RigidTracker::finish(const FrameView& frame, const RigidPose& reported_pose
 void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose, const RigidPose& reported,
                           TrackStatus status) {
   const bool first = frame_index_ == 0;
-  double hidden = 0;
+  HoldEvidence evidence;
   if (first) {
     const CentredPose start = first_frame_start(frame, to_centred(initial_pose)).pose;
     start_appearance(frame, start, window_at(start, first_frame_shift_px(start)));
@@ -243,9 +245,9 @@ void RigidTracker::replay(const FrameView& frame, const RigidPose& initial_pose,
     const double expected_px = predicted_motion_px();
     FrameTarget observed;
     observe(frame, window_at(start, expected_px), start, expected_px, observed);
-    hidden = hidden_in(*observed.target, to_centred(reported));
+    evidence = hold_evidence(frame, *observed.target, to_centred(reported));
   }
-  finish(frame, reported, status, first, hidden);
+  finish(frame, reported, status, first, evidence);
 }
 
 void RigidTracker::weigh_silhouette(const ForegroundEstimate& foreground) {
@@ -404,8 +406,24 @@ bool RigidTracker::holds(const FrameView& frame) const {
   return options_.hold_occluded && !trusts_render_colours() && !frame.has_mask();
 }
 
-double RigidTracker::hidden_in(MatchTarget& target, const CentredPose& pose) {
-  return hidden_share(impl_->aligner.render(target, pose), target.observation());
+RigidTracker::HoldEvidence RigidTracker::hold_evidence(const FrameView& frame, MatchTarget& target,
+                                                       const CentredPose& pose) {
+  const RenderImage& img = impl_->aligner.render(target, pose);
+  HoldEvidence evidence;
+  evidence.hidden = hidden_share(img, target.observation());
+  Impl::MeasuredView& last = impl_->last_view;
+  if (last.frame == frame_index_ - 1) {
+    // This frame in the last one's window, against the last one there.
+    const WindowedFrame now = resample(frame, last.window);
+    const std::optional<double> moved = image_motion_px(last.rgb.data(), now.image.rgb.data(),
+                                                        last.silhouette.data(), last.window.width, last.window.height);
+    evidence.still = moved && *moved * last.window.scale < image_motion_defaults::kStillBelowPx;
+  }
+  last.frame = frame_index_;
+  last.window = target.window();
+  last.rgb = target.observation().frame_rgb();
+  last.silhouette = img.alpha;
+  return evidence;
 }
 
 CentredPose RigidTracker::predicted() const { return predict_constant_velocity(before_previous_, previous_); }
@@ -693,11 +711,12 @@ FrameResult RigidTracker::process(const FrameView& frame, const CentredPose& pre
   result.pose.rotation.normalize();
   // For the occlusion hold, measured as replay() can measure it again: in
   // this frame's tracking target (not recovery's) at the pose as reported.
-  const double hidden = !first && holds(frame) ? hidden_in(*observed.target, to_centred(result.pose)) : 0.0;
+  const HoldEvidence evidence =
+      !first && holds(frame) ? hold_evidence(frame, *observed.target, to_centred(result.pose)) : HoldEvidence{};
   // What comes next starts from the pose as reported, not from the internal
   // one (they differ in the last bits): --resume has only the reported
   // poses, and must continue exactly as this run does.
-  finish(frame, result.pose, result.status, first, hidden);
+  finish(frame, result.pose, result.status, first, evidence);
   result.renders = static_cast<int>(impl_->aligner.work_done() - work_before);
   result.timings.total_ms = ms_since(t0);
   return result;

@@ -62,6 +62,14 @@ struct RigidTracker::Impl {
   bool started_moving = false;  // the frame before was the first, found where it was given: no velocity yet
   bool pixels_trusted = false;  // the first frame's texture agreed well enough for pixel_refine
   OcclusionHold hold;  // where a partly hidden object is held (occlusion_hold.hpp)
+  // The last frame hold_evidence() measured: its window, the frame's colours
+  // there [H, W, 3] and the silhouette at its reported pose [H, W].
+  struct MeasuredView {
+    int frame = -1;
+    ObservationWindow window;
+    std::vector<float> rgb, silhouette;
+  };
+  MeasuredView last_view;
   int disagreeing = 0;  // consecutive degraded frames, to the last, whose texture disagreed at the reported pose
   ShapeFit* shape_fit = nullptr;  // set_shape_fit
   // The model's features from all round (relocalise()), made with the first

@@ -361,7 +361,16 @@ class RigidTracker {
   // After a frame: learns its appearance at the reported pose when tracked,
   // and keeps the pose for the next prediction and the occlusion hold
   // (`hidden`: the share of its silhouette hidden, hidden_in).
-  void finish(const FrameView& frame, const RigidPose& reported, TrackStatus status, bool first, double hidden);
+  // What the occlusion hold records of a frame (occlusion_hold.hpp): the
+  // share of the silhouette at the reported pose that the frame's target sees
+  // hidden, and whether the object's image stood still since the frame before
+  // (image_motion.hpp; false when that frame was not measured).
+  struct HoldEvidence {
+    double hidden = 0;
+    bool still = false;
+  };
+  void finish(const FrameView& frame, const RigidPose& reported, TrackStatus status, bool first,
+              const HoldEvidence& evidence);
   // Learns the frame's appearance from `plain` (its window of the frame, no
   // mask) and `img`, the render at the pose there: the colour model (frames
   // without masks) and the colour correction; `first` replaces what was
@@ -405,8 +414,8 @@ class RigidTracker {
   // Whether a partly hidden frame is held (TrackerOptions::hold_occluded):
   // without masks, where the render's colours are not trusted.
   bool holds(const FrameView& frame) const;
-  // The share of the silhouette at `pose` that `target` sees hidden.
-  double hidden_in(MatchTarget& target, const CentredPose& pose);
+  // What the occlusion hold records of a frame (HoldEvidence) at `pose` in `target`.
+  HoldEvidence hold_evidence(const FrameView& frame, MatchTarget& target, const CentredPose& pose);
   // Adds the colours `img` (rendered over `background`) predicts to an
   // estimate that uses the colour model, when they are trusted.
   void expect_colours(ForegroundEstimate& estimate, const RenderImage& img,

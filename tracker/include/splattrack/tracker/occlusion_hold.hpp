@@ -9,6 +9,8 @@
 // estimate, as the constant-velocity prediction does, let the pull add up
 // again). A velocity within its noise is taken as none: a still object's
 // jitter, extrapolated over the frames under the occluder, would carry it off.
+// So is the pose's change between frames whose image shows the object still
+// (image_motion.hpp): the optimiser settling, not the object moving.
 #pragma once
 
 #include <deque>
@@ -46,8 +48,10 @@ bool texture_overrules_hold(const std::optional<double>& measured, const std::op
 class OcclusionHold {
  public:
   void clear();
-  // The frame just tracked: `pose` as reported, `hidden` its share.
-  void record(const CentredPose& pose, double hidden);
+  // The frame just tracked: `pose` as reported, `hidden` its share, `still`
+  // whether its image showed the object where the last frame did (then the
+  // step from the last pose is none).
+  void record(const CentredPose& pose, double hidden, bool still = false);
   // The pose a frame with `hidden` share is reported at, from the
   // optimiser's `measured`; nothing when it is not held (no frame seen
   // whole yet, or this one seen whole).
@@ -57,8 +61,11 @@ class OcclusionHold {
   // Where the object is expected `frames_on` frames after the anchor.
   CentredPose reference(int frames_on) const;
 
-  std::deque<CentredPose> whole_;  // the last frames seen whole, consecutive, oldest first
-  CentredPose anchor_;             // the last of them
+  // The steps between the last frames seen whole (consecutive, at most
+  // kVelocityFrames of them, so one step fewer), oldest first: translation
+  // and world rotation vector.
+  std::deque<Eigen::Vector3d> moves_, turns_;
+  CentredPose anchor_;             // the last frame seen whole
   Eigen::Vector3d velocity_ = Eigen::Vector3d::Zero();  // translation per frame at the anchor
   Eigen::Vector3d spin_ = Eigen::Vector3d::Zero();      // world rotation vector per frame at the anchor
   int since_ = 0;                  // frames since the anchor
