@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <numbers>
 #include <optional>
 #include <random>
@@ -122,6 +123,9 @@ TEST(ImageMotion, WhatTheTextureCannotTellHasNoVerdict) {
   const std::vector<float> flat(3 * kW * kH, 0.5f), none(kW * kH, 0.f);
   EXPECT_FALSE(motion(flat, flat));
   EXPECT_FALSE(motion(unmoved(), unmoved(), none));
+  // Nor a silhouette that is not a number (a failed render).
+  const std::vector<float> nan(kW * kH, std::numeric_limits<float>::quiet_NaN());
+  EXPECT_FALSE(motion(unmoved(), unmoved(), nan));
 }
 
 }  // namespace

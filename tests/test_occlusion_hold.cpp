@@ -6,13 +6,13 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <numbers>
 #include <optional>
 #include <random>
 #include <vector>
 
+#include "io_test_util.hpp"
 #include "real_cube_test_util.hpp"
 #include "splattrack/tracker/occlusion_hold.hpp"
 
@@ -359,10 +359,7 @@ TEST(OcclusionHoldRealCube, AStartSettlingBeforeTheMugIsNoVelocity) {
   const TrackerOptions options = recovering_options();
   RigidTracker tracker(cube.model, cube.camera, options);
   // Read as `track --init-pose` reads it.
-  const std::filesystem::path start_file = std::filesystem::temp_directory_path() / "splattrack_start_off15.json";
-  std::ofstream(start_file) << kStartOff15;
-  const RigidPose given = given_at_500(), start = io::read_pose(start_file.string());
-  std::filesystem::remove(start_file);
+  const RigidPose given = given_at_500(), start = io::read_pose(test::write_file("start_off15.json", kStartOff15));
   io::Frame frame;
   double max_deg = 0, max_mm = 0;
   std::vector<FrameResult> run;

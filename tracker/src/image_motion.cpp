@@ -27,7 +27,7 @@ std::optional<double> image_motion_px(const float* before, const float* after, c
   for (int y = 1; y + 1 < height; ++y)
     for (int x = 1; x + 1 < width; ++x) {
       const std::size_t i = at(x, y);
-      if (silhouette[i] < kInteriorAlpha) continue;
+      if (!(silhouette[i] >= kInteriorAlpha)) continue;  // NaN too
       const double gx = (grey(before, at(x + 1, y)) - grey(before, at(x - 1, y))) / 2;
       const double gy = (grey(before, at(x, y + 1)) - grey(before, at(x, y - 1))) / 2;
       if (std::hypot(gx, gy) < kMinGradient) continue;

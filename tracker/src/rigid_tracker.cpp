@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <optional>
 #include <stdexcept>
 #include <tuple>
@@ -125,6 +126,7 @@ void RigidTracker::start_appearance(const FrameView& frame, const CentredPose& s
   impl_->foreground = ColourForeground{};
   impl_->occlusion.clear();
   impl_->background.clear();
+  impl_->last_view = {};
   impl_->correction = {};
   impl_->learnt = false;
   impl_->search_next = 0;
@@ -412,9 +414,12 @@ RigidTracker::HoldEvidence RigidTracker::hold_evidence(const FrameView& frame, M
   HoldEvidence evidence;
   evidence.hidden = hidden_share(img, target.observation());
   Impl::MeasuredView& last = impl_->last_view;
-  if (last.frame == frame_index_ - 1) {
-    // This frame in the last one's window, against the last one there.
+  if (last.frame == frame_index_ - 1 && image_step_px(previous_, pose) <= image_motion_defaults::kMaxJudgedStepPx) {
+    // This frame in the last one's window, against the last one there; the
+    // window's pixels outside the frame (copies of its edge) left out.
     const WindowedFrame now = resample(frame, last.window);
+    if (!now.all_valid)
+      for (std::size_t i = 0; i < last.silhouette.size(); ++i) last.silhouette[i] *= now.valid[i];
     const std::optional<double> moved = image_motion_px(last.rgb.data(), now.image.rgb.data(),
                                                         last.silhouette.data(), last.window.width, last.window.height);
     evidence.still = moved && *moved * last.window.scale < image_motion_defaults::kStillBelowPx;
@@ -432,6 +437,12 @@ double RigidTracker::predicted_motion_px() const {
   const double depth = object_depth(camera_, previous_);
   return (previous_.translation - before_previous_.translation).norm() * std::max(camera_.fx, camera_.fy) /
          std::max(depth, object_radius());
+}
+
+double RigidTracker::image_step_px(const CentredPose& from, const CentredPose& to) const {
+  const double depth = std::max(object_depth(camera_, to), object_radius());
+  return (to.translation - from.translation).norm() * std::max(camera_.fx, camera_.fy) / depth +
+         rotation_error_deg(from, to) * std::numbers::pi / 180 * projected_radius_px(to);
 }
 
 bool RigidTracker::unknown_motion() const { return impl_->started_moving; }

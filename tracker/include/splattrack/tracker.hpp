@@ -358,9 +358,6 @@ class RigidTracker {
   // The first frame's appearance: forgets the last run's, and learns the
   // frame's at a given start.
   void start_appearance(const FrameView& frame, const CentredPose& start, const ObservationWindow& window);
-  // After a frame: learns its appearance at the reported pose when tracked,
-  // and keeps the pose for the next prediction and the occlusion hold
-  // (`hidden`: the share of its silhouette hidden, hidden_in).
   // What the occlusion hold records of a frame (occlusion_hold.hpp): the
   // share of the silhouette at the reported pose that the frame's target sees
   // hidden, and whether the object's image stood still since the frame before
@@ -369,6 +366,9 @@ class RigidTracker {
     double hidden = 0;
     bool still = false;
   };
+  // After a frame: learns its appearance at the reported pose when tracked,
+  // and keeps the pose for the next prediction and the occlusion hold
+  // (`evidence`, hold_evidence).
   void finish(const FrameView& frame, const RigidPose& reported, TrackStatus status, bool first,
               const HoldEvidence& evidence);
   // Learns the frame's appearance from `plain` (its window of the frame, no
@@ -435,6 +435,9 @@ class RigidTracker {
                                        const std::vector<float>* silhouette, double reach_px) const;
   // The object's projected radius in frame pixels at `pose`.
   double projected_radius_px(const CentredPose& pose) const;
+  // How far the object's image moves from `from` to `to`, in frame pixels:
+  // its centre's shift plus the turn times its projected radius.
+  double image_step_px(const CentredPose& from, const CentredPose& to) const;
   // The model at `pose` rendered in `window` over `background` (as a target
   // in that window renders it; no spectral target needed).
   const RenderImage& render_in(const ObservationWindow& window, const std::array<float, 3>& background,

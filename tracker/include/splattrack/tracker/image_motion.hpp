@@ -30,15 +30,22 @@ inline constexpr double kMinConditioning = 1e-3;
 // at 1-80 at most 0.022 px, at 420-540 0.013 px median (0.06 at the 90th
 // percentile); turned in the hand, carried, turned behind the mug: 0.7-9.6 px.
 inline constexpr double kStillBelowPx = 0.1;
+// One linearised step reads a shift only up to about a texture's
+// correlation length; beyond it the fit falls to a noise floor that can
+// pass for still. A pose step that moves the object's image more than this
+// is therefore not judged by the image (a settling pose moves it ~0.6 px).
+inline constexpr double kMaxJudgedStepPx = 2.0;
 }  // namespace image_motion_defaults
 
-// The largest displacement, in pixels of these images, that the affine field
-// fitted from `before` to `after` (both [H, W, 3], 0..1, the same window of
-// two frames) gives a pixel where `silhouette` [H, W] is at least
-// kInteriorAlpha and the grey gradient of `before` (central differences; the
-// border rows and columns left out) at least kMinGradient; nothing with
-// fewer than kMinPixels such pixels or a texture that leaves the field
-// undetermined (kMinConditioning).
+// An upper bound (|b| + ‖A‖ times the farthest pixel's distance; at most
+// twice the true value, so it errs toward "moved") on the largest
+// displacement, in pixels of these images, that the affine field fitted from
+// `before` to `after` (both [H, W, 3], 0..1, the same window of two frames)
+// gives a pixel where `silhouette` [H, W] is at least kInteriorAlpha and the
+// grey gradient of `before` (central differences; the border rows and
+// columns left out) at least kMinGradient; nothing with fewer than
+// kMinPixels such pixels or a texture that leaves the field undetermined
+// (kMinConditioning).
 std::optional<double> image_motion_px(const float* before, const float* after, const float* silhouette, int width,
                                       int height);
 
