@@ -123,6 +123,8 @@ TEST(ImageMotion, WhatTheTextureCannotTellHasNoVerdict) {
   const std::vector<float> flat(3 * kW * kH, 0.5f), none(kW * kH, 0.f);
   EXPECT_FALSE(motion(flat, flat));
   EXPECT_FALSE(motion(unmoved(), unmoved(), none));
+  // Nor a shift of half the texture's period: beyond one linearised step.
+  EXPECT_FALSE(motion(unmoved(), shifted(6.0, 0.0)));
   // Nor a silhouette that is not a number (a failed render).
   const std::vector<float> nan(kW * kH, std::numeric_limits<float>::quiet_NaN());
   EXPECT_FALSE(motion(unmoved(), unmoved(), nan));

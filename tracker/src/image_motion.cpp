@@ -22,6 +22,7 @@ std::optional<double> image_motion_px(const float* before, const float* after, c
   Row rhs = Row::Zero();
   const double cx = (width - 1) / 2.0, cy = (height - 1) / 2.0, unit = std::max(std::max(cx, cy), 1.0);
   double reach = 0;  // the farthest used pixel from the centre, in half sides
+  double change = 0, gradient = 0;  // Σ|ΔI| and Σ|∇I| over the used pixels
   int used = 0;
   const auto at = [width](int x, int y) { return static_cast<std::size_t>(y) * width + x; };
   for (int y = 1; y + 1 < height; ++y)
@@ -30,16 +31,20 @@ std::optional<double> image_motion_px(const float* before, const float* after, c
       if (!(silhouette[i] >= kInteriorAlpha)) continue;  // NaN too
       const double gx = (grey(before, at(x + 1, y)) - grey(before, at(x - 1, y))) / 2;
       const double gy = (grey(before, at(x, y + 1)) - grey(before, at(x, y - 1))) / 2;
-      if (std::hypot(gx, gy) < kMinGradient) continue;
+      const double g = std::hypot(gx, gy);
+      if (g < kMinGradient) continue;
       const double px = (x - cx) / unit, py = (y - cy) / unit;
       Row row;
       row << gx * px, gx * py, gx, gy * px, gy * py, gy;
       normal.selfadjointView<Eigen::Lower>().rankUpdate(row);
-      rhs -= row * (grey(after, i) - grey(before, i));
+      const double difference = grey(after, i) - grey(before, i);
+      rhs -= row * difference;
+      change += std::abs(difference);
+      gradient += g;
       reach = std::max(reach, std::hypot(px, py));
       ++used;
     }
-  if (used < kMinPixels) return std::nullopt;
+  if (used < kMinPixels || !(change <= kMaxLinearShiftPx * gradient)) return std::nullopt;
   normal = normal.selfadjointView<Eigen::Lower>();
   const Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, 6, 6>> eig(normal);
   const Row lambda = eig.eigenvalues();  // ascending

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 #include <optional>
 #include <stdexcept>
 #include <tuple>
@@ -414,7 +413,7 @@ RigidTracker::HoldEvidence RigidTracker::hold_evidence(const FrameView& frame, M
   HoldEvidence evidence;
   evidence.hidden = hidden_share(img, target.observation());
   Impl::MeasuredView& last = impl_->last_view;
-  if (last.frame == frame_index_ - 1 && image_step_px(previous_, pose) <= image_motion_defaults::kMaxJudgedStepPx) {
+  if (last.frame == frame_index_ - 1) {
     // This frame in the last one's window, against the last one there; the
     // window's pixels outside the frame (copies of its edge) left out.
     const WindowedFrame now = resample(frame, last.window);
@@ -437,12 +436,6 @@ double RigidTracker::predicted_motion_px() const {
   const double depth = object_depth(camera_, previous_);
   return (previous_.translation - before_previous_.translation).norm() * std::max(camera_.fx, camera_.fy) /
          std::max(depth, object_radius());
-}
-
-double RigidTracker::image_step_px(const CentredPose& from, const CentredPose& to) const {
-  const double depth = std::max(object_depth(camera_, to), object_radius());
-  return (to.translation - from.translation).norm() * std::max(camera_.fx, camera_.fy) / depth +
-         rotation_error_deg(from, to) * std::numbers::pi / 180 * projected_radius_px(to);
 }
 
 bool RigidTracker::unknown_motion() const { return impl_->started_moving; }

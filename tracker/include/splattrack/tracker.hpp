@@ -435,9 +435,6 @@ class RigidTracker {
                                        const std::vector<float>* silhouette, double reach_px) const;
   // The object's projected radius in frame pixels at `pose`.
   double projected_radius_px(const CentredPose& pose) const;
-  // How far the object's image moves from `from` to `to`, in frame pixels:
-  // its centre's shift plus the turn times its projected radius.
-  double image_step_px(const CentredPose& from, const CentredPose& to) const;
   // The model at `pose` rendered in `window` over `background` (as a target
   // in that window renders it; no spectral target needed).
   const RenderImage& render_in(const ObservationWindow& window, const std::array<float, 3>& background,
